@@ -1,0 +1,452 @@
+//! The command line, as clap types only: the doc comments are the help text (and the
+//! man page). Every setting flag has an environment twin, which clap shows in `--help`.
+
+use std::fmt;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use clap::builder::BoolishValueParser;
+use clap::{ArgAction, Args, Parser, Subcommand, ValueEnum};
+
+use crate::config::ProfileName;
+
+const LONG_ABOUT: &str = "\
+Use your own Telegram account from AI tools and the terminal.
+
+`tgmcp serve` is an MCP server that an IDE or desktop assistant (Cursor, Claude Desktop, \
+VS Code, Claude Code) starts over stdio. The other subcommands reach the same Telegram \
+core from a terminal, a script or a cron job.
+
+Start with `tgmcp setup` to log in once (phone, code, 2FA password), or try everything \
+offline first with `tgmcp --sandbox <subcommand>`.
+
+Exit codes: 0 ok, 1 the request failed (Telegram said no, peer not found, policy), \
+2 usage or configuration error, 3 not logged in, 4 network or Telegram unreachable, \
+130 interrupted.";
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "tgmcp",
+    version,
+    about = "Use your own Telegram account from AI tools (MCP) and the terminal",
+    long_about = LONG_ABOUT,
+    propagate_version = true,
+    arg_required_else_help = true,
+    max_term_width = 100
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Options accepted by every subcommand, before or after its name.
+#[derive(Debug, Args)]
+#[command(next_help_heading = "Global options")]
+pub struct GlobalArgs {
+    /// Profile to use: one Telegram account, with its own session and settings
+    #[arg(
+        long,
+        global = true,
+        env = "TGMCP_PROFILE",
+        value_name = "NAME",
+        default_value = "default",
+        value_parser = parse_profile
+    )]
+    pub profile: ProfileName,
+
+    /// Print machine-readable JSON on stdout instead of text
+    #[arg(
+        long,
+        global = true,
+        env = "TGMCP_JSON",
+        action = ArgAction::SetTrue,
+        value_parser = BoolishValueParser::new()
+    )]
+    pub json: bool,
+
+    /// Run against a built-in offline Telegram with demo chats; no account or network needed
+    ///
+    /// The sandbox is a real MTProto data center on loopback with a seeded demo world and a
+    /// throw-away logged-in profile; your real account and sessions are not touched.
+    #[arg(
+        long,
+        global = true,
+        env = "TGMCP_SANDBOX",
+        action = ArgAction::SetTrue,
+        value_parser = BoolishValueParser::new()
+    )]
+    pub sandbox: bool,
+
+    /// Log more on stderr (-v info, -vv debug, -vvv trace)
+    #[arg(short, long, global = true, action = ArgAction::Count)]
+    pub verbose: u8,
+
+    /// Log only errors, and hide progress
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    pub quiet: bool,
+
+    /// Config file to read instead of the default one (which is optional)
+    #[arg(long, global = true, env = "TGMCP_CONFIG", value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    /// Format of the logs on stderr
+    #[arg(
+        long,
+        global = true,
+        env = "TGMCP_LOG_FORMAT",
+        value_enum,
+        value_name = "FORMAT",
+        default_value_t = LogFormat::Text
+    )]
+    pub log_format: LogFormat,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    /// Human-readable lines
+    #[default]
+    Text,
+    /// One JSON object per line
+    Json,
+}
+
+fn parse_profile(name: &str) -> Result<ProfileName, String> {
+    ProfileName::new(name).map_err(|_| "use 1 to 64 letters, digits, '_' or '-'".to_owned())
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Log in to Telegram and save the session for this profile
+    #[command(long_about = SETUP_LONG_ABOUT)]
+    Setup(SetupArgs),
+
+    /// Run the MCP server over stdio, for an IDE or desktop assistant to start
+    #[command(
+        long_about = "Run the MCP server over stdio.\n\nAn MCP client (Cursor, Claude Desktop, \
+                      VS Code, Claude Code) starts this command and talks JSON-RPC on its \
+                      stdin and stdout; logs go to stderr. `tgmcp setup` prints \
+                      ready-to-paste client configurations."
+    )]
+    Serve(ServeArgs),
+
+    /// Check the session and the connection to Telegram
+    Health(HealthArgs),
+
+    /// Search messages in all your chats
+    Search(SearchArgs),
+
+    /// Send a text message
+    Send(SendArgs),
+
+    /// Call a Telegram API method by name, with JSON parameters
+    Invoke(InvokeArgs),
+
+    /// Run the offline sandbox data center on loopback (for tests and demos)
+    #[command(hide = true)]
+    Sandbox(SandboxArgs),
+}
+
+const SETUP_LONG_ABOUT: &str = "\
+Log in to Telegram and save the session for this profile.
+
+At a terminal, setup asks for whatever is missing. Without one (scripts, MCP clients), \
+it runs in steps: `--phone` asks Telegram to send a code and exits; a second run with \
+`--code` (and `--password` for two-step verification) finishes the login.
+
+Get an api_id and api_hash for your own app at https://my.telegram.org. They can also \
+come from the config file or the API_ID and API_HASH variables.";
+
+#[derive(Args)]
+pub struct SetupArgs {
+    /// api_id of your app, from https://my.telegram.org
+    #[arg(
+        long,
+        env = "TGMCP_API_ID",
+        value_name = "ID",
+        value_parser = clap::value_parser!(i32).range(1..)
+    )]
+    pub api_id: Option<i32>,
+
+    /// api_hash of your app, from https://my.telegram.org
+    #[arg(
+        long,
+        env = "TGMCP_API_HASH",
+        hide_env_values = true,
+        value_name = "HASH"
+    )]
+    pub api_hash: Option<String>,
+
+    /// Phone number of the account, in international format (+15551234567)
+    #[arg(
+        long,
+        env = "TGMCP_PHONE",
+        hide_env_values = true,
+        value_name = "PHONE"
+    )]
+    pub phone: Option<String>,
+
+    /// Login code Telegram sent to the account's apps or by SMS
+    #[arg(long, value_name = "CODE")]
+    pub code: Option<String>,
+
+    /// Two-step verification password; prefer the variable or the prompt, as other users
+    /// can see command-line flags in the process list
+    #[arg(
+        long,
+        env = "TGMCP_PASSWORD",
+        hide_env_values = true,
+        value_name = "PASSWORD"
+    )]
+    pub password: Option<String>,
+
+    /// Replace the profile's existing session (logging in again)
+    #[arg(long)]
+    pub overwrite: bool,
+}
+
+impl fmt::Debug for SetupArgs {
+    /// Secrets stay out of logs and panic messages.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let redacted = |value: &Option<String>| value.as_ref().map(|_| "<redacted>");
+        f.debug_struct("SetupArgs")
+            .field("api_id", &self.api_id)
+            .field("api_hash", &redacted(&self.api_hash))
+            .field("phone", &redacted(&self.phone))
+            .field("code", &redacted(&self.code))
+            .field("password", &redacted(&self.password))
+            .field("overwrite", &self.overwrite)
+            .finish()
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {}
+
+#[derive(Debug, Args)]
+pub struct HealthArgs {
+    /// Give up after this many seconds
+    #[arg(
+        long,
+        value_name = "SECONDS",
+        default_value_t = 10,
+        value_parser = clap::value_parser!(u64).range(1..)
+    )]
+    pub timeout: u64,
+}
+
+#[derive(Debug, Args)]
+pub struct SearchArgs {
+    /// Text to search for
+    pub query: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct SendArgs {
+    /// Where to send: @username, t.me link, phone number, numeric id, or `me`
+    pub chat: String,
+
+    /// Message text; several words are joined with spaces, `-` reads stdin. Put `--`
+    /// before text that starts with `-`
+    #[arg(value_name = "TEXT")]
+    pub text: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct InvokeArgs {
+    /// Method name as in Telegram's schema, e.g. messages.getHistory
+    pub method: String,
+
+    /// Parameters as a JSON object; `-` reads them from stdin
+    #[arg(value_name = "JSON")]
+    pub params: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct SandboxArgs {
+    /// Address to listen on; port 0 picks a free one
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:0")]
+    pub listen: SocketAddr,
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory as _;
+    use clap::error::ErrorKind;
+
+    use super::*;
+
+    fn parse(args: &[&str]) -> Result<Cli, clap::Error> {
+        Cli::try_parse_from(std::iter::once("tgmcp").chain(args.iter().copied()))
+    }
+
+    /// clap reads the real environment; skip default checks a developer's setup changes.
+    fn unset(var: &str) -> bool {
+        std::env::var_os(var).is_none()
+    }
+
+    #[test]
+    fn definition_is_valid() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn global_flags_go_before_or_after_the_subcommand() {
+        let cli = parse(&["--profile", "work", "health", "--json", "-vv"]).unwrap();
+        assert_eq!(cli.global.profile.as_str(), "work");
+        assert!(cli.global.json);
+        assert_eq!(cli.global.verbose, 2);
+        assert!(matches!(
+            cli.command,
+            Command::Health(HealthArgs { timeout: 10 })
+        ));
+
+        let cli = parse(&[
+            "search",
+            "hello",
+            "--sandbox",
+            "--config",
+            "/tmp/c.toml",
+            "--log-format",
+            "json",
+            "--profile",
+            "x",
+        ])
+        .unwrap();
+        assert!(cli.global.sandbox);
+        assert_eq!(cli.global.config.as_deref(), Some("/tmp/c.toml".as_ref()));
+        assert_eq!(cli.global.log_format, LogFormat::Json);
+        assert_eq!(cli.global.profile.as_str(), "x");
+        assert!(
+            matches!(cli.command, Command::Search(SearchArgs { query: Some(q) }) if q == "hello")
+        );
+    }
+
+    #[test]
+    fn defaults() {
+        let cli = parse(&["serve"]).unwrap();
+        if unset("TGMCP_PROFILE") {
+            assert!(cli.global.profile.is_default());
+        }
+        if unset("TGMCP_JSON") {
+            assert!(!cli.global.json);
+        }
+        if unset("TGMCP_LOG_FORMAT") {
+            assert_eq!(cli.global.log_format, LogFormat::Text);
+        }
+        assert_eq!(cli.global.verbose, 0);
+        assert!(!cli.global.quiet);
+        let cli = parse(&["sandbox"]).unwrap();
+        let Command::Sandbox(args) = cli.command else {
+            panic!("not sandbox");
+        };
+        assert_eq!(args.listen, "127.0.0.1:0".parse().unwrap());
+    }
+
+    #[test]
+    fn send_joins_words_later() {
+        let cli = parse(&["send", "@durov", "hello", "world"]).unwrap();
+        let Command::Send(args) = cli.command else {
+            panic!("not send");
+        };
+        assert_eq!(args.chat, "@durov");
+        assert_eq!(args.text, ["hello", "world"]);
+
+        let cli = parse(&["send", "me", "-"]).unwrap();
+        let Command::Send(args) = cli.command else {
+            panic!("not send");
+        };
+        assert_eq!(args.text, ["-"]);
+
+        let cli = parse(&["send", "me", "--", "-5 degrees", "--json"]).unwrap();
+        let Command::Send(args) = cli.command else {
+            panic!("not send");
+        };
+        assert_eq!(args.text, ["-5 degrees", "--json"]);
+
+        assert_eq!(
+            parse(&["send"]).unwrap_err().kind(),
+            ErrorKind::MissingRequiredArgument
+        );
+    }
+
+    #[test]
+    fn setup_and_invoke() {
+        let cli = parse(&[
+            "setup",
+            "--api-id",
+            "12345",
+            "--api-hash",
+            "abcdef",
+            "--phone",
+            "+15550100",
+            "--code",
+            "11111",
+            "--overwrite",
+        ])
+        .unwrap();
+        let Command::Setup(args) = cli.command else {
+            panic!("not setup");
+        };
+        assert_eq!(args.api_id, Some(12345));
+        assert_eq!(args.code.as_deref(), Some("11111"));
+        assert!(args.overwrite);
+        let debug = format!("{args:?}");
+        assert!(
+            !debug.contains("abcdef") && !debug.contains("5550100") && !debug.contains("11111")
+        );
+
+        let cli = parse(&["invoke", "messages.getHistory", r#"{"peer":"me"}"#]).unwrap();
+        let Command::Invoke(args) = cli.command else {
+            panic!("not invoke");
+        };
+        assert_eq!(args.method, "messages.getHistory");
+        assert_eq!(args.params.as_deref(), Some(r#"{"peer":"me"}"#));
+    }
+
+    #[test]
+    fn usage_errors() {
+        let kind = |args: &[&str]| parse(args).unwrap_err().kind();
+        assert_eq!(
+            kind(&["--profile", "../etc", "serve"]),
+            ErrorKind::ValueValidation
+        );
+        assert_eq!(
+            kind(&["setup", "--api-id", "abc"]),
+            ErrorKind::ValueValidation
+        );
+        assert_eq!(
+            kind(&["setup", "--api-id", "0"]),
+            ErrorKind::ValueValidation
+        );
+        assert_eq!(
+            kind(&["health", "--timeout", "0"]),
+            ErrorKind::ValueValidation
+        );
+        assert_eq!(
+            kind(&["serve", "--log-format", "xml"]),
+            ErrorKind::InvalidValue
+        );
+        assert_eq!(kind(&["serve", "-q", "-v"]), ErrorKind::ArgumentConflict);
+        assert_eq!(
+            kind(&["sandbox", "--listen", "nowhere"]),
+            ErrorKind::ValueValidation
+        );
+        assert_eq!(
+            kind(&[]),
+            ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+        );
+        // clap's usage errors exit 2, the same as ours.
+        assert_eq!(parse(&["nope"]).unwrap_err().exit_code(), 2);
+    }
+
+    #[test]
+    fn sandbox_is_hidden_from_help() {
+        let help = Cli::command().render_long_help().to_string();
+        assert!(help.contains("serve"));
+        assert!(!help.contains("sandbox data center"));
+        assert!(help.contains("TGMCP_PROFILE"));
+    }
+}

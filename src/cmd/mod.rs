@@ -1,0 +1,159 @@
+//! One module per subcommand: each turns parsed arguments into calls on the Telegram core
+//! and renders the result. Prompts, progress and printing live here, never in the core.
+
+pub mod health;
+pub mod output;
+pub mod sandbox;
+pub mod setup;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use crate::cli::{Cli, Command, GlobalArgs};
+use crate::config::{Config, ConfigFile, Credentials, Env, Paths};
+use crate::error::{Error, ExitCode, Result};
+use crate::sandbox::{Sandbox, TempHome, World};
+use crate::telegram::{ConnectOptions, FileSession, Telegram};
+
+/// Everything a subcommand needs, resolved once.
+pub struct Context {
+    pub global: GlobalArgs,
+    pub env: Env,
+    pub config: Config,
+    /// Whether `--profile`/`TGMCP_PROFILE` was given rather than defaulted.
+    pub profile_explicit: bool,
+    /// Set under `--sandbox`: the embedded DC and the throw-away profile's home.
+    pub demo: Option<Demo>,
+}
+
+pub struct Demo {
+    pub sandbox: Sandbox,
+    // Removed when the run ends.
+    _home: TempHome,
+}
+
+/// Credentials the embedded sandbox accepts; it has no app registry.
+const SANDBOX_CREDENTIALS: (i32, &str) = (1, "sandbox");
+
+impl Context {
+    pub async fn new(
+        global: GlobalArgs,
+        profile_explicit: bool,
+        wants_login: bool,
+    ) -> Result<Self> {
+        let env = Env::from_process();
+        if !global.sandbox {
+            let config = Config::load(
+                &crate::config::Overrides {
+                    profile: Some(global.profile.as_str()),
+                    config_file: global.config.as_deref(),
+                },
+                &env,
+            )?;
+            return Ok(Self {
+                global,
+                env,
+                config,
+                profile_explicit,
+                demo: None,
+            });
+        }
+
+        let home = TempHome::new()?;
+        let config = Config {
+            profile: global.profile.clone(),
+            paths: Paths::new(home.path().join("config"), home.path().join("data")),
+            file: ConfigFile::default(),
+        };
+        let sandbox = Sandbox::start(World::demo())
+            .await
+            .map_err(|e| Error::Network(format!("cannot start the sandbox DC on loopback: {e}")))?;
+        // `setup` demonstrates the login itself; everything else starts logged in.
+        if !wants_login {
+            config.ensure_profile_dir()?;
+            let me = sandbox.world().demo_user();
+            sandbox.write_session(&config.session_file(), me).await?;
+        }
+        tracing::info!(addr = %sandbox.addr(), "using the embedded sandbox DC");
+        Ok(Self {
+            global,
+            env,
+            config,
+            profile_explicit,
+            demo: Some(Demo {
+                sandbox,
+                _home: home,
+            }),
+        })
+    }
+
+    /// api_id and api_hash: from flags, environment or config; fixed ones in the sandbox.
+    pub fn credentials(
+        &self,
+        api_id: Option<i32>,
+        api_hash: Option<&str>,
+    ) -> Result<Option<Credentials>> {
+        if self.demo.is_some() {
+            let (api_id, api_hash) = SANDBOX_CREDENTIALS;
+            return Ok(Some(Credentials {
+                api_id,
+                api_hash: api_hash.to_owned(),
+            }));
+        }
+        match self.config.credentials(api_id, api_hash, &self.env)? {
+            Some(credentials) => Ok(Some(credentials)),
+            None => crate::config::load_saved_credentials(&self.config.credentials_file()),
+        }
+    }
+
+    /// Opens the profile's session for a command that needs a login.
+    pub fn open_session(&self) -> Result<Arc<FileSession>> {
+        let path = self.config.session_file();
+        if !path.exists() {
+            return Err(Error::not_logged_in(self.config.profile.as_str()));
+        }
+        Ok(Arc::new(FileSession::open(&path)?))
+    }
+
+    pub fn connect(&self, session: Arc<FileSession>, api_id: i32, timeout: Duration) -> Telegram {
+        Telegram::open(
+            session,
+            ConnectOptions {
+                api_id,
+                timeout,
+                ..ConnectOptions::default()
+            },
+        )
+    }
+}
+
+/// Runs the parsed command line.
+pub async fn run(cli: Cli, profile_explicit: bool) -> Result<ExitCode> {
+    let wants_login = matches!(cli.command, Command::Setup(_));
+    let profile = cli.global.profile.as_str().to_owned();
+    let result = async {
+        match cli.command {
+            Command::Sandbox(args) => sandbox::run(cli.global, profile_explicit, args).await,
+            command => {
+                let ctx = Context::new(cli.global, profile_explicit, wants_login).await?;
+                match command {
+                    Command::Setup(args) => setup::run(&ctx, args).await,
+                    Command::Health(args) => health::run(&ctx, args).await,
+                    Command::Serve(_) => not_built("serve"),
+                    Command::Search(_) => not_built("search"),
+                    Command::Send(_) => not_built("send"),
+                    Command::Invoke(_) => not_built("invoke"),
+                    Command::Sandbox(_) => unreachable!("handled above"),
+                }
+            }
+        }
+    }
+    .await;
+    result.map_err(|e| e.with_profile(&profile))
+}
+
+fn not_built(name: &str) -> Result<ExitCode> {
+    Err(Error::Config(format!(
+        "`tgmcp {name}` is not available in this build yet — run `tgmcp --help` to see what is"
+    )))
+}

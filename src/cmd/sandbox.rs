@@ -1,0 +1,98 @@
+//! `tgmcp sandbox --listen ADDR [--profile NAME]` (hidden): the offline DC standalone, so
+//! several tgmcp processes (a `serve` and a cron `send`) or other clients can share it.
+
+use serde_json::json;
+
+use super::output;
+use crate::cli::{GlobalArgs, SandboxArgs};
+use crate::config::{Config, Env, Overrides};
+use crate::error::{Error, ExitCode, Result};
+use crate::sandbox::{Event, Sandbox, World};
+
+pub async fn run(
+    global: GlobalArgs,
+    profile_explicit: bool,
+    args: SandboxArgs,
+) -> Result<ExitCode> {
+    let sandbox = Sandbox::start_on(args.listen, World::demo())
+        .await
+        .map_err(|e| {
+            Error::Config(format!(
+                "cannot listen on {}: {e} — pick another address or port 0",
+                args.listen
+            ))
+        })?;
+    let me = sandbox
+        .world()
+        .demo_user()
+        .ok_or_else(|| Error::Config("the demo world has no account".into()))?;
+    let key = sandbox.authorized_key(me);
+
+    if profile_explicit {
+        let config = Config::load(
+            &Overrides {
+                profile: Some(global.profile.as_str()),
+                config_file: global.config.as_deref(),
+            },
+            &Env::from_process(),
+        )?;
+        config.ensure_profile_dir()?;
+        let path = config.session_file();
+        sandbox.write_session(&path, Some(me)).await?;
+        // Any credentials do for the sandbox; saving them makes the profile usable as is.
+        crate::config::save_credentials(
+            &config.credentials_file(),
+            &crate::config::Credentials {
+                api_id: 1,
+                api_hash: "sandbox".into(),
+            },
+        )?;
+        tracing::info!(profile = %config.profile, "wrote a logged-in sandbox session");
+    }
+
+    let mut events = sandbox.events();
+    output::json(&json!({
+        "addr": sandbox.addr().to_string(),
+        "auth_key_hex": hex(&key),
+        "dc_id": sandbox.dc_id(),
+        "user_id": me,
+    }));
+    eprintln!("sandbox DC listening on {}; Ctrl-C to stop", sandbox.addr());
+
+    loop {
+        tokio::select! {
+            Some(Event::CodeSent { code, .. }) = events.recv() => {
+                eprintln!("sandbox: login code {code}");
+            }
+            () = shutdown_signal() => break,
+        }
+    }
+    Ok(ExitCode::Ok)
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Ctrl-C or SIGTERM.
+pub async fn shutdown_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => {
+                tokio::select! {
+                    _ = tokio::signal::ctrl_c() => {}
+                    _ = term.recv() => {}
+                }
+            }
+            Err(_) => {
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+}

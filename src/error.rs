@@ -1,0 +1,483 @@
+//! The one error type of tgmcp, and the exit codes the CLI maps it to.
+//!
+//! Every kind is something a user can act on, and every message says what happened and
+//! what to do next (`what happened — what to do`). The MCP face reports the same error
+//! as a structured tool result through [`Error::kind`], [`Error::rpc_name`] and
+//! [`Error::retry_after`].
+
+use grammers_mtsender::{InvocationError, RpcError};
+
+/// Process exit codes, documented in the man page. Scripts depend on them: never renumber.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[repr(u8)]
+pub enum ExitCode {
+    /// Success.
+    Ok = 0,
+    /// The request failed: Telegram said no, the peer was not found, or policy refused it.
+    Failed = 1,
+    /// Usage or configuration error.
+    Usage = 2,
+    /// The profile has no logged-in session.
+    NotLoggedIn = 3,
+    /// The network or Telegram could not be reached.
+    Network = 4,
+    /// `tgmcp setup` without a terminal stopped to ask for the next input (it printed
+    /// `{"next":…}`); run it again with that input.
+    InputNeeded = 10,
+    /// Interrupted (Ctrl-C), as shells report SIGINT.
+    Interrupted = 130,
+}
+
+impl ExitCode {
+    pub const fn code(self) -> u8 {
+        self as u8
+    }
+}
+
+impl From<ExitCode> for std::process::ExitCode {
+    fn from(code: ExitCode) -> Self {
+        std::process::ExitCode::from(code.code())
+    }
+}
+
+/// Telegram RPC errors that mean "no such peer, or not one this account can reach".
+const PEER_NOT_FOUND_NAMES: &[&str] = &[
+    "PEER_ID_INVALID",
+    "USERNAME_NOT_OCCUPIED",
+    "USERNAME_INVALID",
+    "CHANNEL_INVALID",
+    "CHAT_ID_INVALID",
+];
+
+#[derive(thiserror::Error, Debug)]
+pub enum Error {
+    /// The profile has no authorized session. `profile` is unknown where Telegram's
+    /// answer is converted; the CLI and MCP faces fill it with [`Error::with_profile`].
+    #[error("{}", not_logged_in_message(.profile.as_deref(), .rpc.as_deref()))]
+    NotLoggedIn {
+        profile: Option<String>,
+        /// Telegram's reason, e.g. `AUTH_KEY_UNREGISTERED` or `SESSION_REVOKED`.
+        rpc: Option<String>,
+    },
+
+    /// The peer (user, group or channel) does not exist or this account cannot see it.
+    #[error(
+        "peer not found: {0} — check the @username, link or id (a bare id works only for chats this account has already seen)"
+    )]
+    PeerNotFound(String),
+
+    /// Telegram rate-limits the account: retry after `seconds`.
+    #[error("{}", flood_wait_message(*.seconds, .method.as_deref()))]
+    FloodWait {
+        seconds: u32,
+        method: Option<String>,
+    },
+
+    /// Telegram refused the request with an error name (see https://core.telegram.org/api/errors).
+    #[error("{}", rpc_message(*.code, .name, .method.as_deref()))]
+    Rpc {
+        code: i32,
+        name: String,
+        method: Option<String>,
+    },
+
+    /// Telegram (or the network in between) could not be reached.
+    #[error("cannot reach Telegram: {0} — check the network connection and try again")]
+    Network(String),
+
+    /// The request itself is wrong; the message says which part and how to fix it.
+    #[error("invalid input: {0}")]
+    InvalidInput(String),
+
+    /// Telegram refused what the user supplied (a wrong login code or password); the
+    /// message says what to try next.
+    #[error("{0}")]
+    Rejected(String),
+
+    /// Refused by tgmcp's own policy (read-only mode, tool allow-list, dangerous methods).
+    #[error("refused by policy: {0}")]
+    Forbidden(String),
+
+    /// Configuration problem; the message names the setting or file and the fix.
+    #[error("{0}")]
+    Config(String),
+
+    /// The session file cannot be read, parsed or written; the message names the file
+    /// and the fix.
+    #[error("{0}")]
+    Session(String),
+
+    /// The user interrupted the operation.
+    #[error("interrupted")]
+    Interrupted,
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl Error {
+    /// A [`Error::NotLoggedIn`] for `profile`, with no Telegram reason.
+    pub fn not_logged_in(profile: impl Into<String>) -> Self {
+        Self::NotLoggedIn {
+            profile: Some(profile.into()),
+            rpc: None,
+        }
+    }
+
+    /// Names the profile in a [`Error::NotLoggedIn`] that does not name one yet, so the
+    /// message can say which `tgmcp setup` to run. Other errors pass through.
+    pub fn with_profile(self, name: &str) -> Self {
+        match self {
+            Self::NotLoggedIn { profile: None, rpc } => Self::NotLoggedIn {
+                profile: Some(name.to_owned()),
+                rpc,
+            },
+            other => other,
+        }
+    }
+
+    /// The process exit code for this error.
+    pub fn exit_code(&self) -> u8 {
+        self.exit_status().code()
+    }
+
+    pub fn exit_status(&self) -> ExitCode {
+        match self {
+            Self::PeerNotFound(_)
+            | Self::FloodWait { .. }
+            | Self::Rpc { .. }
+            | Self::Rejected(_)
+            | Self::Forbidden(_) => ExitCode::Failed,
+            Self::InvalidInput(_) | Self::Config(_) | Self::Session(_) => ExitCode::Usage,
+            Self::NotLoggedIn { .. } => ExitCode::NotLoggedIn,
+            Self::Network(_) => ExitCode::Network,
+            Self::Interrupted => ExitCode::Interrupted,
+        }
+    }
+
+    /// A stable snake_case name for the kind, for JSON output and MCP structured errors.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Self::NotLoggedIn { .. } => "not_logged_in",
+            Self::PeerNotFound(_) => "peer_not_found",
+            Self::FloodWait { .. } => "flood_wait",
+            Self::Rpc { .. } => "rpc_error",
+            Self::Network(_) => "network",
+            Self::InvalidInput(_) => "invalid_input",
+            Self::Rejected(_) => "rejected",
+            Self::Forbidden(_) => "forbidden",
+            Self::Config(_) => "config",
+            Self::Session(_) => "session",
+            Self::Interrupted => "interrupted",
+        }
+    }
+
+    /// Seconds to wait before retrying, when Telegram said so.
+    pub fn retry_after(&self) -> Option<u32> {
+        match self {
+            Self::FloodWait { seconds, .. } => Some(*seconds),
+            _ => None,
+        }
+    }
+
+    /// Telegram's error name, when Telegram's answer caused this error.
+    pub fn rpc_name(&self) -> Option<&str> {
+        match self {
+            Self::Rpc { name, .. } => Some(name),
+            Self::NotLoggedIn { rpc, .. } => rpc.as_deref(),
+            _ => None,
+        }
+    }
+}
+
+fn not_logged_in_message(profile: Option<&str>, rpc: Option<&str>) -> String {
+    let mut message = String::from("not logged in");
+    if let Some(profile) = profile {
+        message.push_str(&format!(" for profile '{profile}'"));
+    }
+    if let Some(rpc) = rpc {
+        message.push_str(&format!(" (Telegram said {rpc})"));
+    }
+    match profile {
+        Some(profile) if profile != "default" => {
+            message.push_str(&format!(" — run `tgmcp --profile {profile} setup`"));
+        }
+        _ => message.push_str(" — run `tgmcp setup`"),
+    }
+    message
+}
+
+fn flood_wait_message(seconds: u32, method: Option<&str>) -> String {
+    let what = method.map_or_else(String::new, |method| {
+        format!(" before calling {method} again")
+    });
+    format!("Telegram asks to wait {seconds} s{what} (flood wait) — retry after that")
+}
+
+fn rpc_message(code: i32, name: &str, method: Option<&str>) -> String {
+    let what = method.map_or_else(String::new, |method| format!(" to {method}"));
+    let hint = match code {
+        400 => "check the request's arguments",
+        403 => "this account lacks the right to do that here",
+        406 => "Telegram wants this resolved in an official app first",
+        500..=599 => "a problem on Telegram's side; try again later",
+        _ => "see https://core.telegram.org/api/errors",
+    };
+    format!("Telegram answered {name} ({code}){what} — {hint}")
+}
+
+/// The TL name of the request that failed (`messages.sendMessage`), when grammers knows it.
+fn method_name(error: &RpcError) -> Option<String> {
+    let name = grammers_tl_types::name_for_id(error.caused_by?);
+    (name != "(unknown)").then(|| name.to_owned())
+}
+
+impl From<RpcError> for Error {
+    fn from(error: RpcError) -> Self {
+        let method = method_name(&error);
+        if error.code == 401 {
+            return Self::NotLoggedIn {
+                profile: None,
+                rpc: Some(error.name),
+            };
+        }
+        // FLOOD_WAIT_X, FLOOD_PREMIUM_WAIT_X, SLOWMODE_WAIT_X: grammers moves X into `value`.
+        if let Some(seconds) = error.value
+            && (error.code == 420 || error.name.ends_with("_WAIT"))
+        {
+            return Self::FloodWait { seconds, method };
+        }
+        if PEER_NOT_FOUND_NAMES.contains(&error.name.as_str()) {
+            let what = match method {
+                Some(method) => format!("Telegram answered {} to {method}", error.name),
+                None => format!("Telegram answered {}", error.name),
+            };
+            return Self::PeerNotFound(what);
+        }
+        Self::Rpc {
+            code: error.code,
+            name: error.name,
+            method,
+        }
+    }
+}
+
+impl From<InvocationError> for Error {
+    fn from(error: InvocationError) -> Self {
+        match error {
+            InvocationError::Rpc(error) => error.into(),
+            // Our own session store reports `Error` already; keep its kind and message.
+            InvocationError::Session(error) => match error.downcast::<Error>() {
+                Ok(error) => *error,
+                Err(error) => Self::Session(format!("session store failed: {error}")),
+            },
+            InvocationError::Io(error) => Self::Network(error.to_string()),
+            InvocationError::Transport(error) => Self::Network(format!("transport error: {error}")),
+            InvocationError::Deserialize(error) => {
+                Self::Network(format!("unreadable answer from Telegram: {error}"))
+            }
+            InvocationError::Authentication(error) => {
+                Self::Network(format!("could not set up an encrypted connection: {error}"))
+            }
+            // grammers drops a request it cannot send without a peer's access hash.
+            InvocationError::Dropped(reason) if reason.contains("peer") => {
+                Self::PeerNotFound(format!("no access hash known ({reason})"))
+            }
+            InvocationError::Dropped(reason) => {
+                Self::Network(format!("the connection was closed before an answer arrived ({reason})"))
+            }
+            InvocationError::InvalidDc => Self::Session(
+                "Telegram sent this account to a data center the session file does not know — run `tgmcp setup --overwrite` to log in again"
+                    .to_owned(),
+            ),
+        }
+    }
+}
+
+impl From<Error> for ExitCode {
+    fn from(error: Error) -> Self {
+        error.exit_status()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::io;
+
+    use grammers_mtproto::transport;
+    use grammers_tl_types as tl;
+
+    use super::*;
+
+    fn rpc(code: i32, message: &str) -> InvocationError {
+        InvocationError::Rpc(RpcError::from(tl::types::RpcError {
+            error_code: code,
+            error_message: message.into(),
+        }))
+    }
+
+    #[test]
+    fn unauthorized_means_not_logged_in() {
+        for name in [
+            "AUTH_KEY_UNREGISTERED",
+            "SESSION_REVOKED",
+            "USER_DEACTIVATED",
+            "SESSION_EXPIRED",
+        ] {
+            let error = Error::from(rpc(401, name));
+            assert_eq!(error.kind(), "not_logged_in", "{name}");
+            assert_eq!(error.exit_code(), 3);
+            assert_eq!(error.rpc_name(), Some(name));
+            assert_eq!(
+                error.to_string(),
+                format!("not logged in (Telegram said {name}) — run `tgmcp setup`")
+            );
+        }
+    }
+
+    #[test]
+    fn profile_is_filled_in_later() {
+        let error = Error::from(rpc(401, "AUTH_KEY_UNREGISTERED")).with_profile("work");
+        assert_eq!(
+            error.to_string(),
+            "not logged in for profile 'work' (Telegram said AUTH_KEY_UNREGISTERED) — run `tgmcp --profile work setup`"
+        );
+        let error = Error::not_logged_in("default");
+        assert_eq!(
+            error.to_string(),
+            "not logged in for profile 'default' — run `tgmcp setup`"
+        );
+        // A profile already named is kept; other kinds pass through.
+        assert_eq!(
+            error.with_profile("other").to_string(),
+            "not logged in for profile 'default' — run `tgmcp setup`"
+        );
+        assert_eq!(Error::Interrupted.with_profile("x").kind(), "interrupted");
+    }
+
+    #[test]
+    fn flood_wait_carries_seconds_and_method() {
+        let InvocationError::Rpc(raw) = rpc(420, "FLOOD_WAIT_31") else {
+            unreachable!()
+        };
+        let error = Error::from(InvocationError::Rpc(raw.with_caused_by(0xfef48f62)));
+        assert_eq!(error.kind(), "flood_wait");
+        assert_eq!(error.retry_after(), Some(31));
+        assert_eq!(error.exit_code(), 1);
+        assert!(matches!(
+            &error,
+            Error::FloodWait { seconds: 31, method: Some(m) } if m == "messages.sendMessage"
+        ));
+        assert_eq!(
+            error.to_string(),
+            "Telegram asks to wait 31 s before calling messages.sendMessage again (flood wait) — retry after that"
+        );
+
+        let error = Error::from(rpc(420, "SLOWMODE_WAIT_10"));
+        assert_eq!(error.retry_after(), Some(10));
+        let error = Error::from(rpc(420, "FLOOD_PREMIUM_WAIT_5"));
+        assert_eq!(error.retry_after(), Some(5));
+        // A 420 without a number has nothing to wait for.
+        let error = Error::from(rpc(420, "FROZEN_METHOD_INVALID"));
+        assert_eq!(error.kind(), "rpc_error");
+        assert_eq!(error.retry_after(), None);
+    }
+
+    #[test]
+    fn unknown_peers() {
+        for name in PEER_NOT_FOUND_NAMES {
+            let error = Error::from(rpc(400, name));
+            assert_eq!(error.kind(), "peer_not_found", "{name}");
+            assert_eq!(error.exit_code(), 1);
+            assert!(error.to_string().contains(name));
+        }
+        let error = Error::from(InvocationError::Dropped(
+            "cannot invoke request without a peer ref",
+        ));
+        assert_eq!(error.kind(), "peer_not_found");
+    }
+
+    #[test]
+    fn other_rpc_errors_keep_code_and_name() {
+        let error = Error::from(rpc(400, "MESSAGE_ID_INVALID"));
+        assert!(matches!(
+            &error,
+            Error::Rpc { code: 400, name, method: None } if name == "MESSAGE_ID_INVALID"
+        ));
+        assert_eq!(error.kind(), "rpc_error");
+        assert_eq!(error.rpc_name(), Some("MESSAGE_ID_INVALID"));
+        assert_eq!(error.exit_code(), 1);
+        assert_eq!(
+            error.to_string(),
+            "Telegram answered MESSAGE_ID_INVALID (400) — check the request's arguments"
+        );
+        let error = Error::from(rpc(500, "INTERDC_2_CALL_ERROR"));
+        assert!(error.to_string().contains("try again later"));
+    }
+
+    #[test]
+    fn transport_failures_are_network() {
+        let errors = [
+            InvocationError::Io(io::Error::new(io::ErrorKind::ConnectionRefused, "refused")),
+            InvocationError::Transport(transport::Error::BadStatus { status: 429 }),
+            InvocationError::Dropped("request dropped"),
+        ];
+        for error in errors {
+            let error = Error::from(error);
+            assert_eq!(error.kind(), "network");
+            assert_eq!(error.exit_code(), 4);
+        }
+    }
+
+    #[test]
+    fn session_errors_pass_through() {
+        let ours =
+            Error::Session("session file /x is corrupt — run `tgmcp setup --overwrite`".into());
+        let error = Error::from(InvocationError::Session(Box::new(ours)));
+        assert_eq!(
+            error.to_string(),
+            "session file /x is corrupt — run `tgmcp setup --overwrite`"
+        );
+        let foreign: Box<dyn std::error::Error + Send + Sync> = "boom".into();
+        let error = Error::from(InvocationError::Session(foreign));
+        assert_eq!(error.kind(), "session");
+        assert_eq!(error.exit_code(), 2);
+        assert_eq!(Error::from(InvocationError::InvalidDc).kind(), "session");
+    }
+
+    #[test]
+    fn exit_codes() {
+        let cases = [
+            (Error::not_logged_in("p"), 3, "not_logged_in"),
+            (Error::PeerNotFound("@x".into()), 1, "peer_not_found"),
+            (
+                Error::FloodWait {
+                    seconds: 3,
+                    method: None,
+                },
+                1,
+                "flood_wait",
+            ),
+            (
+                Error::Rpc {
+                    code: 400,
+                    name: "X".into(),
+                    method: None,
+                },
+                1,
+                "rpc_error",
+            ),
+            (Error::Network("down".into()), 4, "network"),
+            (Error::InvalidInput("bad".into()), 2, "invalid_input"),
+            (Error::Forbidden("no".into()), 1, "forbidden"),
+            (Error::Config("bad".into()), 2, "config"),
+            (Error::Session("bad".into()), 2, "session"),
+            (Error::Interrupted, 130, "interrupted"),
+        ];
+        for (error, code, kind) in cases {
+            assert_eq!(error.exit_code(), code, "{error}");
+            assert_eq!(error.kind(), kind);
+            assert_eq!(ExitCode::from(error).code(), code);
+        }
+        assert_eq!(ExitCode::Ok.code(), 0);
+    }
+}

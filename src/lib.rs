@@ -1,0 +1,12 @@
+//! tgmcp: your own Telegram account for AI tools (MCP) and the terminal.
+//!
+//! One core ([`telegram`]) with two faces: the MCP server and the CLI ([`cmd`]). The
+//! [`sandbox`] is an offline Telegram DC that the tests and `--sandbox` run against.
+
+pub mod cli;
+pub mod cmd;
+pub mod config;
+pub mod error;
+pub mod logging;
+pub mod sandbox;
+pub mod telegram;

@@ -1,0 +1,39 @@
+use clap::parser::ValueSource;
+use clap::{CommandFactory, FromArgMatches};
+use tgmcp::cli::Cli;
+use tgmcp::error::{Error, ExitCode};
+
+fn main() -> std::process::ExitCode {
+    let matches = Cli::command().get_matches();
+    let profile_explicit = matches
+        .value_source("profile")
+        .is_some_and(|source| source != ValueSource::DefaultValue);
+    let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
+    tgmcp::logging::init(&cli.global);
+
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(e) => {
+            eprintln!("tgmcp: cannot start the async runtime: {e}");
+            return ExitCode::Failed.into();
+        }
+    };
+    let result = runtime.block_on(async {
+        tokio::select! {
+            result = tgmcp::cmd::run(cli, profile_explicit) => result,
+            _ = tokio::signal::ctrl_c() => Err(Error::Interrupted),
+        }
+    });
+    // Do not wait for background tasks (a dialing connection) once the answer is known.
+    runtime.shutdown_background();
+    match result {
+        Ok(code) => code.into(),
+        Err(e) => {
+            eprintln!("tgmcp: {e}");
+            e.exit_status().into()
+        }
+    }
+}

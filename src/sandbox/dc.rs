@@ -1,0 +1,436 @@
+//! One client connection: `Full` transport framing, MTProto 2.0 decryption, the service
+//! messages (containers, gzip, salts, pings, acks), and answers in `rpc_result`s.
+
+use std::io::Read;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use grammers_crypto::DequeBuffer;
+use grammers_mtproto::transport::{self, Full, Transport};
+use grammers_tl_types::{self as tl, Cursor, Deserializable, Identifiable, Serializable};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
+use tokio::net::tcp::OwnedWriteHalf;
+use tokio::sync::{Notify, mpsc};
+
+use super::crypto::{self, AuthKey};
+use super::faults::Verdict;
+use super::rpc::{self, Call, RpcErr};
+use super::{Shared, lock};
+
+/// Largest frame accepted: a full 1 MiB container plus headers, as grammers sends.
+const MAX_FRAME: usize = 1024 * 1024 + 16 * 1024;
+/// Largest a gzip_packed request may inflate to (no decompression bombs).
+const MAX_INFLATED: u64 = 16 * 1024 * 1024;
+
+const RPC_RESULT: u32 = 0xf35c6d01;
+const MSG_CONTAINER: u32 = 0x73f1f8dc;
+const GZIP_PACKED: u32 = 0x3072cfa1;
+const MSGS_ACK: u32 = 0x62d6b459;
+
+/// Why a connection is closed. Never answered with a transport error: a -404 would make
+/// grammers throw its key away and try a key exchange the sandbox cannot do.
+#[derive(Debug)]
+pub(crate) enum Close {
+    Io,
+    Malformed(&'static str),
+    UnknownKey,
+    Fault,
+}
+
+/// Everything the sandbox sends on one connection goes through here, so msg_ids and seq
+/// numbers stay ordered however many tasks answer at once.
+pub(crate) struct Outbox {
+    seal: Mutex<Option<Seal>>,
+    tx: mpsc::UnboundedSender<Vec<u8>>,
+    closed: AtomicBool,
+    close_signal: Notify,
+}
+
+struct Seal {
+    key: AuthKey,
+    session_id: i64,
+    salt: i64,
+    last_msg_id: i64,
+    content_sent: i32,
+    transport: Full,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    /// An answer to a client message: msg_id ≡ 1 (mod 4).
+    Response,
+    /// Pushed without being asked: msg_id ≡ 3 (mod 4).
+    Update,
+}
+
+impl Outbox {
+    fn key_id(&self) -> Option<[u8; 8]> {
+        lock(&self.seal).as_ref().map(|s| s.key.id())
+    }
+
+    pub(crate) fn close(&self) {
+        self.closed.store(true, Ordering::SeqCst);
+        self.close_signal.notify_one();
+    }
+
+    /// Encrypts and queues one message. Returns false once the connection is closed.
+    fn send(&self, body: &[u8], kind: Kind) -> bool {
+        if self.closed.load(Ordering::SeqCst) {
+            return false;
+        }
+        let mut guard = lock(&self.seal);
+        let Some(seal) = guard.as_mut() else {
+            return false;
+        };
+        let frame = seal.seal(body, kind);
+        // Sent under the lock so the transport's seq numbers hit the wire in order.
+        self.tx.send(frame).is_ok()
+    }
+}
+
+impl Seal {
+    fn next_msg_id(&mut self, kind: Kind) -> i64 {
+        let now = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .unwrap_or_default();
+        let tag = if kind == Kind::Response { 1 } else { 3 };
+        let time_based = (((now.as_secs() as i64) << 32) | ((now.subsec_nanos() as i64) << 2)) & !3;
+        let mut id = time_based | tag;
+        if id <= self.last_msg_id {
+            id = ((self.last_msg_id + 4) & !3) | tag;
+        }
+        self.last_msg_id = id;
+        id
+    }
+
+    fn seal(&mut self, body: &[u8], kind: Kind) -> Vec<u8> {
+        let msg_id = self.next_msg_id(kind);
+        // Everything the sandbox sends is content-related, so seq_no is odd.
+        let seq_no = self.content_sent * 2 + 1;
+        self.content_sent += 1;
+
+        let mut plain = Vec::with_capacity(32 + body.len() + 32);
+        self.salt.serialize(&mut plain);
+        self.session_id.serialize(&mut plain);
+        msg_id.serialize(&mut plain);
+        seq_no.serialize(&mut plain);
+        (body.len() as i32).serialize(&mut plain);
+        plain.extend_from_slice(body);
+
+        let packet = crypto::encrypt_for_client(&self.key, plain);
+        let mut buffer = DequeBuffer::with_capacity(packet.len() + 4, 8);
+        buffer.extend(packet);
+        self.transport.pack(&mut buffer);
+        buffer.as_ref().to_vec()
+    }
+}
+
+pub(crate) async fn serve_connection(stream: TcpStream, shared: Arc<Shared>) {
+    let (mut reader, writer) = stream.into_split();
+    let (tx, rx) = mpsc::unbounded_channel();
+    let outbox = Arc::new(Outbox {
+        seal: Mutex::new(None),
+        tx,
+        closed: AtomicBool::new(false),
+        close_signal: Notify::new(),
+    });
+    lock(&shared.connections).push(Arc::downgrade(&outbox));
+    let writer = tokio::spawn(write_loop(writer, rx, Arc::clone(&outbox)));
+
+    let mut conn = Connection {
+        shared,
+        outbox: Arc::clone(&outbox),
+        transport: Full::new(),
+    };
+    let mut buf: Vec<u8> = Vec::with_capacity(64 * 1024);
+    let reason = loop {
+        if outbox.closed.load(Ordering::SeqCst) {
+            break Close::Fault;
+        }
+        if let Err(reason) = conn.drain_frames(&mut buf) {
+            break reason;
+        }
+        let mut chunk = [0u8; 64 * 1024];
+        tokio::select! {
+            read = reader.read(&mut chunk) => match read {
+                Ok(0) | Err(_) => break Close::Io,
+                Ok(n) => buf.extend_from_slice(&chunk[..n]),
+            },
+            _ = outbox.close_signal.notified() => break Close::Fault,
+        }
+    };
+    if let Close::Malformed(what) = reason {
+        tracing::debug!("sandbox closed a connection that sent a malformed packet: {what}");
+    }
+    outbox.close();
+    let _ = writer.await;
+}
+
+async fn write_loop(
+    mut writer: OwnedWriteHalf,
+    mut rx: mpsc::UnboundedReceiver<Vec<u8>>,
+    outbox: Arc<Outbox>,
+) {
+    loop {
+        tokio::select! {
+            biased;
+            _ = outbox.close_signal.notified() => break,
+            frame = rx.recv() => match frame {
+                Some(frame) if !outbox.closed.load(Ordering::SeqCst) => {
+                    if writer.write_all(&frame).await.is_err() {
+                        break;
+                    }
+                }
+                _ => break,
+            },
+        }
+    }
+    // Make sure the reader stops too (the notify above may have been consumed here).
+    outbox.closed.store(true, Ordering::SeqCst);
+    outbox.close_signal.notify_one();
+    let _ = writer.shutdown().await;
+}
+
+struct Connection {
+    shared: Arc<Shared>,
+    outbox: Arc<Outbox>,
+    transport: Full,
+}
+
+impl Connection {
+    /// Handles every complete frame in `buf`, leaving a partial one for the next read.
+    fn drain_frames(&mut self, buf: &mut Vec<u8>) -> Result<(), Close> {
+        loop {
+            let Some(len) = buf.get(..4) else {
+                return Ok(());
+            };
+            let declared = i32::from_le_bytes(len.try_into().expect("4 bytes"));
+            if declared < 12 || declared as usize > MAX_FRAME || declared % 4 != 0 {
+                return Err(Close::Malformed("bad frame length"));
+            }
+            if buf.len() < declared as usize {
+                return Ok(());
+            }
+            let unpacked = match self.transport.unpack(&mut buf[..]) {
+                Ok(unpacked) => unpacked,
+                Err(transport::Error::MissingBytes) => return Ok(()),
+                Err(_) => return Err(Close::Malformed("bad frame (crc or seq)")),
+            };
+            let packet = buf[unpacked.data_range].to_vec();
+            buf.drain(..unpacked.next_offset);
+            self.on_packet(&packet)?;
+        }
+    }
+
+    fn on_packet(&mut self, packet: &[u8]) -> Result<(), Close> {
+        let key_id = crypto::packet_key_id(packet).ok_or(Close::Malformed("short packet"))?;
+        if key_id == [0; 8] {
+            // A plain message is a key exchange, which needs Telegram's RSA key.
+            return Err(Close::UnknownKey);
+        }
+        let key = lock(&self.shared.keys)
+            .get(&key_id)
+            .cloned()
+            .ok_or(Close::UnknownKey)?;
+        let plain =
+            crypto::decrypt_from_client(&key, packet).map_err(|_| Close::Malformed("decrypt"))?;
+        let mut cur = Cursor::from_slice(&plain);
+        let _salt = read::<i64>(&mut cur)?;
+        let session_id = read::<i64>(&mut cur)?;
+        let (msg_id, seq_no, body) = read_message(&mut cur)?;
+
+        let new_session = {
+            let mut seal = lock(&self.outbox.seal);
+            let fresh = seal
+                .as_ref()
+                .is_none_or(|s| s.session_id != session_id || s.key.id() != key_id);
+            if fresh {
+                let (content_sent, last_msg_id, transport) = match seal.take() {
+                    Some(old) => (old.content_sent, old.last_msg_id, old.transport),
+                    None => (0, 0, Full::new()),
+                };
+                *seal = Some(Seal {
+                    key,
+                    session_id,
+                    salt: self.shared.salt,
+                    last_msg_id,
+                    content_sent,
+                    transport,
+                });
+            }
+            fresh
+        };
+        if new_session {
+            let created = tl::enums::NewSession::Created(tl::types::NewSessionCreated {
+                first_msg_id: msg_id,
+                unique_id: crypto::random_i64(),
+                server_salt: self.shared.salt,
+            });
+            self.outbox.send(&created.to_bytes(), Kind::Response);
+        }
+        self.on_message(msg_id, seq_no, body, 0)
+    }
+
+    fn on_message(
+        &mut self,
+        msg_id: i64,
+        _seq_no: i32,
+        body: Vec<u8>,
+        depth: u8,
+    ) -> Result<(), Close> {
+        let constructor = u32::from_bytes(&body).map_err(|_| Close::Malformed("empty message"))?;
+        match constructor {
+            MSG_CONTAINER if depth == 0 => {
+                let mut cur = Cursor::from_slice(&body[4..]);
+                let count = read::<i32>(&mut cur)?;
+                if !(0..=1024).contains(&count) {
+                    return Err(Close::Malformed("container size"));
+                }
+                for _ in 0..count {
+                    let (id, seq, inner) = read_message(&mut cur)?;
+                    self.on_message(id, seq, inner, depth + 1)?;
+                }
+                Ok(())
+            }
+            GZIP_PACKED if depth < 2 => {
+                let inflated = inflate(&body[4..])?;
+                self.on_message(msg_id, _seq_no, inflated, depth + 1)
+            }
+            MSGS_ACK => Ok(()),
+            tl::functions::GetFutureSalts::CONSTRUCTOR_ID => {
+                let salts = future_salts(msg_id, self.shared.salt);
+                self.outbox.send(&salts.to_bytes(), Kind::Response);
+                Ok(())
+            }
+            tl::functions::Ping::CONSTRUCTOR_ID
+            | tl::functions::PingDelayDisconnect::CONSTRUCTOR_ID => {
+                let ping_id = i64::from_bytes(&body[4..]).map_err(|_| Close::Malformed("ping"))?;
+                let pong = tl::enums::Pong::Pong(tl::types::Pong { msg_id, ping_id });
+                self.outbox.send(&pong.to_bytes(), Kind::Response);
+                Ok(())
+            }
+            tl::functions::RpcDropAnswer::CONSTRUCTOR_ID => {
+                let unknown = tl::enums::RpcDropAnswer::RpcAnswerUnknown;
+                self.respond(msg_id, Ok(unknown.to_bytes()));
+                Ok(())
+            }
+            // Informational service messages need no answer.
+            tl::types::MsgsStateReq::CONSTRUCTOR_ID | tl::types::MsgResendReq::CONSTRUCTOR_ID => {
+                Ok(())
+            }
+            _ => self.on_call(msg_id, body),
+        }
+    }
+
+    fn on_call(&mut self, msg_id: i64, body: Vec<u8>) -> Result<(), Close> {
+        let call = match Call::parse(&body) {
+            Ok(call) => call,
+            Err(err) => {
+                self.respond(msg_id, Err(err));
+                return Ok(());
+            }
+        };
+        let method = call.method_name();
+        self.shared.stats.record(method);
+        let key_id = self.outbox.key_id().ok_or(Close::UnknownKey)?;
+
+        let result = match self.shared.faults.verdict(method) {
+            Verdict::Drop => return Err(Close::Fault),
+            Verdict::Error { code, name } => Err(RpcErr::new(code, name)),
+            Verdict::Proceed => rpc::execute(&self.shared, key_id, &call),
+        };
+        self.respond(msg_id, result);
+        Ok(())
+    }
+
+    fn respond(&self, req_msg_id: i64, result: Result<Vec<u8>, RpcErr>) {
+        let mut body = Vec::with_capacity(12 + result.as_ref().map_or(32, Vec::len));
+        RPC_RESULT.serialize(&mut body);
+        req_msg_id.serialize(&mut body);
+        match result {
+            Ok(bytes) => body.extend_from_slice(&bytes),
+            Err(err) => tl::enums::RpcError::Error(tl::types::RpcError {
+                error_code: err.code,
+                error_message: err.name,
+            })
+            .serialize(&mut body),
+        }
+
+        let delay = self.shared.faults.delay();
+        if delay.is_zero() {
+            self.outbox.send(&body, Kind::Response);
+        } else {
+            let outbox = Arc::clone(&self.outbox);
+            tokio::spawn(async move {
+                tokio::time::sleep(delay).await;
+                outbox.send(&body, Kind::Response);
+            });
+        }
+    }
+}
+
+pub(crate) fn push_updates(shared: &Shared, user_id: i64, updates: &tl::enums::Updates) -> usize {
+    let body = updates.to_bytes();
+    let targets: Vec<_> = {
+        let world = shared.world();
+        shared
+            .live_connections()
+            .into_iter()
+            .filter(|c| c.key_id().and_then(|k| world.authorized_user(&k)) == Some(user_id))
+            .collect()
+    };
+    targets
+        .iter()
+        .filter(|c| c.send(&body, Kind::Update))
+        .count()
+}
+
+fn future_salts(req_msg_id: i64, salt: i64) -> tl::enums::FutureSalts {
+    let now = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap_or_default()
+        .as_secs() as i32;
+    // Consecutive one-hour salts starting now: grammers drops the oldest only once the
+    // next has been valid for a minute, so this lasts a long test run without re-asking.
+    let salts = (0..64)
+        .map(|i| tl::types::FutureSalt {
+            valid_since: now.saturating_add(i * 3600),
+            valid_until: now.saturating_add((i + 1) * 3600),
+            salt: salt.wrapping_add(i as i64),
+        })
+        .collect();
+    tl::enums::FutureSalts::Salts(tl::types::FutureSalts {
+        req_msg_id,
+        now,
+        salts: tl::RawVec(salts),
+    })
+}
+
+fn read<T: Deserializable>(cur: &mut Cursor) -> Result<T, Close> {
+    T::deserialize(cur).map_err(|_| Close::Malformed("truncated message"))
+}
+
+fn read_message(cur: &mut Cursor) -> Result<(i64, i32, Vec<u8>), Close> {
+    let msg_id = read::<i64>(cur)?;
+    let seq_no = read::<i32>(cur)?;
+    let len = read::<i32>(cur)?;
+    if len < 4 || len as usize > MAX_FRAME {
+        return Err(Close::Malformed("message length"));
+    }
+    let mut body = vec![0; len as usize];
+    cur.read_exact(&mut body)
+        .map_err(|_| Close::Malformed("message length beyond packet"))?;
+    Ok((msg_id, seq_no, body))
+}
+
+fn inflate(packed: &[u8]) -> Result<Vec<u8>, Close> {
+    let data = Vec::<u8>::from_bytes(packed).map_err(|_| Close::Malformed("gzip_packed"))?;
+    let mut out = Vec::new();
+    flate2::read::GzDecoder::new(&data[..])
+        .take(MAX_INFLATED)
+        .read_to_end(&mut out)
+        .map_err(|_| Close::Malformed("gzip data"))?;
+    Ok(out)
+}

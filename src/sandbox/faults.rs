@@ -1,0 +1,205 @@
+//! Knobs that make the sandbox misbehave on purpose, and counters that show what a client
+//! really asked for.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+use super::lock;
+
+/// Faults injected into every connection of one sandbox. All knobs can change while
+/// clients are connected.
+#[derive(Default)]
+pub struct Faults {
+    state: Mutex<FaultState>,
+}
+
+#[derive(Default)]
+struct FaultState {
+    delay: Duration,
+    /// API requests still let through before the connection is dropped.
+    drop_after: Option<u64>,
+    flood: HashMap<String, Flood>,
+    errors: HashMap<String, InjectedError>,
+}
+
+struct Flood {
+    seconds: u32,
+    /// How many more calls get the error; `None` = every call.
+    remaining: Option<u32>,
+}
+
+struct InjectedError {
+    code: i32,
+    name: String,
+    remaining: Option<u32>,
+}
+
+/// What the sandbox does with one API request before executing it.
+pub(crate) enum Verdict {
+    Proceed,
+    /// Close the connection without answering.
+    Drop,
+    /// Answer with this RPC error instead of executing.
+    Error {
+        code: i32,
+        name: String,
+    },
+}
+
+impl Faults {
+    /// Adds `delay` before every answer (a slow network or a far DC).
+    pub fn set_delay(&self, delay: Duration) {
+        lock(&self.state).delay = delay;
+    }
+
+    pub fn delay(&self) -> Duration {
+        lock(&self.state).delay
+    }
+
+    /// Lets `n` more API requests through, then drops the connection that carries the next
+    /// one, without executing or answering it. Fires once.
+    pub fn drop_after(&self, n: u64) {
+        lock(&self.state).drop_after = Some(n);
+    }
+
+    /// Answers `FLOOD_WAIT_<seconds>` (code 420) to `method` (TL name, e.g.
+    /// `messages.sendMessage`), for the next `times` calls or, with `None`, every call.
+    pub fn flood_wait(&self, method: &str, seconds: u32, times: Option<u32>) {
+        lock(&self.state).flood.insert(
+            method.to_owned(),
+            Flood {
+                seconds,
+                remaining: times,
+            },
+        );
+    }
+
+    /// Answers any RPC error (e.g. 303 `PHONE_MIGRATE_4`, 500 `INTERNAL`) to `method`.
+    pub fn inject_error(&self, method: &str, code: i32, name: &str, times: Option<u32>) {
+        lock(&self.state).errors.insert(
+            method.to_owned(),
+            InjectedError {
+                code,
+                name: name.to_owned(),
+                remaining: times,
+            },
+        );
+    }
+
+    /// Back to a well-behaved DC.
+    pub fn clear(&self) {
+        *lock(&self.state) = FaultState::default();
+    }
+
+    pub(crate) fn verdict(&self, method: &str) -> Verdict {
+        let mut state = lock(&self.state);
+        if let Some(n) = state.drop_after.as_mut() {
+            if *n == 0 {
+                state.drop_after = None;
+                return Verdict::Drop;
+            }
+            *n -= 1;
+        }
+        if let Some(flood) = state.flood.get_mut(method)
+            && take_one(&mut flood.remaining)
+        {
+            return Verdict::Error {
+                code: 420,
+                name: format!("FLOOD_WAIT_{}", flood.seconds),
+            };
+        }
+        if let Some(err) = state.errors.get_mut(method)
+            && take_one(&mut err.remaining)
+        {
+            return Verdict::Error {
+                code: err.code,
+                name: err.name.clone(),
+            };
+        }
+        Verdict::Proceed
+    }
+}
+
+/// Consumes one use of a limited rule; `None` means unlimited.
+fn take_one(remaining: &mut Option<u32>) -> bool {
+    match remaining {
+        None => true,
+        Some(0) => false,
+        Some(n) => {
+            *n -= 1;
+            true
+        }
+    }
+}
+
+/// Requests per method, as the sandbox saw them (wrappers like `invokeWithLayer` are
+/// unwrapped, so `help.getConfig` counts as itself).
+#[derive(Default)]
+pub struct Stats {
+    requests: Mutex<BTreeMap<String, u64>>,
+    connections: AtomicU64,
+}
+
+impl Stats {
+    pub(crate) fn record(&self, method: &str) {
+        *lock(&self.requests).entry(method.to_owned()).or_default() += 1;
+    }
+
+    pub(crate) fn connection_opened(&self) {
+        self.connections.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// How many times `method` was called.
+    pub fn count(&self, method: &str) -> u64 {
+        lock(&self.requests).get(method).copied().unwrap_or(0)
+    }
+
+    /// All API requests (service messages such as acks and pings are not counted).
+    pub fn total(&self) -> u64 {
+        lock(&self.requests).values().sum()
+    }
+
+    pub fn snapshot(&self) -> BTreeMap<String, u64> {
+        lock(&self.requests).clone()
+    }
+
+    /// TCP connections accepted so far.
+    pub fn connections(&self) -> u64 {
+        self.connections.load(Ordering::Relaxed)
+    }
+
+    pub fn reset(&self) {
+        lock(&self.requests).clear();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn drop_after_fires_once_after_n() {
+        let f = Faults::default();
+        f.drop_after(2);
+        assert!(matches!(f.verdict("a"), Verdict::Proceed));
+        assert!(matches!(f.verdict("a"), Verdict::Proceed));
+        assert!(matches!(f.verdict("a"), Verdict::Drop));
+        assert!(matches!(f.verdict("a"), Verdict::Proceed));
+    }
+
+    #[test]
+    fn flood_limited_times() {
+        let f = Faults::default();
+        f.flood_wait("m", 7, Some(1));
+        match f.verdict("m") {
+            Verdict::Error { code, name } => {
+                assert_eq!((code, name.as_str()), (420, "FLOOD_WAIT_7"))
+            }
+            _ => panic!("expected flood"),
+        }
+        assert!(matches!(f.verdict("m"), Verdict::Proceed));
+        assert!(matches!(f.verdict("other"), Verdict::Proceed));
+    }
+}

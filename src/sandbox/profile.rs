@@ -1,0 +1,100 @@
+//! Profiles that point at a sandbox: the session file a real tgmcp process reads, with the
+//! sandbox's address as DC 2 and a preset auth key (logged in or not).
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use grammers_session::Session;
+use grammers_session::types::{DcOption, PeerAuth, PeerInfo};
+
+use super::Sandbox;
+use crate::config::ensure_private_dir;
+use crate::error::{Error, Result};
+use crate::telegram::FileSession;
+
+impl Sandbox {
+    /// The DC option a session needs to reach this sandbox with `auth_key`.
+    pub fn dc_option(&self, auth_key: [u8; 256]) -> DcOption {
+        let (ipv4, ipv6) = match self.addr() {
+            SocketAddr::V4(v4) => (
+                v4,
+                std::net::SocketAddrV6::new(v4.ip().to_ipv6_mapped(), v4.port(), 0, 0),
+            ),
+            SocketAddr::V6(v6) => (
+                std::net::SocketAddrV4::new(std::net::Ipv4Addr::LOCALHOST, v6.port()),
+                v6,
+            ),
+        };
+        DcOption {
+            id: self.dc_id(),
+            ipv4,
+            ipv6,
+            auth_key: Some(auth_key),
+        }
+    }
+
+    /// Writes a session at `path` for this sandbox: logged in as `user` (with the user
+    /// cached as self, as a real login leaves it), or with a fresh key nobody is logged in
+    /// with when `user` is `None`. Replaces any file there.
+    pub async fn write_session(&self, path: &Path, user: Option<i64>) -> Result<FileSession> {
+        let key = match user {
+            Some(id) => self.authorized_key(id),
+            None => self.new_auth_key(),
+        };
+        let session = FileSession::create_for(path, self.dc_option(key))?;
+        if let Some(id) = user {
+            let (hash, bot) = {
+                let world = self.world();
+                let u = world
+                    .users
+                    .get(&id)
+                    .ok_or_else(|| Error::InvalidInput(format!("the sandbox has no user {id}")))?;
+                (u.access_hash, u.bot)
+            };
+            session
+                .cache_peer(PeerInfo::User {
+                    id,
+                    auth: Some(PeerAuth::from_hash(hash)),
+                    bot: Some(bot),
+                    is_self: Some(true),
+                })
+                .await?;
+        }
+        Ok(session)
+    }
+}
+
+/// A private temporary directory, removed on drop: the throw-away profile of
+/// `tgmcp --sandbox`.
+pub struct TempHome {
+    path: PathBuf,
+}
+
+impl TempHome {
+    pub fn new() -> Result<Self> {
+        let mut nonce = [0u8; 8];
+        super::crypto::fill_random(&mut nonce);
+        let path = std::env::temp_dir().join(format!(
+            "tgmcp-sandbox-{}-{:016x}",
+            std::process::id(),
+            u64::from_le_bytes(nonce)
+        ));
+        ensure_private_dir(&path).map_err(|e| {
+            Error::Config(format!(
+                "cannot create {}: {e} — check TMPDIR",
+                path.display()
+            ))
+        })?;
+        Ok(Self { path })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+}
+
+impl Drop for TempHome {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.path);
+    }
+}

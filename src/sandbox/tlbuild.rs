@@ -1,0 +1,411 @@
+//! World entities rendered as the TL objects Telegram sends, seen by one viewer (what is
+//! "self", "out", a contact, or a visible phone number depends on who asks).
+//!
+//! Layer-230 types have dozens of flags; each is spelled out once here so handlers only
+//! deal with the handful that matter.
+
+use std::collections::BTreeSet;
+use std::net::SocketAddr;
+
+use grammers_tl_types as tl;
+
+use super::world::{Channel, Chat, Media, Message, Peer, User, World, now};
+
+pub fn peer(p: Peer) -> tl::enums::Peer {
+    match p {
+        Peer::User(user_id) => tl::types::PeerUser { user_id }.into(),
+        Peer::Chat(chat_id) => tl::types::PeerChat { chat_id }.into(),
+        Peer::Channel(channel_id) => tl::types::PeerChannel { channel_id }.into(),
+    }
+}
+
+pub fn user(u: &User, viewer: Option<i64>, world: &World) -> tl::enums::User {
+    let is_self = viewer == Some(u.id);
+    let contact = viewer.is_some_and(|v| {
+        world
+            .users
+            .get(&v)
+            .is_some_and(|me| me.contacts.contains(&u.id))
+    });
+    let mutual = contact && viewer.is_some_and(|v| u.contacts.contains(&v));
+    tl::types::User {
+        is_self,
+        contact,
+        mutual_contact: mutual,
+        deleted: false,
+        bot: u.bot,
+        bot_chat_history: false,
+        bot_nochats: false,
+        verified: u.verified,
+        restricted: false,
+        min: false,
+        bot_inline_geo: false,
+        support: false,
+        scam: false,
+        apply_min_photo: false,
+        fake: false,
+        bot_attach_menu: false,
+        premium: false,
+        attach_menu_enabled: false,
+        bot_can_edit: false,
+        close_friend: false,
+        stories_hidden: false,
+        stories_unavailable: true,
+        contact_require_premium: false,
+        bot_business: false,
+        bot_has_main_app: false,
+        bot_forum_view: false,
+        bot_forum_can_manage_topics: false,
+        bot_can_manage_bots: false,
+        bot_guestchat: false,
+        bot_guard: false,
+        id: u.id,
+        access_hash: Some(u.access_hash),
+        first_name: Some(u.first_name.clone()),
+        last_name: u.last_name.clone(),
+        username: u.username.clone(),
+        // Phone numbers are private: only yourself and your contacts see them.
+        phone: if is_self || contact {
+            u.phone.clone()
+        } else {
+            None
+        },
+        photo: None,
+        status: Some(tl::types::UserStatusRecently { by_me: false }.into()),
+        bot_info_version: u.bot.then_some(1),
+        restriction_reason: None,
+        bot_inline_placeholder: None,
+        lang_code: None,
+        emoji_status: None,
+        usernames: None,
+        stories_max_id: None,
+        color: None,
+        profile_color: None,
+        bot_active_users: None,
+        bot_verification_icon: None,
+        send_paid_messages_stars: None,
+        linked_community_id: None,
+    }
+    .into()
+}
+
+pub fn chat(c: &Chat, viewer: i64) -> tl::enums::Chat {
+    tl::types::Chat {
+        creator: c.creator == viewer,
+        left: !c.members.contains(&viewer),
+        deactivated: false,
+        call_active: false,
+        call_not_empty: false,
+        noforwards: false,
+        id: c.id,
+        title: c.title.clone(),
+        photo: tl::enums::ChatPhoto::Empty,
+        participants_count: c.members.len() as i32,
+        date: c.date,
+        version: 1,
+        migrated_to: None,
+        admin_rights: None,
+        default_banned_rights: None,
+    }
+    .into()
+}
+
+pub fn channel(c: &Channel, viewer: i64) -> tl::enums::Chat {
+    tl::types::Channel {
+        creator: c.creator == viewer,
+        left: !c.members.contains(&viewer),
+        broadcast: c.broadcast,
+        verified: false,
+        megagroup: !c.broadcast,
+        restricted: false,
+        signatures: false,
+        min: false,
+        scam: false,
+        has_link: false,
+        has_geo: false,
+        slowmode_enabled: false,
+        call_active: false,
+        call_not_empty: false,
+        fake: false,
+        gigagroup: false,
+        noforwards: false,
+        join_to_send: false,
+        join_request: false,
+        forum: false,
+        stories_hidden: false,
+        stories_hidden_min: false,
+        stories_unavailable: true,
+        signature_profiles: false,
+        autotranslation: false,
+        broadcast_messages_allowed: false,
+        monoforum: false,
+        forum_tabs: false,
+        id: c.id,
+        access_hash: Some(c.access_hash),
+        title: c.title.clone(),
+        username: c.username.clone(),
+        photo: tl::enums::ChatPhoto::Empty,
+        date: c.date,
+        restriction_reason: None,
+        admin_rights: None,
+        banned_rights: None,
+        default_banned_rights: None,
+        participants_count: Some(c.members.len() as i32),
+        usernames: None,
+        stories_max_id: None,
+        color: None,
+        profile_color: None,
+        emoji_status: None,
+        level: None,
+        subscription_until_date: None,
+        bot_verification_icon: None,
+        send_paid_messages_stars: None,
+        linked_monoforum_id: None,
+        linked_community_id: None,
+    }
+    .into()
+}
+
+fn media(m: &Media, date: i32) -> tl::enums::MessageMedia {
+    match m {
+        Media::Photo { id } => tl::types::MessageMediaPhoto {
+            spoiler: false,
+            live_photo: false,
+            photo: Some(tl::types::PhotoEmpty { id: *id }.into()),
+            ttl_seconds: None,
+            video: None,
+        }
+        .into(),
+        Media::Document {
+            id,
+            file_name,
+            mime_type,
+            size,
+        } => tl::types::MessageMediaDocument {
+            nopremium: false,
+            spoiler: false,
+            video: false,
+            round: false,
+            voice: false,
+            document: Some(
+                tl::types::Document {
+                    id: *id,
+                    access_hash: *id ^ 0x5a5a_5a5a,
+                    file_reference: Vec::new(),
+                    date,
+                    mime_type: mime_type.clone(),
+                    size: *size,
+                    thumbs: None,
+                    video_thumbs: None,
+                    dc_id: super::DC_ID,
+                    attributes: vec![
+                        tl::types::DocumentAttributeFilename {
+                            file_name: file_name.clone(),
+                        }
+                        .into(),
+                    ],
+                }
+                .into(),
+            ),
+            alt_documents: None,
+            video_cover: None,
+            video_timestamp: None,
+            ttl_seconds: None,
+        }
+        .into(),
+    }
+}
+
+pub fn message(m: &Message, viewer: i64) -> tl::enums::Message {
+    let post = m.from.is_none();
+    tl::types::Message {
+        out: m.is_out(viewer),
+        mentioned: false,
+        media_unread: false,
+        silent: false,
+        post,
+        from_scheduled: false,
+        legacy: false,
+        edit_hide: false,
+        pinned: false,
+        noforwards: false,
+        invert_media: false,
+        offline: false,
+        video_processing_pending: false,
+        paid_suggested_post_stars: false,
+        paid_suggested_post_ton: false,
+        id: m.id,
+        from_id: m.from.map(|u| peer(Peer::User(u))),
+        from_boosts_applied: None,
+        from_rank: None,
+        peer_id: peer(m.peer_for(viewer)),
+        saved_peer_id: None,
+        fwd_from: None,
+        via_bot_id: None,
+        via_business_bot_id: None,
+        guestchat_via_from: None,
+        reply_to: m.reply_to.map(|id| {
+            tl::types::MessageReplyHeader {
+                reply_to_scheduled: false,
+                forum_topic: false,
+                quote: false,
+                reply_to_ephemeral: false,
+                reply_to_msg_id: Some(id),
+                reply_to_peer_id: None,
+                reply_from: None,
+                reply_media: None,
+                reply_to_top_id: None,
+                quote_text: None,
+                quote_entities: None,
+                quote_offset: None,
+                todo_item_id: None,
+                poll_option: None,
+            }
+            .into()
+        }),
+        date: m.date,
+        message: m.text.clone(),
+        media: m.media.as_ref().map(|x| media(x, m.date)),
+        reply_markup: None,
+        entities: (!m.entities.is_empty()).then(|| m.entities.clone()),
+        views: post.then_some(1),
+        forwards: None,
+        replies: None,
+        edit_date: m.edit_date,
+        post_author: None,
+        grouped_id: None,
+        reactions: None,
+        restriction_reason: None,
+        ttl_period: None,
+        quick_reply_shortcut_id: None,
+        effect: None,
+        factcheck: None,
+        report_delivery_until_date: None,
+        paid_message_stars: None,
+        suggested_post: None,
+        schedule_repeat_period: None,
+        summary_from_language: None,
+        rich_message: None,
+    }
+    .into()
+}
+
+/// The `users` and `chats` vectors that must accompany an answer: every peer the answer
+/// mentions, rendered for `viewer`. Handlers collect peers here so the vectors are
+/// consistent by construction.
+#[derive(Default)]
+pub struct Mentions {
+    users: BTreeSet<i64>,
+    chats: BTreeSet<i64>,
+    channels: BTreeSet<i64>,
+}
+
+impl Mentions {
+    pub fn add(&mut self, p: Peer) -> &mut Self {
+        match p {
+            Peer::User(id) => self.users.insert(id),
+            Peer::Chat(id) => self.chats.insert(id),
+            Peer::Channel(id) => self.channels.insert(id),
+        };
+        self
+    }
+
+    pub fn add_message(&mut self, m: &Message, viewer: i64) -> &mut Self {
+        self.add(m.peer_for(viewer)).add(m.to);
+        if let Some(from) = m.from {
+            self.add(Peer::User(from));
+        }
+        self
+    }
+
+    pub fn users(&self, world: &World, viewer: i64) -> Vec<tl::enums::User> {
+        self.users
+            .iter()
+            .filter_map(|id| world.users.get(id))
+            .map(|u| user(u, Some(viewer), world))
+            .collect()
+    }
+
+    pub fn chats(&self, world: &World, viewer: i64) -> Vec<tl::enums::Chat> {
+        let chats = self
+            .chats
+            .iter()
+            .filter_map(|id| world.chats.get(id))
+            .map(|c| chat(c, viewer));
+        let channels = self
+            .channels
+            .iter()
+            .filter_map(|id| world.channels.get(id))
+            .map(|c| channel(c, viewer));
+        chats.chain(channels).collect()
+    }
+}
+
+pub fn config(addr: SocketAddr) -> tl::enums::Config {
+    let date = now();
+    let option = |ipv6: bool, ip: String| {
+        tl::enums::DcOption::Option(tl::types::DcOption {
+            ipv6,
+            media_only: false,
+            tcpo_only: false,
+            cdn: false,
+            r#static: true,
+            this_port_only: false,
+            id: super::DC_ID,
+            ip_address: ip,
+            port: addr.port() as i32,
+            secret: None,
+        })
+    };
+    let dc_options = vec![option(addr.is_ipv6(), addr.ip().to_string())];
+    tl::types::Config {
+        default_p2p_contacts: false,
+        preload_featured_stickers: false,
+        revoke_pm_inbox: true,
+        blocked_mode: false,
+        force_try_ipv6: false,
+        date,
+        expires: date + 3600,
+        test_mode: false,
+        this_dc: super::DC_ID,
+        dc_options,
+        dc_txt_domain_name: "sandbox.invalid".into(),
+        chat_size_max: 200,
+        megagroup_size_max: 200_000,
+        forwarded_count_max: 100,
+        online_update_period_ms: 210_000,
+        offline_blur_timeout_ms: 5_000,
+        offline_idle_timeout_ms: 30_000,
+        online_cloud_timeout_ms: 300_000,
+        notify_cloud_delay_ms: 30_000,
+        notify_default_delay_ms: 1_500,
+        push_chat_period_ms: 60_000,
+        push_chat_limit: 2,
+        edit_time_limit: 172_800,
+        revoke_time_limit: i32::MAX,
+        revoke_pm_time_limit: i32::MAX,
+        rating_e_decay: 2_419_200,
+        stickers_recent_limit: 200,
+        channels_read_media_period: 604_800,
+        tmp_sessions: None,
+        call_receive_timeout_ms: 20_000,
+        call_ring_timeout_ms: 90_000,
+        call_connect_timeout_ms: 30_000,
+        call_packet_timeout_ms: 10_000,
+        me_url_prefix: "https://t.me/".into(),
+        autoupdate_url_prefix: None,
+        gif_search_username: None,
+        venue_search_username: None,
+        img_search_username: None,
+        static_maps_provider: None,
+        caption_length_max: 1024,
+        message_length_max: 4096,
+        webfile_dc_id: super::DC_ID,
+        suggested_lang_code: None,
+        lang_pack_version: None,
+        base_lang_pack_version: None,
+        reactions_default: None,
+        autologin_token: None,
+    }
+    .into()
+}

@@ -1,0 +1,228 @@
+//! One connection to Telegram for one profile: the session store, grammers' sender pool
+//! and the policies that decide what is retried.
+//!
+//! grammers' default policy retries any request once after an I/O error. That is wrong
+//! for writes: a message whose connection dropped after Telegram executed it would be
+//! sent twice. So the pool never retries I/O errors; [`Telegram::read`] retries reads
+//! (which are safe to repeat) once, and writes go through [`Telegram::write`], which
+//! reports an unknown outcome instead of guessing.
+
+use std::future::Future;
+use std::ops::ControlFlow;
+use std::sync::Arc;
+use std::time::Duration;
+
+use grammers_client::Client;
+use grammers_client::sender::{
+    ConnectionParams, InvocationError, RetryContext, RetryPolicy, RpcError, SenderPool,
+    SenderPoolHandle,
+};
+use grammers_session::Session;
+use grammers_session::types::{PeerAuth, PeerInfo};
+use grammers_tl_types as tl;
+use tokio::task::JoinHandle;
+
+use super::model::Account;
+use super::session::FileSession;
+use crate::error::{Error, Result};
+
+/// How a profile connects. Built by the command layer from flags and config.
+#[derive(Clone, Debug)]
+pub struct ConnectOptions {
+    /// The app's api_id (sent in initConnection).
+    pub api_id: i32,
+    /// FLOOD_WAITs up to this long are slept through and the request repeated (Telegram
+    /// did not execute it); longer ones are returned to the caller with their wait.
+    pub max_flood_wait: Duration,
+    /// Upper bound for one call, reconnect included.
+    pub timeout: Duration,
+}
+
+impl Default for ConnectOptions {
+    fn default() -> Self {
+        Self {
+            api_id: 0,
+            max_flood_wait: Duration::from_secs(60),
+            timeout: Duration::from_secs(30),
+        }
+    }
+}
+
+/// Sleeps through short FLOOD_WAITs once; never retries anything else.
+struct FloodPolicy {
+    max_wait: Duration,
+}
+
+impl RetryPolicy for FloodPolicy {
+    fn should_retry(&self, ctx: &RetryContext) -> ControlFlow<(), Duration> {
+        match &ctx.error {
+            InvocationError::Rpc(RpcError {
+                code: 420,
+                value: Some(seconds),
+                ..
+            }) if ctx.fail_count.get() == 1 && u64::from(*seconds) <= self.max_wait.as_secs() => {
+                tracing::info!(
+                    seconds,
+                    "Telegram asked to wait; waiting before repeating the request"
+                );
+                ControlFlow::Continue(Duration::from_secs(u64::from(*seconds)))
+            }
+            _ => ControlFlow::Break(()),
+        }
+    }
+}
+
+/// A connected (lazily: the first request dials) Telegram client for one profile.
+pub struct Telegram {
+    client: Client,
+    handle: SenderPoolHandle,
+    session: Arc<FileSession>,
+    runner: JoinHandle<()>,
+    options: ConnectOptions,
+}
+
+impl Telegram {
+    /// Prepares a client over `session`. Nothing touches the network until the first call.
+    pub fn open(session: Arc<FileSession>, options: ConnectOptions) -> Self {
+        let params = ConnectionParams {
+            device_model: "tgmcp".into(),
+            system_version: std::env::consts::OS.into(),
+            app_version: env!("CARGO_PKG_VERSION").into(),
+            retry_policy: Box::new(FloodPolicy {
+                max_wait: options.max_flood_wait,
+            }),
+            ..Default::default()
+        };
+        let pool = SenderPool::with_configuration(Arc::clone(&session), options.api_id, params);
+        let handle = pool.handle.thin.clone();
+        let client = Client::new(pool.handle);
+        // Updates are not consumed here; dropping the receiver makes the pool discard them.
+        drop(pool.updates);
+        let runner = tokio::spawn(pool.runner.run());
+        Self {
+            client,
+            handle,
+            session,
+            runner,
+            options,
+        }
+    }
+
+    pub fn client(&self) -> &Client {
+        &self.client
+    }
+
+    pub fn session(&self) -> &FileSession {
+        &self.session
+    }
+
+    pub fn api_id(&self) -> i32 {
+        self.options.api_id
+    }
+
+    /// Runs a read-only call, repeating it once on a new connection if the connection
+    /// dropped: reading twice is harmless.
+    pub async fn read<T, F, Fut>(&self, method: &str, call: F) -> Result<T>
+    where
+        F: Fn(Client) -> Fut,
+        Fut: Future<Output = Result<T, InvocationError>>,
+    {
+        match self.bounded(method, call(self.client.clone())).await {
+            Err(Error::Network(reason)) => {
+                tracing::debug!(method, %reason, "connection lost during a read; retrying once");
+                self.bounded(method, call(self.client.clone())).await
+            }
+            other => other,
+        }
+    }
+
+    /// Runs a call once. A connection lost mid-call is reported, never repeated.
+    pub async fn write<T, Fut>(&self, method: &str, call: Fut) -> Result<T>
+    where
+        Fut: Future<Output = Result<T, InvocationError>>,
+    {
+        self.bounded(method, call).await
+    }
+
+    async fn bounded<T>(
+        &self,
+        method: &str,
+        call: impl Future<Output = Result<T, InvocationError>>,
+    ) -> Result<T> {
+        match tokio::time::timeout(self.options.timeout, call).await {
+            Ok(result) => result.map_err(Error::from),
+            Err(_) => Err(Error::Network(format!(
+                "no answer to {method} within {}s",
+                self.options.timeout.as_secs()
+            ))),
+        }
+    }
+
+    /// Whether the session is logged in, as Telegram sees it (`updates.getState`).
+    pub async fn is_authorized(&self) -> Result<bool> {
+        let state = self
+            .read("updates.getState", |c| async move {
+                c.invoke(&tl::functions::updates::GetState {}).await
+            })
+            .await;
+        match state {
+            Ok(_) => Ok(true),
+            Err(Error::NotLoggedIn { .. }) => Ok(false),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// The logged-in account; also caches it as "self" in the session, which sending to
+    /// `me` depends on.
+    pub async fn me(&self) -> Result<Account> {
+        let users = self
+            .read("users.getUsers", |c| async move {
+                c.invoke(&tl::functions::users::GetUsers {
+                    id: vec![tl::enums::InputUser::UserSelf],
+                })
+                .await
+            })
+            .await?;
+        let Some(tl::enums::User::User(user)) = users.into_iter().next() else {
+            return Err(Error::NotLoggedIn {
+                profile: None,
+                rpc: None,
+            });
+        };
+        self.remember_self(&user).await?;
+        Ok(Account::from(&user))
+    }
+
+    /// Stores the logged-in user in the session, marked as self.
+    pub(crate) async fn remember_self(&self, user: &tl::types::User) -> Result<()> {
+        self.session
+            .cache_peer(PeerInfo::User {
+                id: user.id,
+                auth: user.access_hash.map(PeerAuth::from_hash),
+                bot: Some(user.bot),
+                is_self: Some(true),
+            })
+            .await
+            .map_err(|e| Error::Session(e.to_string()))
+    }
+
+    /// After `*_MIGRATE_X` during login: make DC `dc_id` home and drop the old connection.
+    pub(crate) async fn migrate_home(&self, dc_id: i32) -> Result<()> {
+        let old = self
+            .session
+            .home_dc_id()
+            .map_err(|e| Error::Session(e.to_string()))?;
+        self.handle.disconnect_from_dc(old);
+        self.session
+            .set_home_dc_id(dc_id)
+            .await
+            .map_err(|e| Error::Session(e.to_string()))
+    }
+
+    /// Closes the connection and writes what the session still holds in memory.
+    pub async fn close(self) -> Result<()> {
+        self.handle.quit();
+        let _ = tokio::time::timeout(Duration::from_secs(2), self.runner).await;
+        self.session.flush()
+    }
+}

@@ -1,0 +1,7 @@
+//! One integration test binary (faster to link than one per file). Every test runs the
+//! real grammers client, the real binary or the real MCP server against an in-process
+//! sandbox DC on loopback; nothing here reaches Telegram.
+
+mod cli;
+mod common;
+mod sandbox;
