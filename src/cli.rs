@@ -5,7 +5,7 @@ use std::fmt;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
-use clap::builder::BoolishValueParser;
+use clap::builder::{BoolishValueParser, PossibleValuesParser};
 use clap::{ArgAction, Args, Parser, Subcommand, ValueEnum};
 
 use crate::config::ProfileName;
@@ -223,7 +223,27 @@ impl fmt::Debug for SetupArgs {
 }
 
 #[derive(Debug, Args)]
-pub struct ServeArgs {}
+pub struct ServeArgs {
+    /// Offer only the tools that read: hide send_message, edit_message and
+    /// send_message_to_phone, and refuse them if called
+    #[arg(
+        long,
+        env = "TGMCP_READ_ONLY",
+        action = ArgAction::SetTrue,
+        value_parser = BoolishValueParser::new()
+    )]
+    pub read_only: bool,
+
+    /// Offer only these tools (names separated by commas)
+    #[arg(
+        long,
+        env = "TGMCP_TOOLS",
+        value_name = "NAMES",
+        value_delimiter = ',',
+        value_parser = PossibleValuesParser::new(crate::mcp::TOOL_NAMES)
+    )]
+    pub tools: Option<Vec<String>>,
+}
 
 #[derive(Debug, Args)]
 pub struct HealthArgs {

@@ -49,7 +49,7 @@ const PEER_NOT_FOUND_NAMES: &[&str] = &[
     "CHAT_ID_INVALID",
 ];
 
-#[derive(thiserror::Error, Debug)]
+#[derive(thiserror::Error, Debug, Clone)]
 pub enum Error {
     /// The profile has no authorized session. `profile` is unknown where Telegram's
     /// answer is converted; the CLI and MCP faces fill it with [`Error::with_profile`].
@@ -93,6 +93,23 @@ pub enum Error {
     /// message says what to try next.
     #[error("{0}")]
     Rejected(String),
+
+    /// Only the first parts of a long message were sent; the rest failed and was not
+    /// retried (sending is not idempotent).
+    #[error(
+        "sent {} of {parts} parts (message ids {sent:?}), then: {reason} — the remaining parts were not sent",
+        sent.len()
+    )]
+    PartialSend {
+        sent: Vec<i32>,
+        parts: usize,
+        reason: Box<Error>,
+    },
+
+    /// The connection dropped after a write left: Telegram may or may not have done it.
+    /// Never retried automatically; the message says what to check.
+    #[error("{0}")]
+    UnknownOutcome(String),
 
     /// Refused by tgmcp's own policy (read-only mode, tool allow-list, dangerous methods).
     #[error("refused by policy: {0}")]
@@ -146,6 +163,8 @@ impl Error {
             | Self::FloodWait { .. }
             | Self::Rpc { .. }
             | Self::Rejected(_)
+            | Self::PartialSend { .. }
+            | Self::UnknownOutcome(_)
             | Self::Forbidden(_) => ExitCode::Failed,
             Self::InvalidInput(_) | Self::Config(_) | Self::Session(_) => ExitCode::Usage,
             Self::NotLoggedIn { .. } => ExitCode::NotLoggedIn,
@@ -164,6 +183,8 @@ impl Error {
             Self::Network(_) => "network",
             Self::InvalidInput(_) => "invalid_input",
             Self::Rejected(_) => "rejected",
+            Self::PartialSend { .. } => "partial_send",
+            Self::UnknownOutcome(_) => "unknown_outcome",
             Self::Forbidden(_) => "forbidden",
             Self::Config(_) => "config",
             Self::Session(_) => "session",
@@ -175,6 +196,7 @@ impl Error {
     pub fn retry_after(&self) -> Option<u32> {
         match self {
             Self::FloodWait { seconds, .. } => Some(*seconds),
+            Self::PartialSend { reason, .. } => reason.retry_after(),
             _ => None,
         }
     }
@@ -184,6 +206,7 @@ impl Error {
         match self {
             Self::Rpc { name, .. } => Some(name),
             Self::NotLoggedIn { rpc, .. } => rpc.as_deref(),
+            Self::PartialSend { reason, .. } => reason.rpc_name(),
             _ => None,
         }
     }

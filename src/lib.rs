@@ -8,5 +8,6 @@ pub mod cmd;
 pub mod config;
 pub mod error;
 pub mod logging;
+pub mod mcp;
 pub mod sandbox;
 pub mod telegram;

@@ -16,6 +16,13 @@ pub fn init(global: &GlobalArgs) {
     let directive = std::env::var("TGMCP_LOG")
         .or_else(|_| std::env::var("RUST_LOG"))
         .unwrap_or_else(|_| level.to_owned());
+    // rmcp logs every request's arguments at debug level, and arguments hold message text
+    // and phone numbers: keep it at info unless someone asks for rmcp by name.
+    let directive = if directive.contains("rmcp") {
+        directive
+    } else {
+        format!("{directive},rmcp=info")
+    };
     let filter = EnvFilter::try_new(&directive).unwrap_or_else(|_| EnvFilter::new(level));
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)

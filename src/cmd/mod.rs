@@ -4,6 +4,7 @@
 pub mod health;
 pub mod output;
 pub mod sandbox;
+pub mod serve;
 pub mod setup;
 
 use std::sync::Arc;
@@ -139,7 +140,7 @@ pub async fn run(cli: Cli, profile_explicit: bool) -> Result<ExitCode> {
                 match command {
                     Command::Setup(args) => setup::run(&ctx, args).await,
                     Command::Health(args) => health::run(&ctx, args).await,
-                    Command::Serve(_) => not_built("serve"),
+                    Command::Serve(args) => serve::run(&ctx, args).await,
                     Command::Search(_) => not_built("search"),
                     Command::Send(_) => not_built("send"),
                     Command::Invoke(_) => not_built("invoke"),

@@ -372,13 +372,27 @@ impl Connection {
 }
 
 pub(crate) fn push_updates(shared: &Shared, user_id: i64, updates: &tl::enums::Updates) -> usize {
+    push_updates_except(shared, user_id, updates, None)
+}
+
+/// [`push_updates`], skipping connections that use auth key `except` (the connection that
+/// caused the updates gets them in its answer instead).
+pub(crate) fn push_updates_except(
+    shared: &Shared,
+    user_id: i64,
+    updates: &tl::enums::Updates,
+    except: Option<[u8; 8]>,
+) -> usize {
     let body = updates.to_bytes();
     let targets: Vec<_> = {
         let world = shared.world();
         shared
             .live_connections()
             .into_iter()
-            .filter(|c| c.key_id().and_then(|k| world.authorized_user(&k)) == Some(user_id))
+            .filter(|c| {
+                let key = c.key_id();
+                key != except && key.and_then(|k| world.authorized_user(&k)) == Some(user_id)
+            })
             .collect()
     };
     targets

@@ -11,12 +11,18 @@
 //! [`Sandbox::authorized_key`] one already logged in. With a key present grammers skips
 //! the exchange. Knobs in [`Faults`] add delays, drop connections and answer FLOOD_WAIT;
 //! [`Stats`] counts requests per method so round trips can be asserted, not guessed.
+//!
+//! It plays the methods a Telegram client needs to log in, find people and chats, read
+//! (history, search in a chat and across chats, the chat list, with Telegram's paging and
+//! read state) and write (send and edit, with the new message pushed to everyone else's
+//! live connections). Methods it does not play answer METHOD_NOT_SUPPORTED_BY_SANDBOX.
 
 mod crypto;
 mod dc;
 mod faults;
 mod profile;
 mod rpc;
+mod search;
 mod seed;
 mod srp;
 mod tlbuild;
@@ -34,7 +40,10 @@ pub use crypto::AuthKey;
 pub use faults::{Faults, Stats};
 pub use profile::TempHome;
 pub use seed::{DEMO_PASSWORD, DEMO_PASSWORD_HINT, DEMO_PHONE};
-pub use world::{ChannelSpec, Media, MessageSpec, Peer, UserSpec, World};
+pub use world::{
+    Channel, ChannelSpec, Chat, Media, Message, MessageSpec, Peer, PhonePrivacy, User, UserSpec,
+    World,
+};
 
 /// The DC id the sandbox plays. Sessions point their home DC here.
 pub const DC_ID: i32 = 2;

@@ -1,9 +1,19 @@
 //! The demo world behind `tgmcp --sandbox`: a small, believable account to search, read
 //! and write in with no Telegram account and no network.
+//!
+//! It is written chat by chat as a [`Script`] and inserted in time order, so message ids
+//! grow with dates in every box, as they do in Telegram. What it offers to try and test:
+//! private chats, a basic group, a supergroup with a reply thread, broadcast channels
+//! (one with 150 posts, to page through), messages in German, Spanish, Russian and
+//! Japanese and with emoji, photos, documents and a voice note, unread messages in several
+//! dialogs, a public channel the account has not joined, a private channel and a group it
+//! is not in, and people it can find by phone number or not.
+
+use std::collections::HashMap;
 
 use grammers_tl_types as tl;
 
-use super::world::{ChannelSpec, Media, MessageSpec, Peer, UserSpec, World, now};
+use super::world::{ChannelSpec, Media, MessageSpec, Peer, PhonePrivacy, UserSpec, World, now};
 
 /// The demo account's phone number (the one `tgmcp --sandbox setup` logs in with).
 pub const DEMO_PHONE: &str = "+15550100001";
@@ -11,260 +21,657 @@ pub const DEMO_PHONE: &str = "+15550100001";
 pub const DEMO_PASSWORD: &str = "sandbox";
 pub const DEMO_PASSWORD_HINT: &str = "the word sandbox";
 
-const HOUR: i32 = 3600;
+const MINUTE: i32 = 60;
+const HOUR: i32 = 60 * MINUTE;
 const DAY: i32 = 24 * HOUR;
+
+/// How many posts the "Tech Digest" channel has, and how many of them the demo account
+/// has not read yet.
+const TECH_DIGEST_POSTS: i32 = 150;
+const TECH_DIGEST_UNREAD: i32 = 10;
+
+/// Messages written chat by chat, placed by how long ago they were sent. Replies name
+/// their target by a label because ids are only known once everything is in time order.
+struct Script {
+    now: i32,
+    lines: Vec<Line>,
+}
+
+struct Line {
+    spec: MessageSpec,
+    label: Option<&'static str>,
+    reply_to: Option<&'static str>,
+}
+
+impl Line {
+    fn label(&mut self, label: &'static str) -> &mut Self {
+        self.label = Some(label);
+        self
+    }
+    fn reply_to(&mut self, label: &'static str) -> &mut Self {
+        self.reply_to = Some(label);
+        self
+    }
+    fn media(&mut self, media: Media) -> &mut Self {
+        self.spec.media = Some(media);
+        self
+    }
+    fn entities(&mut self, entities: Vec<tl::enums::MessageEntity>) -> &mut Self {
+        self.spec.entities = entities;
+        self
+    }
+}
+
+impl Script {
+    fn new() -> Self {
+        Self {
+            now: now(),
+            lines: Vec::new(),
+        }
+    }
+
+    fn add(&mut self, spec: MessageSpec, ago: i32) -> &mut Line {
+        self.lines.push(Line {
+            spec: spec.at(self.now - ago),
+            label: None,
+            reply_to: None,
+        });
+        self.lines.last_mut().expect("just pushed")
+    }
+
+    fn say(&mut self, from: i64, to: Peer, ago: i32, text: &str) -> &mut Line {
+        self.add(MessageSpec::new(from, to, text), ago)
+    }
+
+    /// A channel post, published by `admin`.
+    fn post(&mut self, channel: i64, admin: i64, ago: i32, text: &str) -> &mut Line {
+        self.add(MessageSpec::post(channel, text).posted_by(admin), ago)
+    }
+
+    /// Adds every line to `w`, oldest first (lines sent at the same second keep the order
+    /// they were written in).
+    fn perform(mut self, w: &mut World) {
+        self.lines.sort_by_key(|line| line.spec.date);
+        let mut ids = HashMap::new();
+        for line in self.lines {
+            let mut spec = line.spec;
+            spec.reply_to = line.reply_to.and_then(|label| ids.get(label).copied());
+            let id = w.add_message(spec);
+            if let Some(label) = line.label {
+                ids.insert(label, id);
+            }
+        }
+    }
+}
+
+/// Everyone in the demo world.
+struct Cast {
+    me: i64,
+    bob: i64,
+    carol: i64,
+    dave: i64,
+    erin: i64,
+    bot: i64,
+    lucia: i64,
+    dmitri: i64,
+    yuki: i64,
+    hans: i64,
+}
+
+fn cast(w: &mut World) -> Cast {
+    let me = w.add_user(
+        UserSpec::new("Alex")
+            .last_name("Demo")
+            .username("alex_demo")
+            .phone(DEMO_PHONE)
+            .about("Trying tgmcp in the sandbox")
+            .password(DEMO_PASSWORD, Some(DEMO_PASSWORD_HINT)),
+    );
+    let bob = w.add_user(
+        UserSpec::new("Bob")
+            .last_name("Builder")
+            .username("bob_builder")
+            .phone("+15550100002")
+            .about("Ships things"),
+    );
+    let carol = w.add_user(
+        UserSpec::new("Carol")
+            .last_name("Chen")
+            .username("carol")
+            .phone("+15550100003"),
+    );
+    let dave = w.add_user(UserSpec::new("Dave").phone("+15550100004"));
+    let erin = w.add_user(UserSpec::new("Erin").username("erin_ops"));
+    let bot = w.add_user(UserSpec::new("Deploy Bot").username("deploy_bot").bot());
+    let lucia = w.add_user(
+        UserSpec::new("Lucía")
+            .last_name("Fernández")
+            .username("lucia_fz")
+            .phone("+34600100007"),
+    );
+    let dmitri = w.add_user(
+        UserSpec::new("Дмитрий")
+            .last_name("Иванов")
+            .username("dmitri_iv")
+            .phone("+79990100008"),
+    );
+    let yuki = w.add_user(UserSpec::new("Yuki").last_name("Tanaka").username("yuki_t"));
+    let hans = w.add_user(UserSpec::new("Hans").last_name("Müller").username("hans_m"));
+    // On Telegram but not in Alex's contacts: one findable by phone, one who allows
+    // only their contacts to find them.
+    w.add_user(
+        UserSpec::new("Frank")
+            .last_name("Miller")
+            .phone("+15550100006"),
+    );
+    w.add_user(
+        UserSpec::new("Grace")
+            .last_name("Hopper")
+            .username("grace_h")
+            .phone("+15550100009")
+            .phone_privacy(PhonePrivacy::Contacts),
+    );
+    for c in [bob, carol, dave, lucia, dmitri] {
+        w.add_contact(me, c);
+        w.add_contact(c, me);
+    }
+    Cast {
+        me,
+        bob,
+        carol,
+        dave,
+        erin,
+        bot,
+        lucia,
+        dmitri,
+        yuki,
+        hans,
+    }
+}
 
 impl World {
     /// The seeded demo world. Its account is [`World::demo_user`].
     pub fn demo() -> Self {
         let mut w = World::new();
-        let t = now();
-
-        let me = w.add_user(
-            UserSpec::new("Alex")
-                .last_name("Demo")
-                .username("alex_demo")
-                .phone(DEMO_PHONE)
-                .about("Trying tgmcp in the sandbox")
-                .password(DEMO_PASSWORD, Some(DEMO_PASSWORD_HINT)),
-        );
-        let bob = w.add_user(
-            UserSpec::new("Bob")
-                .last_name("Builder")
-                .username("bob_builder")
-                .phone("+15550100002")
-                .about("Ships things"),
-        );
-        let carol = w.add_user(
-            UserSpec::new("Carol")
-                .last_name("Chen")
-                .username("carol")
-                .phone("+15550100003"),
-        );
-        let dave = w.add_user(UserSpec::new("Dave").phone("+15550100004"));
-        let erin = w.add_user(UserSpec::new("Erin").username("erin_ops"));
-        let bot = w.add_user(UserSpec::new("Deploy Bot").username("deploy_bot").bot());
-        for c in [bob, carol, dave] {
-            w.add_contact(me, c);
-            w.add_contact(c, me);
-        }
-
-        let hike = w.add_group("Weekend hike", carol, &[me, bob, carol]);
-        let rust = w.add_channel(ChannelSpec {
-            title: "Rust Berlin".into(),
-            username: Some("rust_berlin".into()),
-            broadcast: false,
-            creator: erin,
-            members: vec![me, bob, erin],
-            about: Some("Rustaceans in Berlin: meetups and questions".into()),
-        });
-        let news = w.add_channel(ChannelSpec {
-            title: "Sandbox News".into(),
-            username: Some("sandbox_news".into()),
-            broadcast: true,
-            creator: erin,
-            members: vec![me, erin],
-            about: Some("Announcements from the sandbox".into()),
-        });
-
-        let msg = |w: &mut World, from: i64, to: Peer, ago: i32, text: &str| {
-            w.add_message(MessageSpec::new(from, to, text).at(t - ago))
-        };
-
-        // Private chats.
-        msg(
-            &mut w,
-            bob,
-            Peer::User(me),
-            13 * DAY,
-            "Hey Alex, did you get the invoice for March?",
-        );
-        msg(
-            &mut w,
-            me,
-            Peer::User(bob),
-            13 * DAY - HOUR,
-            "Yes, paid it this morning. Thanks!",
-        );
-        msg(
-            &mut w,
-            bob,
-            Peer::User(me),
-            6 * DAY,
-            "Can we move the project meeting to Thursday?",
-        );
-        let q = msg(
-            &mut w,
-            me,
-            Peer::User(bob),
-            6 * DAY - 600,
-            "Thursday 10:00 works for me",
-        );
-        w.add_message(
-            MessageSpec::new(bob, Peer::User(me), "Great, see you then")
-                .at(t - 6 * DAY + 900)
-                .reply_to(q),
-        );
-        w.add_message(
-            MessageSpec::new(bob, Peer::User(me), "Here is the invoice for April")
-                .at(t - 2 * DAY)
-                .media(Media::Document {
-                    id: 90_001,
-                    file_name: "invoice-april.pdf".into(),
-                    mime_type: "application/pdf".into(),
-                    size: 48_213,
-                }),
-        );
-        msg(
-            &mut w,
-            carol,
-            Peer::User(me),
-            4 * DAY,
-            "Are you coming to the hike on Saturday?",
-        );
-        msg(
-            &mut w,
-            me,
-            Peer::User(carol),
-            4 * DAY - HOUR,
-            "Wouldn't miss it. Bringing sandwiches.",
-        );
-        w.add_message(
-            MessageSpec::new(carol, Peer::User(me), "Photo from the summit last time")
-                .at(t - 3 * DAY)
-                .media(Media::Photo { id: 80_001 }),
-        );
-        msg(
-            &mut w,
-            dave,
-            Peer::User(me),
-            20 * HOUR,
-            "Your package was delivered to the front desk",
-        );
-        msg(
-            &mut w,
-            bot,
-            Peer::User(me),
-            3 * HOUR,
-            "Deploy of api v2.3.1 to production finished: all checks green",
-        );
-        msg(
-            &mut w,
-            bot,
-            Peer::User(me),
-            HOUR,
-            "Deploy of web v1.9.0 to staging failed: 2 tests red",
-        );
-        msg(
-            &mut w,
-            me,
-            Peer::User(me),
-            5 * DAY,
-            "Note to self: renew passport before June",
-        );
-
-        // The basic group.
-        let hike = Peer::Chat(hike);
-        msg(
-            &mut w,
-            carol,
-            hike,
-            5 * DAY,
-            "Hike on Saturday: meet at the station at 8:00",
-        );
-        msg(
-            &mut w,
-            bob,
-            hike,
-            5 * DAY - HOUR,
-            "I'll bring the map and the first aid kit",
-        );
-        msg(
-            &mut w,
-            me,
-            hike,
-            5 * DAY - 2 * HOUR,
-            "Sandwiches and coffee are on me",
-        );
-        msg(
-            &mut w,
-            carol,
-            hike,
-            DAY,
-            "Weather looks good, the hike is on!",
-        );
-
-        // The supergroup.
-        let rust = Peer::Channel(rust);
-        msg(
-            &mut w,
-            erin,
-            rust,
-            10 * DAY,
-            "Welcome to Rust Berlin! Next meetup is on the 14th.",
-        );
-        msg(
-            &mut w,
-            bob,
-            rust,
-            9 * DAY,
-            "Anyone using tokio with io_uring in production?",
-        );
-        msg(
-            &mut w,
-            me,
-            rust,
-            9 * DAY - HOUR,
-            "We tried it for a file server; the meeting notes are in the wiki",
-        );
-        w.add_message(
-            MessageSpec::new(
-                erin,
-                rust,
-                "Talk proposals for the meetup are open until Friday",
-            )
-            .at(t - 2 * DAY)
-            .entities(vec![
-                tl::types::MessageEntityBold {
-                    offset: 0,
-                    length: 14,
-                }
-                .into(),
-            ]),
-        );
-        msg(
-            &mut w,
-            bob,
-            rust,
-            7 * HOUR,
-            "Slides from yesterday's talk on async traits are up",
-        );
-
-        // The broadcast channel: posts have no sender.
-        for (ago, text) in [
-            (
-                12 * DAY,
-                "Sandbox News #1: the sandbox DC speaks real MTProto 2.0",
-            ),
-            (
-                8 * DAY,
-                "Sandbox News #2: search works on words and word prefixes",
-            ),
-            (
-                DAY + 3 * HOUR,
-                "Sandbox News #3: try `tgmcp --sandbox search invoice`",
-            ),
-        ] {
-            w.add_message(MessageSpec {
-                from: None,
-                ..MessageSpec::new(0, Peer::Channel(news), text).at(t - ago)
-            });
-        }
+        let c = cast(&mut w);
+        let mut s = Script::new();
+        private_chats(&mut s, &c);
+        let hike = w.add_group("Weekend hike", c.carol, &[c.me, c.bob, c.carol]);
+        let book_club = w.add_group("Book club", c.carol, &[c.dave, c.lucia]);
+        groups(&mut s, &c, Peer::Chat(hike), Peer::Chat(book_club));
+        rust_berlin(&mut w, &mut s, &c);
+        channels(&mut w, &mut s, &c);
+        s.perform(&mut w);
+        leave_unread(&mut w, &c);
         w
     }
 
     /// The demo world's own account.
     pub fn demo_user(&self) -> Option<i64> {
         self.user_by_phone(DEMO_PHONE).map(|u| u.id)
+    }
+}
+
+fn private_chats(s: &mut Script, c: &Cast) {
+    let (me, bob, lucia) = (c.me, c.bob, c.lucia);
+    // The oldest messages of the common box (ids 1, 2, 3 …): a chat in Spanish.
+    s.say(
+        lucia,
+        Peer::User(me),
+        29 * DAY,
+        "¡Hola Alex! ¿Quedamos el jueves para la reunión?",
+    );
+    s.say(
+        me,
+        Peer::User(lucia),
+        29 * DAY - HOUR,
+        "¡Claro! El jueves a las diez.",
+    );
+    s.say(
+        lucia,
+        Peer::User(me),
+        28 * DAY,
+        "Perfecto, nos vemos en la estación.",
+    );
+    s.say(
+        lucia,
+        Peer::User(me),
+        11 * DAY,
+        "Te envío la factura mañana por la mañana.",
+    );
+    s.say(
+        lucia,
+        Peer::User(me),
+        10 * DAY,
+        "Nota de voz sobre el viaje",
+    )
+    .media(Media::Voice {
+        id: 70_001,
+        duration: 14,
+        size: 23_552,
+    });
+    s.say(
+        lucia,
+        Peer::User(me),
+        16 * HOUR,
+        "🎂 ¡Feliz cumpleaños, Alex! 🎉",
+    );
+
+    // Twenty days of a daily sync with Bob, to page through a long private chat.
+    for day in 0..20 {
+        let (from, to) = if day % 2 == 0 { (bob, me) } else { (me, bob) };
+        let text = format!("Daily sync #{}: build is green, nothing blocking", day + 1);
+        s.say(from, Peer::User(to), (34 - day) * DAY / 2 + 9 * HOUR, &text);
+    }
+    s.say(
+        bob,
+        Peer::User(me),
+        13 * DAY,
+        "Hey Alex, did you get the invoice for March?",
+    );
+    s.say(
+        me,
+        Peer::User(bob),
+        13 * DAY - HOUR,
+        "Yes, paid it this morning. Thanks!",
+    );
+    s.say(
+        bob,
+        Peer::User(me),
+        6 * DAY,
+        "Can we move the project meeting to Thursday?",
+    );
+    s.say(
+        me,
+        Peer::User(bob),
+        6 * DAY - 10 * MINUTE,
+        "Thursday 10:00 works for me",
+    )
+    .label("thursday");
+    s.say(
+        bob,
+        Peer::User(me),
+        6 * DAY - 15 * MINUTE,
+        "Great, see you then",
+    )
+    .reply_to("thursday");
+    s.say(
+        bob,
+        Peer::User(me),
+        2 * DAY,
+        "Here is the invoice for April",
+    )
+    .media(Media::Document {
+        id: 90_001,
+        file_name: "invoice-april.pdf".into(),
+        mime_type: "application/pdf".into(),
+        size: 48_213,
+    });
+
+    let carol = c.carol;
+    s.say(
+        carol,
+        Peer::User(me),
+        4 * DAY,
+        "Are you coming to the hike on Saturday?",
+    );
+    s.say(
+        me,
+        Peer::User(carol),
+        4 * DAY - HOUR,
+        "Wouldn't miss it. Bringing sandwiches.",
+    );
+    s.say(
+        carol,
+        Peer::User(me),
+        3 * DAY,
+        "Photo from the summit last time",
+    )
+    .media(Media::Photo { id: 80_001 });
+    s.say(
+        c.dave,
+        Peer::User(me),
+        20 * HOUR,
+        "Your package was delivered to the front desk",
+    );
+    let bot = c.bot;
+    s.say(
+        bot,
+        Peer::User(me),
+        3 * HOUR,
+        "Deploy of api v2.3.1 to production finished: all checks green",
+    );
+    s.say(
+        bot,
+        Peer::User(me),
+        HOUR,
+        "Deploy of web v1.9.0 to staging failed: 2 tests red",
+    );
+    s.say(
+        me,
+        Peer::User(me),
+        5 * DAY,
+        "Note to self: renew passport before June",
+    );
+    s.say(
+        me,
+        Peer::User(me),
+        15 * DAY,
+        "Wi-Fi password for the cabin: https://t.me/+cabin",
+    );
+
+    let dmitri = c.dmitri;
+    s.say(
+        dmitri,
+        Peer::User(me),
+        8 * DAY,
+        "Привет! Встреча переносится на пятницу.",
+    );
+    s.say(
+        me,
+        Peer::User(dmitri),
+        8 * DAY - HOUR,
+        "Хорошо, до пятницы!",
+    );
+    s.say(
+        dmitri,
+        Peer::User(me),
+        7 * DAY,
+        "Счёт за апрель я отправил вчера.",
+    );
+
+    let yuki = c.yuki;
+    s.say(
+        yuki,
+        Peer::User(me),
+        12 * DAY,
+        "こんにちは！明日の会議は十時からです。",
+    );
+    s.say(
+        me,
+        Peer::User(yuki),
+        12 * DAY - HOUR,
+        "ありがとうございます 🙏",
+    );
+    s.say(yuki, Peer::User(me), 11 * DAY, "資料を送りました。")
+        .media(Media::Photo { id: 80_002 });
+}
+
+fn groups(s: &mut Script, c: &Cast, hike: Peer, book_club: Peer) {
+    let (me, bob, carol) = (c.me, c.bob, c.carol);
+    s.say(
+        carol,
+        hike,
+        5 * DAY,
+        "Hike on Saturday: meet at the station at 8:00",
+    );
+    s.say(
+        bob,
+        hike,
+        5 * DAY - HOUR,
+        "I'll bring the map and the first aid kit",
+    );
+    s.say(
+        me,
+        hike,
+        5 * DAY - 2 * HOUR,
+        "Sandwiches and coffee are on me",
+    );
+    s.say(
+        carol,
+        hike,
+        2 * DAY + 5 * HOUR,
+        "Summit panorama from the last hike",
+    )
+    .media(Media::Photo { id: 80_003 });
+    s.say(bob, hike, 2 * DAY + 4 * HOUR, "🍕 after the hike?");
+    s.say(carol, hike, DAY, "Weather looks good, the hike is on!");
+
+    // A group Alex is not in.
+    s.say(
+        carol,
+        book_club,
+        9 * DAY,
+        "This month: The Left Hand of Darkness",
+    );
+    s.say(c.lucia, book_club, 8 * DAY, "¡Me encanta ese libro!");
+}
+
+fn rust_berlin(w: &mut World, s: &mut Script, c: &Cast) {
+    let (me, bob, erin, hans, dmitri) = (c.me, c.bob, c.erin, c.hans, c.dmitri);
+    let id = w.add_channel(ChannelSpec {
+        title: "Rust Berlin".into(),
+        username: Some("rust_berlin".into()),
+        broadcast: false,
+        creator: erin,
+        members: vec![me, bob, erin, hans, dmitri],
+        about: Some("Rustaceans in Berlin: meetups and questions".into()),
+    });
+    let rust = Peer::Channel(id);
+    s.say(
+        erin,
+        rust,
+        10 * DAY,
+        "Welcome to Rust Berlin! Next meetup is on the 14th.",
+    );
+    s.say(
+        hans,
+        rust,
+        10 * DAY - 2 * HOUR,
+        "Hallo zusammen! Das nächste Treffen findet im Café Kollektiv statt.",
+    );
+    // A thread: two direct replies, and replies to those.
+    s.say(
+        bob,
+        rust,
+        9 * DAY,
+        "Anyone using tokio with io_uring in production?",
+    )
+    .label("io_uring");
+    s.say(
+        me,
+        rust,
+        9 * DAY - HOUR,
+        "We tried it for a file server; the meeting notes are in the wiki",
+    )
+    .label("file_server")
+    .reply_to("io_uring");
+    s.say(
+        dmitri,
+        rust,
+        9 * DAY - 2 * HOUR,
+        "Кто-нибудь пробовал tokio-uring с файлами больше 2 ГБ?",
+    )
+    .label("big_files")
+    .reply_to("file_server");
+    s.say(
+        hans,
+        rust,
+        9 * DAY - 3 * HOUR,
+        "Ja, funktioniert gut seit Version 0.5",
+    )
+    .reply_to("big_files");
+    s.say(
+        erin,
+        rust,
+        8 * DAY,
+        "We use it for the build cache, happy so far",
+    )
+    .reply_to("io_uring");
+    s.say(
+        hans,
+        rust,
+        4 * DAY,
+        "Gibt es Interesse an einem Workshop über Fehlerbehandlung?",
+    );
+    s.say(
+        erin,
+        rust,
+        2 * DAY,
+        "Talk proposals for the meetup are open until Friday",
+    )
+    .entities(vec![
+        tl::types::MessageEntityBold {
+            offset: 0,
+            length: 14,
+        }
+        .into(),
+    ]);
+    s.say(
+        bob,
+        rust,
+        7 * HOUR,
+        "Slides from yesterday's talk on async traits are up",
+    )
+    .media(Media::Document {
+        id: 90_002,
+        file_name: "async-traits.pdf".into(),
+        mime_type: "application/pdf".into(),
+        size: 1_204_388,
+    });
+    s.say(
+        hans,
+        rust,
+        5 * HOUR,
+        "Die Folien über Größenoptimierung sind jetzt online.",
+    );
+}
+
+fn channels(w: &mut World, s: &mut Script, c: &Cast) {
+    let (me, erin) = (c.me, c.erin);
+    let news = w.add_channel(ChannelSpec {
+        title: "Sandbox News".into(),
+        username: Some("sandbox_news".into()),
+        broadcast: true,
+        creator: erin,
+        members: vec![me, erin],
+        about: Some("Announcements from the sandbox".into()),
+    });
+    s.post(
+        news,
+        erin,
+        12 * DAY,
+        "Sandbox News #1: the sandbox DC speaks real MTProto 2.0",
+    );
+    s.post(
+        news,
+        erin,
+        8 * DAY,
+        "Sandbox News #2: search works on words and word prefixes",
+    );
+    s.post(
+        news,
+        erin,
+        DAY + 3 * HOUR,
+        "Sandbox News #3: try `tgmcp --sandbox search invoice`",
+    );
+
+    let digest = w.add_channel(ChannelSpec {
+        title: "Tech Digest".into(),
+        username: Some("tech_digest".into()),
+        broadcast: true,
+        creator: erin,
+        members: vec![me, erin, c.bob],
+        about: Some("A post every few hours about what shipped".into()),
+    });
+    const TOPICS: [&str; 5] = [
+        "compilers and build times",
+        "databases and backups",
+        "networking and latency",
+        "security advisories",
+        "release notes 🎉",
+    ];
+    for n in 0..TECH_DIGEST_POSTS {
+        let topic = TOPICS[n as usize % TOPICS.len()];
+        let ago = 30 * DAY - n * 4 * HOUR - 17 * MINUTE;
+        s.post(
+            digest,
+            erin,
+            ago,
+            &format!("Tech Digest #{}: {topic}", n + 1),
+        );
+    }
+    // Sent in the same second as a digest post, so search paging meets a tie.
+    let tie = 30 * DAY - 100 * 4 * HOUR - 17 * MINUTE;
+    s.say(
+        c.bob,
+        Peer::User(me),
+        tie,
+        "Did you read today's digest about networking?",
+    );
+
+    let notes = w.add_channel(ChannelSpec {
+        title: "Alex's Notes".into(),
+        username: None,
+        broadcast: true,
+        creator: me,
+        members: vec![me],
+        about: Some("Things worth remembering".into()),
+    });
+    s.post(
+        notes,
+        me,
+        20 * DAY,
+        "Reading list: the Rustonomicon, chapter 3",
+    );
+
+    // Public, but Alex has not joined it.
+    let events = w.add_channel(ChannelSpec {
+        title: "Berlin Events".into(),
+        username: Some("berlin_events".into()),
+        broadcast: true,
+        creator: c.hans,
+        members: vec![c.hans, erin],
+        about: Some("Was ist los in Berlin".into()),
+    });
+    s.post(
+        events,
+        c.hans,
+        6 * DAY,
+        "Open-Air-Kino am Freitag im Volkspark",
+    );
+    s.post(
+        events,
+        c.hans,
+        3 * DAY,
+        "Rust meetup on the 14th at Café Kollektiv",
+    );
+
+    // Private, and Alex is not in it.
+    let ops = w.add_channel(ChannelSpec {
+        title: "Ops Private".into(),
+        username: None,
+        broadcast: false,
+        creator: erin,
+        members: vec![erin, c.bob],
+        about: None,
+    });
+    s.say(
+        erin,
+        Peer::Channel(ops),
+        2 * DAY,
+        "Rotating the staging credentials tonight",
+    );
+}
+
+/// Read marks: most chats read up to Alex's own last message (sending marks a chat read),
+/// a few read further, the newest digest posts and news left unread.
+fn leave_unread(w: &mut World, c: &Cast) {
+    let me = c.me;
+    w.read_history(me, Peer::User(c.lucia), 0);
+    w.read_history(me, Peer::User(c.yuki), 0);
+    if let Some(digest) = w.channel_by_username("tech_digest").map(|ch| ch.id) {
+        w.read_history(
+            me,
+            Peer::Channel(digest),
+            TECH_DIGEST_POSTS - TECH_DIGEST_UNREAD,
+        );
+    }
+    if let Some(news) = w.channel_by_username("sandbox_news").map(|ch| ch.id) {
+        w.read_history(me, Peer::Channel(news), 2);
+    }
+    // The others read what Alex sent them.
+    for other in [c.bob, c.carol, c.dmitri, c.yuki] {
+        w.read_history(other, Peer::User(me), 0);
     }
 }

@@ -181,39 +181,61 @@ fn media(m: &Media, date: i32) -> tl::enums::MessageMedia {
             file_name,
             mime_type,
             size,
-        } => tl::types::MessageMediaDocument {
-            nopremium: false,
-            spoiler: false,
-            video: false,
-            round: false,
-            voice: false,
-            document: Some(
-                tl::types::Document {
-                    id: *id,
-                    access_hash: *id ^ 0x5a5a_5a5a,
-                    file_reference: Vec::new(),
-                    date,
-                    mime_type: mime_type.clone(),
-                    size: *size,
-                    thumbs: None,
-                    video_thumbs: None,
-                    dc_id: super::DC_ID,
-                    attributes: vec![
-                        tl::types::DocumentAttributeFilename {
-                            file_name: file_name.clone(),
-                        }
-                        .into(),
-                    ],
-                }
-                .into(),
-            ),
-            alt_documents: None,
-            video_cover: None,
-            video_timestamp: None,
-            ttl_seconds: None,
+        } => {
+            let name = tl::types::DocumentAttributeFilename {
+                file_name: file_name.clone(),
+            };
+            document_media(document(*id, date, mime_type, *size, name.into()), false)
         }
-        .into(),
+        Media::Voice { id, duration, size } => {
+            let audio = tl::types::DocumentAttributeAudio {
+                voice: true,
+                duration: *duration,
+                title: None,
+                performer: None,
+                waveform: None,
+            };
+            document_media(document(*id, date, "audio/ogg", *size, audio.into()), true)
+        }
     }
+}
+
+fn document(
+    id: i64,
+    date: i32,
+    mime_type: &str,
+    size: i64,
+    attribute: tl::enums::DocumentAttribute,
+) -> tl::enums::Document {
+    tl::types::Document {
+        id,
+        access_hash: id ^ 0x5a5a_5a5a,
+        file_reference: Vec::new(),
+        date,
+        mime_type: mime_type.to_owned(),
+        size,
+        thumbs: None,
+        video_thumbs: None,
+        dc_id: super::DC_ID,
+        attributes: vec![attribute],
+    }
+    .into()
+}
+
+fn document_media(document: tl::enums::Document, voice: bool) -> tl::enums::MessageMedia {
+    tl::types::MessageMediaDocument {
+        nopremium: false,
+        spoiler: false,
+        video: false,
+        round: false,
+        voice,
+        document: Some(document),
+        alt_documents: None,
+        video_cover: None,
+        video_timestamp: None,
+        ttl_seconds: None,
+    }
+    .into()
 }
 
 pub fn message(m: &Message, viewer: i64) -> tl::enums::Message {
@@ -268,8 +290,9 @@ pub fn message(m: &Message, viewer: i64) -> tl::enums::Message {
         media: m.media.as_ref().map(|x| media(x, m.date)),
         reply_markup: None,
         entities: (!m.entities.is_empty()).then(|| m.entities.clone()),
+        // One TL flag covers both: set together or not at all.
         views: post.then_some(1),
-        forwards: None,
+        forwards: post.then_some(0),
         replies: None,
         edit_date: m.edit_date,
         post_author: None,
@@ -286,6 +309,278 @@ pub fn message(m: &Message, viewer: i64) -> tl::enums::Message {
         schedule_repeat_period: None,
         summary_from_language: None,
         rich_message: None,
+    }
+    .into()
+}
+
+/// One entry of the caller's chat list, with its read state.
+pub fn dialog(world: &World, viewer: i64, p: Peer) -> tl::enums::Dialog {
+    tl::types::Dialog {
+        pinned: false,
+        unread_mark: false,
+        view_forum_as_messages: false,
+        peer: peer(p),
+        top_message: world.top_message(viewer, p).map_or(0, |m| m.id),
+        read_inbox_max_id: world.read_inbox_max_id(viewer, p),
+        read_outbox_max_id: world.read_outbox_max_id(viewer, p),
+        unread_count: world.unread_count(viewer, p),
+        unread_mentions_count: 0,
+        unread_reactions_count: 0,
+        unread_poll_votes_count: 0,
+        notify_settings: notify_settings(),
+        pts: matches!(p, Peer::Channel(_)).then(|| world.pts_for(viewer, p)),
+        draft: None,
+        folder_id: None,
+        ttl_period: None,
+    }
+    .into()
+}
+
+/// A basic group's full info: its members, the creator first.
+pub fn chat_full(c: &Chat) -> tl::enums::ChatFull {
+    let participants = c.members.iter().map(|&user_id| {
+        if user_id == c.creator {
+            tl::types::ChatParticipantCreator {
+                user_id,
+                rank: None,
+            }
+            .into()
+        } else {
+            tl::types::ChatParticipant {
+                user_id,
+                inviter_id: c.creator,
+                date: c.date,
+                rank: None,
+            }
+            .into()
+        }
+    });
+    let mut participants: Vec<tl::enums::ChatParticipant> = participants.collect();
+    participants.sort_by_key(|p| !matches!(p, tl::enums::ChatParticipant::Creator(_)));
+    tl::types::ChatFull {
+        can_set_username: false,
+        has_scheduled: false,
+        translations_disabled: false,
+        has_welcome_messages: false,
+        id: c.id,
+        about: String::new(),
+        participants: tl::types::ChatParticipants {
+            chat_id: c.id,
+            participants,
+            version: 1,
+        }
+        .into(),
+        chat_photo: None,
+        notify_settings: notify_settings(),
+        exported_invite: None,
+        bot_info: None,
+        pinned_msg_id: None,
+        folder_id: None,
+        call: None,
+        ttl_period: None,
+        groupcall_default_join_as: None,
+        theme_emoticon: None,
+        requests_pending: None,
+        recent_requesters: None,
+        available_reactions: None,
+        reactions_limit: None,
+    }
+    .into()
+}
+
+/// A channel's or supergroup's full info, with `viewer`'s read state in it.
+pub fn channel_full(c: &Channel, viewer: i64, world: &World) -> tl::enums::ChatFull {
+    let p = Peer::Channel(c.id);
+    tl::types::ChannelFull {
+        can_view_participants: !c.broadcast,
+        can_set_username: c.creator == viewer,
+        can_set_stickers: false,
+        hidden_prehistory: false,
+        can_set_location: false,
+        has_scheduled: false,
+        can_view_stats: false,
+        blocked: false,
+        can_delete_channel: c.creator == viewer,
+        antispam: false,
+        participants_hidden: false,
+        translations_disabled: false,
+        stories_pinned_available: false,
+        view_forum_as_messages: false,
+        restricted_sponsored: false,
+        can_view_revenue: false,
+        paid_media_allowed: false,
+        can_view_stars_revenue: false,
+        paid_reactions_available: false,
+        stargifts_available: false,
+        paid_messages_available: false,
+        has_welcome_messages: false,
+        id: c.id,
+        about: c.about.clone().unwrap_or_default(),
+        participants_count: Some(c.members.len() as i32),
+        admins_count: Some(c.admins.len() as i32 + 1),
+        kicked_count: None,
+        banned_count: None,
+        online_count: None,
+        read_inbox_max_id: world.read_inbox_max_id(viewer, p),
+        read_outbox_max_id: world.read_outbox_max_id(viewer, p),
+        unread_count: world.unread_count(viewer, p),
+        chat_photo: tl::types::PhotoEmpty { id: 0 }.into(),
+        notify_settings: notify_settings(),
+        exported_invite: None,
+        bot_info: Vec::new(),
+        migrated_from_chat_id: None,
+        migrated_from_max_id: None,
+        pinned_msg_id: None,
+        stickerset: None,
+        available_min_id: None,
+        folder_id: None,
+        linked_chat_id: None,
+        location: None,
+        slowmode_seconds: None,
+        slowmode_next_send_date: None,
+        stats_dc: None,
+        pts: c.pts,
+        call: None,
+        ttl_period: None,
+        pending_suggestions: None,
+        groupcall_default_join_as: None,
+        theme_emoticon: None,
+        requests_pending: None,
+        recent_requesters: None,
+        default_send_as: None,
+        available_reactions: None,
+        reactions_limit: None,
+        stories: None,
+        wallpaper: None,
+        boosts_applied: None,
+        boosts_unrestrict: None,
+        emojiset: None,
+        bot_verification: None,
+        stargifts_count: None,
+        send_paid_messages_stars: None,
+        main_tab: None,
+        guard_bot_id: None,
+    }
+    .into()
+}
+
+/// A user's full profile as `viewer` sees it.
+pub fn user_full(u: &User, viewer: i64, world: &World) -> tl::enums::UserFull {
+    let common_chats = world
+        .dialogs(viewer)
+        .into_iter()
+        .filter(|&p| match p {
+            Peer::Chat(_) => world.is_member(u.id, p),
+            Peer::Channel(id) => {
+                world.is_member(u.id, p) && world.channels.get(&id).is_some_and(|c| !c.broadcast)
+            }
+            Peer::User(_) => false,
+        })
+        .count();
+    tl::types::UserFull {
+        blocked: false,
+        phone_calls_available: false,
+        phone_calls_private: false,
+        can_pin_message: true,
+        has_scheduled: false,
+        video_calls_available: false,
+        voice_messages_forbidden: false,
+        translations_disabled: false,
+        stories_pinned_available: false,
+        blocked_my_stories_from: false,
+        wallpaper_overridden: false,
+        contact_require_premium: false,
+        read_dates_private: false,
+        sponsored_enabled: false,
+        can_view_revenue: false,
+        bot_can_manage_emoji_status: false,
+        display_gifts_button: false,
+        noforwards_my_enabled: false,
+        noforwards_peer_enabled: false,
+        unofficial_security_risk: false,
+        id: u.id,
+        about: u.about.clone(),
+        settings: peer_settings(),
+        personal_photo: None,
+        profile_photo: None,
+        fallback_photo: None,
+        notify_settings: notify_settings(),
+        bot_info: None,
+        pinned_msg_id: None,
+        common_chats_count: common_chats as i32,
+        folder_id: None,
+        ttl_period: None,
+        theme: None,
+        private_forward_name: None,
+        bot_group_admin_rights: None,
+        bot_broadcast_admin_rights: None,
+        wallpaper: None,
+        stories: None,
+        business_work_hours: None,
+        business_location: None,
+        business_greeting_message: None,
+        business_away_message: None,
+        business_intro: None,
+        birthday: None,
+        personal_channel_id: None,
+        personal_channel_message: None,
+        stargifts_count: None,
+        starref_program: None,
+        bot_verification: None,
+        send_paid_messages_stars: None,
+        disallowed_gifts: None,
+        stars_rating: None,
+        stars_my_pending_rating: None,
+        stars_my_pending_rating_date: None,
+        main_tab: None,
+        saved_music: None,
+        note: None,
+        bot_manager_id: None,
+    }
+    .into()
+}
+
+fn peer_settings() -> tl::enums::PeerSettings {
+    tl::types::PeerSettings {
+        report_spam: false,
+        add_contact: false,
+        block_contact: false,
+        share_contact: false,
+        need_contacts_exception: false,
+        report_geo: false,
+        autoarchived: false,
+        invite_members: false,
+        request_chat_broadcast: false,
+        business_bot_paused: false,
+        business_bot_can_reply: false,
+        geo_distance: None,
+        request_chat_title: None,
+        request_chat_date: None,
+        business_bot_id: None,
+        business_bot_manage_url: None,
+        charge_paid_message_stars: None,
+        registration_month: None,
+        phone_country: None,
+        name_change_date: None,
+        photo_change_date: None,
+    }
+    .into()
+}
+
+/// Default notification settings (nothing muted), as Telegram sends for untouched chats.
+pub fn notify_settings() -> tl::enums::PeerNotifySettings {
+    tl::types::PeerNotifySettings {
+        show_previews: None,
+        silent: None,
+        mute_until: None,
+        ios_sound: None,
+        android_sound: None,
+        other_sound: None,
+        stories_muted: None,
+        stories_hide_sender: None,
+        stories_ios_sound: None,
+        stories_android_sound: None,
+        stories_other_sound: None,
     }
     .into()
 }
@@ -339,6 +634,24 @@ impl Mentions {
             .map(|c| channel(c, viewer));
         chats.chain(channels).collect()
     }
+}
+
+/// An `updates` envelope for `viewer` around `updates`, carrying every peer `mentions`
+/// names. seq 0: these updates belong to pts sequences, not to the global seq.
+pub fn updates(
+    updates: Vec<tl::enums::Update>,
+    mentions: &Mentions,
+    world: &World,
+    viewer: i64,
+) -> tl::enums::Updates {
+    tl::types::Updates {
+        updates,
+        users: mentions.users(world, viewer),
+        chats: mentions.chats(world, viewer),
+        date: now(),
+        seq: 0,
+    }
+    .into()
 }
 
 pub fn config(addr: SocketAddr) -> tl::enums::Config {

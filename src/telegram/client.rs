@@ -42,7 +42,9 @@ impl Default for ConnectOptions {
     fn default() -> Self {
         Self {
             api_id: 0,
-            max_flood_wait: Duration::from_secs(60),
+            // Well under `timeout`: a longer wait is returned with its seconds rather
+            // than surfacing as a timeout.
+            max_flood_wait: Duration::from_secs(10),
             timeout: Duration::from_secs(30),
         }
     }

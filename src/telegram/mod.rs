@@ -2,12 +2,27 @@
 //! prints, prompts or reads the environment.
 
 pub mod client;
+pub mod dates;
 pub mod login;
 pub mod login_state;
 pub mod model;
+pub mod ops;
 pub mod session;
+
+mod chats;
+mod messages;
+mod peers;
+mod render;
+mod search;
+mod send;
 
 pub use client::{ConnectOptions, Telegram};
 pub use login_state::PendingLogin;
-pub use model::Account;
+pub use model::{
+    Account, ChatInfo, ChatList, ChatType, Entity, Message, PhoneSendResult, ReadResult,
+    SearchPage, SendResult,
+};
+pub use ops::{
+    ChatSearch, EditMessage, FindChats, GlobalSearch, ParseMode, SendMessage, SendToPhone,
+};
 pub use session::FileSession;

@@ -1,11 +1,17 @@
 //! The serde types every face returns: the JSON `tgmcp … --json` prints is the structured
-//! content the MCP tools return.
+//! content the MCP tools return, and each derives a JSON Schema for the tools'
+//! `outputSchema`.
+//!
+//! Chat ids are "marked" as the Bot API marks them (user `123`, basic group `-123`,
+//! channel or supergroup `-100123`), so any id an output carries can be passed back as a
+//! `chat_id`. They all fit in 2^53, so they stay JSON numbers.
 
 use grammers_tl_types as tl;
-use serde::Serialize;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
 
 /// The logged-in account. The phone number is masked: outputs end up in logs and chats.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
 pub struct Account {
     pub id: i64,
     pub name: String,
@@ -28,6 +34,154 @@ impl From<&tl::types::User> for Account {
             premium: user.premium,
         }
     }
+}
+
+/// What kind of chat: a person (or bot), a group (basic or supergroup), or a broadcast
+/// channel.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum ChatType {
+    Private,
+    Group,
+    Channel,
+}
+
+/// A user, group or channel: the one shape every output uses for a chat or a sender.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
+pub struct Entity {
+    /// Marked id: pass it back as `chat_id`.
+    pub id: i64,
+    #[serde(rename = "type")]
+    pub kind: ChatType,
+    /// Display name: a person's full name, or a group's or channel's title.
+    pub title: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub username: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub first_name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_name: Option<String>,
+    /// Set for bots.
+    #[serde(skip_serializing_if = "std::ops::Not::not", default)]
+    pub bot: bool,
+    /// Members or subscribers, when known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub members_count: Option<i32>,
+    /// Unread messages, when known (dialog listings).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unread_count: Option<i32>,
+}
+
+/// What a message carries besides text.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
+pub struct Media {
+    /// photo, document, video, audio, voice, sticker, contact, location, poll, webpage or other.
+    #[serde(rename = "type")]
+    pub kind: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub file_name: Option<String>,
+    /// Bytes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub size: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mime_type: Option<String>,
+}
+
+/// A message, in the one shape every output uses.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
+pub struct Message {
+    /// Message id within its chat.
+    pub id: i32,
+    pub chat: Entity,
+    /// ISO 8601, UTC.
+    pub date: String,
+    pub text: String,
+    /// Who sent it; absent for channel posts.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sender: Option<Entity>,
+    /// Sent by the logged-in account.
+    pub out: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reply_to_msg_id: Option<i32>,
+    /// ISO 8601, UTC, if edited.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub edit_date: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub media: Option<Media>,
+    /// https://t.me link, for chats with a public username.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub link: Option<String>,
+}
+
+/// One page of search results, newest first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
+pub struct SearchPage {
+    pub messages: Vec<Message>,
+    /// More results exist: pass `cursor` back to get them.
+    pub has_more: bool,
+    /// Opaque; present when `has_more`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cursor: Option<String>,
+    /// How many messages match in all, when Telegram says (single-chat, single-term search).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total: Option<i32>,
+}
+
+/// Messages fetched by id.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
+pub struct ReadResult {
+    pub messages: Vec<Message>,
+    /// Requested ids that do not exist in that chat (or were deleted).
+    pub missing: Vec<i32>,
+}
+
+/// What was sent: one message, or several parts of a long one, in order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
+pub struct SendResult {
+    pub message_ids: Vec<i32>,
+    pub messages: Vec<Message>,
+}
+
+/// Chats found or listed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
+pub struct ChatList {
+    pub chats: Vec<Entity>,
+}
+
+/// A chat's profile.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
+pub struct ChatInfo {
+    pub chat: Entity,
+    /// Bio of a person, description of a group or channel.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub about: Option<String>,
+    /// A person's last-seen status: online, offline, recently, last_week, last_month, long_ago.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    /// ISO 8601, UTC, when Telegram shares it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_seen: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub online_count: Option<i32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unread_count: Option<i32>,
+    /// Groups this account shares with a person.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub common_chats_count: Option<i32>,
+    /// Whether this account can send messages there.
+    pub can_write: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub link: Option<String>,
+}
+
+/// The result of sending to a phone number.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
+pub struct PhoneSendResult {
+    pub user: Entity,
+    pub message_ids: Vec<i32>,
+    pub messages: Vec<Message>,
+    /// The contact was created for this message and removed again.
+    pub contact_removed: bool,
 }
 
 pub fn full_name(first: Option<&str>, last: Option<&str>) -> String {

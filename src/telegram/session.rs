@@ -123,6 +123,43 @@ impl FileSession {
         self.inner().state.to_data()
     }
 
+    /// The peer a `@username` resolved to before, if this session (or another process on
+    /// the same profile) has seen it.
+    pub fn cached_username(&self, username: &str) -> Result<Option<PeerId>, Error> {
+        let key = username.to_ascii_lowercase();
+        let lookup = |s: &Self| s.inner().state.usernames.get(&key).copied();
+        let found = match lookup(self) {
+            Some(id) => Some(id),
+            None => {
+                self.refresh_if_changed()?;
+                lookup(self)
+            }
+        };
+        Ok(found.and_then(PeerId::from_bot_api_dialog_id))
+    }
+
+    /// Remembers which peers usernames belong to (writes only if something is new).
+    pub fn cache_usernames(&self, entries: &[(String, PeerId)]) -> Result<(), Error> {
+        let entries: Vec<(String, i64)> = entries
+            .iter()
+            .filter_map(|(name, peer)| Some((name.to_ascii_lowercase(), peer.bot_api_dialog_id()?)))
+            .collect();
+        let known = {
+            let inner = self.inner();
+            entries
+                .iter()
+                .all(|(name, id)| inner.state.usernames.get(name) == Some(id))
+        };
+        if known {
+            return Ok(());
+        }
+        self.mutate(|state| {
+            entries.iter().fold(false, |changed, (name, id)| {
+                state.usernames.insert(name.clone(), *id) != Some(*id) || changed
+            })
+        })
+    }
+
     /// Writes update-state changes still held in memory.
     pub fn flush(&self) -> Result<(), Error> {
         if self.inner().pending.is_empty() {
@@ -476,6 +513,9 @@ struct State {
     /// The cached user with `is_self == Some(true)`; at most one.
     self_id: Option<i64>,
     updates: UpdatesState,
+    /// Lower-cased @username → the peer it resolved to (Bot API dialog id), so a known
+    /// username costs no round trip.
+    usernames: BTreeMap<String, i64>,
 }
 
 impl Default for State {
@@ -494,6 +534,7 @@ impl State {
                 .map(|dc| (dc.id, dc.clone()))
                 .collect(),
             peers: HashMap::new(),
+            usernames: BTreeMap::new(),
             self_id: None,
             updates: data.updates_state.clone(),
         };
@@ -621,6 +662,7 @@ impl State {
             dc_options: BTreeMap::new(),
             peers: HashMap::new(),
             self_id: None,
+            usernames: file.usernames,
             updates: UpdatesState {
                 pts: file.updates_state.pts,
                 qts: file.updates_state.qts,
@@ -698,6 +740,7 @@ impl State {
                     })
                     .collect(),
             },
+            usernames: self.usernames.clone(),
         }
     }
 }
@@ -755,6 +798,8 @@ struct FileFormat {
     peers: Vec<PeerEntry>,
     #[serde(default)]
     updates_state: UpdatesEntry,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    usernames: BTreeMap<String, i64>,
 }
 
 #[derive(Serialize, Deserialize)]

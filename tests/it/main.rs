@@ -4,4 +4,11 @@
 
 mod cli;
 mod common;
+mod core;
+mod mcp;
 mod sandbox;
+mod sandbox_contacts;
+mod sandbox_dialogs;
+mod sandbox_messages;
+mod sandbox_send;
+mod sandbox_support;

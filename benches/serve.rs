@@ -1,0 +1,210 @@
+//! `tgmcp serve` measured against the sandbox: spawn → `initialize` answered, `tools/list`
+//! latency, round trips per tool call (cold and warm peer) read from the sandbox's
+//! counters, wall time with a per-round-trip delay (so k-term search ≈ one term), and
+//! peak RSS after 1,000 tool calls.
+//!
+//! `cargo bench --bench serve` (a measurement, not a test: it asserts nothing).
+
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+use tgmcp::sandbox::{Sandbox, World};
+use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader, Lines};
+use tokio::process::{Child, ChildStdin, ChildStdout, Command};
+
+struct Server {
+    child: Child,
+    stdin: ChildStdin,
+    stdout: Lines<BufReader<ChildStdout>>,
+    next_id: u64,
+}
+
+impl Server {
+    async fn spawn(home: &std::path::Path) -> (Self, Duration) {
+        let started = Instant::now();
+        let mut child = Command::new(env!("CARGO_BIN_EXE_tgmcp"))
+            .arg("serve")
+            .env("TGMCP_HOME", home)
+            .env_remove("TGMCP_PROFILE")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .kill_on_drop(true)
+            .spawn()
+            .expect("spawn tgmcp serve");
+        let stdin = child.stdin.take().expect("stdin");
+        let stdout = BufReader::new(child.stdout.take().expect("stdout")).lines();
+        let mut server = Self {
+            child,
+            stdin,
+            stdout,
+            next_id: 1,
+        };
+        server
+            .request(
+                "initialize",
+                json!({"protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "bench", "version": "0"}}),
+            )
+            .await;
+        let to_initialize = started.elapsed();
+        server.notify("notifications/initialized").await;
+        (server, to_initialize)
+    }
+
+    async fn notify(&mut self, method: &str) {
+        let line = json!({"jsonrpc": "2.0", "method": method}).to_string() + "\n";
+        self.stdin.write_all(line.as_bytes()).await.expect("write");
+    }
+
+    async fn request(&mut self, method: &str, params: Value) -> Value {
+        let id = self.next_id;
+        self.next_id += 1;
+        let line = json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params})
+            .to_string()
+            + "\n";
+        self.stdin.write_all(line.as_bytes()).await.expect("write");
+        loop {
+            let line = self
+                .stdout
+                .next_line()
+                .await
+                .expect("read")
+                .expect("an answer");
+            let message: Value = serde_json::from_str(&line).expect("JSON-RPC");
+            if message["id"] == id {
+                return message;
+            }
+        }
+    }
+
+    async fn call(&mut self, tool: &str, arguments: Value) -> Value {
+        let answer = self
+            .request("tools/call", json!({"name": tool, "arguments": arguments}))
+            .await;
+        if answer["result"]["isError"] == true {
+            eprintln!("{tool} failed: {}", answer["result"]["structuredContent"]);
+        }
+        answer
+    }
+
+    fn peak_rss_kb(&self) -> Option<u64> {
+        let pid = self.child.id()?;
+        let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix("VmHWM:"))
+            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+    }
+}
+
+async fn profile(sandbox: &Sandbox, me: i64) -> tempfile::TempDir {
+    let home = tempfile::tempdir().expect("temp dir");
+    let dir = home.path().join("data").join("default");
+    tgmcp::config::ensure_private_dir(&dir).expect("profile dir");
+    sandbox
+        .write_session(&dir.join("session.json"), Some(me))
+        .await
+        .expect("session");
+    tgmcp::config::save_credentials(
+        &dir.join("credentials.json"),
+        &tgmcp::config::Credentials {
+            api_id: 1,
+            api_hash: "bench".into(),
+        },
+    )
+    .expect("credentials");
+    home
+}
+
+fn median(mut samples: Vec<Duration>) -> Duration {
+    samples.sort();
+    samples[samples.len() / 2]
+}
+
+fn main() {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("runtime");
+    runtime.block_on(async {
+        let world = World::demo();
+        let me = world.demo_user().expect("demo account");
+        let sandbox = Sandbox::start(world).await.expect("sandbox");
+
+        // Spawn → initialize, over several fresh processes.
+        let mut init = Vec::new();
+        let mut list = Vec::new();
+        for _ in 0..20 {
+            let home = profile(&sandbox, me).await;
+            let (mut server, to_initialize) = Server::spawn(home.path()).await;
+            init.push(to_initialize);
+            let started = Instant::now();
+            server.request("tools/list", json!({})).await;
+            list.push(started.elapsed());
+        }
+        println!(
+            "spawn → initialize answered: median {:?} (20 runs)",
+            median(init)
+        );
+        println!("tools/list: median {:?}", median(list));
+
+        // Round trips per call, cold (a new process that has not seen the peer) then warm.
+        let calls: [(&str, Value); 7] = [
+            (
+                "search_messages_in_chat",
+                json!({"chat_id": "@bob_builder", "query": "invoice"}),
+            ),
+            ("search_messages_globally", json!({"query": "invoice"})),
+            (
+                "search_messages_globally",
+                json!({"query": "invoice, meeting, hike"}),
+            ),
+            (
+                "read_messages",
+                json!({"chat_id": "@carol", "message_ids": [1, 2]}),
+            ),
+            ("find_chats", json!({"query": "rust"})),
+            ("get_chat_info", json!({"chat_id": "@sandbox_news"})),
+            ("send_message", json!({"chat_id": "me", "message": "bench"})),
+        ];
+        let home = profile(&sandbox, me).await;
+        let (mut server, _) = Server::spawn(home.path()).await;
+        // Let the background connect finish so it is not counted against the first call.
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        let delay = Duration::from_millis(50);
+        sandbox.faults().set_delay(delay);
+        println!("round trips per call (sandbox delay {delay:?} per round trip):");
+        for (tool, args) in &calls {
+            for phase in ["cold", "warm"] {
+                sandbox.stats().reset();
+                let started = Instant::now();
+                server.call(tool, args.clone()).await;
+                let wall = started.elapsed();
+                println!(
+                    "  {tool:<26} {:<38} {phase}: {} round trip(s), {:>4} ms  {:?}",
+                    args.to_string().chars().take(38).collect::<String>(),
+                    sandbox.stats().total(),
+                    wall.as_millis(),
+                    sandbox.stats().snapshot()
+                );
+            }
+        }
+        sandbox.faults().set_delay(Duration::ZERO);
+
+        // Peak RSS after 1,000 calls.
+        let started = Instant::now();
+        for i in 0..1000 {
+            let (tool, args) = &calls[i % 6];
+            server.call(tool, args.clone()).await;
+        }
+        let elapsed = started.elapsed();
+        println!(
+            "1,000 tool calls: {:.1} s ({:.0} calls/s); peak RSS of the serving process: {} KB",
+            elapsed.as_secs_f64(),
+            1000.0 / elapsed.as_secs_f64(),
+            server.peak_rss_kb().map_or("?".into(), |kb| kb.to_string())
+        );
+    });
+}

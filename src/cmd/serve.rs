@@ -1,0 +1,93 @@
+//! `tgmcp serve`: the MCP server over stdio, for an IDE or desktop assistant to start.
+//!
+//! stdout carries JSON-RPC only. The server answers `initialize` without waiting for
+//! Telegram, stays up without a login (every tool then says to run `tgmcp setup`), and
+//! exits 0 when the client closes stdin, after closing the Telegram connection.
+
+use std::io::IsTerminal;
+use std::sync::Arc;
+use std::time::Duration;
+
+use rmcp::ServiceExt;
+use rmcp::service::ServerInitializeError;
+
+use super::Context;
+use crate::cli::ServeArgs;
+use crate::error::{Error, ExitCode, Result};
+use crate::mcp::{Link, TelegramServer, ToolSelection};
+
+/// How long one Telegram call may take, reconnecting included.
+const CALL_TIMEOUT: Duration = Duration::from_secs(30);
+/// How long shutdown waits for calls in flight and the session to be saved.
+const CLOSE_TIMEOUT: Duration = Duration::from_secs(5);
+
+pub async fn run(ctx: &Context, args: ServeArgs) -> Result<ExitCode> {
+    let selection = ToolSelection::new(args.read_only, args.tools);
+    let hidden = selection.overridden_by_read_only();
+    if !hidden.is_empty() {
+        tracing::warn!(
+            "--read-only hides {} although --tools lists them",
+            hidden.join(", ")
+        );
+    }
+
+    if std::io::stdin().is_terminal() {
+        tracing::warn!(
+            "tgmcp serve speaks MCP (JSON-RPC) on stdin and stdout, for an MCP client to start; `tgmcp setup` prints client configurations — press Ctrl-D to stop"
+        );
+    }
+
+    let link = Arc::new(link(ctx));
+    link.warm_up();
+    let server = TelegramServer::new(Arc::clone(&link), selection);
+
+    let (stdin, stdout) = rmcp::transport::stdio_pipes();
+    let served = match server.serve((stdin, stdout)).await {
+        Ok(running) => running
+            .waiting()
+            .await
+            .map(drop)
+            .map_err(|e| Error::Config(format!("the MCP server stopped unexpectedly: {e}"))),
+        // The client went away before `initialize`: nothing to serve.
+        Err(ServerInitializeError::ConnectionClosed(_)) => Ok(()),
+        Err(e) => Err(Error::Config(format!(
+            "the MCP client's first message is not a valid initialize request: {e}"
+        ))),
+    };
+
+    match tokio::time::timeout(CLOSE_TIMEOUT, link.close()).await {
+        Ok(Ok(())) => {}
+        Ok(Err(e)) => tracing::warn!("closing the Telegram connection: {e}"),
+        Err(_) => tracing::warn!("calls still running at shutdown; the session may be stale"),
+    }
+    served.map(|()| ExitCode::Ok)
+}
+
+/// The profile's Telegram link, built without touching the network. Without a session
+/// or credentials the server still starts, and every tool says what is missing.
+fn link(ctx: &Context) -> Link {
+    let profile = ctx.config.profile.as_str();
+    // The session first: without one, `tgmcp setup` is the fix, and it asks for the
+    // credentials too.
+    let session = match ctx.open_session() {
+        Ok(session) => session,
+        Err(e) => {
+            tracing::warn!("{e}");
+            return Link::offline(profile, e);
+        }
+    };
+    match ctx.credentials(None, None) {
+        Ok(Some(credentials)) => Link::new(
+            profile,
+            ctx.connect(session, credentials.api_id, CALL_TIMEOUT),
+        ),
+        Ok(None) => Link::offline(
+            profile,
+            Error::Config(
+                "api_id and api_hash are not set — run `tgmcp setup`, set TGMCP_API_ID and TGMCP_API_HASH, or add them to the config file"
+                    .into(),
+            ),
+        ),
+        Err(e) => Link::offline(profile, e),
+    }
+}

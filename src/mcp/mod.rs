@@ -1,0 +1,129 @@
+//! The MCP face: `tgmcp serve` exposes the Telegram core as eight MCP tools over stdio.
+//!
+//! Each tool is a thin adapter ([`tools`]) that turns JSON arguments into a core request
+//! and the core's serde output into a tool result ([`reply`]): the same JSON as
+//! structured content, plus a short text rendering ([`text`]) for clients that only
+//! read text. The server answers `initialize` at once and reaches Telegram lazily
+//! ([`link`]), so an IDE never waits on the network to start it.
+
+mod link;
+mod params;
+mod reply;
+mod server;
+mod text;
+mod tools;
+
+pub use link::Link;
+pub use server::TelegramServer;
+
+use crate::error::Error;
+
+/// Every tool, by the names the reference Telegram MCP server uses.
+pub const TOOL_NAMES: [&str; 8] = [
+    "search_messages_globally",
+    "search_messages_in_chat",
+    "read_messages",
+    "send_message",
+    "edit_message",
+    "find_chats",
+    "get_chat_info",
+    "send_message_to_phone",
+];
+
+/// The tools that write to Telegram; `--read-only` turns them off.
+pub const WRITE_TOOLS: [&str; 3] = ["send_message", "edit_message", "send_message_to_phone"];
+
+/// Which tools this server offers: `--read-only` and the `--tools` allow-list.
+#[derive(Debug, Clone, Default)]
+pub struct ToolSelection {
+    read_only: bool,
+    /// `None` offers every tool.
+    allowed: Option<Vec<String>>,
+}
+
+impl ToolSelection {
+    pub fn new(read_only: bool, allowed: Option<Vec<String>>) -> Self {
+        Self { read_only, allowed }
+    }
+
+    pub fn is_read_only(&self) -> bool {
+        self.read_only
+    }
+
+    pub fn offers(&self, tool: &str) -> bool {
+        self.refusal(tool).is_none()
+    }
+
+    /// Why a known tool is off, as the error a call to it gets; `None` when it is on.
+    pub fn refusal(&self, tool: &str) -> Option<Error> {
+        if self.read_only && WRITE_TOOLS.contains(&tool) {
+            return Some(Error::Forbidden(format!(
+                "{tool} is off because this server runs read-only (--read-only or TGMCP_READ_ONLY) — restart it without that to write"
+            )));
+        }
+        match &self.allowed {
+            Some(allowed) if !allowed.iter().any(|name| name == tool) => {
+                Some(Error::Forbidden(format!(
+                    "{tool} is not in this server's tool list (--tools or TGMCP_TOOLS: {})",
+                    allowed.join(",")
+                )))
+            }
+            _ => None,
+        }
+    }
+
+    /// Allowed tools that `--read-only` hides anyway: worth a warning at startup.
+    pub fn overridden_by_read_only(&self) -> Vec<&str> {
+        match (&self.allowed, self.read_only) {
+            (Some(allowed), true) => allowed
+                .iter()
+                .map(String::as_str)
+                .filter(|name| WRITE_TOOLS.contains(name))
+                .collect(),
+            _ => Vec::new(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_tool_is_offered_by_default() {
+        let all = ToolSelection::default();
+        assert!(TOOL_NAMES.iter().all(|name| all.offers(name)));
+    }
+
+    #[test]
+    fn read_only_turns_off_the_write_tools() {
+        let read_only = ToolSelection::new(true, None);
+        for name in TOOL_NAMES {
+            assert_eq!(
+                read_only.offers(name),
+                !WRITE_TOOLS.contains(&name),
+                "{name}"
+            );
+        }
+        let refusal = read_only.refusal("send_message").unwrap();
+        assert_eq!(refusal.kind(), "forbidden");
+        assert!(refusal.to_string().contains("read-only"));
+    }
+
+    #[test]
+    fn allow_list_and_read_only_combine() {
+        let selection =
+            ToolSelection::new(true, Some(vec!["find_chats".into(), "send_message".into()]));
+        assert!(selection.offers("find_chats"));
+        assert!(!selection.offers("send_message"));
+        assert!(!selection.offers("read_messages"));
+        assert_eq!(selection.overridden_by_read_only(), ["send_message"]);
+        assert!(
+            selection
+                .refusal("read_messages")
+                .unwrap()
+                .to_string()
+                .contains("find_chats,send_message")
+        );
+    }
+}

@@ -1,0 +1,448 @@
+//! Tool arguments, as JSON Schema'd types, and their conversion into core requests.
+//!
+//! Arguments that do not match a tool's schema (a missing field, a wrong type, an unknown
+//! name) are a malformed request: a JSON-RPC error from [`Args`]. Values that match the
+//! schema but make no sense (a limit out of range, a date that is not one) are a tool
+//! error of kind `invalid_input`, from the conversions below.
+
+use std::borrow::Cow;
+
+use rmcp::ErrorData;
+use rmcp::handler::server::common::FromContextPart;
+use rmcp::handler::server::tool::ToolCallContext;
+use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
+
+use crate::error::{Error, Result};
+use crate::telegram::dates::{self, Bound};
+use crate::telegram::{
+    ChatSearch, ChatType, EditMessage, FindChats, GlobalSearch, ParseMode, SendMessage, SendToPhone,
+};
+
+/// Most messages one search page or one read returns.
+pub const MAX_LIMIT: u32 = 100;
+
+/// A tool's arguments, deserialized strictly. Unlike rmcp's `Parameters`, which turns a
+/// mismatch into a tool error, a mismatch here is a JSON-RPC `invalid_params` error: the
+/// request does not follow the tool's schema.
+pub struct Args<T>(pub T);
+
+impl<S, T: DeserializeOwned> FromContextPart<ToolCallContext<'_, S>> for Args<T> {
+    fn from_context_part(context: &mut ToolCallContext<'_, S>) -> Result<Self, ErrorData> {
+        let arguments = context.arguments.take().unwrap_or_default();
+        serde_json::from_value(serde_json::Value::Object(arguments))
+            .map(Args)
+            .map_err(|e| {
+                ErrorData::invalid_params(
+                    format!("arguments of {} do not match its schema: {e}", context.name),
+                    None,
+                )
+            })
+    }
+}
+
+/// A chat as a model writes it: text (`me`, `@username`, a link, `+phone`) or a number.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum ChatId {
+    Number(i64),
+    Text(String),
+}
+
+impl ChatId {
+    /// The form the core resolves: numbers as their decimal text.
+    pub fn into_peer(self) -> String {
+        match self {
+            Self::Number(id) => id.to_string(),
+            Self::Text(text) => text,
+        }
+    }
+}
+
+impl JsonSchema for ChatId {
+    fn schema_name() -> Cow<'static, str> {
+        "ChatId".into()
+    }
+
+    fn inline_schema() -> bool {
+        true
+    }
+
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({ "type": ["string", "integer"] })
+    }
+}
+
+fn default_search_limit() -> u32 {
+    50
+}
+
+fn default_chats_limit() -> u32 {
+    20
+}
+
+/// Arguments of `search_messages_globally`.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SearchGlobally {
+    /// Words to find; each also matches as a word prefix. Separate alternative terms with
+    /// commas.
+    pub query: String,
+    /// Messages per page.
+    #[serde(default = "default_search_limit")]
+    #[schemars(range(min = 1, max = 100))]
+    pub limit: u32,
+    /// Only chats of this type.
+    pub chat_type: Option<ChatType>,
+    /// Only messages sent on or after this date: ISO 8601, e.g. 2024-05-01 or
+    /// 2024-05-01T10:00:00Z.
+    pub min_date: Option<String>,
+    /// Only messages sent on or before this date (a bare date includes that day).
+    pub max_date: Option<String>,
+    /// The `cursor` of the previous page, to get the next one.
+    pub cursor: Option<String>,
+}
+
+impl SearchGlobally {
+    pub fn into_request(self) -> Result<GlobalSearch> {
+        let (min_date, max_date) = date_range(self.min_date, self.max_date)?;
+        Ok(GlobalSearch {
+            query: self.query,
+            limit: limit(self.limit)?,
+            chat_type: self.chat_type,
+            min_date,
+            max_date,
+            cursor: self.cursor,
+        })
+    }
+}
+
+/// Arguments of `search_messages_in_chat`.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SearchInChat {
+    /// The chat: `me`, @username, numeric id, t.me link or +phone.
+    pub chat_id: ChatId,
+    /// Words to find (each also matches as a prefix; commas separate terms). Without a
+    /// query: the latest messages.
+    pub query: Option<String>,
+    /// Messages per page.
+    #[serde(default = "default_search_limit")]
+    #[schemars(range(min = 1, max = 100))]
+    pub limit: u32,
+    /// Only messages sent on or after this date (ISO 8601).
+    pub min_date: Option<String>,
+    /// Only messages sent on or before this date (ISO 8601; a bare date includes that
+    /// day).
+    pub max_date: Option<String>,
+    /// Only messages from this user: `me`, @username or numeric id.
+    pub from_user: Option<ChatId>,
+    /// Only the replies to this message (its thread).
+    pub reply_to_msg_id: Option<i32>,
+    /// The `cursor` of the previous page, to get the next one.
+    pub cursor: Option<String>,
+}
+
+impl SearchInChat {
+    pub fn into_request(self) -> Result<ChatSearch> {
+        let (min_date, max_date) = date_range(self.min_date, self.max_date)?;
+        Ok(ChatSearch {
+            chat: self.chat_id.into_peer(),
+            query: self.query,
+            limit: limit(self.limit)?,
+            min_date,
+            max_date,
+            from_user: self.from_user.map(ChatId::into_peer),
+            reply_to_msg_id: self.reply_to_msg_id,
+            cursor: self.cursor,
+        })
+    }
+}
+
+/// Arguments of `read_messages`.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReadMessages {
+    /// The chat the messages are in.
+    pub chat_id: ChatId,
+    /// Ids of the messages to read (at most 100).
+    pub message_ids: Vec<i32>,
+}
+
+impl ReadMessages {
+    pub fn into_request(self) -> Result<(String, Vec<i32>)> {
+        let count = self.message_ids.len();
+        if count == 0 || count > MAX_LIMIT as usize {
+            return Err(Error::InvalidInput(format!(
+                "message_ids must hold 1 to {MAX_LIMIT} ids, not {count}"
+            )));
+        }
+        Ok((self.chat_id.into_peer(), self.message_ids))
+    }
+}
+
+/// Arguments of `send_message`.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SendMessageArgs {
+    /// Where to send: `me`, @username, numeric id, t.me link or +phone.
+    pub chat_id: ChatId,
+    /// The text. Over 4096 characters it is sent as several messages.
+    pub message: String,
+    /// Send as a reply to this message.
+    pub reply_to_msg_id: Option<i32>,
+    /// How `message` is formatted; plain text when absent.
+    pub parse_mode: Option<ParseMode>,
+    /// Files to attach (paths or URLs). Not supported yet: a call with files fails.
+    pub files: Option<Vec<String>>,
+}
+
+impl SendMessageArgs {
+    pub fn into_request(self) -> Result<SendMessage> {
+        refuse_files(self.files.as_deref())?;
+        Ok(SendMessage {
+            chat: self.chat_id.into_peer(),
+            text: self.message,
+            reply_to: self.reply_to_msg_id,
+            parse_mode: self.parse_mode,
+            silent: false,
+            no_preview: false,
+        })
+    }
+}
+
+/// Arguments of `edit_message`.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EditMessageArgs {
+    /// The chat the message is in.
+    pub chat_id: ChatId,
+    /// Id of a message this account sent.
+    pub message_id: i32,
+    /// The new text.
+    pub message: String,
+    /// How `message` is formatted; plain text when absent.
+    pub parse_mode: Option<ParseMode>,
+}
+
+impl EditMessageArgs {
+    pub fn into_request(self) -> EditMessage {
+        EditMessage {
+            chat: self.chat_id.into_peer(),
+            message_id: self.message_id,
+            text: self.message,
+            parse_mode: self.parse_mode,
+        }
+    }
+}
+
+/// Arguments of `find_chats`.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FindChatsArgs {
+    /// Name or @username to look for in contacts, chats and public Telegram. Without a
+    /// query: the most recent chats.
+    pub query: Option<String>,
+    /// Chats to return.
+    #[serde(default = "default_chats_limit")]
+    #[schemars(range(min = 1, max = 100))]
+    pub limit: u32,
+    /// Only chats of this type.
+    pub chat_type: Option<ChatType>,
+}
+
+impl FindChatsArgs {
+    pub fn into_request(self) -> Result<FindChats> {
+        Ok(FindChats {
+            query: self.query,
+            limit: limit(self.limit)?,
+            chat_type: self.chat_type,
+        })
+    }
+}
+
+/// Arguments of `get_chat_info`.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ChatInfoArgs {
+    /// The chat: `me`, @username, numeric id, t.me link or +phone.
+    pub chat_id: ChatId,
+}
+
+/// Arguments of `send_message_to_phone`.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SendToPhoneArgs {
+    /// Phone number in international format, e.g. +15551234567.
+    pub phone_number: String,
+    /// The text. Over 4096 characters it is sent as several messages.
+    pub message: String,
+    /// First name for the contact, if one has to be added to reach the number.
+    pub first_name: Option<String>,
+    /// Last name for the contact, if one has to be added.
+    pub last_name: Option<String>,
+    /// Remove the contact again after sending, if this call added it.
+    #[serde(default)]
+    pub remove_if_new: bool,
+    /// How `message` is formatted; plain text when absent.
+    pub parse_mode: Option<ParseMode>,
+    /// Send as a reply to this message.
+    pub reply_to_msg_id: Option<i32>,
+    /// Files to attach (paths or URLs). Not supported yet: a call with files fails.
+    pub files: Option<Vec<String>>,
+}
+
+impl SendToPhoneArgs {
+    pub fn into_request(self) -> Result<SendToPhone> {
+        refuse_files(self.files.as_deref())?;
+        Ok(SendToPhone {
+            phone: self.phone_number,
+            text: self.message,
+            first_name: self.first_name,
+            last_name: self.last_name,
+            remove_if_new: self.remove_if_new,
+            parse_mode: self.parse_mode,
+            reply_to: self.reply_to_msg_id,
+        })
+    }
+}
+
+fn limit(limit: u32) -> Result<usize> {
+    if (1..=MAX_LIMIT).contains(&limit) {
+        Ok(limit as usize)
+    } else {
+        Err(Error::InvalidInput(format!(
+            "limit must be from 1 to {MAX_LIMIT}, not {limit}"
+        )))
+    }
+}
+
+/// `min_date` and `max_date` as Unix seconds, each bare date widened to its whole day.
+fn date_range(min: Option<String>, max: Option<String>) -> Result<(Option<i64>, Option<i64>)> {
+    let parse = |name: &str, text: Option<String>, bound| {
+        text.map(|text| {
+            dates::parse(&text, bound).map_err(|e| match e {
+                Error::InvalidInput(reason) => Error::InvalidInput(format!("{name}: {reason}")),
+                other => other,
+            })
+        })
+        .transpose()
+    };
+    let min = parse("min_date", min, Bound::Start)?;
+    let max = parse("max_date", max, Bound::End)?;
+    if let (Some(min), Some(max)) = (min, max)
+        && min > max
+    {
+        return Err(Error::InvalidInput(
+            "min_date is after max_date — swap them".into(),
+        ));
+    }
+    Ok((min, max))
+}
+
+fn refuse_files(files: Option<&[String]>) -> Result<()> {
+    match files {
+        Some(files) if !files.is_empty() => Err(Error::InvalidInput(
+            "sending files is not supported yet — send the text alone, or a link to the file"
+                .into(),
+        )),
+        _ => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    fn args<T: DeserializeOwned>(value: serde_json::Value) -> serde_json::Result<T> {
+        serde_json::from_value(value)
+    }
+
+    #[test]
+    fn chat_ids_are_text_or_numbers() {
+        let read: ReadMessages =
+            args(json!({"chat_id": -1001900000003_i64, "message_ids": [1]})).unwrap();
+        assert_eq!(read.into_request().unwrap().0, "-1001900000003");
+        let read: ReadMessages = args(json!({"chat_id": "@bob", "message_ids": [1]})).unwrap();
+        assert_eq!(read.into_request().unwrap().0, "@bob");
+        assert!(args::<ReadMessages>(json!({"chat_id": 1.5, "message_ids": [1]})).is_err());
+        assert!(args::<ReadMessages>(json!({"chat_id": true, "message_ids": [1]})).is_err());
+    }
+
+    #[test]
+    fn defaults_and_unknown_fields() {
+        let search: SearchGlobally = args(json!({"query": "invoice"})).unwrap();
+        assert_eq!(search.limit, 50);
+        let find: FindChatsArgs = args(json!({})).unwrap();
+        assert_eq!(find.limit, 20);
+        let phone: SendToPhoneArgs = args(json!({"phone_number": "+1", "message": "hi"})).unwrap();
+        assert!(!phone.remove_if_new);
+        assert!(args::<SearchGlobally>(json!({"query": "x", "chat": "me"})).is_err());
+        assert!(args::<SearchGlobally>(json!({"query": "x", "limit": "ten"})).is_err());
+        assert!(args::<SearchGlobally>(json!({"query": "x", "chat_type": "supergroup"})).is_err());
+    }
+
+    #[test]
+    fn limits_are_checked() {
+        for bad in [0, 101, 5000] {
+            let search: SearchGlobally = args(json!({"query": "x", "limit": bad})).unwrap();
+            let error = search.into_request().unwrap_err();
+            assert_eq!(error.kind(), "invalid_input");
+            assert!(
+                error.to_string().contains("limit must be from 1 to 100"),
+                "{error}"
+            );
+        }
+        let find: FindChatsArgs = args(json!({"limit": 100})).unwrap();
+        assert_eq!(find.into_request().unwrap().limit, 100);
+        let read: ReadMessages = args(json!({"chat_id": "me", "message_ids": []})).unwrap();
+        assert_eq!(read.into_request().unwrap_err().kind(), "invalid_input");
+    }
+
+    #[test]
+    fn dates_are_parsed_and_ordered() {
+        let search: SearchGlobally = args(json!({
+            "query": "x", "min_date": "2024-05-01", "max_date": "2024-05-01"
+        }))
+        .unwrap();
+        let request = search.into_request().unwrap();
+        assert_eq!(request.min_date, Some(1_714_521_600));
+        assert_eq!(request.max_date, Some(1_714_521_600 + 86_399));
+
+        let search: SearchInChat =
+            args(json!({"chat_id": "me", "max_date": "last tuesday"})).unwrap();
+        let error = search.into_request().unwrap_err();
+        assert_eq!(error.kind(), "invalid_input");
+        assert!(error.to_string().contains("max_date"), "{error}");
+
+        let search: SearchGlobally = args(json!({
+            "query": "x", "min_date": "2024-05-02", "max_date": "2024-05-01"
+        }))
+        .unwrap();
+        assert!(
+            search
+                .into_request()
+                .unwrap_err()
+                .to_string()
+                .contains("after")
+        );
+    }
+
+    #[test]
+    fn files_are_refused_until_supported() {
+        let send: SendMessageArgs =
+            args(json!({"chat_id": "me", "message": "hi", "files": ["/tmp/a.pdf"]})).unwrap();
+        let error = send.into_request().unwrap_err();
+        assert!(
+            error
+                .to_string()
+                .contains("sending files is not supported yet")
+        );
+        let send: SendMessageArgs =
+            args(json!({"chat_id": "me", "message": "hi", "files": []})).unwrap();
+        assert!(send.into_request().is_ok());
+    }
+}

@@ -1,0 +1,173 @@
+//! Tool results: the core's output as structured content plus a text rendering, or the
+//! core's error as a structured tool error. And the output schemas that describe both.
+
+use std::sync::Arc;
+
+use rmcp::handler::server::common::schema_for_output;
+use rmcp::model::{CallToolResult, ContentBlock, JsonObject};
+use schemars::JsonSchema;
+use serde::Serialize;
+
+use crate::error::Error;
+
+/// A failed call's structured content: `{"error": {…}}`.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct Failure {
+    pub error: FailureDetail,
+}
+
+/// What went wrong, in terms a model (or its user) can act on.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct FailureDetail {
+    /// not_logged_in, peer_not_found, flood_wait, rpc_error, network, invalid_input,
+    /// rejected, partial_send, unknown_outcome, forbidden, config, session or interrupted.
+    pub kind: String,
+    /// Telegram's error name (e.g. MESSAGE_NOT_MODIFIED), when Telegram refused.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rpc_error: Option<String>,
+    /// Seconds Telegram asks to wait before trying again.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub retry_after: Option<u32>,
+    /// Ids of the parts of a long message that were sent before the failure
+    /// (partial_send): do not send those again.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sent_message_ids: Option<Vec<i32>>,
+    /// What happened and what to do next.
+    pub message: String,
+}
+
+impl From<&Error> for Failure {
+    fn from(error: &Error) -> Self {
+        Self {
+            error: FailureDetail {
+                kind: error.kind().to_owned(),
+                rpc_error: error.rpc_name().map(str::to_owned),
+                retry_after: error.retry_after(),
+                sent_message_ids: match error {
+                    Error::PartialSend { sent, .. } => Some(sent.clone()),
+                    _ => None,
+                },
+                message: error.to_string(),
+            },
+        }
+    }
+}
+
+/// What a tool's structured content is: its result, or the failure that stopped it.
+/// Only its schema is used: clients validate `structuredContent` against `outputSchema`
+/// even when `isError` is set, so the schema must admit both.
+#[derive(Serialize, JsonSchema)]
+#[serde(untagged)]
+enum Outcome<T> {
+    #[allow(dead_code)]
+    Done(T),
+    #[allow(dead_code)]
+    Failed(Failure),
+}
+
+/// The `outputSchema` of a tool whose result is `T`: `T` or a [`Failure`], at an object
+/// root as MCP clients expect.
+pub fn output_schema<T: JsonSchema + 'static>() -> Arc<JsonObject> {
+    let mut schema = schema_for_output::<Outcome<T>>().as_ref().clone();
+    schema.insert("type".into(), "object".into());
+    Arc::new(schema)
+}
+
+/// The `inputSchema` of a tool whose arguments are `T`.
+pub fn input_schema<T: JsonSchema + 'static>() -> Arc<JsonObject> {
+    rmcp::handler::server::common::schema_for_input::<T>().unwrap_or_else(|e| {
+        // A type that is not a JSON object: a programming error, caught by every test.
+        panic!(
+            "tool arguments {} are not an object: {e}",
+            std::any::type_name::<T>()
+        )
+    })
+}
+
+/// A tool's answer: `value` as structured content, `render`ed as text, or the failure.
+pub fn outcome<T: Serialize>(
+    result: Result<T, Error>,
+    render: impl FnOnce(&T) -> String,
+) -> CallToolResult {
+    let value = match result {
+        Ok(value) => value,
+        Err(error) => return failure(&error),
+    };
+    match serde_json::to_value(&value) {
+        Ok(structured) => {
+            let mut result = CallToolResult::success(vec![ContentBlock::text(render(&value))]);
+            result.structured_content = Some(structured);
+            result
+        }
+        Err(e) => failure(&Error::InvalidInput(format!(
+            "the result cannot be encoded as JSON: {e}"
+        ))),
+    }
+}
+
+/// A tool error: the message as text, and the same as [`Failure`] structured content.
+pub fn failure(error: &Error) -> CallToolResult {
+    let mut result = CallToolResult::error(vec![ContentBlock::text(error.to_string())]);
+    result.structured_content = serde_json::to_value(Failure::from(error)).ok();
+    result
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+    use crate::telegram::ChatList;
+
+    #[test]
+    fn failures_carry_kind_rpc_name_and_wait() {
+        let error = Error::FloodWait {
+            seconds: 120,
+            method: Some("messages.searchGlobal".into()),
+        };
+        let result = failure(&error);
+        assert_eq!(result.is_error, Some(true));
+        let detail = &result.structured_content.as_ref().unwrap()["error"];
+        assert_eq!(detail["kind"], "flood_wait");
+        assert_eq!(detail["retry_after"], 120);
+        assert!(detail.get("rpc_error").is_none());
+        assert_eq!(detail["message"], error.to_string());
+
+        let error = Error::Rpc {
+            code: 400,
+            name: "MESSAGE_NOT_MODIFIED".into(),
+            method: None,
+        };
+        let detail = failure(&error).structured_content.unwrap();
+        assert_eq!(detail["error"]["rpc_error"], "MESSAGE_NOT_MODIFIED");
+
+        let error = Error::PartialSend {
+            sent: vec![41, 42],
+            parts: 3,
+            reason: Box::new(Error::FloodWait {
+                seconds: 9,
+                method: None,
+            }),
+        };
+        let detail = failure(&error).structured_content.unwrap();
+        assert_eq!(detail["error"]["kind"], "partial_send");
+        assert_eq!(detail["error"]["sent_message_ids"], json!([41, 42]));
+        assert_eq!(detail["error"]["retry_after"], 9);
+    }
+
+    #[test]
+    fn success_has_text_and_structured_content() {
+        let result = outcome(Ok(ChatList { chats: vec![] }), |_| "no chats".into());
+        assert_eq!(result.is_error, Some(false));
+        assert_eq!(result.structured_content, Some(json!({"chats": []})));
+        assert_eq!(result.content[0].as_text().unwrap().text, "no chats");
+    }
+
+    #[test]
+    fn output_schema_admits_result_and_failure() {
+        let schema = output_schema::<ChatList>();
+        assert_eq!(schema["type"], "object");
+        let branches = schema["anyOf"].as_array().unwrap();
+        assert_eq!(branches.len(), 2, "{schema:?}");
+    }
+}

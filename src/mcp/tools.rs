@@ -1,0 +1,253 @@
+//! The eight tools: names, titles, hints and schemas as MCP clients see them, each a thin
+//! adapter from its arguments to one core operation.
+
+use rmcp::model::CallToolResult;
+use rmcp::service::RequestContext;
+use rmcp::{RoleServer, tool, tool_router};
+
+use super::params::{
+    Args, ChatInfoArgs, EditMessageArgs, FindChatsArgs, ReadMessages, SearchGlobally, SearchInChat,
+    SendMessageArgs, SendToPhoneArgs,
+};
+use super::reply::{input_schema, output_schema};
+use super::server::TelegramServer;
+use super::text;
+use crate::telegram::{
+    ChatInfo, ChatList, Message, PhoneSendResult, ReadResult, SearchPage, SendResult,
+};
+
+#[tool_router(vis = "pub(super)")]
+impl TelegramServer {
+    #[tool(
+        name = "search_messages_globally",
+        title = "Search all chats",
+        description = "Search messages in all of the user's chats, newest first. Matches words \
+                       and word prefixes; separate alternative terms with commas. While has_more \
+                       is true, pass cursor back for the next page.",
+        input_schema = input_schema::<SearchGlobally>(),
+        output_schema = output_schema::<SearchPage>(),
+        annotations(
+            title = "Search all chats",
+            read_only_hint = true,
+            destructive_hint = false,
+            idempotent_hint = true,
+            open_world_hint = true
+        )
+    )]
+    async fn search_messages_globally(
+        &self,
+        Args(args): Args<SearchGlobally>,
+        request: RequestContext<RoleServer>,
+    ) -> CallToolResult {
+        let call = async {
+            let search = args.into_request()?;
+            self.telegram().await?.search_global(search).await
+        };
+        self.answer(
+            "search_messages_globally",
+            &request,
+            call,
+            text::search_page,
+        )
+        .await
+    }
+
+    #[tool(
+        name = "search_messages_in_chat",
+        title = "Search one chat",
+        description = "Search one chat's messages, newest first, or list its latest messages \
+                       without a query. Filters: sender, dates, and the replies to one message \
+                       (a thread). While has_more is true, pass cursor back for the next page.",
+        input_schema = input_schema::<SearchInChat>(),
+        output_schema = output_schema::<SearchPage>(),
+        annotations(
+            title = "Search one chat",
+            read_only_hint = true,
+            destructive_hint = false,
+            idempotent_hint = true,
+            open_world_hint = true
+        )
+    )]
+    async fn search_messages_in_chat(
+        &self,
+        Args(args): Args<SearchInChat>,
+        request: RequestContext<RoleServer>,
+    ) -> CallToolResult {
+        let call = async {
+            let search = args.into_request()?;
+            self.telegram().await?.search_chat(search).await
+        };
+        self.answer("search_messages_in_chat", &request, call, text::search_page)
+            .await
+    }
+
+    #[tool(
+        name = "read_messages",
+        title = "Read messages",
+        description = "Read messages of one chat by their ids, e.g. the message a reply \
+                       answers. Ids that do not exist are listed in missing.",
+        input_schema = input_schema::<ReadMessages>(),
+        output_schema = output_schema::<ReadResult>(),
+        annotations(
+            title = "Read messages",
+            read_only_hint = true,
+            destructive_hint = false,
+            idempotent_hint = true,
+            open_world_hint = true
+        )
+    )]
+    async fn read_messages(
+        &self,
+        Args(args): Args<ReadMessages>,
+        request: RequestContext<RoleServer>,
+    ) -> CallToolResult {
+        let call = async {
+            let (chat, ids) = args.into_request()?;
+            self.telegram().await?.read_messages(&chat, &ids).await
+        };
+        self.answer("read_messages", &request, call, text::read_result)
+            .await
+    }
+
+    #[tool(
+        name = "send_message",
+        title = "Send a message",
+        description = "Send a text message as the user, optionally as a reply. A text over \
+                       4096 characters is sent as several messages; all their ids are returned.",
+        input_schema = input_schema::<SendMessageArgs>(),
+        output_schema = output_schema::<SendResult>(),
+        annotations(
+            title = "Send a message",
+            read_only_hint = false,
+            destructive_hint = false,
+            idempotent_hint = false,
+            open_world_hint = true
+        )
+    )]
+    async fn send_message(
+        &self,
+        Args(args): Args<SendMessageArgs>,
+        request: RequestContext<RoleServer>,
+    ) -> CallToolResult {
+        let call = async {
+            let message = args.into_request()?;
+            self.telegram().await?.send_message(message).await
+        };
+        self.answer("send_message", &request, call, text::send_result)
+            .await
+    }
+
+    #[tool(
+        name = "edit_message",
+        title = "Edit a message",
+        description = "Replace the text of a message the user sent.",
+        input_schema = input_schema::<EditMessageArgs>(),
+        output_schema = output_schema::<Message>(),
+        annotations(
+            title = "Edit a message",
+            read_only_hint = false,
+            destructive_hint = true,
+            idempotent_hint = true,
+            open_world_hint = true
+        )
+    )]
+    async fn edit_message(
+        &self,
+        Args(args): Args<EditMessageArgs>,
+        request: RequestContext<RoleServer>,
+    ) -> CallToolResult {
+        let call = async {
+            let edit = args.into_request();
+            self.telegram().await?.edit_message(edit).await
+        };
+        self.answer("edit_message", &request, call, text::edited)
+            .await
+    }
+
+    #[tool(
+        name = "find_chats",
+        title = "Find chats",
+        description = "Find people, groups and channels by name or @username among contacts, \
+                       the user's chats and public Telegram; without a query, list the most \
+                       recent chats. Their ids work as chat_id.",
+        input_schema = input_schema::<FindChatsArgs>(),
+        output_schema = output_schema::<ChatList>(),
+        annotations(
+            title = "Find chats",
+            read_only_hint = true,
+            destructive_hint = false,
+            idempotent_hint = true,
+            open_world_hint = true
+        )
+    )]
+    async fn find_chats(
+        &self,
+        Args(args): Args<FindChatsArgs>,
+        request: RequestContext<RoleServer>,
+    ) -> CallToolResult {
+        let call = async {
+            let find = args.into_request()?;
+            self.telegram().await?.find_chats(find).await
+        };
+        self.answer("find_chats", &request, call, text::chat_list)
+            .await
+    }
+
+    #[tool(
+        name = "get_chat_info",
+        title = "Get chat info",
+        description = "A person's, group's or channel's profile: name, username, type, bio or \
+                       description, members, last seen, unread count, and whether the user can \
+                       write there.",
+        input_schema = input_schema::<ChatInfoArgs>(),
+        output_schema = output_schema::<ChatInfo>(),
+        annotations(
+            title = "Get chat info",
+            read_only_hint = true,
+            destructive_hint = false,
+            idempotent_hint = true,
+            open_world_hint = true
+        )
+    )]
+    async fn get_chat_info(
+        &self,
+        Args(args): Args<ChatInfoArgs>,
+        request: RequestContext<RoleServer>,
+    ) -> CallToolResult {
+        let call = async {
+            let chat = args.chat_id.into_peer();
+            self.telegram().await?.chat_info(&chat).await
+        };
+        self.answer("get_chat_info", &request, call, text::chat_info)
+            .await
+    }
+
+    #[tool(
+        name = "send_message_to_phone",
+        title = "Send a message to a phone number",
+        description = "Send a text message to a phone number, adding it as a contact if it is \
+                       not one (remove_if_new removes that contact afterwards). Fails if the \
+                       number has no Telegram account.",
+        input_schema = input_schema::<SendToPhoneArgs>(),
+        output_schema = output_schema::<PhoneSendResult>(),
+        annotations(
+            title = "Send a message to a phone number",
+            read_only_hint = false,
+            destructive_hint = false,
+            idempotent_hint = false,
+            open_world_hint = true
+        )
+    )]
+    async fn send_message_to_phone(
+        &self,
+        Args(args): Args<SendToPhoneArgs>,
+        request: RequestContext<RoleServer>,
+    ) -> CallToolResult {
+        let call = async {
+            let send = args.into_request()?;
+            self.telegram().await?.send_to_phone(send).await
+        };
+        self.answer("send_message_to_phone", &request, call, text::phone_send)
+            .await
+    }
+}

@@ -1,0 +1,187 @@
+//! Logging in: the login code, 2FA by real SRP verification, logging out.
+
+use grammers_tl_types as tl;
+
+use super::{Ctx, RpcErr};
+use crate::sandbox::Event;
+use crate::sandbox::crypto;
+use crate::sandbox::srp::{self, SrpSession};
+use crate::sandbox::tlbuild;
+use crate::sandbox::world::PendingCode;
+
+fn digits(phone: &str) -> String {
+    phone.chars().filter(char::is_ascii_digit).collect()
+}
+
+pub(super) fn send_code(
+    ctx: &mut Ctx,
+    req: tl::functions::auth::SendCode,
+) -> Result<tl::enums::auth::SentCode, RpcErr> {
+    if req.api_id <= 0 || req.api_hash.is_empty() {
+        return Err(RpcErr::bad("API_ID_INVALID"));
+    }
+    let phone = digits(&req.phone_number);
+    if phone.len() < 5 || phone.len() > 15 {
+        return Err(RpcErr::bad("PHONE_NUMBER_INVALID"));
+    }
+    let mut hash = [0u8; 8];
+    crypto::fill_random(&mut hash);
+    let phone_code_hash: String = hash.iter().map(|b| format!("{b:02x}")).collect();
+    let code = ctx.world.login_code.clone();
+    ctx.world.pending_codes.insert(
+        phone_code_hash.clone(),
+        PendingCode {
+            phone: phone.clone(),
+            code: code.clone(),
+        },
+    );
+    ctx.shared.emit(Event::CodeSent {
+        phone: req.phone_number,
+        code: code.clone(),
+    });
+    Ok(tl::types::auth::SentCode {
+        r#type: tl::types::auth::SentCodeTypeApp {
+            length: code.len() as i32,
+        }
+        .into(),
+        phone_code_hash,
+        next_type: None,
+        timeout: None,
+    }
+    .into())
+}
+
+pub(super) fn sign_in(
+    ctx: &mut Ctx,
+    req: tl::functions::auth::SignIn,
+) -> Result<tl::enums::auth::Authorization, RpcErr> {
+    let phone = digits(&req.phone_number);
+    let pending = ctx
+        .world
+        .pending_codes
+        .get(&req.phone_code_hash)
+        .ok_or_else(|| RpcErr::bad("PHONE_CODE_EXPIRED"))?;
+    if pending.phone != phone {
+        return Err(RpcErr::bad("PHONE_NUMBER_INVALID"));
+    }
+    let code = req.phone_code.unwrap_or_default();
+    if code.is_empty() {
+        return Err(RpcErr::bad("PHONE_CODE_EMPTY"));
+    }
+    if code != pending.code {
+        return Err(RpcErr::bad("PHONE_CODE_INVALID"));
+    }
+    ctx.world.pending_codes.remove(&req.phone_code_hash);
+    let Some(user) = ctx.world.user_by_phone(&phone) else {
+        return Ok(tl::types::auth::AuthorizationSignUpRequired {
+            terms_of_service: None,
+        }
+        .into());
+    };
+    let (user_id, has_password) = (user.id, user.password.is_some());
+    if has_password {
+        ctx.world.awaiting_password.insert(ctx.key_id, user_id);
+        return Err(RpcErr::new(401, "SESSION_PASSWORD_NEEDED"));
+    }
+    ctx.world.authorize(ctx.key_id, user_id);
+    Ok(authorization(ctx, user_id))
+}
+
+pub(super) fn get_password(
+    ctx: &mut Ctx,
+    _: tl::functions::account::GetPassword,
+) -> Result<tl::enums::account::Password, RpcErr> {
+    let user_id = ctx
+        .world
+        .awaiting_password
+        .get(&ctx.key_id)
+        .copied()
+        .or_else(|| ctx.world.authorized_user(&ctx.key_id));
+    let mut secure_random = vec![0u8; 256];
+    crypto::fill_random(&mut secure_random);
+    let mut new_salt1 = vec![0u8; 32];
+    crypto::fill_random(&mut new_salt1);
+    let new_algo = |salt1: Vec<u8>, salt2: Vec<u8>| {
+        tl::enums::PasswordKdfAlgo::Sha256Sha256Pbkdf2Hmacsha512iter100000Sha256ModPow(
+            tl::types::PasswordKdfAlgoSha256Sha256Pbkdf2Hmacsha512iter100000Sha256ModPow {
+                salt1,
+                salt2,
+                g: srp::G,
+                p: srp::p_bytes(),
+            },
+        )
+    };
+    let mut password = tl::types::account::Password {
+        has_recovery: false,
+        has_secure_values: false,
+        has_password: false,
+        current_algo: None,
+        srp_b: None,
+        srp_id: None,
+        hint: None,
+        email_unconfirmed_pattern: None,
+        new_algo: new_algo(new_salt1, Vec::new()),
+        new_secure_algo: tl::enums::SecurePasswordKdfAlgo::Unknown,
+        secure_random,
+        pending_reset_date: None,
+        login_email_pattern: None,
+    };
+    let record = user_id.and_then(|id| ctx.world.users.get_mut(&id).map(|u| (id, u)));
+    if let Some((id, user)) = record
+        && let Some(record) = user.password.as_mut()
+    {
+        let (srp_id, session) = SrpSession::start(id, record);
+        password.has_password = true;
+        password.current_algo = Some(new_algo(record.salt1.clone(), record.salt2.clone()));
+        password.srp_b = Some(session.g_b.to_vec());
+        password.srp_id = Some(srp_id);
+        password.hint = record.hint.clone();
+        ctx.world.srp_sessions.insert(srp_id, session);
+    }
+    Ok(password.into())
+}
+
+pub(super) fn check_password(
+    ctx: &mut Ctx,
+    req: tl::functions::auth::CheckPassword,
+) -> Result<tl::enums::auth::Authorization, RpcErr> {
+    let tl::enums::InputCheckPasswordSrp::Srp(srp) = req.password else {
+        return Err(RpcErr::bad("PASSWORD_HASH_INVALID"));
+    };
+    let session = ctx
+        .world
+        .srp_sessions
+        .get(&srp.srp_id)
+        .ok_or_else(|| RpcErr::bad("SRP_ID_INVALID"))?;
+    let user = session.user;
+    if !session.verify(&srp.a, &srp.m1) {
+        return Err(RpcErr::bad("PASSWORD_HASH_INVALID"));
+    }
+    ctx.world.srp_sessions.retain(|_, s| s.user != user);
+    ctx.world.authorize(ctx.key_id, user);
+    Ok(authorization(ctx, user))
+}
+
+pub(super) fn log_out(
+    ctx: &mut Ctx,
+    _: tl::functions::auth::LogOut,
+) -> Result<tl::enums::auth::LoggedOut, RpcErr> {
+    ctx.me()?;
+    ctx.world.log_out(&ctx.key_id);
+    Ok(tl::types::auth::LoggedOut {
+        future_auth_token: None,
+    }
+    .into())
+}
+
+fn authorization(ctx: &Ctx, user: i64) -> tl::enums::auth::Authorization {
+    let me = ctx.world.users.get(&user).expect("authorized users exist");
+    tl::types::auth::Authorization {
+        setup_password_required: false,
+        otherwise_relogin_days: None,
+        tmp_sessions: None,
+        future_auth_token: None,
+        user: tlbuild::user(me, Some(user), ctx.world),
+    }
+    .into()
+}

@@ -1,0 +1,252 @@
+//! Writing: messages.sendMessage and messages.editMessage.
+//!
+//! Both answer `updates` the way Telegram does for the sender (grammers finds its sent
+//! message through `updateMessageID.random_id`) and push the new or edited message to
+//! everyone else in the chat, each rendered for its reader and carrying their pts.
+
+use grammers_tl_types as tl;
+
+use super::{Ctx, RpcErr};
+use crate::sandbox::tlbuild::{self, Mentions};
+use crate::sandbox::world::{Message, MessageSpec, Peer, now};
+
+/// `message_length_max` and `caption_length_max` of the config the sandbox announces,
+/// counted in UTF-16 code units as Telegram counts them.
+const MAX_TEXT: usize = 4096;
+const MAX_CAPTION: usize = 1024;
+/// `edit_time_limit` of the announced config: outside Saved Messages and channel posts,
+/// a message may be edited for 48 hours.
+const EDIT_TIME_LIMIT: i32 = 172_800;
+
+pub(super) fn send_message(
+    ctx: &mut Ctx,
+    req: tl::functions::messages::SendMessage,
+) -> Result<tl::enums::Updates, RpcErr> {
+    let me = ctx.me()?;
+    let dialog = ctx.peer(me, &req.peer)?;
+    check_can_write(ctx, me, dialog)?;
+    check_text(&req.message, false)?;
+    let reply_to = reply_target(ctx, me, dialog, req.reply_to.as_ref())?;
+    if req.schedule_date.is_some() {
+        return Err(RpcErr::bad("SCHEDULE_NOT_SUPPORTED_BY_SANDBOX"));
+    }
+    if !ctx.world.remember_random_id(me, req.random_id) {
+        return Err(RpcErr::new(500, "RANDOM_ID_DUPLICATE"));
+    }
+    let mut spec = match dialog {
+        Peer::Channel(id) if is_broadcast(ctx, id) => {
+            MessageSpec::post(id, &req.message).posted_by(me)
+        }
+        _ => MessageSpec::new(me, dialog, &req.message),
+    };
+    spec.entities = req.entities.unwrap_or_default();
+    spec.reply_to = reply_to;
+    let id = ctx.world.add_message(spec);
+    let index = ctx
+        .world
+        .message_index(me, dialog, id)
+        .ok_or_else(RpcErr::peer_id_invalid)?;
+    Ok(announce(ctx, me, index, Some(req.random_id), new_message))
+}
+
+pub(super) fn edit_message(
+    ctx: &mut Ctx,
+    req: tl::functions::messages::EditMessage,
+) -> Result<tl::enums::Updates, RpcErr> {
+    let me = ctx.me()?;
+    let dialog = ctx.readable_peer(me, &req.peer)?;
+    let index = ctx
+        .world
+        .message_index(me, dialog, req.id)
+        .ok_or_else(|| RpcErr::bad("MESSAGE_ID_INVALID"))?;
+    let m = &ctx.world.messages[index];
+    if !may_edit(ctx, me, m) {
+        return Err(RpcErr::forbidden("MESSAGE_AUTHOR_REQUIRED"));
+    }
+    if req.media.is_some() {
+        return Err(RpcErr::bad("MEDIA_EDIT_NOT_SUPPORTED_BY_SANDBOX"));
+    }
+    let (text, entities) = match req.message {
+        Some(text) => (text, req.entities.unwrap_or_default()),
+        None => (m.text.clone(), req.entities.unwrap_or(m.entities.clone())),
+    };
+    check_text(&text, m.media.is_some())?;
+    if text == m.text && entities == m.entities {
+        return Err(RpcErr::bad("MESSAGE_NOT_MODIFIED"));
+    }
+    let time_limited = m.from == Some(me) && dialog != Peer::User(me);
+    if time_limited && now().saturating_sub(m.date) > EDIT_TIME_LIMIT {
+        return Err(RpcErr::bad("MESSAGE_EDIT_TIME_EXPIRED"));
+    }
+    ctx.world.edit_message(index, text, entities);
+    Ok(announce(ctx, me, index, None, edited_message))
+}
+
+fn is_broadcast(ctx: &Ctx, channel: i64) -> bool {
+    ctx.world
+        .channels
+        .get(&channel)
+        .is_some_and(|c| c.broadcast)
+}
+
+/// Members write in groups and supergroups; only the creator and admins post in a
+/// broadcast channel; anyone may write to a user.
+fn check_can_write(ctx: &Ctx, me: i64, dialog: Peer) -> Result<(), RpcErr> {
+    let allowed = match dialog {
+        Peer::User(_) => true,
+        Peer::Chat(_) => ctx.world.is_member(me, dialog),
+        Peer::Channel(id) => ctx.world.channels.get(&id).is_some_and(|c| {
+            let admin = c.creator == me || c.admins.contains(&me);
+            if c.broadcast {
+                admin
+            } else {
+                c.members.contains(&me)
+            }
+        }),
+    };
+    if allowed {
+        Ok(())
+    } else {
+        Err(RpcErr::forbidden("CHAT_WRITE_FORBIDDEN"))
+    }
+}
+
+/// Text must have something besides whitespace (unless it is a media caption) and fit
+/// Telegram's limits.
+fn check_text(text: &str, is_caption: bool) -> Result<(), RpcErr> {
+    let len = text.encode_utf16().count();
+    if text.trim().is_empty() && !is_caption {
+        return Err(RpcErr::bad("MESSAGE_EMPTY"));
+    }
+    if is_caption && len > MAX_CAPTION {
+        return Err(RpcErr::bad("MEDIA_CAPTION_TOO_LONG"));
+    }
+    if len > MAX_TEXT {
+        return Err(RpcErr::bad("MESSAGE_TOO_LONG"));
+    }
+    Ok(())
+}
+
+/// The message a send replies to, which must exist in the same chat.
+fn reply_target(
+    ctx: &Ctx,
+    me: i64,
+    dialog: Peer,
+    reply_to: Option<&tl::enums::InputReplyTo>,
+) -> Result<Option<i32>, RpcErr> {
+    let invalid = || RpcErr::bad("REPLY_MESSAGE_ID_INVALID");
+    match reply_to {
+        None => Ok(None),
+        Some(tl::enums::InputReplyTo::Message(r)) if r.reply_to_peer_id.is_none() => ctx
+            .world
+            .message_index(me, dialog, r.reply_to_msg_id)
+            .map(|_| Some(r.reply_to_msg_id))
+            .ok_or_else(invalid),
+        // Replies to stories, other chats' messages and the like are not played.
+        Some(_) => Err(invalid()),
+    }
+}
+
+/// Senders edit their own messages; a broadcast channel's creator and admins edit any
+/// post in it.
+fn may_edit(ctx: &Ctx, me: i64, m: &Message) -> bool {
+    let channel_admin = match m.to {
+        Peer::Channel(id) => ctx
+            .world
+            .channels
+            .get(&id)
+            .is_some_and(|c| c.creator == me || c.admins.contains(&me)),
+        _ => false,
+    };
+    m.from == Some(me) || (m.from.is_none() && channel_admin)
+}
+
+/// How one reader learns of a message: the update and the pts it carries.
+type Announcement = fn(tl::enums::Message, i32, bool) -> tl::enums::Update;
+
+fn new_message(message: tl::enums::Message, pts: i32, channel: bool) -> tl::enums::Update {
+    let pts_count = 1;
+    if channel {
+        tl::types::UpdateNewChannelMessage {
+            message,
+            pts,
+            pts_count,
+        }
+        .into()
+    } else {
+        tl::types::UpdateNewMessage {
+            message,
+            pts,
+            pts_count,
+        }
+        .into()
+    }
+}
+
+fn edited_message(message: tl::enums::Message, pts: i32, channel: bool) -> tl::enums::Update {
+    let pts_count = 1;
+    if channel {
+        tl::types::UpdateEditChannelMessage {
+            message,
+            pts,
+            pts_count,
+        }
+        .into()
+    } else {
+        tl::types::UpdateEditMessage {
+            message,
+            pts,
+            pts_count,
+        }
+        .into()
+    }
+}
+
+/// Tells everyone in the chat of message `index`: returns the sender's `updates` (with
+/// `updateMessageID` for a new message) and queues a push for every participant's other
+/// connections, the sender's own included.
+fn announce(
+    ctx: &mut Ctx,
+    me: i64,
+    index: usize,
+    random_id: Option<i64>,
+    update: Announcement,
+) -> tl::enums::Updates {
+    let m = &ctx.world.messages[index];
+    let readers = ctx.world.participants(m.to, m.from.or(m.posted_by));
+    let answer = updates_for(ctx, m, me, random_id, update);
+    let pushes: Vec<_> = readers
+        .into_iter()
+        .map(|reader| (reader, updates_for(ctx, m, reader, None, update)))
+        .collect();
+    for (reader, updates) in pushes {
+        ctx.push(reader, updates);
+    }
+    answer
+}
+
+fn updates_for(
+    ctx: &Ctx,
+    m: &Message,
+    reader: i64,
+    random_id: Option<i64>,
+    update: Announcement,
+) -> tl::enums::Updates {
+    let mut mentions = Mentions::default();
+    mentions.add_message(m, reader);
+    let dialog = m.peer_for(reader);
+    let channel = matches!(dialog, Peer::Channel(_));
+    let pts = ctx.world.pts_for(reader, dialog);
+    let sent = random_id.map(|random_id| {
+        tl::types::UpdateMessageId {
+            id: m.id,
+            random_id,
+        }
+        .into()
+    });
+    let updates = sent
+        .into_iter()
+        .chain([update(tlbuild::message(m, reader), pts, channel)])
+        .collect();
+    tlbuild::updates(updates, &mentions, ctx.world, reader)
+}

@@ -1,0 +1,81 @@
+//! The operations both faces call, one per tool/subcommand, with typed requests.
+//! (Bodies live in the sibling modules; this file is the contract.)
+
+use super::model::ChatType;
+
+/// How message text is formatted.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize, serde::Serialize, schemars::JsonSchema,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum ParseMode {
+    Markdown,
+    Html,
+}
+
+/// `search_messages_globally`: messages.searchGlobal, one request per comma-separated term.
+#[derive(Debug, Clone, Default)]
+pub struct GlobalSearch {
+    pub query: String,
+    pub limit: usize,
+    pub chat_type: Option<ChatType>,
+    /// Unix seconds, inclusive.
+    pub min_date: Option<i64>,
+    /// Unix seconds, inclusive.
+    pub max_date: Option<i64>,
+    pub cursor: Option<String>,
+}
+
+/// `search_messages_in_chat`: messages.search in one chat; no query = latest messages.
+#[derive(Debug, Clone, Default)]
+pub struct ChatSearch {
+    pub chat: String,
+    pub query: Option<String>,
+    pub limit: usize,
+    pub min_date: Option<i64>,
+    pub max_date: Option<i64>,
+    pub from_user: Option<String>,
+    /// Read the replies to this message (a thread).
+    pub reply_to_msg_id: Option<i32>,
+    pub cursor: Option<String>,
+}
+
+/// `send_message`.
+#[derive(Debug, Clone, Default)]
+pub struct SendMessage {
+    pub chat: String,
+    pub text: String,
+    pub reply_to: Option<i32>,
+    pub parse_mode: Option<ParseMode>,
+    pub silent: bool,
+    pub no_preview: bool,
+}
+
+/// `edit_message`.
+#[derive(Debug, Clone, Default)]
+pub struct EditMessage {
+    pub chat: String,
+    pub message_id: i32,
+    pub text: String,
+    pub parse_mode: Option<ParseMode>,
+}
+
+/// `find_chats`: contacts, dialogs and global results; no query = recent dialogs.
+#[derive(Debug, Clone, Default)]
+pub struct FindChats {
+    pub query: Option<String>,
+    pub limit: usize,
+    pub chat_type: Option<ChatType>,
+}
+
+/// `send_message_to_phone`.
+#[derive(Debug, Clone, Default)]
+pub struct SendToPhone {
+    pub phone: String,
+    pub text: String,
+    pub first_name: Option<String>,
+    pub last_name: Option<String>,
+    pub remove_if_new: bool,
+    pub parse_mode: Option<ParseMode>,
+    pub reply_to: Option<i32>,
+}

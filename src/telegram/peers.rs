@@ -1,0 +1,322 @@
+//! `chat_id` in every form a person or a model writes it, resolved to a peer with as few
+//! round trips as possible: ids and usernames already seen cost none (the session caches
+//! both, across processes), a new `@username` costs one.
+
+use grammers_session::Session;
+use grammers_session::types::{PeerAuth, PeerId, PeerInfo, PeerRef};
+use grammers_tl_types as tl;
+
+use super::client::Telegram;
+use super::model::mask_phone;
+use crate::error::{Error, Result};
+
+/// What a `chat_id` names, before asking anyone.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ChatRef {
+    /// Saved Messages (`me`, `self`).
+    Me,
+    Username(String),
+    Peer(PeerId),
+    /// Digits of a contact's phone number.
+    Phone(String),
+}
+
+const FORMS: &str = "use me, @username, a numeric id (-100… for channels and supergroups, -… for basic groups), a t.me link, or +phone of a contact";
+
+pub fn parse_chat(text: &str) -> Result<ChatRef> {
+    let text = text.trim();
+    let invalid = || Error::InvalidInput(format!("chat_id {text:?} is not a chat — {FORMS}"));
+    if text.is_empty() {
+        return Err(Error::InvalidInput(format!("chat_id is empty — {FORMS}")));
+    }
+    if text.eq_ignore_ascii_case("me") || text.eq_ignore_ascii_case("self") {
+        return Ok(ChatRef::Me);
+    }
+    if let Some(rest) = text.strip_prefix('+') {
+        let digits: String = rest.chars().filter(char::is_ascii_digit).collect();
+        let only_phone_chars = rest
+            .chars()
+            .all(|c| c.is_ascii_digit() || " -().".contains(c));
+        return if only_phone_chars && (5..=15).contains(&digits.len()) {
+            Ok(ChatRef::Phone(digits))
+        } else {
+            Err(invalid())
+        };
+    }
+    if let Ok(id) = text.parse::<i64>() {
+        let peer = if id > 0 {
+            PeerId::user(id)
+        } else {
+            PeerId::from_bot_api_dialog_id(id)
+        };
+        return peer.map(ChatRef::Peer).ok_or_else(invalid);
+    }
+    if let Some(path) = link_path(text) {
+        return parse_link(text, path);
+    }
+    let name = text.strip_prefix('@').unwrap_or(text);
+    if is_username(name) {
+        Ok(ChatRef::Username(name.to_owned()))
+    } else {
+        Err(invalid())
+    }
+}
+
+/// The path of a t.me (telegram.me, telegram.dog) link, without scheme and host.
+fn link_path(text: &str) -> Option<&str> {
+    let rest = text
+        .strip_prefix("https://")
+        .or_else(|| text.strip_prefix("http://"))
+        .unwrap_or(text);
+    let rest = rest.strip_prefix("www.").unwrap_or(rest);
+    ["t.me/", "telegram.me/", "telegram.dog/"]
+        .iter()
+        .find_map(|host| rest.strip_prefix(host))
+}
+
+fn parse_link(text: &str, path: &str) -> Result<ChatRef> {
+    let path = path.split(['?', '#']).next().unwrap_or_default();
+    let mut parts = path.split('/').filter(|p| !p.is_empty());
+    match (parts.next(), parts.next()) {
+        (Some("c"), Some(id)) => id
+            .parse::<i64>()
+            .ok()
+            .and_then(PeerId::channel)
+            .map(ChatRef::Peer)
+            .ok_or_else(|| Error::InvalidInput(format!("{text:?} is not a valid t.me/c/ link"))),
+        (Some(invite), _) if invite.starts_with('+') || invite == "joinchat" => {
+            Err(Error::InvalidInput(format!(
+                "{text:?} is an invite link — join the chat in Telegram first, then use its name or id"
+            )))
+        }
+        (Some("s"), Some(name)) | (Some(name), _) if is_username(name) => {
+            Ok(ChatRef::Username(name.to_owned()))
+        }
+        _ => Err(Error::InvalidInput(format!(
+            "{text:?} is not a chat link — {FORMS}"
+        ))),
+    }
+}
+
+/// Telegram usernames: 4–32 of a–z, 0–9 and `_`, starting with a letter (the short
+/// 4-letter ones are collectible usernames; bots end in `bot`).
+fn is_username(name: &str) -> bool {
+    (4..=32).contains(&name.len())
+        && name.starts_with(|c: char| c.is_ascii_alphabetic())
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
+impl Telegram {
+    /// The peer behind `chat_id`.
+    pub(crate) async fn resolve(&self, chat: &str) -> Result<PeerRef> {
+        match parse_chat(chat)? {
+            ChatRef::Me => Ok(PeerRef {
+                id: PeerId::self_user(),
+                auth: PeerAuth::default(),
+            }),
+            ChatRef::Peer(id) => self.known_peer(id).await?.ok_or_else(|| {
+                Error::PeerNotFound(format!(
+                    "{chat}: this account has not seen that chat yet — use its @username, or find it with find_chats first"
+                ))
+            }),
+            ChatRef::Username(name) => self.resolve_username(&name).await,
+            ChatRef::Phone(digits) => self.resolve_phone(&digits).await,
+        }
+    }
+
+    /// A peer the session already knows (no round trip).
+    pub(crate) async fn known_peer(&self, id: PeerId) -> Result<Option<PeerRef>> {
+        self.session().peer_ref(id).await
+    }
+
+    async fn resolve_username(&self, name: &str) -> Result<PeerRef> {
+        if let Some(id) = self.session().cached_username(name)?
+            && let Some(peer) = self.known_peer(id).await?
+        {
+            return Ok(peer);
+        }
+        let answer = self
+            .read("contacts.resolveUsername", |c| {
+                let username = name.to_owned();
+                async move {
+                    c.invoke(&tl::functions::contacts::ResolveUsername {
+                        username,
+                        referer: None,
+                    })
+                    .await
+                }
+            })
+            .await;
+        let tl::enums::contacts::ResolvedPeer::Peer(found) = match answer {
+            Err(e)
+                if e.rpc_name() == Some("USERNAME_NOT_OCCUPIED")
+                    || e.rpc_name() == Some("USERNAME_INVALID") =>
+            {
+                return Err(Error::PeerNotFound(format!("@{name} does not exist")));
+            }
+            other => other?,
+        };
+        self.remember(&found.users, &found.chats).await?;
+        let id = PeerId::from(&found.peer);
+        self.known_peer(id).await?.ok_or_else(|| {
+            Error::PeerNotFound(format!("@{name}: Telegram did not describe the peer"))
+        })
+    }
+
+    async fn resolve_phone(&self, digits: &str) -> Result<PeerRef> {
+        let answer = self
+            .read("contacts.resolvePhone", |c| {
+                let phone = digits.to_owned();
+                async move {
+                    c.invoke(&tl::functions::contacts::ResolvePhone { phone })
+                        .await
+                }
+            })
+            .await;
+        let tl::enums::contacts::ResolvedPeer::Peer(found) = match answer {
+            Err(e)
+                if matches!(
+                    e.rpc_name(),
+                    Some("PHONE_NOT_OCCUPIED" | "PHONE_NUMBER_INVALID")
+                ) =>
+            {
+                return Err(Error::PeerNotFound(format!(
+                    "no contact has the phone number {} — add the person as a contact, or use send_message_to_phone",
+                    mask_phone(digits)
+                )));
+            }
+            other => other?,
+        };
+        self.remember(&found.users, &found.chats).await?;
+        self.known_peer(PeerId::from(&found.peer))
+            .await?
+            .ok_or_else(|| {
+                Error::PeerNotFound(format!(
+                    "{}: Telegram did not describe the peer",
+                    mask_phone(digits)
+                ))
+            })
+    }
+
+    /// Caches every peer (and username) an answer carried, so later calls naming them
+    /// need no round trip. Writes only what is new.
+    pub(crate) async fn remember(
+        &self,
+        users: &[tl::enums::User],
+        chats: &[tl::enums::Chat],
+    ) -> Result<()> {
+        let mut infos: Vec<PeerInfo> = Vec::with_capacity(users.len() + chats.len());
+        let mut names: Vec<(String, PeerId)> = Vec::new();
+        for user in users {
+            if let tl::enums::User::User(u) = user
+                && !u.min
+            {
+                infos.push(PeerInfo::from(user));
+                if let (Some(name), Some(id)) = (&u.username, PeerId::user(u.id)) {
+                    names.push((name.clone(), id));
+                }
+            }
+        }
+        for chat in chats {
+            match chat {
+                tl::enums::Chat::Channel(c) if !c.min => {
+                    infos.push(PeerInfo::from(chat));
+                    if let (Some(name), Some(id)) = (&c.username, PeerId::channel(c.id)) {
+                        names.push((name.clone(), id));
+                    }
+                }
+                tl::enums::Chat::Chat(_)
+                | tl::enums::Chat::Forbidden(_)
+                | tl::enums::Chat::ChannelForbidden(_) => {
+                    infos.push(PeerInfo::from(chat));
+                }
+                _ => {}
+            }
+        }
+        if !infos.is_empty() {
+            self.session().cache_peers(infos).await?;
+        }
+        self.session().cache_usernames(&names)
+    }
+
+    /// The logged-in user's id (cached at login; asked for once otherwise).
+    pub(crate) async fn self_id(&self) -> Result<i64> {
+        match self.session().self_user_id() {
+            Some(id) => Ok(id),
+            None => Ok(self.me().await?.id),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn peer(id: i64) -> ChatRef {
+        ChatRef::Peer(PeerId::from_bot_api_dialog_id(id).unwrap())
+    }
+
+    #[test]
+    fn every_chat_id_form() {
+        assert_eq!(parse_chat("me").unwrap(), ChatRef::Me);
+        assert_eq!(parse_chat(" Self ").unwrap(), ChatRef::Me);
+        assert_eq!(
+            parse_chat("@bob_builder").unwrap(),
+            ChatRef::Username("bob_builder".into())
+        );
+        assert_eq!(
+            parse_chat("bob_builder").unwrap(),
+            ChatRef::Username("bob_builder".into())
+        );
+        assert_eq!(parse_chat("7000000002").unwrap(), peer(7_000_000_002));
+        assert_eq!(parse_chat("-4000000007").unwrap(), peer(-4_000_000_007));
+        assert_eq!(
+            parse_chat("-1001900000008").unwrap(),
+            peer(-1_001_900_000_008)
+        );
+        assert_eq!(
+            parse_chat("https://t.me/rust_berlin").unwrap(),
+            ChatRef::Username("rust_berlin".into())
+        );
+        assert_eq!(
+            parse_chat("t.me/rust_berlin/42").unwrap(),
+            ChatRef::Username("rust_berlin".into())
+        );
+        assert_eq!(
+            parse_chat("https://t.me/s/sandbox_news").unwrap(),
+            ChatRef::Username("sandbox_news".into())
+        );
+        assert_eq!(
+            parse_chat("https://t.me/c/1900000008/5").unwrap(),
+            peer(-1_001_900_000_008)
+        );
+        assert_eq!(
+            parse_chat("+1 (555) 010-0002").unwrap(),
+            ChatRef::Phone("15550100002".into())
+        );
+    }
+
+    #[test]
+    fn nonsense_is_refused_with_the_accepted_forms() {
+        for bad in [
+            "",
+            "   ",
+            "a b",
+            "@x",
+            "https://t.me/+AbCdEf",
+            "https://t.me/joinchat/xyz",
+            "+12",
+            "0",
+            "foo$bar",
+        ] {
+            let err = parse_chat(bad).unwrap_err();
+            assert_eq!(err.kind(), "invalid_input", "{bad:?}");
+        }
+        assert!(
+            parse_chat("a b")
+                .unwrap_err()
+                .to_string()
+                .contains("@username")
+        );
+    }
+}

@@ -1,0 +1,572 @@
+//! Sending and editing messages.
+//!
+//! Writes are never repeated behind the caller's back: a connection lost after a request
+//! left is reported as an unknown outcome, and a long message that fails halfway reports
+//! which parts were sent. Long texts are split at paragraph, then line, then word
+//! boundaries, and the formatting (entities) is cut along with the text.
+
+use grammers_client::parsers::{parse_html_message, parse_markdown_message};
+use grammers_session::types::PeerRef;
+use grammers_tl_types as tl;
+
+use super::client::Telegram;
+use super::model::{Message, PhoneSendResult, SendResult, mask_phone};
+use super::ops::{EditMessage, ParseMode, SendMessage, SendToPhone};
+use super::render::{self, Peers};
+use crate::error::{Error, Result};
+
+/// Telegram's limit for one message, in UTF-16 code units (how it counts).
+pub const MAX_MESSAGE_LEN: usize = 4096;
+
+/// Text and entities from what the caller wrote.
+fn format(text: &str, mode: Option<ParseMode>) -> (String, Vec<tl::enums::MessageEntity>) {
+    match mode {
+        Some(ParseMode::Markdown) => parse_markdown_message(text),
+        Some(ParseMode::Html) => parse_html_message(text),
+        None => (text.to_owned(), Vec::new()),
+    }
+}
+
+fn utf16_len(text: &str) -> usize {
+    text.encode_utf16().count()
+}
+
+/// `entity` moved to another place (every variant has an offset and a length).
+fn with_range(
+    entity: &tl::enums::MessageEntity,
+    offset: i32,
+    length: i32,
+) -> tl::enums::MessageEntity {
+    use tl::enums::MessageEntity as E;
+    macro_rules! set {
+        ($($variant:ident),* $(,)?) => {
+            match entity {
+                $(E::$variant(e) => {
+                    let mut e = e.clone();
+                    e.offset = offset;
+                    e.length = length;
+                    E::$variant(e)
+                })*
+            }
+        };
+    }
+    set!(
+        Unknown,
+        Mention,
+        Hashtag,
+        BotCommand,
+        Url,
+        Email,
+        Bold,
+        Italic,
+        Code,
+        Pre,
+        TextUrl,
+        MentionName,
+        InputMessageEntityMentionName,
+        Phone,
+        Cashtag,
+        Underline,
+        Strike,
+        BankCard,
+        Spoiler,
+        CustomEmoji,
+        Blockquote,
+        FormattedDate,
+        DiffInsert,
+        DiffReplace,
+        DiffDelete,
+        TonAddress,
+    )
+}
+
+/// The entities inside UTF-16 range `[start, end)`, clipped to it and made relative.
+fn clip(
+    entities: &[tl::enums::MessageEntity],
+    start: usize,
+    end: usize,
+) -> Vec<tl::enums::MessageEntity> {
+    entities
+        .iter()
+        .filter_map(|e| {
+            let from = (e.offset().max(0) as usize).max(start);
+            let to = ((e.offset() + e.length()).max(0) as usize).min(end);
+            (from < to).then(|| with_range(e, (from - start) as i32, (to - from) as i32))
+        })
+        .collect()
+}
+
+/// Splits a formatted text into parts of at most `max` UTF-16 units.
+pub fn split(
+    text: &str,
+    entities: &[tl::enums::MessageEntity],
+    max: usize,
+) -> Vec<(String, Vec<tl::enums::MessageEntity>)> {
+    let mut parts = Vec::new();
+    let mut rest = text;
+    let mut rest_at = 0usize; // UTF-16 offset of `rest` in `text`
+    while utf16_len(rest) > max {
+        // The longest prefix that fits, at a char boundary.
+        let mut fit = 0;
+        let mut units = 0;
+        for (i, c) in rest.char_indices() {
+            if units + c.len_utf16() > max {
+                break;
+            }
+            units += c.len_utf16();
+            fit = i + c.len_utf8();
+        }
+        let window = &rest[..fit];
+        let cut = [
+            window.rfind("\n\n").map(|i| i + 2),
+            window.rfind('\n').map(|i| i + 1),
+            window.rfind(' ').map(|i| i + 1),
+        ]
+        .into_iter()
+        .flatten()
+        .find(|&i| i > fit / 4)
+        .unwrap_or(fit.max(rest.chars().next().map_or(1, char::len_utf8)));
+        let (head, tail) = rest.split_at(cut);
+        let body = head.trim_end();
+        let body_len = utf16_len(body);
+        parts.push((body.to_owned(), clip(entities, rest_at, rest_at + body_len)));
+        let skipped = tail.len() - tail.trim_start().len();
+        rest_at += utf16_len(head) + utf16_len(&tail[..skipped]);
+        rest = tail.trim_start();
+    }
+    if !rest.trim().is_empty() || parts.is_empty() {
+        let len = utf16_len(rest);
+        parts.push((rest.to_owned(), clip(entities, rest_at, rest_at + len)));
+    }
+    parts
+}
+
+fn random_id() -> i64 {
+    let mut bytes = [0u8; 8];
+    // No RNG means no safe random_id; Telegram would dedupe a constant one wrongly.
+    getrandom::fill(&mut bytes).expect("the operating system's random source failed");
+    i64::from_le_bytes(bytes)
+}
+
+/// The message a write produced, from the `Updates` Telegram answered with.
+fn sent_message(
+    updates: &tl::enums::Updates,
+    random_id: i64,
+    text: &str,
+    chat_hint: &Peers,
+    peer: &PeerRef,
+) -> Option<Message> {
+    use tl::enums::{Update, Updates};
+    let (list, users, chats): (Vec<&Update>, &[tl::enums::User], &[tl::enums::Chat]) = match updates
+    {
+        Updates::Updates(u) => (u.updates.iter().collect(), &u.users, &u.chats),
+        Updates::Combined(u) => (u.updates.iter().collect(), &u.users, &u.chats),
+        Updates::UpdateShort(u) => (vec![&u.update], &[], &[]),
+        Updates::UpdateShortSentMessage(u) => {
+            // Private chats: Telegram answers with the id only; the rest is what we sent.
+            let chat = chat_hint.entity(&peer_of(peer));
+            return Some(Message {
+                id: u.id,
+                chat,
+                date: super::dates::iso(u.date),
+                text: text.to_owned(),
+                sender: None,
+                out: true,
+                reply_to_msg_id: None,
+                edit_date: None,
+                media: None,
+                link: None,
+            });
+        }
+        _ => return None,
+    };
+    let id = list.iter().find_map(|u| match u {
+        Update::MessageId(m) if m.random_id == random_id => Some(m.id),
+        _ => None,
+    });
+    let peers = Peers::new(users, chats);
+    list.iter().find_map(|u| {
+        let message = match u {
+            Update::NewMessage(m) => &m.message,
+            Update::NewChannelMessage(m) => &m.message,
+            Update::EditMessage(m) => &m.message,
+            Update::EditChannelMessage(m) => &m.message,
+            _ => return None,
+        };
+        let rendered = render::message(message, &peers)?;
+        id.is_none_or(|id| id == rendered.id).then_some(rendered)
+    })
+}
+
+fn peer_of(peer: &PeerRef) -> tl::enums::Peer {
+    tl::enums::Peer::from(peer.id)
+}
+
+/// The users and chats an `Updates` carries (to cache them).
+fn updates_peers(updates: &tl::enums::Updates) -> (&[tl::enums::User], &[tl::enums::Chat]) {
+    match updates {
+        tl::enums::Updates::Updates(u) => (&u.users, &u.chats),
+        tl::enums::Updates::Combined(u) => (&u.users, &u.chats),
+        _ => (&[], &[]),
+    }
+}
+
+fn lost_write(method: &str, what: &str, reason: &str) -> Error {
+    Error::UnknownOutcome(format!(
+        "the connection to Telegram dropped during {method} ({reason}); {what} may or may not have been delivered — check the chat before trying again"
+    ))
+}
+
+impl Telegram {
+    /// Sends a text message, split into parts if it is too long. Every part's id is
+    /// returned; a failure after the first part is a [`Error::PartialSend`].
+    pub async fn send_message(&self, req: SendMessage) -> Result<SendResult> {
+        let (text, entities) = format(&req.text, req.parse_mode);
+        if text.trim().is_empty() {
+            return Err(Error::InvalidInput("message is empty".into()));
+        }
+        let peer = self.resolve(&req.chat).await?;
+        self.send_parts(&peer, &text, &entities, &req).await
+    }
+
+    async fn send_parts(
+        &self,
+        peer: &PeerRef,
+        text: &str,
+        entities: &[tl::enums::MessageEntity],
+        req: &SendMessage,
+    ) -> Result<SendResult> {
+        let parts = split(text, entities, MAX_MESSAGE_LEN);
+        let count = parts.len();
+        let mut result = SendResult {
+            message_ids: Vec::with_capacity(count),
+            messages: Vec::with_capacity(count),
+        };
+        for (i, (part, part_entities)) in parts.into_iter().enumerate() {
+            let reply_to = if i == 0 { req.reply_to } else { None };
+            match self
+                .send_one(peer, part, part_entities, reply_to, req, i, count)
+                .await
+            {
+                Ok(message) => {
+                    result.message_ids.push(message.id);
+                    result.messages.push(message);
+                }
+                Err(reason) if i > 0 => {
+                    return Err(Error::PartialSend {
+                        sent: result.message_ids,
+                        parts: count,
+                        reason: Box::new(reason),
+                    });
+                }
+                Err(reason) => return Err(reason),
+            }
+        }
+        Ok(result)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    async fn send_one(
+        &self,
+        peer: &PeerRef,
+        text: String,
+        entities: Vec<tl::enums::MessageEntity>,
+        reply_to: Option<i32>,
+        req: &SendMessage,
+        index: usize,
+        count: usize,
+    ) -> Result<Message> {
+        let random_id = random_id();
+        let request = tl::functions::messages::SendMessage {
+            no_webpage: req.no_preview,
+            silent: req.silent,
+            background: false,
+            clear_draft: false,
+            noforwards: false,
+            update_stickersets_order: false,
+            invert_media: false,
+            allow_paid_floodskip: false,
+            peer: peer.into(),
+            reply_to: reply_to.map(|id| {
+                tl::types::InputReplyToMessage {
+                    reply_to_msg_id: id,
+                    top_msg_id: None,
+                    reply_to_peer_id: None,
+                    quote_text: None,
+                    quote_entities: None,
+                    quote_offset: None,
+                    monoforum_peer_id: None,
+                    todo_item_id: None,
+                    poll_option: None,
+                }
+                .into()
+            }),
+            message: text.clone(),
+            random_id,
+            reply_markup: None,
+            entities: (!entities.is_empty()).then_some(entities),
+            schedule_date: None,
+            schedule_repeat_period: None,
+            send_as: None,
+            quick_reply_shortcut: None,
+            effect: None,
+            allow_paid_stars: None,
+            suggested_post: None,
+            rich_message: None,
+        };
+        let what = if count > 1 {
+            format!("part {} of {count}", index + 1)
+        } else {
+            "the message".to_owned()
+        };
+        let updates = match self
+            .write("messages.sendMessage", self.client().invoke(&request))
+            .await
+        {
+            Err(Error::Network(reason)) => {
+                return Err(lost_write("messages.sendMessage", &what, &reason));
+            }
+            other => other?,
+        };
+        let (users, chats) = updates_peers(&updates);
+        self.remember(users, chats).await?;
+        let hint = Peers::new(users, chats);
+        sent_message(&updates, random_id, &text, &hint, peer).ok_or_else(|| {
+            lost_write(
+                "messages.sendMessage",
+                &what,
+                "Telegram's answer did not include the message",
+            )
+        })
+    }
+
+    /// Replaces a message's text (and formatting).
+    pub async fn edit_message(&self, req: EditMessage) -> Result<Message> {
+        let (text, entities) = format(&req.text, req.parse_mode);
+        if text.trim().is_empty() {
+            return Err(Error::InvalidInput("message is empty".into()));
+        }
+        if utf16_len(&text) > MAX_MESSAGE_LEN {
+            return Err(Error::InvalidInput(format!(
+                "an edited message must fit in {MAX_MESSAGE_LEN} characters; it cannot be split like a new one"
+            )));
+        }
+        if req.message_id <= 0 {
+            return Err(Error::InvalidInput(format!(
+                "message id {} is not valid",
+                req.message_id
+            )));
+        }
+        let peer = self.resolve(&req.chat).await?;
+        let request = tl::functions::messages::EditMessage {
+            no_webpage: false,
+            invert_media: false,
+            peer: (&peer).into(),
+            id: req.message_id,
+            message: Some(text.clone()),
+            media: None,
+            reply_markup: None,
+            entities: Some(entities),
+            schedule_date: None,
+            schedule_repeat_period: None,
+            quick_reply_shortcut_id: None,
+            rich_message: None,
+        };
+        let updates = match self
+            .write("messages.editMessage", self.client().invoke(&request))
+            .await
+        {
+            Err(Error::Network(reason)) => {
+                return Err(lost_write("messages.editMessage", "the edit", &reason));
+            }
+            other => other?,
+        };
+        let (users, chats) = updates_peers(&updates);
+        self.remember(users, chats).await?;
+        sent_message(&updates, 0, &text, &Peers::new(users, chats), &peer).ok_or_else(|| {
+            lost_write(
+                "messages.editMessage",
+                "the edit",
+                "Telegram's answer did not include the message",
+            )
+        })
+    }
+
+    /// Sends to a phone number: finds the person among contacts or imports them as one,
+    /// sends, and with `remove_if_new` removes a contact it created.
+    pub async fn send_to_phone(&self, req: SendToPhone) -> Result<PhoneSendResult> {
+        let digits: String = req.phone.chars().filter(char::is_ascii_digit).collect();
+        if !(5..=15).contains(&digits.len()) {
+            return Err(Error::InvalidInput(format!(
+                "{:?} is not a phone number — use the international format, e.g. +15551234567",
+                req.phone
+            )));
+        }
+        let (text, entities) = format(&req.text, req.parse_mode);
+        if text.trim().is_empty() {
+            return Err(Error::InvalidInput("message is empty".into()));
+        }
+        let (user, created) = self.contact_for_phone(&digits, &req).await?;
+        let peer = self
+            .known_peer(grammers_session::types::PeerId::user_unchecked(user.id))
+            .await?
+            .ok_or_else(|| {
+                Error::PeerNotFound(format!(
+                    "{}: Telegram did not describe the user",
+                    mask_phone(&digits)
+                ))
+            })?;
+        let send = SendMessage {
+            chat: String::new(),
+            text: req.text.clone(),
+            reply_to: req.reply_to,
+            parse_mode: req.parse_mode,
+            silent: false,
+            no_preview: false,
+        };
+        let sent = self.send_parts(&peer, &text, &entities, &send).await?;
+        let mut contact_removed = false;
+        if created && req.remove_if_new {
+            let request = tl::functions::contacts::DeleteContacts {
+                id: vec![(&peer).into()],
+            };
+            match self
+                .write("contacts.deleteContacts", self.client().invoke(&request))
+                .await
+            {
+                Ok(_) => contact_removed = true,
+                // The message went out; a contact left behind is worth a warning, not a failure.
+                Err(e) => tracing::warn!("sent, but could not remove the new contact: {e}"),
+            }
+        }
+        Ok(PhoneSendResult {
+            user: render::user_entity(&user),
+            message_ids: sent.message_ids,
+            messages: sent.messages,
+            contact_removed,
+        })
+    }
+
+    /// The user with phone `digits`: an existing contact, or one imported now (`true`).
+    async fn contact_for_phone(
+        &self,
+        digits: &str,
+        req: &SendToPhone,
+    ) -> Result<(tl::types::User, bool)> {
+        let resolved = self
+            .read("contacts.resolvePhone", |c| {
+                let phone = digits.to_owned();
+                async move {
+                    c.invoke(&tl::functions::contacts::ResolvePhone { phone })
+                        .await
+                }
+            })
+            .await;
+        match resolved {
+            Ok(tl::enums::contacts::ResolvedPeer::Peer(found)) => {
+                self.remember(&found.users, &found.chats).await?;
+                let user = found.users.into_iter().find_map(|u| match u {
+                    tl::enums::User::User(u) => Some(u),
+                    _ => None,
+                });
+                if let Some(user) = user
+                    && user.contact
+                {
+                    return Ok((user, false));
+                }
+            }
+            Err(e) if matches!(e.rpc_name(), Some("PHONE_NOT_OCCUPIED")) => {}
+            Err(e) => return Err(e),
+        }
+        let request = tl::functions::contacts::ImportContacts {
+            contacts: vec![
+                tl::types::InputPhoneContact {
+                    client_id: random_id(),
+                    phone: digits.to_owned(),
+                    first_name: req.first_name.clone().unwrap_or_else(|| mask_phone(digits)),
+                    last_name: req.last_name.clone().unwrap_or_default(),
+                    note: None,
+                }
+                .into(),
+            ],
+        };
+        let tl::enums::contacts::ImportedContacts::Contacts(imported) = self
+            .write("contacts.importContacts", self.client().invoke(&request))
+            .await?;
+        self.remember(&imported.users, &[]).await?;
+        let user_id = imported
+            .imported
+            .iter()
+            .map(|tl::enums::ImportedContact::Contact(c)| c.user_id)
+            .next();
+        let user = user_id.and_then(|id| {
+            imported.users.into_iter().find_map(|u| match u {
+                tl::enums::User::User(u) if u.id == id => Some(u),
+                _ => None,
+            })
+        });
+        match user {
+            Some(user) => Ok((user, true)),
+            None => Err(Error::PeerNotFound(format!(
+                "{} is not on Telegram (or does not let others find it by phone number)",
+                mask_phone(digits)
+            ))),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn bold(offset: i32, length: i32) -> tl::enums::MessageEntity {
+        tl::types::MessageEntityBold { offset, length }.into()
+    }
+
+    #[test]
+    fn short_text_is_one_part() {
+        let parts = split("hello", &[bold(0, 5)], 4096);
+        assert_eq!(parts.len(), 1);
+        assert_eq!(parts[0].0, "hello");
+    }
+
+    #[test]
+    fn splits_at_paragraphs_then_lines_then_words() {
+        let text = "aaaa bbbb\n\ncccc dddd\neeee";
+        let parts: Vec<String> = split(text, &[], 12).into_iter().map(|p| p.0).collect();
+        assert_eq!(parts, ["aaaa bbbb", "cccc dddd", "eeee"]);
+        let parts: Vec<String> = split("one two three four", &[], 9)
+            .into_iter()
+            .map(|p| p.0)
+            .collect();
+        assert_eq!(parts, ["one two", "three", "four"]);
+        let parts: Vec<String> = split("abcdefghij", &[], 4)
+            .into_iter()
+            .map(|p| p.0)
+            .collect();
+        assert_eq!(parts, ["abcd", "efgh", "ij"]);
+    }
+
+    #[test]
+    fn formatting_is_cut_with_the_text() {
+        // "xx **bold across** yy" with bold spanning the cut.
+        let text = "xx bold\nacross yy";
+        let parts = split(text, &[bold(3, 11)], 10);
+        assert_eq!(parts[0].0, "xx bold");
+        assert_eq!(parts[0].1, vec![bold(3, 4)]);
+        assert_eq!(parts[1].0, "across yy");
+        assert_eq!(parts[1].1, vec![bold(0, 6)]);
+    }
+
+    #[test]
+    fn counts_utf16_like_telegram() {
+        let emoji = "😀".repeat(3000); // 2 UTF-16 units each
+        let parts = split(&emoji, &[], 4096);
+        assert_eq!(parts.len(), 2);
+        assert!(parts.iter().all(|p| utf16_len(&p.0) <= 4096));
+        assert_eq!(
+            parts.iter().map(|p| p.0.chars().count()).sum::<usize>(),
+            3000
+        );
+    }
+}
