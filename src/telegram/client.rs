@@ -86,14 +86,21 @@ pub struct Telegram {
 impl Telegram {
     /// Prepares a client over `session`. Nothing touches the network until the first call.
     pub fn open(session: Arc<FileSession>, options: ConnectOptions) -> Self {
+        // Spelled out in full: grammers' `ConnectionParams::default()` asks `os_info`,
+        // which runs `lsb_release` (a shell script) on Linux — milliseconds of start-up,
+        // and a probe of the host that Telegram does not need.
         let params = ConnectionParams {
             device_model: "tgmcp".into(),
             system_version: std::env::consts::OS.into(),
             app_version: env!("CARGO_PKG_VERSION").into(),
+            system_lang_code: "en".into(),
+            lang_code: "en".into(),
+            use_ipv6: false,
             retry_policy: Box::new(FloodPolicy {
                 max_wait: options.max_flood_wait,
             }),
-            ..Default::default()
+            updates_channel_capacity: std::num::NonZeroUsize::new(100).expect("non-zero"),
+            __non_exhaustive: (),
         };
         let pool = SenderPool::with_configuration(Arc::clone(&session), options.api_id, params);
         let handle = pool.handle.thin.clone();
