@@ -135,10 +135,12 @@ pub enum Command {
     /// Check the session and the connection to Telegram
     Health(HealthArgs),
 
-    /// Search messages in all your chats
+    /// Search messages in all your chats, or list and search one chat
+    #[command(long_about = SEARCH_LONG_ABOUT, after_help = SEARCH_EXAMPLES)]
     Search(SearchArgs),
 
-    /// Send a text message
+    /// Send a text message, from arguments or stdin
+    #[command(long_about = SEND_LONG_ABOUT, after_help = SEND_EXAMPLES)]
     Send(SendArgs),
 
     /// Call a Telegram API method by name, with JSON parameters
@@ -147,6 +149,10 @@ pub enum Command {
     /// Run the offline sandbox data center on loopback (for tests and demos)
     #[command(hide = true)]
     Sandbox(SandboxArgs),
+
+    /// Print the man page or shell completions (for packagers; the repository commits both)
+    #[command(hide = true)]
+    Generate(GenerateArgs),
 }
 
 const SETUP_LONG_ABOUT: &str = "\
@@ -257,21 +263,172 @@ pub struct HealthArgs {
     pub timeout: u64,
 }
 
+const SEARCH_LONG_ABOUT: &str = "\
+Search messages in all your chats, or list and search one chat.
+
+`tgmcp search QUERY` searches every chat; `--chat CHAT` searches one, and without QUERY \
+lists its latest messages. Telegram matches whole words and word beginnings; separate \
+several searches with commas (\"invoice, receipt\") to get the messages that match any.
+
+At a terminal the results are a table (date in your time zone, chat, sender, text cut to \
+the width, link). `--json` prints the same JSON as the MCP tool (a page with `messages`, \
+`has_more` and `cursor`), `--jsonl` one message per line. When nothing matches, the exit \
+code is 1 and stdout stays empty, as with grep; with `--json` it is 0 and an empty page.";
+
+const SEARCH_EXAMPLES: &str = "\
+Examples:
+  tgmcp search invoice --since 7d
+  tgmcp search 'invoice, receipt' --type private --limit 50
+  tgmcp search --chat @rust_berlin --from @carol --since yesterday
+  tgmcp search meeting --all --jsonl | jq -r .text";
+
+const SEND_LONG_ABOUT: &str = "\
+Send a text message, from arguments or stdin.
+
+The text is the words after CHAT, joined with spaces; `-`, or no text when stdin is not a \
+terminal, reads it from stdin (empty stdin sends nothing and exits 0). A text longer than \
+Telegram's 4096 characters is sent as several messages, split at paragraphs, lines or \
+words.
+
+Prints the id of each message sent, and its link where the chat is public; `--json` \
+prints the messages as the MCP tool does. Exit 0 means Telegram acknowledged every part. \
+If a later part fails, the error says which parts were sent and the exit code is 1: \
+nothing is ever sent twice on its own. A flood wait up to `--max-wait` is waited out \
+(with a note on stderr); a longer one exits 1 naming the wait. When Telegram does not \
+answer within `--timeout`, the exit code is 4. No prompts, colours or progress: made for \
+scripts and cron.";
+
+const SEND_EXAMPLES: &str = "\
+Examples:
+  tgmcp send me 'backup done'
+  tgmcp send @carol --markdown '**Build green** on main'
+  df -h | tgmcp send @ops_alerts -
+  tgmcp send https://t.me/rust_berlin --reply-to 42 -- '-5 degrees, bring gloves'";
+
 #[derive(Debug, Args)]
 pub struct SearchArgs {
-    /// Text to search for
+    /// Words to search for; commas separate several searches ("invoice, receipt").
+    /// Optional with --chat, which then lists the latest messages
+    #[arg(value_name = "QUERY", required_unless_present = "chat")]
     pub query: Option<String>,
+
+    /// Search only this chat: me, @username, a t.me link, a numeric id (-100… for channels
+    /// and supergroups) or +phone of a contact
+    #[arg(short, long, value_name = "CHAT", allow_negative_numbers = true)]
+    pub chat: Option<String>,
+
+    /// Only messages sent by this person (with --chat); the same forms as CHAT
+    #[arg(
+        long,
+        value_name = "USER",
+        requires = "chat",
+        allow_negative_numbers = true
+    )]
+    pub from: Option<String>,
+
+    /// Only messages sent at or after DATE: 2024-05-01, 2024-05-01T10:00, or how long ago:
+    /// 30m, 12h, 7d, 2w, today, yesterday (local time unless DATE has an offset)
+    #[arg(long, value_name = "DATE")]
+    pub since: Option<String>,
+
+    /// Only messages sent at or before DATE (same forms; a bare date includes that whole day)
+    #[arg(long, value_name = "DATE")]
+    pub until: Option<String>,
+
+    /// Only chats of this type (not with --chat)
+    #[arg(
+        long = "type",
+        value_enum,
+        value_name = "TYPE",
+        conflicts_with = "chat"
+    )]
+    pub chat_type: Option<SearchChatType>,
+
+    /// Show at most N messages, newest first
+    #[arg(
+        short = 'n',
+        long,
+        value_name = "N",
+        default_value_t = 20,
+        value_parser = clap::value_parser!(u32).range(1..)
+    )]
+    pub limit: u32,
+
+    /// Fetch every match, page after page (a spinner on stderr shows progress at a terminal)
+    #[arg(long, conflicts_with = "limit")]
+    pub all: bool,
+
+    /// Continue a search where an earlier one stopped: the `cursor` of its --json output,
+    /// with the same QUERY and --chat
+    #[arg(long, value_name = "CURSOR")]
+    pub cursor: Option<String>,
+
+    /// Print one JSON message per line (JSON Lines), for pipes; overrides --json
+    #[arg(long)]
+    pub jsonl: bool,
+}
+
+/// Kinds of chat `tgmcp search --type` narrows a global search to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum SearchChatType {
+    /// Private chats with people and bots
+    Private,
+    /// Basic groups and supergroups
+    Group,
+    /// Broadcast channels
+    Channel,
 }
 
 #[derive(Debug, Args)]
 pub struct SendArgs {
-    /// Where to send: @username, t.me link, phone number, numeric id, or `me`
+    /// Where to send: me (Saved Messages), @username, a t.me link, a numeric id (-100… for
+    /// channels and supergroups) or +phone of a contact
+    #[arg(value_name = "CHAT", allow_negative_numbers = true)]
     pub chat: String,
 
-    /// Message text; several words are joined with spaces, `-` reads stdin. Put `--`
-    /// before text that starts with `-`
-    #[arg(value_name = "TEXT")]
+    /// Message text; several words are joined with spaces. `-` (or no TEXT, with stdin not
+    /// a terminal) reads stdin. Put `--` before text that starts with `-` (a number like
+    /// -5 needs none)
+    #[arg(value_name = "TEXT", allow_negative_numbers = true)]
     pub text: Vec<String>,
+
+    /// Format the text as Markdown: **bold**, *italic*, `code`, [text](https://…)
+    #[arg(long, conflicts_with = "html")]
+    pub markdown: bool,
+
+    /// Format the text as HTML: <b>, <i>, <u>, <s>, <code>, <pre>, <a href="…">
+    #[arg(long)]
+    pub html: bool,
+
+    /// Reply to the message with this id in CHAT
+    #[arg(
+        long,
+        value_name = "ID",
+        value_parser = clap::value_parser!(i32).range(1..)
+    )]
+    pub reply_to: Option<i32>,
+
+    /// Deliver without a notification sound
+    #[arg(long)]
+    pub silent: bool,
+
+    /// Do not show a link preview
+    #[arg(long)]
+    pub no_preview: bool,
+
+    /// Wait out a flood wait of up to this many seconds (in all); Telegram asking for a
+    /// longer one exits 1, naming the wait
+    #[arg(long, value_name = "SECONDS", default_value_t = 60)]
+    pub max_wait: u64,
+
+    /// Give up when Telegram does not answer a request within this many seconds (exit 4)
+    #[arg(
+        long,
+        value_name = "SECONDS",
+        default_value_t = 30,
+        value_parser = clap::value_parser!(u64).range(1..)
+    )]
+    pub timeout: u64,
 }
 
 #[derive(Debug, Args)]
@@ -289,6 +446,24 @@ pub struct SandboxArgs {
     /// Address to listen on; port 0 picks a free one
     #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:0")]
     pub listen: SocketAddr,
+}
+
+#[derive(Debug, Args)]
+pub struct GenerateArgs {
+    #[command(subcommand)]
+    pub what: Generate,
+}
+
+#[derive(Clone, Copy, Debug, Subcommand)]
+pub enum Generate {
+    /// The man page, in roff (man/tgmcp.1)
+    Man,
+    /// Completions for a shell (completions/)
+    Completions {
+        /// The shell to complete for
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
 }
 
 #[cfg(test)]
@@ -340,7 +515,7 @@ mod tests {
         assert_eq!(cli.global.log_format, LogFormat::Json);
         assert_eq!(cli.global.profile.as_str(), "x");
         assert!(
-            matches!(cli.command, Command::Search(SearchArgs { query: Some(q) }) if q == "hello")
+            matches!(cli.command, Command::Search(SearchArgs { query: Some(q), .. }) if q == "hello")
         );
     }
 
@@ -460,6 +635,114 @@ mod tests {
         );
         // clap's usage errors exit 2, the same as ours.
         assert_eq!(parse(&["nope"]).unwrap_err().exit_code(), 2);
+    }
+
+    #[test]
+    fn search_flags() {
+        let cli = parse(&[
+            "search",
+            "invoice, receipt",
+            "--since",
+            "7d",
+            "--type",
+            "private",
+        ])
+        .unwrap();
+        let Command::Search(args) = cli.command else {
+            panic!("not search");
+        };
+        assert_eq!(args.query.as_deref(), Some("invoice, receipt"));
+        assert_eq!(args.since.as_deref(), Some("7d"));
+        assert_eq!(args.chat_type, Some(SearchChatType::Private));
+        assert_eq!(args.limit, 20);
+        assert!(!args.all && !args.jsonl);
+
+        // A chat without a query lists it; marked ids are values, not flags.
+        let cli = parse(&[
+            "search",
+            "--chat",
+            "-1001234567890",
+            "--from",
+            "@carol",
+            "--all",
+        ])
+        .unwrap();
+        let Command::Search(args) = cli.command else {
+            panic!("not search");
+        };
+        assert_eq!(args.chat.as_deref(), Some("-1001234567890"));
+        assert_eq!(args.query, None);
+        assert!(args.all);
+
+        let kind = |args: &[&str]| parse(args).unwrap_err().kind();
+        assert_eq!(kind(&["search"]), ErrorKind::MissingRequiredArgument);
+        assert_eq!(
+            kind(&["search", "x", "--from", "@a"]),
+            ErrorKind::MissingRequiredArgument
+        );
+        assert_eq!(
+            kind(&["search", "x", "--chat", "me", "--type", "group"]),
+            ErrorKind::ArgumentConflict
+        );
+        assert_eq!(
+            kind(&["search", "x", "--all", "-n", "5"]),
+            ErrorKind::ArgumentConflict
+        );
+        assert_eq!(
+            kind(&["search", "x", "-n", "0"]),
+            ErrorKind::ValueValidation
+        );
+    }
+
+    #[test]
+    fn send_flags() {
+        let cli = parse(&[
+            "send",
+            "-1001234567890",
+            "-5",
+            "degrees",
+            "--markdown",
+            "--reply-to",
+            "7",
+        ])
+        .unwrap();
+        let Command::Send(args) = cli.command else {
+            panic!("not send");
+        };
+        assert_eq!(args.chat, "-1001234567890");
+        assert_eq!(args.text, ["-5", "degrees"]);
+        assert!(args.markdown && !args.html);
+        assert_eq!(args.reply_to, Some(7));
+        assert_eq!((args.max_wait, args.timeout), (60, 30));
+
+        let kind = |args: &[&str]| parse(args).unwrap_err().kind();
+        assert_eq!(
+            kind(&["send", "me", "x", "--markdown", "--html"]),
+            ErrorKind::ArgumentConflict
+        );
+        assert_eq!(
+            kind(&["send", "me", "x", "--reply-to", "0"]),
+            ErrorKind::ValueValidation
+        );
+        assert_eq!(
+            kind(&["send", "me", "x", "--timeout", "0"]),
+            ErrorKind::ValueValidation
+        );
+    }
+
+    #[test]
+    fn generate_is_hidden() {
+        let cli = parse(&["generate", "completions", "zsh"]).unwrap();
+        assert!(matches!(
+            cli.command,
+            Command::Generate(GenerateArgs {
+                what: Generate::Completions {
+                    shell: clap_complete::Shell::Zsh
+                }
+            })
+        ));
+        let help = Cli::command().render_long_help().to_string();
+        assert!(!help.contains("generate"));
     }
 
     #[test]

@@ -1,9 +1,12 @@
 //! One module per subcommand: each turns parsed arguments into calls on the Telegram core
 //! and renders the result. Prompts, progress and printing live here, never in the core.
 
+pub mod generate;
 pub mod health;
 pub mod output;
 pub mod sandbox;
+pub mod search;
+pub mod send;
 pub mod serve;
 pub mod setup;
 
@@ -135,16 +138,18 @@ pub async fn run(cli: Cli, profile_explicit: bool) -> Result<ExitCode> {
     let result = async {
         match cli.command {
             Command::Sandbox(args) => sandbox::run(cli.global, profile_explicit, args).await,
+            // Needs no profile or config: packagers run it in a bare build environment.
+            Command::Generate(args) => generate::run(args),
             command => {
                 let ctx = Context::new(cli.global, profile_explicit, wants_login).await?;
                 match command {
                     Command::Setup(args) => setup::run(&ctx, args).await,
                     Command::Health(args) => health::run(&ctx, args).await,
                     Command::Serve(args) => serve::run(&ctx, args).await,
-                    Command::Search(_) => not_built("search"),
-                    Command::Send(_) => not_built("send"),
+                    Command::Search(args) => search::run(&ctx, args).await,
+                    Command::Send(args) => send::run(&ctx, args).await,
                     Command::Invoke(_) => not_built("invoke"),
-                    Command::Sandbox(_) => unreachable!("handled above"),
+                    Command::Sandbox(_) | Command::Generate(_) => unreachable!("handled above"),
                 }
             }
         }

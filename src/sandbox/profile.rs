@@ -4,8 +4,10 @@
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
-use grammers_session::Session;
-use grammers_session::types::{DcOption, PeerAuth, PeerInfo};
+use std::collections::HashMap;
+
+use grammers_session::SessionData;
+use grammers_session::types::{DcOption, PeerAuth, PeerInfo, UpdatesState};
 
 use super::Sandbox;
 use crate::config::ensure_private_dir;
@@ -41,26 +43,29 @@ impl Sandbox {
             Some(id) => self.authorized_key(id),
             None => self.new_auth_key(),
         };
-        let session = FileSession::create_for(path, self.dc_option(key))?;
+        let dc = self.dc_option(key);
+        let mut data = SessionData {
+            home_dc: dc.id,
+            dc_options: HashMap::from([(dc.id, dc)]),
+            peer_infos: HashMap::new(),
+            updates_state: UpdatesState::default(),
+        };
         if let Some(id) = user {
-            let (hash, bot) = {
-                let world = self.world();
-                let u = world
-                    .users
-                    .get(&id)
-                    .ok_or_else(|| Error::InvalidInput(format!("the sandbox has no user {id}")))?;
-                (u.access_hash, u.bot)
+            let world = self.world();
+            let u = world
+                .users
+                .get(&id)
+                .ok_or_else(|| Error::InvalidInput(format!("the sandbox has no user {id}")))?;
+            let me = PeerInfo::User {
+                id,
+                auth: Some(PeerAuth::from_hash(u.access_hash)),
+                bot: Some(u.bot),
+                is_self: Some(true),
             };
-            session
-                .cache_peer(PeerInfo::User {
-                    id,
-                    auth: Some(PeerAuth::from_hash(hash)),
-                    bot: Some(bot),
-                    is_self: Some(true),
-                })
-                .await?;
+            data.peer_infos.insert(me.id(), me);
         }
-        Ok(session)
+        // One write (one fsync) for the whole session, self user included.
+        FileSession::create(path, &data)
     }
 }
 

@@ -145,12 +145,21 @@ impl Telegram {
         }
     }
 
-    /// Runs a call once. A connection lost mid-call is reported, never repeated.
+    /// Runs a call once, never repeated. A network failure becomes
+    /// [`Error::UnknownOutcome`] unless nothing can have been sent: this process never
+    /// set up a connection (Telegram down, refused, no network), which stays `Network`.
     pub async fn write<T, Fut>(&self, method: &str, call: Fut) -> Result<T>
     where
         Fut: Future<Output = Result<T, InvocationError>>,
     {
-        self.bounded(method, call).await
+        match self.bounded(method, call).await {
+            Err(Error::Network(reason)) if self.session.has_connected() => {
+                Err(Error::UnknownOutcome(format!(
+                    "the connection to Telegram failed during {method} ({reason}); it may or may not have been carried out — check before trying again"
+                )))
+            }
+            other => other,
+        }
     }
 
     async fn bounded<T>(
@@ -161,7 +170,7 @@ impl Telegram {
         match tokio::time::timeout(self.options.timeout, call).await {
             Ok(result) => result.map_err(Error::from),
             Err(_) => Err(Error::Network(format!(
-                "no answer to {method} within {}s",
+                "no answer to {method} within {} s",
                 self.options.timeout.as_secs()
             ))),
         }

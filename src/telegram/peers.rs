@@ -148,10 +148,8 @@ impl Telegram {
             })
             .await;
         let tl::enums::contacts::ResolvedPeer::Peer(found) = match answer {
-            Err(e)
-                if e.rpc_name() == Some("USERNAME_NOT_OCCUPIED")
-                    || e.rpc_name() == Some("USERNAME_INVALID") =>
-            {
+            // The error conversion already calls these "peer not found"; name the peer.
+            Err(Error::PeerNotFound(_)) => {
                 return Err(Error::PeerNotFound(format!("@{name} does not exist")));
             }
             other => other?,

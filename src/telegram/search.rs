@@ -350,16 +350,14 @@ impl Telegram {
                         async move { c.invoke(&request).await }
                     })
                     .await?;
-                let more = !matches!(answer, tl::enums::messages::Messages::Messages(_));
+                let sliced = !matches!(answer, tl::enums::messages::Messages::Messages(_));
                 let page = MessagesPage::from(answer);
                 self.remember(&page.users, &page.chats).await?;
                 let peers = Peers::new(&page.users, &page.chats);
                 let (fetched, total) = (page.messages.len(), page.count);
                 let hits = hits(page.messages, &peers, skip);
-                // A slice may say "count 40" yet this page holds the last of them.
-                let more = more
-                    && fetched > 0
-                    && total.is_none_or(|t| (t as usize) > fetched + skip.len());
+                // A short page is the last one; a full one may be followed by more.
+                let more = sliced && fetched >= limit as usize;
                 Ok::<_, Error>(Some(TermPage { hits, more, total }))
             }
         });

@@ -213,7 +213,7 @@ fn updates_peers(updates: &tl::enums::Updates) -> (&[tl::enums::User], &[tl::enu
 
 fn lost_write(method: &str, what: &str, reason: &str) -> Error {
     Error::UnknownOutcome(format!(
-        "the connection to Telegram dropped during {method} ({reason}); {what} may or may not have been delivered — check the chat before trying again"
+        "{what} may or may not have been delivered: {reason} (during {method}) — check the chat before sending again"
     ))
 }
 
@@ -323,7 +323,7 @@ impl Telegram {
             .write("messages.sendMessage", self.client().invoke(&request))
             .await
         {
-            Err(Error::Network(reason)) => {
+            Err(Error::UnknownOutcome(reason)) => {
                 return Err(lost_write("messages.sendMessage", &what, &reason));
             }
             other => other?,
@@ -372,15 +372,9 @@ impl Telegram {
             quick_reply_shortcut_id: None,
             rich_message: None,
         };
-        let updates = match self
+        let updates = self
             .write("messages.editMessage", self.client().invoke(&request))
-            .await
-        {
-            Err(Error::Network(reason)) => {
-                return Err(lost_write("messages.editMessage", "the edit", &reason));
-            }
-            other => other?,
-        };
+            .await?;
         let (users, chats) = updates_peers(&updates);
         self.remember(users, chats).await?;
         sent_message(&updates, 0, &text, &Peers::new(users, chats), &peer).ok_or_else(|| {

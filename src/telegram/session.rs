@@ -52,6 +52,9 @@ pub struct FileSession {
     path: PathBuf,
     lock_path: PathBuf,
     inner: Mutex<Inner>,
+    /// How many times grammers stored a DC option: it does so only once a connection
+    /// is set up, so zero means this process never reached Telegram.
+    dc_writes: std::sync::atomic::AtomicU64,
 }
 
 struct Inner {
@@ -177,7 +180,14 @@ impl FileSession {
                 version,
                 pending: Vec::new(),
             }),
+            dc_writes: std::sync::atomic::AtomicU64::new(0),
         }
+    }
+
+    /// Whether this process has set up a connection to Telegram at least once: grammers
+    /// stores the DC's options only after the connection's first exchange succeeded.
+    pub fn has_connected(&self) -> bool {
+        self.dc_writes.load(std::sync::atomic::Ordering::SeqCst) > 0
     }
 
     fn inner(&self) -> MutexGuard<'_, Inner> {
@@ -358,6 +368,8 @@ impl Session for FileSession {
 
     fn set_dc_option(&self, dc_option: &DcOption) -> BoxFuture<'_, Result<(), Error>> {
         let dc_option = dc_option.clone();
+        self.dc_writes
+            .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
         Box::pin(async move {
             let known = self.inner().state.dc_options.get(&dc_option.id) == Some(&dc_option);
             // grammers re-sends every DC option on each connection: mostly no-ops.

@@ -3,8 +3,11 @@
 //! sandbox DC on loopback; nothing here reaches Telegram.
 
 mod cli;
+mod cli_search;
+mod cli_send;
 mod common;
 mod core;
+mod generated;
 mod mcp;
 mod sandbox;
 mod sandbox_contacts;

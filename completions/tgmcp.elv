@@ -1,0 +1,273 @@
+
+use builtin;
+use str;
+
+set edit:completion:arg-completer[tgmcp] = {|@words|
+    fn spaces {|n|
+        builtin:repeat $n ' ' | str:join ''
+    }
+    fn cand {|text desc|
+        edit:complex-candidate $text &display=$text' '(spaces (- 14 (wcswidth $text)))$desc
+    }
+    var command = 'tgmcp'
+    for word $words[1..-1] {
+        if (str:has-prefix $word '-') {
+            break
+        }
+        set command = $command';'$word
+    }
+    var completions = [
+        &'tgmcp'= {
+            cand --profile 'Profile to use: one Telegram account, with its own session and settings'
+            cand --config 'Config file to read instead of the default one (which is optional)'
+            cand --log-format 'Format of the logs on stderr'
+            cand --json 'Print machine-readable JSON on stdout instead of text'
+            cand --sandbox 'Run against a built-in offline Telegram with demo chats; no account or network needed'
+            cand -v 'Log more on stderr (-v info, -vv debug, -vvv trace)'
+            cand --verbose 'Log more on stderr (-v info, -vv debug, -vvv trace)'
+            cand -q 'Log only errors, and hide progress'
+            cand --quiet 'Log only errors, and hide progress'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand setup 'Log in to Telegram and save the session for this profile'
+            cand serve 'Run the MCP server over stdio, for an IDE or desktop assistant to start'
+            cand health 'Check the session and the connection to Telegram'
+            cand search 'Search messages in all your chats, or list and search one chat'
+            cand send 'Send a text message, from arguments or stdin'
+            cand invoke 'Call a Telegram API method by name, with JSON parameters'
+            cand sandbox 'Run the offline sandbox data center on loopback (for tests and demos)'
+            cand generate 'Print the man page or shell completions (for packagers; the repository commits both)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'tgmcp;setup'= {
+            cand --api-id 'api_id of your app, from https://my.telegram.org'
+            cand --api-hash 'api_hash of your app, from https://my.telegram.org'
+            cand --phone 'Phone number of the account, in international format (+15551234567)'
+            cand --code 'Login code Telegram sent to the account''s apps or by SMS'
+            cand --password 'Two-step verification password; prefer the variable or the prompt, as other users can see command-line flags in the process list'
+            cand --profile 'Profile to use: one Telegram account, with its own session and settings'
+            cand --config 'Config file to read instead of the default one (which is optional)'
+            cand --log-format 'Format of the logs on stderr'
+            cand --overwrite 'Replace the profile''s existing session (logging in again)'
+            cand --json 'Print machine-readable JSON on stdout instead of text'
+            cand --sandbox 'Run against a built-in offline Telegram with demo chats; no account or network needed'
+            cand -v 'Log more on stderr (-v info, -vv debug, -vvv trace)'
+            cand --verbose 'Log more on stderr (-v info, -vv debug, -vvv trace)'
+            cand -q 'Log only errors, and hide progress'
+            cand --quiet 'Log only errors, and hide progress'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'tgmcp;serve'= {
+            cand --tools 'Offer only these tools (names separated by commas)'
+            cand --profile 'Profile to use: one Telegram account, with its own session and settings'
+            cand --config 'Config file to read instead of the default one (which is optional)'
+            cand --log-format 'Format of the logs on stderr'
+            cand --read-only 'Offer only the tools that read: hide send_message, edit_message and send_message_to_phone, and refuse them if called'
+            cand --json 'Print machine-readable JSON on stdout instead of text'
+            cand --sandbox 'Run against a built-in offline Telegram with demo chats; no account or network needed'
+            cand -v 'Log more on stderr (-v info, -vv debug, -vvv trace)'
+            cand --verbose 'Log more on stderr (-v info, -vv debug, -vvv trace)'
+            cand -q 'Log only errors, and hide progress'
+            cand --quiet 'Log only errors, and hide progress'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'tgmcp;health'= {
+            cand --timeout 'Give up after this many seconds'
+            cand --profile 'Profile to use: one Telegram account, with its own session and settings'
+            cand --config 'Config file to read instead of the default one (which is optional)'
+            cand --log-format 'Format of the logs on stderr'
+            cand --json 'Print machine-readable JSON on stdout instead of text'
+            cand --sandbox 'Run against a built-in offline Telegram with demo chats; no account or network needed'
+            cand -v 'Log more on stderr (-v info, -vv debug, -vvv trace)'
+            cand --verbose 'Log more on stderr (-v info, -vv debug, -vvv trace)'
+            cand -q 'Log only errors, and hide progress'
+            cand --quiet 'Log only errors, and hide progress'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'tgmcp;search'= {
+            cand -c 'Search only this chat: me, @username, a t.me link, a numeric id (-100… for channels and supergroups) or +phone of a contact'
+            cand --chat 'Search only this chat: me, @username, a t.me link, a numeric id (-100… for channels and supergroups) or +phone of a contact'
+            cand --from 'Only messages sent by this person (with --chat); the same forms as CHAT'
+            cand --since 'Only messages sent at or after DATE: 2024-05-01, 2024-05-01T10:00, or how long ago: 30m, 12h, 7d, 2w, today, yesterday (local time unless DATE has an offset)'
+            cand --until 'Only messages sent at or before DATE (same forms; a bare date includes that whole day)'
+            cand --type 'Only chats of this type (not with --chat)'
+            cand -n 'Show at most N messages, newest first'
+            cand --limit 'Show at most N messages, newest first'
+            cand --cursor 'Continue a search where an earlier one stopped: the `cursor` of its --json output, with the same QUERY and --chat'
+            cand --profile 'Profile to use: one Telegram account, with its own session and settings'
+            cand --config 'Config file to read instead of the default one (which is optional)'
+            cand --log-format 'Format of the logs on stderr'
+            cand --all 'Fetch every match, page after page (a spinner on stderr shows progress at a terminal)'
+            cand --jsonl 'Print one JSON message per line (JSON Lines), for pipes; overrides --json'
+            cand --json 'Print machine-readable JSON on stdout instead of text'
+            cand --sandbox 'Run against a built-in offline Telegram with demo chats; no account or network needed'
+            cand -v 'Log more on stderr (-v info, -vv debug, -vvv trace)'
+            cand --verbose 'Log more on stderr (-v info, -vv debug, -vvv trace)'
+            cand -q 'Log only errors, and hide progress'
+            cand --quiet 'Log only errors, and hide progress'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'tgmcp;send'= {
+            cand --reply-to 'Reply to the message with this id in CHAT'
+            cand --max-wait 'Wait out a flood wait of up to this many seconds (in all); Telegram asking for a longer one exits 1, naming the wait'
+            cand --timeout 'Give up when Telegram does not answer a request within this many seconds (exit 4)'
+            cand --profile 'Profile to use: one Telegram account, with its own session and settings'
+            cand --config 'Config file to read instead of the default one (which is optional)'
+            cand --log-format 'Format of the logs on stderr'
+            cand --markdown 'Format the text as Markdown: **bold**, *italic*, `code`, [text](https://…)'
+            cand --html 'Format the text as HTML: <b>, <i>, <u>, <s>, <code>, <pre>, <a href="…">'
+            cand --silent 'Deliver without a notification sound'
+            cand --no-preview 'Do not show a link preview'
+            cand --json 'Print machine-readable JSON on stdout instead of text'
+            cand --sandbox 'Run against a built-in offline Telegram with demo chats; no account or network needed'
+            cand -v 'Log more on stderr (-v info, -vv debug, -vvv trace)'
+            cand --verbose 'Log more on stderr (-v info, -vv debug, -vvv trace)'
+            cand -q 'Log only errors, and hide progress'
+            cand --quiet 'Log only errors, and hide progress'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'tgmcp;invoke'= {
+            cand --profile 'Profile to use: one Telegram account, with its own session and settings'
+            cand --config 'Config file to read instead of the default one (which is optional)'
+            cand --log-format 'Format of the logs on stderr'
+            cand --json 'Print machine-readable JSON on stdout instead of text'
+            cand --sandbox 'Run against a built-in offline Telegram with demo chats; no account or network needed'
+            cand -v 'Log more on stderr (-v info, -vv debug, -vvv trace)'
+            cand --verbose 'Log more on stderr (-v info, -vv debug, -vvv trace)'
+            cand -q 'Log only errors, and hide progress'
+            cand --quiet 'Log only errors, and hide progress'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'tgmcp;sandbox'= {
+            cand --listen 'Address to listen on; port 0 picks a free one'
+            cand --profile 'Profile to use: one Telegram account, with its own session and settings'
+            cand --config 'Config file to read instead of the default one (which is optional)'
+            cand --log-format 'Format of the logs on stderr'
+            cand --json 'Print machine-readable JSON on stdout instead of text'
+            cand --sandbox 'Run against a built-in offline Telegram with demo chats; no account or network needed'
+            cand -v 'Log more on stderr (-v info, -vv debug, -vvv trace)'
+            cand --verbose 'Log more on stderr (-v info, -vv debug, -vvv trace)'
+            cand -q 'Log only errors, and hide progress'
+            cand --quiet 'Log only errors, and hide progress'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'tgmcp;generate'= {
+            cand --profile 'Profile to use: one Telegram account, with its own session and settings'
+            cand --config 'Config file to read instead of the default one (which is optional)'
+            cand --log-format 'Format of the logs on stderr'
+            cand --json 'Print machine-readable JSON on stdout instead of text'
+            cand --sandbox 'Run against a built-in offline Telegram with demo chats; no account or network needed'
+            cand -v 'Log more on stderr (-v info, -vv debug, -vvv trace)'
+            cand --verbose 'Log more on stderr (-v info, -vv debug, -vvv trace)'
+            cand -q 'Log only errors, and hide progress'
+            cand --quiet 'Log only errors, and hide progress'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand man 'The man page, in roff (man/tgmcp.1)'
+            cand completions 'Completions for a shell (completions/)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'tgmcp;generate;man'= {
+            cand --profile 'Profile to use: one Telegram account, with its own session and settings'
+            cand --config 'Config file to read instead of the default one (which is optional)'
+            cand --log-format 'Format of the logs on stderr'
+            cand --json 'Print machine-readable JSON on stdout instead of text'
+            cand --sandbox 'Run against a built-in offline Telegram with demo chats; no account or network needed'
+            cand -v 'Log more on stderr (-v info, -vv debug, -vvv trace)'
+            cand --verbose 'Log more on stderr (-v info, -vv debug, -vvv trace)'
+            cand -q 'Log only errors, and hide progress'
+            cand --quiet 'Log only errors, and hide progress'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'tgmcp;generate;completions'= {
+            cand --profile 'Profile to use: one Telegram account, with its own session and settings'
+            cand --config 'Config file to read instead of the default one (which is optional)'
+            cand --log-format 'Format of the logs on stderr'
+            cand --json 'Print machine-readable JSON on stdout instead of text'
+            cand --sandbox 'Run against a built-in offline Telegram with demo chats; no account or network needed'
+            cand -v 'Log more on stderr (-v info, -vv debug, -vvv trace)'
+            cand --verbose 'Log more on stderr (-v info, -vv debug, -vvv trace)'
+            cand -q 'Log only errors, and hide progress'
+            cand --quiet 'Log only errors, and hide progress'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'tgmcp;generate;help'= {
+            cand man 'The man page, in roff (man/tgmcp.1)'
+            cand completions 'Completions for a shell (completions/)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'tgmcp;generate;help;man'= {
+        }
+        &'tgmcp;generate;help;completions'= {
+        }
+        &'tgmcp;generate;help;help'= {
+        }
+        &'tgmcp;help'= {
+            cand setup 'Log in to Telegram and save the session for this profile'
+            cand serve 'Run the MCP server over stdio, for an IDE or desktop assistant to start'
+            cand health 'Check the session and the connection to Telegram'
+            cand search 'Search messages in all your chats, or list and search one chat'
+            cand send 'Send a text message, from arguments or stdin'
+            cand invoke 'Call a Telegram API method by name, with JSON parameters'
+            cand sandbox 'Run the offline sandbox data center on loopback (for tests and demos)'
+            cand generate 'Print the man page or shell completions (for packagers; the repository commits both)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'tgmcp;help;setup'= {
+        }
+        &'tgmcp;help;serve'= {
+        }
+        &'tgmcp;help;health'= {
+        }
+        &'tgmcp;help;search'= {
+        }
+        &'tgmcp;help;send'= {
+        }
+        &'tgmcp;help;invoke'= {
+        }
+        &'tgmcp;help;sandbox'= {
+        }
+        &'tgmcp;help;generate'= {
+            cand man 'The man page, in roff (man/tgmcp.1)'
+            cand completions 'Completions for a shell (completions/)'
+        }
+        &'tgmcp;help;generate;man'= {
+        }
+        &'tgmcp;help;generate;completions'= {
+        }
+        &'tgmcp;help;help'= {
+        }
+    ]
+    $completions[$command]
+}

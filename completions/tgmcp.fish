@@ -1,0 +1,197 @@
+# Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
+function __fish_tgmcp_global_optspecs
+    string join \n profile= json sandbox v/verbose q/quiet config= log-format= h/help V/version
+end
+
+function __fish_tgmcp_needs_command
+    # Figure out if the current invocation already has a command.
+    set -l cmd (commandline -opc)
+    set -e cmd[1]
+    argparse -s (__fish_tgmcp_global_optspecs) -- $cmd 2>/dev/null
+    or return
+    if set -q argv[1]
+        # Also print the command, so this can be used to figure out what it is.
+        echo $argv[1]
+        return 1
+    end
+    return 0
+end
+
+function __fish_tgmcp_using_subcommand
+    set -l cmd (__fish_tgmcp_needs_command)
+    test -z "$cmd"
+    and return 1
+    contains -- $cmd[1] $argv
+end
+
+complete -c tgmcp -n "__fish_tgmcp_needs_command" -l profile -d 'Profile to use: one Telegram account, with its own session and settings' -r
+complete -c tgmcp -n "__fish_tgmcp_needs_command" -l config -d 'Config file to read instead of the default one (which is optional)' -r -F
+complete -c tgmcp -n "__fish_tgmcp_needs_command" -l log-format -d 'Format of the logs on stderr' -r -f -a "text\t'Human-readable lines'
+json\t'One JSON object per line'"
+complete -c tgmcp -n "__fish_tgmcp_needs_command" -l json -d 'Print machine-readable JSON on stdout instead of text'
+complete -c tgmcp -n "__fish_tgmcp_needs_command" -l sandbox -d 'Run against a built-in offline Telegram with demo chats; no account or network needed'
+complete -c tgmcp -n "__fish_tgmcp_needs_command" -s v -l verbose -d 'Log more on stderr (-v info, -vv debug, -vvv trace)'
+complete -c tgmcp -n "__fish_tgmcp_needs_command" -s q -l quiet -d 'Log only errors, and hide progress'
+complete -c tgmcp -n "__fish_tgmcp_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c tgmcp -n "__fish_tgmcp_needs_command" -s V -l version -d 'Print version'
+complete -c tgmcp -n "__fish_tgmcp_needs_command" -f -a "setup" -d 'Log in to Telegram and save the session for this profile'
+complete -c tgmcp -n "__fish_tgmcp_needs_command" -f -a "serve" -d 'Run the MCP server over stdio, for an IDE or desktop assistant to start'
+complete -c tgmcp -n "__fish_tgmcp_needs_command" -f -a "health" -d 'Check the session and the connection to Telegram'
+complete -c tgmcp -n "__fish_tgmcp_needs_command" -f -a "search" -d 'Search messages in all your chats, or list and search one chat'
+complete -c tgmcp -n "__fish_tgmcp_needs_command" -f -a "send" -d 'Send a text message, from arguments or stdin'
+complete -c tgmcp -n "__fish_tgmcp_needs_command" -f -a "invoke" -d 'Call a Telegram API method by name, with JSON parameters'
+complete -c tgmcp -n "__fish_tgmcp_needs_command" -f -a "sandbox" -d 'Run the offline sandbox data center on loopback (for tests and demos)'
+complete -c tgmcp -n "__fish_tgmcp_needs_command" -f -a "generate" -d 'Print the man page or shell completions (for packagers; the repository commits both)'
+complete -c tgmcp -n "__fish_tgmcp_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand setup" -l api-id -d 'api_id of your app, from https://my.telegram.org' -r
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand setup" -l api-hash -d 'api_hash of your app, from https://my.telegram.org' -r
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand setup" -l phone -d 'Phone number of the account, in international format (+15551234567)' -r
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand setup" -l code -d 'Login code Telegram sent to the account\'s apps or by SMS' -r
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand setup" -l password -d 'Two-step verification password; prefer the variable or the prompt, as other users can see command-line flags in the process list' -r
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand setup" -l profile -d 'Profile to use: one Telegram account, with its own session and settings' -r
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand setup" -l config -d 'Config file to read instead of the default one (which is optional)' -r -F
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand setup" -l log-format -d 'Format of the logs on stderr' -r -f -a "text\t'Human-readable lines'
+json\t'One JSON object per line'"
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand setup" -l overwrite -d 'Replace the profile\'s existing session (logging in again)'
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand setup" -l json -d 'Print machine-readable JSON on stdout instead of text'
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand setup" -l sandbox -d 'Run against a built-in offline Telegram with demo chats; no account or network needed'
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand setup" -s v -l verbose -d 'Log more on stderr (-v info, -vv debug, -vvv trace)'
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand setup" -s q -l quiet -d 'Log only errors, and hide progress'
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand setup" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand setup" -s V -l version -d 'Print version'
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand serve" -l tools -d 'Offer only these tools (names separated by commas)' -r -f -a "search_messages_globally\t''
+search_messages_in_chat\t''
+read_messages\t''
+send_message\t''
+edit_message\t''
+find_chats\t''
+get_chat_info\t''
+send_message_to_phone\t''"
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand serve" -l profile -d 'Profile to use: one Telegram account, with its own session and settings' -r
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand serve" -l config -d 'Config file to read instead of the default one (which is optional)' -r -F
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand serve" -l log-format -d 'Format of the logs on stderr' -r -f -a "text\t'Human-readable lines'
+json\t'One JSON object per line'"
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand serve" -l read-only -d 'Offer only the tools that read: hide send_message, edit_message and send_message_to_phone, and refuse them if called'
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand serve" -l json -d 'Print machine-readable JSON on stdout instead of text'
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand serve" -l sandbox -d 'Run against a built-in offline Telegram with demo chats; no account or network needed'
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand serve" -s v -l verbose -d 'Log more on stderr (-v info, -vv debug, -vvv trace)'
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand serve" -s q -l quiet -d 'Log only errors, and hide progress'
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand serve" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand serve" -s V -l version -d 'Print version'
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand health" -l timeout -d 'Give up after this many seconds' -r
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand health" -l profile -d 'Profile to use: one Telegram account, with its own session and settings' -r
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand health" -l config -d 'Config file to read instead of the default one (which is optional)' -r -F
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand health" -l log-format -d 'Format of the logs on stderr' -r -f -a "text\t'Human-readable lines'
+json\t'One JSON object per line'"
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand health" -l json -d 'Print machine-readable JSON on stdout instead of text'
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand health" -l sandbox -d 'Run against a built-in offline Telegram with demo chats; no account or network needed'
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand health" -s v -l verbose -d 'Log more on stderr (-v info, -vv debug, -vvv trace)'
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand health" -s q -l quiet -d 'Log only errors, and hide progress'
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand health" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand health" -s V -l version -d 'Print version'
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand search" -s c -l chat -d 'Search only this chat: me, @username, a t.me link, a numeric id (-100… for channels and supergroups) or +phone of a contact' -r
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand search" -l from -d 'Only messages sent by this person (with --chat); the same forms as CHAT' -r
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand search" -l since -d 'Only messages sent at or after DATE: 2024-05-01, 2024-05-01T10:00, or how long ago: 30m, 12h, 7d, 2w, today, yesterday (local time unless DATE has an offset)' -r
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand search" -l until -d 'Only messages sent at or before DATE (same forms; a bare date includes that whole day)' -r
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand search" -l type -d 'Only chats of this type (not with --chat)' -r -f -a "private\t'Private chats with people and bots'
+group\t'Basic groups and supergroups'
+channel\t'Broadcast channels'"
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand search" -s n -l limit -d 'Show at most N messages, newest first' -r
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand search" -l cursor -d 'Continue a search where an earlier one stopped: the `cursor` of its --json output, with the same QUERY and --chat' -r
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand search" -l profile -d 'Profile to use: one Telegram account, with its own session and settings' -r
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand search" -l config -d 'Config file to read instead of the default one (which is optional)' -r -F
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand search" -l log-format -d 'Format of the logs on stderr' -r -f -a "text\t'Human-readable lines'
+json\t'One JSON object per line'"
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand search" -l all -d 'Fetch every match, page after page (a spinner on stderr shows progress at a terminal)'
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand search" -l jsonl -d 'Print one JSON message per line (JSON Lines), for pipes; overrides --json'
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand search" -l json -d 'Print machine-readable JSON on stdout instead of text'
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand search" -l sandbox -d 'Run against a built-in offline Telegram with demo chats; no account or network needed'
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand search" -s v -l verbose -d 'Log more on stderr (-v info, -vv debug, -vvv trace)'
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand search" -s q -l quiet -d 'Log only errors, and hide progress'
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand search" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand search" -s V -l version -d 'Print version'
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand send" -l reply-to -d 'Reply to the message with this id in CHAT' -r
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand send" -l max-wait -d 'Wait out a flood wait of up to this many seconds (in all); Telegram asking for a longer one exits 1, naming the wait' -r
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand send" -l timeout -d 'Give up when Telegram does not answer a request within this many seconds (exit 4)' -r
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand send" -l profile -d 'Profile to use: one Telegram account, with its own session and settings' -r
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand send" -l config -d 'Config file to read instead of the default one (which is optional)' -r -F
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand send" -l log-format -d 'Format of the logs on stderr' -r -f -a "text\t'Human-readable lines'
+json\t'One JSON object per line'"
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand send" -l markdown -d 'Format the text as Markdown: **bold**, *italic*, `code`, [text](https://…)'
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand send" -l html -d 'Format the text as HTML: <b>, <i>, <u>, <s>, <code>, <pre>, <a href="…">'
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand send" -l silent -d 'Deliver without a notification sound'
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand send" -l no-preview -d 'Do not show a link preview'
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand send" -l json -d 'Print machine-readable JSON on stdout instead of text'
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand send" -l sandbox -d 'Run against a built-in offline Telegram with demo chats; no account or network needed'
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand send" -s v -l verbose -d 'Log more on stderr (-v info, -vv debug, -vvv trace)'
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand send" -s q -l quiet -d 'Log only errors, and hide progress'
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand send" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand send" -s V -l version -d 'Print version'
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand invoke" -l profile -d 'Profile to use: one Telegram account, with its own session and settings' -r
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand invoke" -l config -d 'Config file to read instead of the default one (which is optional)' -r -F
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand invoke" -l log-format -d 'Format of the logs on stderr' -r -f -a "text\t'Human-readable lines'
+json\t'One JSON object per line'"
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand invoke" -l json -d 'Print machine-readable JSON on stdout instead of text'
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand invoke" -l sandbox -d 'Run against a built-in offline Telegram with demo chats; no account or network needed'
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand invoke" -s v -l verbose -d 'Log more on stderr (-v info, -vv debug, -vvv trace)'
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand invoke" -s q -l quiet -d 'Log only errors, and hide progress'
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand invoke" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand invoke" -s V -l version -d 'Print version'
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand sandbox" -l listen -d 'Address to listen on; port 0 picks a free one' -r
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand sandbox" -l profile -d 'Profile to use: one Telegram account, with its own session and settings' -r
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand sandbox" -l config -d 'Config file to read instead of the default one (which is optional)' -r -F
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand sandbox" -l log-format -d 'Format of the logs on stderr' -r -f -a "text\t'Human-readable lines'
+json\t'One JSON object per line'"
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand sandbox" -l json -d 'Print machine-readable JSON on stdout instead of text'
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand sandbox" -l sandbox -d 'Run against a built-in offline Telegram with demo chats; no account or network needed'
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand sandbox" -s v -l verbose -d 'Log more on stderr (-v info, -vv debug, -vvv trace)'
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand sandbox" -s q -l quiet -d 'Log only errors, and hide progress'
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand sandbox" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand sandbox" -s V -l version -d 'Print version'
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand generate; and not __fish_seen_subcommand_from man completions help" -l profile -d 'Profile to use: one Telegram account, with its own session and settings' -r
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand generate; and not __fish_seen_subcommand_from man completions help" -l config -d 'Config file to read instead of the default one (which is optional)' -r -F
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand generate; and not __fish_seen_subcommand_from man completions help" -l log-format -d 'Format of the logs on stderr' -r -f -a "text\t'Human-readable lines'
+json\t'One JSON object per line'"
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand generate; and not __fish_seen_subcommand_from man completions help" -l json -d 'Print machine-readable JSON on stdout instead of text'
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand generate; and not __fish_seen_subcommand_from man completions help" -l sandbox -d 'Run against a built-in offline Telegram with demo chats; no account or network needed'
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand generate; and not __fish_seen_subcommand_from man completions help" -s v -l verbose -d 'Log more on stderr (-v info, -vv debug, -vvv trace)'
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand generate; and not __fish_seen_subcommand_from man completions help" -s q -l quiet -d 'Log only errors, and hide progress'
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand generate; and not __fish_seen_subcommand_from man completions help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand generate; and not __fish_seen_subcommand_from man completions help" -s V -l version -d 'Print version'
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand generate; and not __fish_seen_subcommand_from man completions help" -f -a "man" -d 'The man page, in roff (man/tgmcp.1)'
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand generate; and not __fish_seen_subcommand_from man completions help" -f -a "completions" -d 'Completions for a shell (completions/)'
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand generate; and not __fish_seen_subcommand_from man completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand generate; and __fish_seen_subcommand_from man" -l profile -d 'Profile to use: one Telegram account, with its own session and settings' -r
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand generate; and __fish_seen_subcommand_from man" -l config -d 'Config file to read instead of the default one (which is optional)' -r -F
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand generate; and __fish_seen_subcommand_from man" -l log-format -d 'Format of the logs on stderr' -r -f -a "text\t'Human-readable lines'
+json\t'One JSON object per line'"
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand generate; and __fish_seen_subcommand_from man" -l json -d 'Print machine-readable JSON on stdout instead of text'
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand generate; and __fish_seen_subcommand_from man" -l sandbox -d 'Run against a built-in offline Telegram with demo chats; no account or network needed'
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand generate; and __fish_seen_subcommand_from man" -s v -l verbose -d 'Log more on stderr (-v info, -vv debug, -vvv trace)'
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand generate; and __fish_seen_subcommand_from man" -s q -l quiet -d 'Log only errors, and hide progress'
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand generate; and __fish_seen_subcommand_from man" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand generate; and __fish_seen_subcommand_from man" -s V -l version -d 'Print version'
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand generate; and __fish_seen_subcommand_from completions" -l profile -d 'Profile to use: one Telegram account, with its own session and settings' -r
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand generate; and __fish_seen_subcommand_from completions" -l config -d 'Config file to read instead of the default one (which is optional)' -r -F
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand generate; and __fish_seen_subcommand_from completions" -l log-format -d 'Format of the logs on stderr' -r -f -a "text\t'Human-readable lines'
+json\t'One JSON object per line'"
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand generate; and __fish_seen_subcommand_from completions" -l json -d 'Print machine-readable JSON on stdout instead of text'
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand generate; and __fish_seen_subcommand_from completions" -l sandbox -d 'Run against a built-in offline Telegram with demo chats; no account or network needed'
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand generate; and __fish_seen_subcommand_from completions" -s v -l verbose -d 'Log more on stderr (-v info, -vv debug, -vvv trace)'
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand generate; and __fish_seen_subcommand_from completions" -s q -l quiet -d 'Log only errors, and hide progress'
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand generate; and __fish_seen_subcommand_from completions" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand generate; and __fish_seen_subcommand_from completions" -s V -l version -d 'Print version'
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand generate; and __fish_seen_subcommand_from help" -f -a "man" -d 'The man page, in roff (man/tgmcp.1)'
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand generate; and __fish_seen_subcommand_from help" -f -a "completions" -d 'Completions for a shell (completions/)'
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand generate; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand help; and not __fish_seen_subcommand_from setup serve health search send invoke sandbox generate help" -f -a "setup" -d 'Log in to Telegram and save the session for this profile'
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand help; and not __fish_seen_subcommand_from setup serve health search send invoke sandbox generate help" -f -a "serve" -d 'Run the MCP server over stdio, for an IDE or desktop assistant to start'
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand help; and not __fish_seen_subcommand_from setup serve health search send invoke sandbox generate help" -f -a "health" -d 'Check the session and the connection to Telegram'
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand help; and not __fish_seen_subcommand_from setup serve health search send invoke sandbox generate help" -f -a "search" -d 'Search messages in all your chats, or list and search one chat'
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand help; and not __fish_seen_subcommand_from setup serve health search send invoke sandbox generate help" -f -a "send" -d 'Send a text message, from arguments or stdin'
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand help; and not __fish_seen_subcommand_from setup serve health search send invoke sandbox generate help" -f -a "invoke" -d 'Call a Telegram API method by name, with JSON parameters'
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand help; and not __fish_seen_subcommand_from setup serve health search send invoke sandbox generate help" -f -a "sandbox" -d 'Run the offline sandbox data center on loopback (for tests and demos)'
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand help; and not __fish_seen_subcommand_from setup serve health search send invoke sandbox generate help" -f -a "generate" -d 'Print the man page or shell completions (for packagers; the repository commits both)'
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand help; and not __fish_seen_subcommand_from setup serve health search send invoke sandbox generate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand help; and __fish_seen_subcommand_from generate" -f -a "man" -d 'The man page, in roff (man/tgmcp.1)'
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand help; and __fish_seen_subcommand_from generate" -f -a "completions" -d 'Completions for a shell (completions/)'

@@ -1,0 +1,171 @@
+//! `tgmcp send`: one message from a terminal, a script or cron, that is either delivered
+//! (exit 0, every part acknowledged) or reported as not delivered, with nothing resent
+//! behind the caller's back.
+//!
+//! Flood waits are handled here rather than slept inside a call: Telegram did not execute
+//! a request it answered FLOOD_WAIT to, so sending it again after the wait is safe, and
+//! waiting outside the call keeps `--timeout` about Telegram not answering (exit 4) and
+//! `--max-wait` about Telegram asking to wait (exit 1 beyond it), never one posing as the
+//! other.
+
+use std::io::{IsTerminal, Read};
+use std::time::Duration;
+
+use super::{Context, output};
+use crate::cli::SendArgs;
+use crate::error::{Error, ExitCode, Result};
+use crate::telegram::{ConnectOptions, ParseMode, SendMessage, SendResult, Telegram};
+
+pub async fn run(ctx: &Context, args: SendArgs) -> Result<ExitCode> {
+    // Everything that can fail without Telegram fails before connecting.
+    let Some(text) = message_text(&args.text).await? else {
+        tracing::info!("stdin was empty: nothing to send");
+        return Ok(ExitCode::Ok);
+    };
+    let request = SendMessage {
+        chat: args.chat.clone(),
+        text,
+        reply_to: args.reply_to,
+        parse_mode: match (args.markdown, args.html) {
+            (true, _) => Some(ParseMode::Markdown),
+            (false, true) => Some(ParseMode::Html),
+            (false, false) => None,
+        },
+        silent: args.silent,
+        no_preview: args.no_preview,
+    };
+    let session = ctx.open_session()?;
+    let timeout = Duration::from_secs(args.timeout);
+    let tg = Telegram::open(
+        session,
+        ConnectOptions {
+            api_id: api_id(ctx)?,
+            // Never slept inside a call; see the module comment.
+            max_flood_wait: Duration::ZERO,
+            timeout,
+        },
+    );
+
+    let result = send(&tg, request, Duration::from_secs(args.max_wait)).await;
+    // Unreachable: nothing was learned to save, and closing would wait on the dial.
+    if !matches!(result, Err(Error::Network(_)))
+        && let Err(e) = tg.close().await
+    {
+        tracing::warn!("closing the Telegram connection: {e}");
+    }
+    let sent = result.map_err(|e| naming(e, &[&args.chat]))?;
+    if ctx.global.json {
+        output::json(&sent);
+    } else {
+        for message in &sent.messages {
+            match &message.link {
+                Some(link) => output::line(&format!("{} {link}", message.id)),
+                None => output::line(&message.id.to_string()),
+            }
+        }
+    }
+    Ok(ExitCode::Ok)
+}
+
+/// Flood waits in a row after which a send gives up even within `--max-wait`.
+const MAX_FLOOD_WAITS: u32 = 5;
+
+/// Sends, waiting out flood waits up to `max_wait` in all. A flood wait can only come
+/// back for a request Telegram did not execute, so the repeat sends nothing twice; a
+/// long message that fails after its first part is a [`Error::PartialSend`] and is never
+/// repeated. The core reports a network failure as `Network` only when nothing can have
+/// left (no connection was ever set up), and as an unknown outcome otherwise.
+async fn send(tg: &Telegram, request: SendMessage, max_wait: Duration) -> Result<SendResult> {
+    let mut waited = Duration::ZERO;
+    let mut waits = 0;
+    loop {
+        match tg.send_message(request.clone()).await {
+            Err(Error::FloodWait { seconds, method }) => {
+                let wait = Duration::from_secs(u64::from(seconds));
+                if waited + wait > max_wait || waits == MAX_FLOOD_WAITS {
+                    return Err(Error::FloodWait { seconds, method });
+                }
+                tracing::warn!(
+                    "Telegram asks to wait {seconds} s (flood wait); waiting, then sending (--max-wait {} s)",
+                    max_wait.as_secs()
+                );
+                tokio::time::sleep(wait).await;
+                waited += wait;
+                waits += 1;
+            }
+            Err(Error::Network(reason)) => {
+                return Err(Error::Network(format!(
+                    "{reason}; nothing was sent (raise --timeout if the network is slow)"
+                )));
+            }
+            other => return other,
+        }
+    }
+}
+
+/// The text to send: the words given, or stdin for `-` or for no words with stdin not a
+/// terminal. `None` when stdin held nothing but whitespace.
+async fn message_text(words: &[String]) -> Result<Option<String>> {
+    let from_stdin = match words {
+        [dash] if dash == "-" => true,
+        [] if !std::io::stdin().is_terminal() => true,
+        [] => {
+            return Err(Error::InvalidInput(
+                "no message text — give it after CHAT, or pipe it in (`-` reads stdin)".into(),
+            ));
+        }
+        _ => false,
+    };
+    if !from_stdin {
+        return Ok(Some(words.join(" ")));
+    }
+    if std::io::stdin().is_terminal() {
+        eprintln!("Reading the message from stdin; end it with Ctrl-D.");
+    }
+    let bytes = tokio::task::spawn_blocking(|| {
+        let mut bytes = Vec::new();
+        std::io::stdin()
+            .lock()
+            .read_to_end(&mut bytes)
+            .map(|_| bytes)
+    })
+    .await
+    .map_err(|e| Error::InvalidInput(format!("cannot read stdin: {e}")))?
+    .map_err(|e| Error::InvalidInput(format!("cannot read stdin: {e}")))?;
+    let text = String::from_utf8(bytes).map_err(|_| {
+        Error::InvalidInput("stdin is not UTF-8 text — convert it first (e.g. with iconv)".into())
+    })?;
+    // `echo` and most commands end their output with a newline; the message does not.
+    let text = text.trim_end_matches(['\n', '\r']);
+    Ok((!text.trim().is_empty()).then(|| text.to_owned()))
+}
+
+/// A "peer not found" that does not say which chat (Telegram's answer to a lookup names
+/// none), with the chats the command was given. Phone numbers are left to the core, which
+/// names them masked.
+pub(super) fn naming(error: Error, chats: &[&str]) -> Error {
+    let chats: Vec<&str> = chats
+        .iter()
+        .map(|chat| chat.trim())
+        .filter(|chat| !chat.starts_with('+'))
+        .collect();
+    match error {
+        Error::PeerNotFound(what)
+            if !chats.is_empty() && !chats.iter().any(|chat| what.contains(chat)) =>
+        {
+            Error::PeerNotFound(format!("{}: {what}", chats.join(" or ")))
+        }
+        other => other,
+    }
+}
+
+/// The api_id to connect with: from flags, environment, config, or what setup saved.
+pub(super) fn api_id(ctx: &Context) -> Result<i32> {
+    match ctx.credentials(None, None)? {
+        Some(credentials) => Ok(credentials.api_id),
+        None => Err(Error::Config(
+            "api_id and api_hash are not set — run `tgmcp setup`, set TGMCP_API_ID and TGMCP_API_HASH, or add them to the config file"
+                .into(),
+        )),
+    }
+}
