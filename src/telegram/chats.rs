@@ -51,12 +51,7 @@ impl Telegram {
             limit: limit as i32,
             hash: 0,
         };
-        let answer = self
-            .read("messages.getDialogs", |c| {
-                let request = request.clone();
-                async move { c.invoke(&request).await }
-            })
-            .await?;
+        let answer = self.query(&request).await?;
         let (dialogs, users, chats) = match answer {
             tl::enums::messages::Dialogs::Dialogs(d) => (d.dialogs, d.users, d.chats),
             tl::enums::messages::Dialogs::Slice(d) => (d.dialogs, d.users, d.chats),
@@ -85,13 +80,7 @@ impl Telegram {
                 q: q.clone(),
                 limit: limit as i32,
             };
-            async move {
-                self.read("contacts.search", |c| {
-                    let request = request.clone();
-                    async move { c.invoke(&request).await }
-                })
-                .await
-            }
+            async move { self.query(&request).await }
         });
         let found = futures_util::future::try_join_all(searches).await?;
         let mut mine = Vec::new();
@@ -123,12 +112,7 @@ impl Telegram {
 
     async fn user_info(&self, peer: &grammers_session::types::PeerRef) -> Result<ChatInfo> {
         let request = tl::functions::users::GetFullUser { id: peer.into() };
-        let tl::enums::users::UserFull::Full(full) = self
-            .read("users.getFullUser", |c| {
-                let request = request.clone();
-                async move { c.invoke(&request).await }
-            })
-            .await?;
+        let tl::enums::users::UserFull::Full(full) = self.query(&request).await?;
         self.remember(&full.users, &full.chats).await?;
         let tl::enums::UserFull::Full(details) = &full.full_user;
         let user = full
@@ -169,12 +153,7 @@ impl Telegram {
 
     async fn group_info(&self, chat_id: i64) -> Result<ChatInfo> {
         let request = tl::functions::messages::GetFullChat { chat_id };
-        let tl::enums::messages::ChatFull::Full(full) = self
-            .read("messages.getFullChat", |c| {
-                let request = request.clone();
-                async move { c.invoke(&request).await }
-            })
-            .await?;
+        let tl::enums::messages::ChatFull::Full(full) = self.query(&request).await?;
         self.remember(&full.users, &full.chats).await?;
         let tl::enums::ChatFull::Full(details) = &full.full_chat else {
             return Err(Error::PeerNotFound(format!(
@@ -199,12 +178,7 @@ impl Telegram {
         let request = tl::functions::channels::GetFullChannel {
             channel: peer.into(),
         };
-        let tl::enums::messages::ChatFull::Full(full) = self
-            .read("channels.getFullChannel", |c| {
-                let request = request.clone();
-                async move { c.invoke(&request).await }
-            })
-            .await?;
+        let tl::enums::messages::ChatFull::Full(full) = self.query(&request).await?;
         self.remember(&full.users, &full.chats).await?;
         let tl::enums::ChatFull::ChannelFull(details) = &full.full_chat else {
             return Err(Error::PeerNotFound(

@@ -145,6 +145,31 @@ impl Telegram {
         }
     }
 
+    /// A read-only request, named in errors and logs by its TL name; repeated once on a
+    /// new connection if the connection dropped (see [`Telegram::read`]).
+    pub(crate) async fn query<R>(&self, request: &R) -> Result<R::Return>
+    where
+        R: tl::RemoteCall + tl::Identifiable + Clone,
+    {
+        self.read(tl::name_for_id(R::CONSTRUCTOR_ID), |c| {
+            let request = request.clone();
+            async move { c.invoke(&request).await }
+        })
+        .await
+    }
+
+    /// A request that changes something, sent once (see [`Telegram::write`]).
+    pub(crate) async fn command<R>(&self, request: &R) -> Result<R::Return>
+    where
+        R: tl::RemoteCall + tl::Identifiable,
+    {
+        self.write(
+            tl::name_for_id(R::CONSTRUCTOR_ID),
+            self.client().invoke(request),
+        )
+        .await
+    }
+
     /// Runs a call once, never repeated. A network failure becomes
     /// [`Error::UnknownOutcome`] unless nothing can have been sent: this process never
     /// set up a connection (Telegram down, refused, no network), which stays `Network`.
@@ -178,11 +203,7 @@ impl Telegram {
 
     /// Whether the session is logged in, as Telegram sees it (`updates.getState`).
     pub async fn is_authorized(&self) -> Result<bool> {
-        let state = self
-            .read("updates.getState", |c| async move {
-                c.invoke(&tl::functions::updates::GetState {}).await
-            })
-            .await;
+        let state = self.query(&tl::functions::updates::GetState {}).await;
         match state {
             Ok(_) => Ok(true),
             Err(Error::NotLoggedIn { .. }) => Ok(false),
@@ -194,11 +215,8 @@ impl Telegram {
     /// `me` depends on.
     pub async fn me(&self) -> Result<Account> {
         let users = self
-            .read("users.getUsers", |c| async move {
-                c.invoke(&tl::functions::users::GetUsers {
-                    id: vec![tl::enums::InputUser::UserSelf],
-                })
-                .await
+            .query(&tl::functions::users::GetUsers {
+                id: vec![tl::enums::InputUser::UserSelf],
             })
             .await?;
         let Some(tl::enums::User::User(user)) = users.into_iter().next() else {

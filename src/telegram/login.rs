@@ -116,12 +116,7 @@ pub async fn sign_in(tg: &Telegram, pending: &PendingLogin, code: &str) -> Resul
 }
 
 async fn password_state(tg: &Telegram) -> Result<tl::types::account::Password> {
-    let password = tg
-        .write(
-            "account.getPassword",
-            tg.client().invoke(&tl::functions::account::GetPassword {}),
-        )
-        .await?;
+    let password = tg.command(&tl::functions::account::GetPassword {}).await?;
     let tl::enums::account::Password::Password(password) = password;
     Ok(password)
 }

@@ -36,18 +36,10 @@ impl Telegram {
                 channel: (&peer).into(),
                 id: input_ids,
             };
-            self.read("channels.getMessages", |c| {
-                let request = request.clone();
-                async move { c.invoke(&request).await }
-            })
-            .await?
+            self.query(&request).await?
         } else {
             let request = tl::functions::messages::GetMessages { id: input_ids };
-            self.read("messages.getMessages", |c| {
-                let request = request.clone();
-                async move { c.invoke(&request).await }
-            })
-            .await?
+            self.query(&request).await?
         };
         let page = MessagesPage::from(answer);
         self.remember(&page.users, &page.chats).await?;

@@ -136,15 +136,9 @@ impl Telegram {
             return Ok(peer);
         }
         let answer = self
-            .read("contacts.resolveUsername", |c| {
-                let username = name.to_owned();
-                async move {
-                    c.invoke(&tl::functions::contacts::ResolveUsername {
-                        username,
-                        referer: None,
-                    })
-                    .await
-                }
+            .query(&tl::functions::contacts::ResolveUsername {
+                username: name.to_owned(),
+                referer: None,
             })
             .await;
         let tl::enums::contacts::ResolvedPeer::Peer(found) = match answer {
@@ -163,12 +157,8 @@ impl Telegram {
 
     async fn resolve_phone(&self, digits: &str) -> Result<PeerRef> {
         let answer = self
-            .read("contacts.resolvePhone", |c| {
-                let phone = digits.to_owned();
-                async move {
-                    c.invoke(&tl::functions::contacts::ResolvePhone { phone })
-                        .await
-                }
+            .query(&tl::functions::contacts::ResolvePhone {
+                phone: digits.to_owned(),
             })
             .await;
         let tl::enums::contacts::ResolvedPeer::Peer(found) = match answer {

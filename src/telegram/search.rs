@@ -285,12 +285,7 @@ impl Telegram {
             offset_id: term.id,
             limit,
         };
-        let answer = self
-            .read("messages.searchGlobal", |c| {
-                let request = request.clone();
-                async move { c.invoke(&request).await }
-            })
-            .await?;
+        let answer = self.query(&request).await?;
         let more = matches!(answer, tl::enums::messages::Messages::Slice(_));
         let page = MessagesPage::from(answer);
         self.remember(&page.users, &page.chats).await?;
@@ -344,12 +339,7 @@ impl Telegram {
                 if term.done {
                     return Ok(None);
                 }
-                let answer = self
-                    .read("messages.search", |c| {
-                        let request = request.clone();
-                        async move { c.invoke(&request).await }
-                    })
-                    .await?;
+                let answer = self.query(&request).await?;
                 let sliced = !matches!(answer, tl::enums::messages::Messages::Messages(_));
                 let page = MessagesPage::from(answer);
                 self.remember(&page.users, &page.chats).await?;

@@ -319,10 +319,7 @@ impl Telegram {
         } else {
             "the message".to_owned()
         };
-        let updates = match self
-            .write("messages.sendMessage", self.client().invoke(&request))
-            .await
-        {
+        let updates = match self.command(&request).await {
             Err(Error::UnknownOutcome(reason)) => {
                 return Err(lost_write("messages.sendMessage", &what, &reason));
             }
@@ -372,9 +369,7 @@ impl Telegram {
             quick_reply_shortcut_id: None,
             rich_message: None,
         };
-        let updates = self
-            .write("messages.editMessage", self.client().invoke(&request))
-            .await?;
+        let updates = self.command(&request).await?;
         let (users, chats) = updates_peers(&updates);
         self.remember(users, chats).await?;
         sent_message(&updates, 0, &text, &Peers::new(users, chats), &peer).ok_or_else(|| {
@@ -424,10 +419,7 @@ impl Telegram {
             let request = tl::functions::contacts::DeleteContacts {
                 id: vec![(&peer).into()],
             };
-            match self
-                .write("contacts.deleteContacts", self.client().invoke(&request))
-                .await
-            {
+            match self.command(&request).await {
                 Ok(_) => contact_removed = true,
                 // The message went out; a contact left behind is worth a warning, not a failure.
                 Err(e) => tracing::warn!("sent, but could not remove the new contact: {e}"),
@@ -448,12 +440,8 @@ impl Telegram {
         req: &SendToPhone,
     ) -> Result<(tl::types::User, bool)> {
         let resolved = self
-            .read("contacts.resolvePhone", |c| {
-                let phone = digits.to_owned();
-                async move {
-                    c.invoke(&tl::functions::contacts::ResolvePhone { phone })
-                        .await
-                }
+            .query(&tl::functions::contacts::ResolvePhone {
+                phone: digits.to_owned(),
             })
             .await;
         match resolved {
@@ -484,9 +472,8 @@ impl Telegram {
                 .into(),
             ],
         };
-        let tl::enums::contacts::ImportedContacts::Contacts(imported) = self
-            .write("contacts.importContacts", self.client().invoke(&request))
-            .await?;
+        let tl::enums::contacts::ImportedContacts::Contacts(imported) =
+            self.command(&request).await?;
         self.remember(&imported.users, &[]).await?;
         let user_id = imported
             .imported
