@@ -35,7 +35,7 @@ Register-ArgumentCompleter -Native -CommandName 'tgmcp' -ScriptBlock {
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('setup', 'setup', [CompletionResultType]::ParameterValue, 'Log in to Telegram and save the session for this profile')
-            [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Run the MCP server over stdio, for an IDE or desktop assistant to start')
+            [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Run the MCP server over stdio, or over HTTP with --http')
             [CompletionResult]::new('health', 'health', [CompletionResultType]::ParameterValue, 'Check the session and the connection to Telegram')
             [CompletionResult]::new('search', 'search', [CompletionResultType]::ParameterValue, 'Search messages in all your chats, or list and search one chat')
             [CompletionResult]::new('send', 'send', [CompletionResultType]::ParameterValue, 'Send a text message, from arguments or stdin')
@@ -55,6 +55,7 @@ Register-ArgumentCompleter -Native -CommandName 'tgmcp' -ScriptBlock {
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file to read instead of the default one (which is optional)')
             [CompletionResult]::new('--log-format', '--log-format', [CompletionResultType]::ParameterName, 'Format of the logs on stderr')
             [CompletionResult]::new('--overwrite', '--overwrite', [CompletionResultType]::ParameterName, 'Replace the profile''s existing session (logging in again)')
+            [CompletionResult]::new('--rotate-token', '--rotate-token', [CompletionResultType]::ParameterName, 'Replace the profile''s HTTP bearer token with a new one and print the HTTP client configurations; no login needed (servers already running keep the old token until restarted)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON on stdout instead of text')
             [CompletionResult]::new('--sandbox', '--sandbox', [CompletionResultType]::ParameterName, 'Run against a built-in offline Telegram with demo chats; no account or network needed')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log more on stderr (-v info, -vv debug, -vvv trace)')
@@ -69,10 +70,17 @@ Register-ArgumentCompleter -Native -CommandName 'tgmcp' -ScriptBlock {
         }
         'tgmcp;serve' {
             [CompletionResult]::new('--tools', '--tools', [CompletionResultType]::ParameterName, 'Offer only these tools (names separated by commas)')
+            [CompletionResult]::new('--http', '--http', [CompletionResultType]::ParameterName, 'Serve MCP over streamable HTTP on this address instead of stdio [default when given alone: 127.0.0.1:8000]')
+            [CompletionResult]::new('--allow-host', '--allow-host', [CompletionResultType]::ParameterName, 'Also accept requests whose Host header names this host (the name clients use to reach the server, e.g. behind a reverse proxy); repeat or separate with commas')
+            [CompletionResult]::new('--max-body-bytes', '--max-body-bytes', [CompletionResultType]::ParameterName, 'Largest request body accepted, in bytes (larger: 413)')
+            [CompletionResult]::new('--max-concurrent', '--max-concurrent', [CompletionResultType]::ParameterName, 'MCP requests handled at once (more: 503)')
+            [CompletionResult]::new('--request-timeout', '--request-timeout', [CompletionResultType]::ParameterName, 'Longest an MCP request may take, in seconds (longer: a timeout error)')
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile to use: one Telegram account, with its own session and settings')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file to read instead of the default one (which is optional)')
             [CompletionResult]::new('--log-format', '--log-format', [CompletionResultType]::ParameterName, 'Format of the logs on stderr')
             [CompletionResult]::new('--read-only', '--read-only', [CompletionResultType]::ParameterName, 'Offer only the tools that read: hide send_message, edit_message and send_message_to_phone, and refuse them if called')
+            [CompletionResult]::new('--no-auth', '--no-auth', [CompletionResultType]::ParameterName, 'Serve without a bearer token; allowed on a loopback address only')
+            [CompletionResult]::new('--metrics-public', '--metrics-public', [CompletionResultType]::ParameterName, 'Serve /metrics without the bearer token')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON on stdout instead of text')
             [CompletionResult]::new('--sandbox', '--sandbox', [CompletionResultType]::ParameterName, 'Run against a built-in offline Telegram with demo chats; no account or network needed')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log more on stderr (-v info, -vv debug, -vvv trace)')
@@ -87,6 +95,7 @@ Register-ArgumentCompleter -Native -CommandName 'tgmcp' -ScriptBlock {
         }
         'tgmcp;health' {
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Give up after this many seconds')
+            [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Probe a running `tgmcp serve --http` at this URL (its /health and /ready) instead of the profile; exit 0 when both answer 200, 1 otherwise')
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile to use: one Telegram account, with its own session and settings')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file to read instead of the default one (which is optional)')
             [CompletionResult]::new('--log-format', '--log-format', [CompletionResultType]::ParameterName, 'Format of the logs on stderr')
@@ -253,7 +262,7 @@ Register-ArgumentCompleter -Native -CommandName 'tgmcp' -ScriptBlock {
         }
         'tgmcp;help' {
             [CompletionResult]::new('setup', 'setup', [CompletionResultType]::ParameterValue, 'Log in to Telegram and save the session for this profile')
-            [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Run the MCP server over stdio, for an IDE or desktop assistant to start')
+            [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Run the MCP server over stdio, or over HTTP with --http')
             [CompletionResult]::new('health', 'health', [CompletionResultType]::ParameterValue, 'Check the session and the connection to Telegram')
             [CompletionResult]::new('search', 'search', [CompletionResultType]::ParameterValue, 'Search messages in all your chats, or list and search one chat')
             [CompletionResult]::new('send', 'send', [CompletionResultType]::ParameterValue, 'Send a text message, from arguments or stdin')

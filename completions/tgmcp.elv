@@ -32,7 +32,7 @@ set edit:completion:arg-completer[tgmcp] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
             cand setup 'Log in to Telegram and save the session for this profile'
-            cand serve 'Run the MCP server over stdio, for an IDE or desktop assistant to start'
+            cand serve 'Run the MCP server over stdio, or over HTTP with --http'
             cand health 'Check the session and the connection to Telegram'
             cand search 'Search messages in all your chats, or list and search one chat'
             cand send 'Send a text message, from arguments or stdin'
@@ -51,6 +51,7 @@ set edit:completion:arg-completer[tgmcp] = {|@words|
             cand --config 'Config file to read instead of the default one (which is optional)'
             cand --log-format 'Format of the logs on stderr'
             cand --overwrite 'Replace the profile''s existing session (logging in again)'
+            cand --rotate-token 'Replace the profile''s HTTP bearer token with a new one and print the HTTP client configurations; no login needed (servers already running keep the old token until restarted)'
             cand --json 'Print machine-readable JSON on stdout instead of text'
             cand --sandbox 'Run against a built-in offline Telegram with demo chats; no account or network needed'
             cand -v 'Log more on stderr (-v info, -vv debug, -vvv trace)'
@@ -64,10 +65,17 @@ set edit:completion:arg-completer[tgmcp] = {|@words|
         }
         &'tgmcp;serve'= {
             cand --tools 'Offer only these tools (names separated by commas)'
+            cand --http 'Serve MCP over streamable HTTP on this address instead of stdio [default when given alone: 127.0.0.1:8000]'
+            cand --allow-host 'Also accept requests whose Host header names this host (the name clients use to reach the server, e.g. behind a reverse proxy); repeat or separate with commas'
+            cand --max-body-bytes 'Largest request body accepted, in bytes (larger: 413)'
+            cand --max-concurrent 'MCP requests handled at once (more: 503)'
+            cand --request-timeout 'Longest an MCP request may take, in seconds (longer: a timeout error)'
             cand --profile 'Profile to use: one Telegram account, with its own session and settings'
             cand --config 'Config file to read instead of the default one (which is optional)'
             cand --log-format 'Format of the logs on stderr'
             cand --read-only 'Offer only the tools that read: hide send_message, edit_message and send_message_to_phone, and refuse them if called'
+            cand --no-auth 'Serve without a bearer token; allowed on a loopback address only'
+            cand --metrics-public 'Serve /metrics without the bearer token'
             cand --json 'Print machine-readable JSON on stdout instead of text'
             cand --sandbox 'Run against a built-in offline Telegram with demo chats; no account or network needed'
             cand -v 'Log more on stderr (-v info, -vv debug, -vvv trace)'
@@ -81,6 +89,7 @@ set edit:completion:arg-completer[tgmcp] = {|@words|
         }
         &'tgmcp;health'= {
             cand --timeout 'Give up after this many seconds'
+            cand --url 'Probe a running `tgmcp serve --http` at this URL (its /health and /ready) instead of the profile; exit 0 when both answer 200, 1 otherwise'
             cand --profile 'Profile to use: one Telegram account, with its own session and settings'
             cand --config 'Config file to read instead of the default one (which is optional)'
             cand --log-format 'Format of the logs on stderr'
@@ -235,7 +244,7 @@ set edit:completion:arg-completer[tgmcp] = {|@words|
         }
         &'tgmcp;help'= {
             cand setup 'Log in to Telegram and save the session for this profile'
-            cand serve 'Run the MCP server over stdio, for an IDE or desktop assistant to start'
+            cand serve 'Run the MCP server over stdio, or over HTTP with --http'
             cand health 'Check the session and the connection to Telegram'
             cand search 'Search messages in all your chats, or list and search one chat'
             cand send 'Send a text message, from arguments or stdin'

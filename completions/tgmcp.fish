@@ -35,7 +35,7 @@ complete -c tgmcp -n "__fish_tgmcp_needs_command" -s q -l quiet -d 'Log only err
 complete -c tgmcp -n "__fish_tgmcp_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c tgmcp -n "__fish_tgmcp_needs_command" -s V -l version -d 'Print version'
 complete -c tgmcp -n "__fish_tgmcp_needs_command" -f -a "setup" -d 'Log in to Telegram and save the session for this profile'
-complete -c tgmcp -n "__fish_tgmcp_needs_command" -f -a "serve" -d 'Run the MCP server over stdio, for an IDE or desktop assistant to start'
+complete -c tgmcp -n "__fish_tgmcp_needs_command" -f -a "serve" -d 'Run the MCP server over stdio, or over HTTP with --http'
 complete -c tgmcp -n "__fish_tgmcp_needs_command" -f -a "health" -d 'Check the session and the connection to Telegram'
 complete -c tgmcp -n "__fish_tgmcp_needs_command" -f -a "search" -d 'Search messages in all your chats, or list and search one chat'
 complete -c tgmcp -n "__fish_tgmcp_needs_command" -f -a "send" -d 'Send a text message, from arguments or stdin'
@@ -53,6 +53,7 @@ complete -c tgmcp -n "__fish_tgmcp_using_subcommand setup" -l config -d 'Config 
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand setup" -l log-format -d 'Format of the logs on stderr' -r -f -a "text\t'Human-readable lines'
 json\t'One JSON object per line'"
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand setup" -l overwrite -d 'Replace the profile\'s existing session (logging in again)'
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand setup" -l rotate-token -d 'Replace the profile\'s HTTP bearer token with a new one and print the HTTP client configurations; no login needed (servers already running keep the old token until restarted)'
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand setup" -l json -d 'Print machine-readable JSON on stdout instead of text'
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand setup" -l sandbox -d 'Run against a built-in offline Telegram with demo chats; no account or network needed'
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand setup" -s v -l verbose -d 'Log more on stderr (-v info, -vv debug, -vvv trace)'
@@ -67,11 +68,18 @@ edit_message\t''
 find_chats\t''
 get_chat_info\t''
 send_message_to_phone\t''"
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand serve" -l http -d 'Serve MCP over streamable HTTP on this address instead of stdio [default when given alone: 127.0.0.1:8000]' -r
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand serve" -l allow-host -d 'Also accept requests whose Host header names this host (the name clients use to reach the server, e.g. behind a reverse proxy); repeat or separate with commas' -r
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand serve" -l max-body-bytes -d 'Largest request body accepted, in bytes (larger: 413)' -r
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand serve" -l max-concurrent -d 'MCP requests handled at once (more: 503)' -r
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand serve" -l request-timeout -d 'Longest an MCP request may take, in seconds (longer: a timeout error)' -r
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand serve" -l profile -d 'Profile to use: one Telegram account, with its own session and settings' -r
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand serve" -l config -d 'Config file to read instead of the default one (which is optional)' -r -F
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand serve" -l log-format -d 'Format of the logs on stderr' -r -f -a "text\t'Human-readable lines'
 json\t'One JSON object per line'"
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand serve" -l read-only -d 'Offer only the tools that read: hide send_message, edit_message and send_message_to_phone, and refuse them if called'
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand serve" -l no-auth -d 'Serve without a bearer token; allowed on a loopback address only'
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand serve" -l metrics-public -d 'Serve /metrics without the bearer token'
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand serve" -l json -d 'Print machine-readable JSON on stdout instead of text'
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand serve" -l sandbox -d 'Run against a built-in offline Telegram with demo chats; no account or network needed'
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand serve" -s v -l verbose -d 'Log more on stderr (-v info, -vv debug, -vvv trace)'
@@ -79,6 +87,7 @@ complete -c tgmcp -n "__fish_tgmcp_using_subcommand serve" -s q -l quiet -d 'Log
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand serve" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand serve" -s V -l version -d 'Print version'
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand health" -l timeout -d 'Give up after this many seconds' -r
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand health" -l url -d 'Probe a running `tgmcp serve --http` at this URL (its /health and /ready) instead of the profile; exit 0 when both answer 200, 1 otherwise' -r
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand health" -l profile -d 'Profile to use: one Telegram account, with its own session and settings' -r
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand health" -l config -d 'Config file to read instead of the default one (which is optional)' -r -F
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand health" -l log-format -d 'Format of the logs on stderr' -r -f -a "text\t'Human-readable lines'
@@ -185,7 +194,7 @@ complete -c tgmcp -n "__fish_tgmcp_using_subcommand generate; and __fish_seen_su
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand generate; and __fish_seen_subcommand_from help" -f -a "completions" -d 'Completions for a shell (completions/)'
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand generate; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand help; and not __fish_seen_subcommand_from setup serve health search send invoke sandbox generate help" -f -a "setup" -d 'Log in to Telegram and save the session for this profile'
-complete -c tgmcp -n "__fish_tgmcp_using_subcommand help; and not __fish_seen_subcommand_from setup serve health search send invoke sandbox generate help" -f -a "serve" -d 'Run the MCP server over stdio, for an IDE or desktop assistant to start'
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand help; and not __fish_seen_subcommand_from setup serve health search send invoke sandbox generate help" -f -a "serve" -d 'Run the MCP server over stdio, or over HTTP with --http'
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand help; and not __fish_seen_subcommand_from setup serve health search send invoke sandbox generate help" -f -a "health" -d 'Check the session and the connection to Telegram'
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand help; and not __fish_seen_subcommand_from setup serve health search send invoke sandbox generate help" -f -a "search" -d 'Search messages in all your chats, or list and search one chat'
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand help; and not __fish_seen_subcommand_from setup serve health search send invoke sandbox generate help" -f -a "send" -d 'Send a text message, from arguments or stdin'

@@ -123,13 +123,8 @@ pub enum Command {
     #[command(long_about = SETUP_LONG_ABOUT)]
     Setup(SetupArgs),
 
-    /// Run the MCP server over stdio, for an IDE or desktop assistant to start
-    #[command(
-        long_about = "Run the MCP server over stdio.\n\nAn MCP client (Cursor, Claude Desktop, \
-                      VS Code, Claude Code) starts this command and talks JSON-RPC on its \
-                      stdin and stdout; logs go to stderr. `tgmcp setup` prints \
-                      ready-to-paste client configurations."
-    )]
+    /// Run the MCP server over stdio, or over HTTP with --http
+    #[command(long_about = SERVE_LONG_ABOUT)]
     Serve(ServeArgs),
 
     /// Check the session and the connection to Telegram
@@ -154,6 +149,21 @@ pub enum Command {
     #[command(hide = true)]
     Generate(GenerateArgs),
 }
+
+const SERVE_LONG_ABOUT: &str = "\
+Run the MCP server over stdio, or over HTTP with --http.
+
+An MCP client (Cursor, Claude Desktop, VS Code, Claude Code) starts `tgmcp serve` and talks \
+JSON-RPC on its stdin and stdout; logs go to stderr. `tgmcp setup` prints ready-to-paste \
+client configurations.
+
+With --http the same tools are served over MCP streamable HTTP at /mcp (and /v1/mcp), on \
+127.0.0.1:8000 unless an address is given. Clients send the profile's bearer token \
+(`Authorization: Bearer …`), which `tgmcp setup` creates and prints; --no-auth turns that \
+off, on a loopback address only. GET /health and /ready report the server's and \
+Telegram's state without a token; GET /metrics is Prometheus text, behind the token unless \
+--metrics-public. SIGINT or SIGTERM stops accepting, lets calls in flight finish, and \
+exits 0.";
 
 const SETUP_LONG_ABOUT: &str = "\
 Log in to Telegram and save the session for this profile.
@@ -211,6 +221,12 @@ pub struct SetupArgs {
     /// Replace the profile's existing session (logging in again)
     #[arg(long)]
     pub overwrite: bool,
+
+    /// Replace the profile's HTTP bearer token with a new one and print the HTTP client
+    /// configurations; no login needed (servers already running keep the old token until
+    /// restarted)
+    #[arg(long, conflicts_with_all = ["phone", "code", "password", "overwrite"])]
+    pub rotate_token: bool,
 }
 
 impl fmt::Debug for SetupArgs {
@@ -224,6 +240,7 @@ impl fmt::Debug for SetupArgs {
             .field("code", &redacted(&self.code))
             .field("password", &redacted(&self.password))
             .field("overwrite", &self.overwrite)
+            .field("rotate_token", &self.rotate_token)
             .finish()
     }
 }
@@ -249,6 +266,86 @@ pub struct ServeArgs {
         value_parser = PossibleValuesParser::new(crate::mcp::TOOL_NAMES)
     )]
     pub tools: Option<Vec<String>>,
+
+    #[command(flatten)]
+    pub http: HttpArgs,
+}
+
+/// `tgmcp serve --http` and its settings.
+#[derive(Debug, Args)]
+#[command(next_help_heading = "HTTP")]
+pub struct HttpArgs {
+    /// Serve MCP over streamable HTTP on this address instead of stdio
+    /// [default when given alone: 127.0.0.1:8000]
+    #[arg(
+        long = "http",
+        env = "TGMCP_HTTP",
+        value_name = "ADDR",
+        num_args = 0..=1,
+        default_missing_value = "127.0.0.1:8000"
+    )]
+    pub addr: Option<SocketAddr>,
+
+    /// Serve without a bearer token; allowed on a loopback address only
+    #[arg(
+        long,
+        env = "TGMCP_NO_AUTH",
+        action = ArgAction::SetTrue,
+        value_parser = BoolishValueParser::new(),
+        requires = "addr"
+    )]
+    pub no_auth: bool,
+
+    /// Also accept requests whose Host header names this host (the name clients use to
+    /// reach the server, e.g. behind a reverse proxy); repeat or separate with commas
+    #[arg(
+        long,
+        env = "TGMCP_ALLOW_HOST",
+        value_name = "HOST",
+        value_delimiter = ',',
+        requires = "addr"
+    )]
+    pub allow_host: Vec<String>,
+
+    /// Serve /metrics without the bearer token
+    #[arg(
+        long,
+        env = "TGMCP_METRICS_PUBLIC",
+        action = ArgAction::SetTrue,
+        value_parser = BoolishValueParser::new(),
+        requires = "addr"
+    )]
+    pub metrics_public: bool,
+
+    /// Largest request body accepted, in bytes (larger: 413)
+    #[arg(
+        long,
+        env = "TGMCP_MAX_BODY_BYTES",
+        value_name = "BYTES",
+        default_value_t = 1024 * 1024,
+        value_parser = clap::value_parser!(u64).range(1024..=(64 * 1024 * 1024))
+    )]
+    pub max_body_bytes: u64,
+
+    /// MCP requests handled at once (more: 503)
+    #[arg(
+        long,
+        env = "TGMCP_MAX_CONCURRENT",
+        value_name = "N",
+        default_value_t = 64,
+        value_parser = clap::value_parser!(u32).range(1..=10_000)
+    )]
+    pub max_concurrent: u32,
+
+    /// Longest an MCP request may take, in seconds (longer: a timeout error)
+    #[arg(
+        long,
+        env = "TGMCP_REQUEST_TIMEOUT",
+        value_name = "SECONDS",
+        default_value_t = 60,
+        value_parser = clap::value_parser!(u64).range(1..=3600)
+    )]
+    pub request_timeout: u64,
 }
 
 #[derive(Debug, Args)]
@@ -261,6 +358,11 @@ pub struct HealthArgs {
         value_parser = clap::value_parser!(u64).range(1..)
     )]
     pub timeout: u64,
+
+    /// Probe a running `tgmcp serve --http` at this URL (its /health and /ready) instead of
+    /// the profile; exit 0 when both answer 200, 1 otherwise
+    #[arg(long, env = "TGMCP_HEALTH_URL", value_name = "URL")]
+    pub url: Option<String>,
 }
 
 const SEARCH_LONG_ABOUT: &str = "\
@@ -495,7 +597,10 @@ mod tests {
         assert_eq!(cli.global.verbose, 2);
         assert!(matches!(
             cli.command,
-            Command::Health(HealthArgs { timeout: 10 })
+            Command::Health(HealthArgs {
+                timeout: 10,
+                url: None
+            })
         ));
 
         let cli = parse(&[

@@ -1,6 +1,6 @@
 use clap::parser::ValueSource;
 use clap::{CommandFactory, FromArgMatches};
-use tgmcp::cli::Cli;
+use tgmcp::cli::{Cli, Command};
 use tgmcp::error::{Error, ExitCode};
 
 fn main() -> std::process::ExitCode {
@@ -11,10 +11,14 @@ fn main() -> std::process::ExitCode {
     let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
     tgmcp::logging::init(&cli.global);
 
-    let runtime = match tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-    {
+    // `serve --http` answers many clients at once and stops on signals by itself.
+    let http = matches!(&cli.command, Command::Serve(args) if args.http.addr.is_some());
+    let mut builder = if http {
+        tokio::runtime::Builder::new_multi_thread()
+    } else {
+        tokio::runtime::Builder::new_current_thread()
+    };
+    let runtime = match builder.enable_all().build() {
         Ok(runtime) => runtime,
         Err(e) => {
             eprintln!("tgmcp: cannot start the async runtime: {e}");
@@ -22,6 +26,9 @@ fn main() -> std::process::ExitCode {
         }
     };
     let result = runtime.block_on(async {
+        if http {
+            return tgmcp::cmd::run(cli, profile_explicit).await;
+        }
         tokio::select! {
             result = tgmcp::cmd::run(cli, profile_explicit) => result,
             _ = tokio::signal::ctrl_c() => Err(Error::Interrupted),

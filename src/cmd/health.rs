@@ -1,6 +1,7 @@
 //! `tgmcp health`: is this profile ready to use? Config, credentials, the session file and
 //! its permissions, the DC, the authorization and the round-trip time, as a checklist or
-//! JSON, with an exit code a monitor can act on.
+//! JSON, with an exit code a monitor can act on. With `--url`, the same for a running
+//! `tgmcp serve --http`, through its /health and /ready.
 
 use std::time::{Duration, Instant};
 
@@ -60,6 +61,9 @@ impl Checklist {
 }
 
 pub async fn run(ctx: &Context, args: HealthArgs) -> Result<ExitCode> {
+    if let Some(url) = &args.url {
+        return probe_server(ctx, url, Duration::from_secs(args.timeout.max(1))).await;
+    }
     let mut list = Checklist {
         checks: Vec::new(),
         failure: None,
@@ -160,6 +164,115 @@ pub async fn run(ctx: &Context, args: HealthArgs) -> Result<ExitCode> {
         }
     }
     Ok(list.failure.unwrap_or(ExitCode::Ok))
+}
+
+/// `health --url`: asks a running server's /health and /ready; ok when both answer 200.
+async fn probe_server(ctx: &Context, url: &str, timeout: Duration) -> Result<ExitCode> {
+    let base = url.trim_end_matches('/');
+    let base = base
+        .strip_suffix("/v1/mcp")
+        .or_else(|| base.strip_suffix("/mcp"))
+        .unwrap_or(base);
+    if !base.starts_with("http://") && !base.starts_with("https://") {
+        return Err(Error::InvalidInput(format!(
+            "--url needs the server's address as http://HOST:PORT, not {url:?}"
+        )));
+    }
+    let client = reqwest::Client::builder()
+        .timeout(timeout)
+        .build()
+        .map_err(|e| Error::Config(format!("cannot make an HTTP client: {e}")))?;
+    let mut list = Checklist {
+        checks: Vec::new(),
+        failure: None,
+    };
+    let mut answers = serde_json::Map::new();
+    for endpoint in ["health", "ready"] {
+        let target = format!("{base}/{endpoint}");
+        match client.get(&target).send().await {
+            Ok(response) => {
+                let status = response.status().as_u16();
+                let body: serde_json::Value = response
+                    .text()
+                    .await
+                    .ok()
+                    .and_then(|text| serde_json::from_str(&text).ok())
+                    .unwrap_or(serde_json::Value::Null);
+                let detail = summarize(endpoint, status, &body);
+                if status == 200 {
+                    list.pass(endpoint_name(endpoint), detail);
+                } else {
+                    list.fail(endpoint_name(endpoint), detail, ExitCode::Failed);
+                }
+                answers.insert(
+                    endpoint.to_owned(),
+                    serde_json::json!({"status": status, "body": body}),
+                );
+            }
+            Err(e) => {
+                let reason = if e.is_timeout() {
+                    format!("no answer from {target} within {}s", timeout.as_secs())
+                } else {
+                    format!("cannot reach {target}: {e}")
+                };
+                list.fail(endpoint_name(endpoint), reason, ExitCode::Failed);
+                answers.insert(
+                    endpoint.to_owned(),
+                    serde_json::json!({"status": null, "body": null}),
+                );
+            }
+        }
+    }
+    let ok = list.failure.is_none();
+    if ctx.global.json {
+        let mut report = serde_json::json!({"ok": ok, "url": base, "checks": list.checks});
+        if let Some(object) = report.as_object_mut() {
+            object.extend(answers);
+        }
+        output::json(&report);
+    } else {
+        for check in &list.checks {
+            let mark = if check.ok { "ok  " } else { "FAIL" };
+            output::line(&format!("{mark} {:<12} {}", check.name, check.detail));
+        }
+    }
+    Ok(list.failure.unwrap_or(ExitCode::Ok))
+}
+
+fn endpoint_name(endpoint: &str) -> &'static str {
+    if endpoint == "health" {
+        "health"
+    } else {
+        "ready"
+    }
+}
+
+/// One line about a /health or /ready answer.
+fn summarize(endpoint: &str, status: u16, body: &serde_json::Value) -> String {
+    if endpoint == "ready" {
+        return match body["reason"].as_str() {
+            Some(reason) => format!("{status}: not ready ({reason})"),
+            None => format!("{status}: ready"),
+        };
+    }
+    let telegram = &body["telegram"];
+    let flag = |key: &str| match telegram[key].as_bool() {
+        Some(true) => "yes",
+        Some(false) => "no",
+        None => "unknown",
+    };
+    let mut line = format!(
+        "{status}: {} (tgmcp {}), Telegram connected {}, authorized {}, {} MCP sessions",
+        body["status"].as_str().unwrap_or("?"),
+        body["version"].as_str().unwrap_or("?"),
+        flag("connected"),
+        flag("authorized"),
+        body["sessions"].as_u64().unwrap_or(0)
+    );
+    if let Some(kind) = telegram["last_error_kind"].as_str() {
+        line.push_str(&format!("; last error: {kind}"));
+    }
+    line
 }
 
 fn describe(account: &Account) -> String {

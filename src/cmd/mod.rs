@@ -163,3 +163,26 @@ fn not_built(name: &str) -> Result<ExitCode> {
         "`tgmcp {name}` is not available in this build yet — run `tgmcp --help` to see what is"
     )))
 }
+
+/// Ctrl-C or SIGTERM: how `serve --http` and the standalone sandbox are stopped.
+pub async fn shutdown_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => {
+                tokio::select! {
+                    _ = tokio::signal::ctrl_c() => {}
+                    _ = term.recv() => {}
+                }
+            }
+            Err(_) => {
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+}

@@ -64,7 +64,7 @@ pub async fn run(
             Some(Event::CodeSent { code, .. }) = events.recv() => {
                 eprintln!("sandbox: login code {code}");
             }
-            () = shutdown_signal() => break,
+            () = super::shutdown_signal() => break,
         }
     }
     Ok(ExitCode::Ok)
@@ -72,27 +72,4 @@ pub async fn run(
 
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-/// Ctrl-C or SIGTERM.
-pub async fn shutdown_signal() {
-    #[cfg(unix)]
-    {
-        use tokio::signal::unix::{SignalKind, signal};
-        match signal(SignalKind::terminate()) {
-            Ok(mut term) => {
-                tokio::select! {
-                    _ = tokio::signal::ctrl_c() => {}
-                    _ = term.recv() => {}
-                }
-            }
-            Err(_) => {
-                let _ = tokio::signal::ctrl_c().await;
-            }
-        }
-    }
-    #[cfg(not(unix))]
-    {
-        let _ = tokio::signal::ctrl_c().await;
-    }
 }

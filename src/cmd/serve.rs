@@ -1,6 +1,7 @@
-//! `tgmcp serve`: the MCP server over stdio, for an IDE or desktop assistant to start.
+//! `tgmcp serve`: the MCP server over stdio, for an IDE or desktop assistant to start, or
+//! over streamable HTTP with `--http` ([`crate::http`]).
 //!
-//! stdout carries JSON-RPC only. The server answers `initialize` without waiting for
+//! On stdio, stdout carries JSON-RPC only. The server answers `initialize` without waiting for
 //! Telegram, stays up without a login (every tool then says to run `tgmcp setup`), and
 //! exits 0 when the client closes stdin, after closing the Telegram connection.
 
@@ -12,7 +13,7 @@ use rmcp::ServiceExt;
 use rmcp::service::ServerInitializeError;
 
 use super::Context;
-use crate::cli::ServeArgs;
+use crate::cli::{HttpArgs, ServeArgs};
 use crate::error::{Error, ExitCode, Result};
 use crate::mcp::{Link, TelegramServer, ToolSelection};
 
@@ -20,6 +21,8 @@ use crate::mcp::{Link, TelegramServer, ToolSelection};
 const CALL_TIMEOUT: Duration = Duration::from_secs(30);
 /// How long shutdown waits for calls in flight and the session to be saved.
 const CLOSE_TIMEOUT: Duration = Duration::from_secs(5);
+/// How long HTTP shutdown lets requests in flight finish.
+const DRAIN_TIMEOUT: Duration = Duration::from_secs(10);
 
 pub async fn run(ctx: &Context, args: ServeArgs) -> Result<ExitCode> {
     let selection = ToolSelection::new(args.read_only, args.tools);
@@ -29,6 +32,10 @@ pub async fn run(ctx: &Context, args: ServeArgs) -> Result<ExitCode> {
             "--read-only hides {} although --tools lists them",
             hidden.join(", ")
         );
+    }
+
+    if args.http.addr.is_some() {
+        return serve_http(ctx, args.http, selection).await;
     }
 
     if std::io::stdin().is_terminal() {
@@ -55,11 +62,58 @@ pub async fn run(ctx: &Context, args: ServeArgs) -> Result<ExitCode> {
         ))),
     };
 
+    close(&link).await;
+    served.map(|()| ExitCode::Ok)
+}
+
+async fn close(link: &Link) {
     match tokio::time::timeout(CLOSE_TIMEOUT, link.close()).await {
         Ok(Ok(())) => {}
         Ok(Err(e)) => tracing::warn!("closing the Telegram connection: {e}"),
         Err(_) => tracing::warn!("calls still running at shutdown; the session may be stale"),
     }
+}
+
+/// `serve --http`: checks that nothing is exposed by accident before binding, serves
+/// until SIGINT or SIGTERM, then shuts down gracefully and exits 0.
+async fn serve_http(ctx: &Context, args: HttpArgs, selection: ToolSelection) -> Result<ExitCode> {
+    let addr = args.addr.expect("called with --http");
+    let token = if args.no_auth {
+        None
+    } else {
+        crate::http::token::load(&ctx.config.token_file())?
+    };
+    crate::http::check_exposure(addr, token.is_some(), args.no_auth)?;
+    let listener = tokio::net::TcpListener::bind(addr).await.map_err(|e| {
+        let hint = if e.kind() == std::io::ErrorKind::AddrInUse {
+            " — another server uses that port; pick another with --http ADDR"
+        } else {
+            ""
+        };
+        Error::Network(format!("cannot listen on {addr}: {e}{hint}"))
+    })?;
+    // Tests and scripts bind port 0 and read the real address here.
+    if let Ok(local) = listener.local_addr() {
+        eprintln!("tgmcp: serving MCP at http://{local}/mcp");
+    }
+
+    let link = Arc::new(link(ctx));
+    link.warm_up();
+    let options = crate::http::Options {
+        token,
+        allow_hosts: args.allow_host,
+        metrics_public: args.metrics_public,
+        max_body_bytes: usize::try_from(args.max_body_bytes).unwrap_or(usize::MAX),
+        max_concurrent: args.max_concurrent as usize,
+        request_timeout: Duration::from_secs(args.request_timeout),
+        drain_timeout: DRAIN_TIMEOUT,
+    };
+    let served = crate::http::serve(listener, options, Arc::clone(&link), selection, async {
+        super::shutdown_signal().await;
+        tracing::info!("stop signal received");
+    })
+    .await;
+    close(&link).await;
     served.map(|()| ExitCode::Ok)
 }
 

@@ -5,6 +5,10 @@
 //! remembers the pending login in the profile, prints `{"next":"code"}` (or
 //! `{"next":"password","hint":…}`) and exits with [`ExitCode::InputNeeded`]; the next
 //! `tgmcp setup --code …` continues where it stopped.
+//!
+//! A finished login also gives the profile a bearer token for `tgmcp serve --http`, and
+//! prints client configurations for stdio and HTTP; `--rotate-token` replaces the token
+//! without logging in again.
 
 use std::io::IsTerminal;
 use std::time::Duration;
@@ -23,7 +27,13 @@ use crate::telegram::{Account, FileSession, PendingLogin, Telegram};
 
 const TIMEOUT: Duration = Duration::from_secs(30);
 
+/// Where HTTP client configurations point when TGMCP_HTTP does not say.
+const DEFAULT_HTTP_ADDR: &str = "127.0.0.1:8000";
+
 pub async fn run(ctx: &Context, mut args: SetupArgs) -> Result<ExitCode> {
+    if args.rotate_token {
+        return rotate_token(ctx);
+    }
     let interactive = std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
     let credentials = credentials(ctx, &args, interactive)?;
     ctx.config.ensure_profile_dir()?;
@@ -56,8 +66,84 @@ pub async fn run(ctx: &Context, mut args: SetupArgs) -> Result<ExitCode> {
     closed?;
     PendingLogin::remove(&login_path)?;
     crate::config::save_credentials(&ctx.config.credentials_file(), &credentials)?;
-    print_success(ctx, &account);
+    let token = match crate::http::token::load(&ctx.config.token_file())? {
+        Some(token) => token,
+        None => new_token(ctx)?,
+    };
+    print_success(ctx, &account, &token);
     Ok(ExitCode::Ok)
+}
+
+/// A new bearer token for the profile, replacing any old one.
+fn new_token(ctx: &Context) -> Result<String> {
+    ctx.config.ensure_profile_dir()?;
+    let token = crate::http::token::generate()?;
+    crate::http::token::save(&ctx.config.token_file(), &token)?;
+    Ok(token)
+}
+
+/// `setup --rotate-token`: the old token stops working at the server's next start.
+fn rotate_token(ctx: &Context) -> Result<ExitCode> {
+    let token = new_token(ctx)?;
+    let http = http_configs(ctx, &token);
+    if ctx.global.json {
+        output::json(&json!({
+            "ok": true,
+            "profile": ctx.config.profile.as_str(),
+            "token_file": ctx.config.token_file(),
+            "mcp": http,
+        }));
+        return Ok(ExitCode::Ok);
+    }
+    output::line(&format!(
+        "New bearer token for profile '{}' saved in {}. Restart `tgmcp serve --http` to use it; clients with the old token get 401 from then on.\n",
+        ctx.config.profile,
+        ctx.config.token_file().display()
+    ));
+    print_http_configs(&http);
+    Ok(ExitCode::Ok)
+}
+
+/// HTTP client configurations with the token, for the address TGMCP_HTTP names.
+fn http_configs(ctx: &Context, token: &str) -> serde_json::Value {
+    let addr = ctx
+        .env
+        .get("TGMCP_HTTP")
+        .filter(|a| !a.is_empty())
+        .unwrap_or(DEFAULT_HTTP_ADDR);
+    let url = format!("http://{addr}/mcp");
+    let bearer = format!("Bearer {token}");
+    let mut serve = "tgmcp".to_owned();
+    if !ctx.config.profile.is_default() {
+        serve.push_str(&format!(" --profile {}", ctx.config.profile));
+    }
+    serve.push_str(" serve --http");
+    if addr != DEFAULT_HTTP_ADDR {
+        serve.push_str(&format!(" {addr}"));
+    }
+    json!({
+        "serve": serve,
+        "url": url,
+        "cursor": {"mcpServers": {"telegram": {"url": url, "headers": {"Authorization": bearer}}}},
+        "vscode": {"servers": {"telegram": {"type": "http", "url": url, "headers": {"Authorization": bearer}}}},
+        "claude_code": format!("claude mcp add --transport http telegram {url} --header \"Authorization: {bearer}\""),
+    })
+}
+
+fn print_http_configs(http: &serde_json::Value) {
+    output::line(&format!(
+        "Over HTTP, after starting `{}` (keep the token secret: it is your Telegram account):",
+        http["serve"].as_str().unwrap_or_default()
+    ));
+    output::line("\nCursor (mcpServers in .cursor/mcp.json):");
+    output::json_pretty(&http["cursor"]);
+    output::line("\nVS Code (.vscode/mcp.json):");
+    output::json_pretty(&http["vscode"]);
+    output::line("\nClaude Code:");
+    output::line(&format!(
+        "  {}",
+        http["claude_code"].as_str().unwrap_or_default()
+    ));
 }
 
 fn credentials(ctx: &Context, args: &SetupArgs, interactive: bool) -> Result<Credentials> {
@@ -306,7 +392,7 @@ fn prompt_password(hint: Option<&str>) -> Result<String> {
         .map_err(prompt_error)
 }
 
-fn print_success(ctx: &Context, account: &Account) {
+fn print_success(ctx: &Context, account: &Account, token: &str) {
     let profile = ctx.config.profile.as_str();
     let exe = std::env::current_exe()
         .ok()
@@ -324,13 +410,14 @@ fn print_success(ctx: &Context, account: &Account) {
     let vscode =
         json!({"servers": {"telegram": {"type": "stdio", "command": exe, "args": serve_args}}});
     let claude_code = format!("claude mcp add telegram -- {exe} {}", serve_args.join(" "));
+    let http = http_configs(ctx, token);
 
     if ctx.global.json {
         output::json(&json!({
             "ok": true,
             "profile": profile,
             "account": account,
-            "mcp": {"claude_desktop": desktop, "cursor": desktop, "vscode": vscode, "claude_code": claude_code},
+            "mcp": {"claude_desktop": desktop, "cursor": desktop, "vscode": vscode, "claude_code": claude_code, "http": http},
         }));
         return;
     }
@@ -354,4 +441,6 @@ fn print_success(ctx: &Context, account: &Account) {
     output::json_pretty(&vscode);
     output::line("\nClaude Code:");
     output::line(&format!("  {claude_code}"));
+    output::line("");
+    print_http_configs(&http);
 }

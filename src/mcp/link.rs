@@ -7,7 +7,10 @@
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::Instant;
+use std::time::{Duration, Instant, SystemTime};
+
+use grammers_session::Session as _;
+use serde::Serialize;
 
 use tokio::sync::{RwLock, RwLockReadGuard};
 use tokio::task::AbortHandle;
@@ -26,6 +29,25 @@ pub struct Link {
     /// The background login check, stopped at shutdown: a slow network must not delay
     /// the exit.
     warm_up: Mutex<Option<AbortHandle>>,
+    /// What the last calls and probes taught about the connection, for `/health`.
+    status: Mutex<Status>,
+}
+
+/// The connection's state as last seen, for health checks. Never holds a secret.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Status {
+    /// The last call or probe reached Telegram (`None`: nothing tried yet).
+    pub connected: Option<bool>,
+    /// Telegram accepts the session (`None`: not known yet).
+    pub authorized: Option<bool>,
+    pub home_dc: Option<i32>,
+    /// When a call or probe last succeeded, in Unix seconds.
+    pub last_ok_unix: Option<u64>,
+    /// The kind of the last failure (`network`, `not_logged_in`, …).
+    pub last_error_kind: Option<&'static str>,
+    /// Why Telegram cannot be used at all (no session, no credentials), if so.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub offline: Option<String>,
 }
 
 impl Link {
@@ -37,17 +59,27 @@ impl Link {
             offline: None,
             logged_out: AtomicBool::new(false),
             warm_up: Mutex::new(None),
+            status: Mutex::new(Status::default()),
         }
     }
 
     /// A link that cannot reach Telegram; every call fails with `reason`.
     pub fn offline(profile: &str, reason: Error) -> Self {
+        let reason = reason.with_profile(profile);
+        let status = Status {
+            connected: Some(false),
+            authorized: Some(false),
+            last_error_kind: Some(reason.kind()),
+            offline: Some(reason.to_string()),
+            ..Status::default()
+        };
         Self {
             profile: profile.to_owned(),
             telegram: RwLock::new(None),
-            offline: Some(reason.with_profile(profile)),
+            offline: Some(reason),
             logged_out: AtomicBool::new(false),
             warm_up: Mutex::new(None),
+            status: Mutex::new(status),
         }
     }
 
@@ -64,15 +96,14 @@ impl Link {
                 return;
             };
             let started = Instant::now();
-            match telegram.is_authorized().await {
+            let authorized = telegram.is_authorized().await;
+            link.learn(&telegram, &authorized);
+            match authorized {
                 Ok(true) => tracing::info!(
                     ms = started.elapsed().as_millis() as u64,
                     "connected to Telegram"
                 ),
-                Ok(false) => {
-                    link.logged_out.store(true, Ordering::Relaxed);
-                    tracing::warn!("{}", Error::not_logged_in(&link.profile));
-                }
+                Ok(false) => tracing::warn!("{}", Error::not_logged_in(&link.profile)),
                 // Not fatal: the network may come back before the first call.
                 Err(e) => tracing::warn!("cannot reach Telegram yet: {e}"),
             }
@@ -101,6 +132,65 @@ impl Link {
         if matches!(error, Error::NotLoggedIn { .. }) {
             self.logged_out.store(true, Ordering::Relaxed);
         }
+        let mut status = self.status();
+        status.last_error_kind = Some(error.kind());
+        match error {
+            Error::Network(_) => status.connected = Some(false),
+            Error::NotLoggedIn { .. } => {
+                status.connected = Some(true);
+                status.authorized = Some(false);
+            }
+            _ => {}
+        }
+    }
+
+    /// Learns from a call that Telegram answered.
+    pub fn observe_success(&self) {
+        let mut status = self.status();
+        status.connected = Some(true);
+        status.authorized = Some(true);
+        status.last_ok_unix = Some(unix_now());
+    }
+
+    /// The connection's state as last seen.
+    pub fn snapshot(&self) -> Status {
+        self.status().clone()
+    }
+
+    /// Asks Telegram whether the session is authorized (one cheap call, at most
+    /// `timeout`) and records the answer.
+    pub async fn probe(&self, timeout: Duration) -> Status {
+        if self.offline.is_none() && !self.logged_out.load(Ordering::Relaxed) {
+            let telegram = self.telegram.read().await;
+            if let Some(telegram) = telegram.as_ref() {
+                let answer = tokio::time::timeout(timeout, telegram.is_authorized())
+                    .await
+                    .unwrap_or_else(|_| {
+                        Err(Error::Network(format!(
+                            "no answer from Telegram within {}s",
+                            timeout.as_secs_f32()
+                        )))
+                    });
+                self.learn(telegram, &answer);
+            }
+        }
+        self.snapshot()
+    }
+
+    fn learn(&self, telegram: &Telegram, authorized: &Result<bool>) {
+        match authorized {
+            Ok(true) => self.observe_success(),
+            Ok(false) => self.observe(&Error::not_logged_in(&self.profile)),
+            Err(e) => {
+                tracing::debug!("Telegram check failed: {e}");
+                self.observe(e);
+            }
+        }
+        self.status().home_dc = telegram.session().home_dc_id().ok();
+    }
+
+    fn status(&self) -> std::sync::MutexGuard<'_, Status> {
+        self.status.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     /// Closes the connection and saves the session, after the calls in flight end.
@@ -113,6 +203,12 @@ impl Link {
             None => Ok(()),
         }
     }
+}
+
+fn unix_now() -> u64 {
+    SystemTime::now()
+        .duration_since(SystemTime::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
 }
 
 #[cfg(test)]

@@ -1,4 +1,5 @@
-//! The MCP face: `tgmcp serve` exposes the Telegram core as eight MCP tools over stdio.
+//! The MCP face: `tgmcp serve` exposes the Telegram core as eight MCP tools, over stdio
+//! or streamable HTTP ([`crate::http`]).
 //!
 //! Each tool is a thin adapter ([`tools`]) that turns JSON arguments into a core request
 //! and the core's serde output into a tool result ([`reply`]): the same JSON as
@@ -13,8 +14,8 @@ mod server;
 mod text;
 mod tools;
 
-pub use link::Link;
-pub use server::TelegramServer;
+pub use link::{Link, Status};
+pub use server::{CallObserver, TelegramServer};
 
 use crate::error::Error;
 

@@ -3,7 +3,7 @@
 
 use std::future::Future;
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use rmcp::handler::server::router::tool::ToolRouter;
 use rmcp::handler::server::tool::ToolCallContext;
@@ -32,6 +32,15 @@ pub struct TelegramServer {
     link: Arc<Link>,
     tools: ToolRouter<Self>,
     selection: ToolSelection,
+    observer: Option<Arc<dyn CallObserver>>,
+    /// Longest a tool call may take before it answers with a timeout error.
+    call_timeout: Option<Duration>,
+}
+
+/// Sees every tool call's outcome (the HTTP server's metrics).
+pub trait CallObserver: Send + Sync {
+    /// `error` is `None` when the call succeeded.
+    fn tool_call(&self, tool: &'static str, error: Option<&Error>, elapsed: Duration);
 }
 
 impl TelegramServer {
@@ -47,7 +56,21 @@ impl TelegramServer {
             link,
             tools,
             selection,
+            observer: None,
+            call_timeout: None,
         }
+    }
+
+    /// Reports every tool call's outcome to `observer`.
+    pub fn with_observer(mut self, observer: Arc<dyn CallObserver>) -> Self {
+        self.observer = Some(observer);
+        self
+    }
+
+    /// Answers a tool call that runs longer than `timeout` with a network error.
+    pub fn with_call_timeout(mut self, timeout: Duration) -> Self {
+        self.call_timeout = Some(timeout);
+        self
     }
 
     pub(super) async fn telegram(&self) -> Result<RwLockReadGuard<'_, Telegram>> {
@@ -64,17 +87,34 @@ impl TelegramServer {
         render: impl FnOnce(&T) -> String,
     ) -> CallToolResult {
         let started = Instant::now();
+        let deadline = async {
+            match self.call_timeout {
+                Some(timeout) => tokio::time::sleep(timeout).await,
+                None => std::future::pending().await,
+            }
+        };
         let result = tokio::select! {
             result = call => result.map_err(|e| e.with_profile(self.link.profile())),
             () = request.ct.cancelled() => Err(Error::Interrupted),
+            () = deadline => Err(Error::Network(format!(
+                "{tool} took longer than this server's {}s limit per request (--request-timeout) — try again, or ask for less",
+                self.call_timeout.unwrap_or_default().as_secs()
+            ))),
         };
-        let ms = started.elapsed().as_millis() as u64;
+        let elapsed = started.elapsed();
+        let ms = elapsed.as_millis() as u64;
         match &result {
-            Ok(_) => tracing::info!(tool, ms, "tool call answered"),
+            Ok(_) => {
+                self.link.observe_success();
+                tracing::info!(tool, ms, "tool call answered");
+            }
             Err(e) => {
                 self.link.observe(e);
                 tracing::info!(tool, ms, kind = e.kind(), "tool call failed");
             }
+        }
+        if let Some(observer) = &self.observer {
+            observer.tool_call(tool, result.as_ref().err(), elapsed);
         }
         reply::outcome(result, render)
     }

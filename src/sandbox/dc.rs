@@ -137,7 +137,9 @@ pub(crate) async fn serve_connection(stream: TcpStream, shared: Arc<Shared>) {
         close_signal: Notify::new(),
     });
     lock(&shared.connections).push(Arc::downgrade(&outbox));
-    let writer = tokio::spawn(write_loop(writer, rx, Arc::clone(&outbox)));
+    // Aborted with this task (a stopped sandbox), so the socket really closes: the
+    // writer holds the write half, and the outbox it holds keeps its channel open.
+    let mut writer = AbortOnDrop(tokio::spawn(write_loop(writer, rx, Arc::clone(&outbox))));
 
     let mut conn = Connection {
         shared,
@@ -165,7 +167,15 @@ pub(crate) async fn serve_connection(stream: TcpStream, shared: Arc<Shared>) {
         tracing::debug!("sandbox closed a connection that sent a malformed packet: {what}");
     }
     outbox.close();
-    let _ = writer.await;
+    let _ = (&mut writer.0).await;
+}
+
+struct AbortOnDrop(tokio::task::JoinHandle<()>);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
 }
 
 async fn write_loop(

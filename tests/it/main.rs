@@ -8,6 +8,7 @@ mod cli_send;
 mod common;
 mod core;
 mod generated;
+mod http;
 mod mcp;
 mod sandbox;
 mod sandbox_contacts;

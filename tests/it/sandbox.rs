@@ -490,3 +490,25 @@ proptest! {
         });
     }
 }
+
+#[tokio::test]
+async fn stopping_the_sandbox_closes_client_connections() {
+    let world = World::demo();
+    let me = world.demo_user().unwrap();
+    let sandbox = Sandbox::start(world).await.unwrap();
+    let tc = connect(&sandbox, sandbox.authorized_key(me));
+    within(10, tc.client.get_me()).await.unwrap();
+    drop(sandbox);
+    // The client learns at once that the DC is gone, instead of waiting on a dead socket.
+    let started = Instant::now();
+    let err = within(10, tc.client.get_me()).await.unwrap_err();
+    assert!(
+        matches!(err, InvocationError::Io(_) | InvocationError::Dropped(_)),
+        "{err:?}"
+    );
+    assert!(
+        started.elapsed() < Duration::from_secs(2),
+        "{:?}",
+        started.elapsed()
+    );
+}

@@ -1,0 +1,349 @@
+//! Prometheus metrics, kept in memory and rendered as the text exposition format.
+//!
+//! A handful of labelled counters and histograms do not justify a metrics crate: the
+//! label sets are small and bounded (routes, statuses, tool names, error kinds), so a
+//! mutex-guarded map per family is cheap enough next to a Telegram round trip.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::sync::Mutex;
+use std::time::Duration;
+
+use crate::error::Error;
+use crate::mcp::CallObserver;
+
+/// Upper bounds of the duration histograms, in seconds.
+const BUCKETS: [f64; 14] = [
+    0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 10.0, 30.0,
+];
+
+#[derive(Default)]
+struct Histogram {
+    counts: [u64; BUCKETS.len()],
+    sum: f64,
+    count: u64,
+}
+
+impl Histogram {
+    fn observe(&mut self, seconds: f64) {
+        for (bound, count) in BUCKETS.iter().zip(self.counts.iter_mut()) {
+            if seconds <= *bound {
+                *count += 1;
+            }
+        }
+        self.sum += seconds;
+        self.count += 1;
+    }
+
+    fn render(&self, out: &mut String, name: &str, labels: &str) {
+        let sep = if labels.is_empty() { "" } else { "," };
+        for (bound, count) in BUCKETS.iter().zip(self.counts) {
+            let _ = writeln!(out, "{name}_bucket{{{labels}{sep}le=\"{bound}\"}} {count}");
+        }
+        let _ = writeln!(
+            out,
+            "{name}_bucket{{{labels}{sep}le=\"+Inf\"}} {}",
+            self.count
+        );
+        let _ = writeln!(out, "{name}_sum{{{labels}}} {}", self.sum);
+        let _ = writeln!(out, "{name}_count{{{labels}}} {}", self.count);
+    }
+}
+
+#[derive(Default)]
+struct Families {
+    /// (route, method, status) → count
+    http_requests: BTreeMap<(&'static str, String, u16), u64>,
+    /// route → durations
+    http_duration: BTreeMap<&'static str, Histogram>,
+    /// (tool, outcome) → count
+    tool_calls: BTreeMap<(&'static str, &'static str), u64>,
+    /// tool → durations
+    tool_duration: BTreeMap<&'static str, Histogram>,
+    /// (method, error name) → count, from the errors tool calls met
+    telegram_errors: BTreeMap<(String, String), u64>,
+    flood_waits: u64,
+    flood_wait_seconds: u64,
+}
+
+#[derive(Default)]
+pub struct Metrics {
+    families: Mutex<Families>,
+}
+
+/// Gauges read at scrape time.
+pub struct Gauges {
+    pub sessions: usize,
+    pub in_flight: usize,
+    pub telegram_connected: Option<bool>,
+    pub telegram_authorized: Option<bool>,
+    pub uptime: Duration,
+}
+
+impl Metrics {
+    fn families(&self) -> std::sync::MutexGuard<'_, Families> {
+        self.families.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    pub fn http_request(&self, route: &'static str, method: &str, status: u16, elapsed: Duration) {
+        let mut families = self.families();
+        *families
+            .http_requests
+            .entry((route, method.to_owned(), status))
+            .or_default() += 1;
+        families
+            .http_duration
+            .entry(route)
+            .or_default()
+            .observe(elapsed.as_secs_f64());
+    }
+
+    /// The text exposition format (version 0.0.4).
+    pub fn render(&self, gauges: &Gauges) -> String {
+        let families = self.families();
+        let mut out = String::with_capacity(8 * 1024);
+
+        header(
+            &mut out,
+            "tgmcp_http_requests_total",
+            "counter",
+            "HTTP requests answered, by route, method and status.",
+        );
+        for ((route, method, status), count) in &families.http_requests {
+            let _ = writeln!(
+                out,
+                "tgmcp_http_requests_total{{route=\"{route}\",method=\"{}\",status=\"{status}\"}} {count}",
+                escape(method)
+            );
+        }
+        header(
+            &mut out,
+            "tgmcp_http_request_duration_seconds",
+            "histogram",
+            "Time to answer an HTTP request (to the response head for streams), by route.",
+        );
+        for (route, histogram) in &families.http_duration {
+            histogram.render(
+                &mut out,
+                "tgmcp_http_request_duration_seconds",
+                &format!("route=\"{route}\""),
+            );
+        }
+        gauge(
+            &mut out,
+            "tgmcp_http_requests_in_flight",
+            "MCP requests being handled now.",
+            gauges.in_flight as f64,
+        );
+        gauge(
+            &mut out,
+            "tgmcp_mcp_sessions",
+            "Active MCP sessions.",
+            gauges.sessions as f64,
+        );
+
+        header(
+            &mut out,
+            "tgmcp_tool_calls_total",
+            "counter",
+            "MCP tool calls, by tool and outcome (ok, or the error kind).",
+        );
+        for ((tool, outcome), count) in &families.tool_calls {
+            let _ = writeln!(
+                out,
+                "tgmcp_tool_calls_total{{tool=\"{tool}\",outcome=\"{outcome}\"}} {count}"
+            );
+        }
+        header(
+            &mut out,
+            "tgmcp_tool_call_duration_seconds",
+            "histogram",
+            "Time to answer a tool call, by tool.",
+        );
+        for (tool, histogram) in &families.tool_duration {
+            histogram.render(
+                &mut out,
+                "tgmcp_tool_call_duration_seconds",
+                &format!("tool=\"{tool}\""),
+            );
+        }
+
+        header(
+            &mut out,
+            "tgmcp_telegram_errors_total",
+            "counter",
+            "Telegram RPC errors met by tool calls, by method and error name.",
+        );
+        for ((method, name), count) in &families.telegram_errors {
+            let _ = writeln!(
+                out,
+                "tgmcp_telegram_errors_total{{method=\"{}\",name=\"{}\"}} {count}",
+                escape(method),
+                escape(name)
+            );
+        }
+        header(
+            &mut out,
+            "tgmcp_telegram_flood_waits_total",
+            "counter",
+            "FLOOD_WAIT answers returned to tool calls.",
+        );
+        let _ = writeln!(
+            out,
+            "tgmcp_telegram_flood_waits_total {}",
+            families.flood_waits
+        );
+        header(
+            &mut out,
+            "tgmcp_telegram_flood_wait_seconds_total",
+            "counter",
+            "Seconds Telegram asked to wait, summed over those FLOOD_WAITs.",
+        );
+        let _ = writeln!(
+            out,
+            "tgmcp_telegram_flood_wait_seconds_total {}",
+            families.flood_wait_seconds
+        );
+        drop(families);
+
+        let flag = |value: Option<bool>| if value == Some(true) { 1.0 } else { 0.0 };
+        gauge(
+            &mut out,
+            "tgmcp_telegram_connected",
+            "1 when the last call or probe reached Telegram.",
+            flag(gauges.telegram_connected),
+        );
+        gauge(
+            &mut out,
+            "tgmcp_telegram_authorized",
+            "1 when Telegram accepts the session.",
+            flag(gauges.telegram_authorized),
+        );
+        gauge(
+            &mut out,
+            "tgmcp_uptime_seconds",
+            "Seconds since the server started.",
+            gauges.uptime.as_secs_f64(),
+        );
+        if let Some(rss) = process_rss_bytes() {
+            gauge(
+                &mut out,
+                "process_resident_memory_bytes",
+                "Resident memory size in bytes.",
+                rss as f64,
+            );
+        }
+        if let Some(fds) = process_open_fds() {
+            gauge(
+                &mut out,
+                "process_open_fds",
+                "Number of open file descriptors.",
+                fds as f64,
+            );
+        }
+        out
+    }
+}
+
+impl CallObserver for Metrics {
+    fn tool_call(&self, tool: &'static str, error: Option<&Error>, elapsed: Duration) {
+        let mut families = self.families();
+        let outcome = error.map_or("ok", Error::kind);
+        *families.tool_calls.entry((tool, outcome)).or_default() += 1;
+        families
+            .tool_duration
+            .entry(tool)
+            .or_default()
+            .observe(elapsed.as_secs_f64());
+        match error {
+            Some(Error::FloodWait { seconds, method }) => {
+                families.flood_waits += 1;
+                families.flood_wait_seconds += u64::from(*seconds);
+                let method = method.clone().unwrap_or_default();
+                *families
+                    .telegram_errors
+                    .entry((method, "FLOOD_WAIT".into()))
+                    .or_default() += 1;
+            }
+            Some(Error::Rpc { name, method, .. }) => {
+                let method = method.clone().unwrap_or_default();
+                *families
+                    .telegram_errors
+                    .entry((method, name.clone()))
+                    .or_default() += 1;
+            }
+            _ => {}
+        }
+    }
+}
+
+fn header(out: &mut String, name: &str, kind: &str, help: &str) {
+    let _ = writeln!(out, "# HELP {name} {help}\n# TYPE {name} {kind}");
+}
+
+fn gauge(out: &mut String, name: &str, help: &str, value: f64) {
+    header(out, name, "gauge", help);
+    let _ = writeln!(out, "{name} {value}");
+}
+
+/// A label value as the text format wants it.
+fn escape(value: &str) -> String {
+    value
+        .replace('\\', "\\\\")
+        .replace('"', "\\\"")
+        .replace('\n', "\\n")
+}
+
+/// VmRSS from /proc (Linux); `None` elsewhere.
+pub fn process_rss_bytes() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|line| line.starts_with("VmRSS:"))?;
+    let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib * 1024)
+}
+
+fn process_open_fds() -> Option<usize> {
+    Some(std::fs::read_dir("/proc/self/fd").ok()?.count())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn renders_counters_and_histograms() {
+        let metrics = Metrics::default();
+        metrics.http_request("/mcp", "POST", 200, Duration::from_millis(2));
+        metrics.tool_call("find_chats", None, Duration::from_millis(3));
+        metrics.tool_call(
+            "send_message",
+            Some(&Error::FloodWait {
+                seconds: 42,
+                method: Some("messages.sendMessage".into()),
+            }),
+            Duration::from_millis(1),
+        );
+        let text = metrics.render(&Gauges {
+            sessions: 2,
+            in_flight: 0,
+            telegram_connected: Some(true),
+            telegram_authorized: None,
+            uptime: Duration::from_secs(5),
+        });
+        for line in [
+            "tgmcp_http_requests_total{route=\"/mcp\",method=\"POST\",status=\"200\"} 1",
+            "tgmcp_http_request_duration_seconds_bucket{route=\"/mcp\",le=\"0.0025\"} 1",
+            "tgmcp_http_request_duration_seconds_bucket{route=\"/mcp\",le=\"0.001\"} 0",
+            "tgmcp_http_request_duration_seconds_count{route=\"/mcp\"} 1",
+            "tgmcp_tool_calls_total{tool=\"find_chats\",outcome=\"ok\"} 1",
+            "tgmcp_tool_calls_total{tool=\"send_message\",outcome=\"flood_wait\"} 1",
+            "tgmcp_telegram_errors_total{method=\"messages.sendMessage\",name=\"FLOOD_WAIT\"} 1",
+            "tgmcp_telegram_flood_wait_seconds_total 42",
+            "tgmcp_mcp_sessions 2",
+            "tgmcp_telegram_connected 1",
+            "tgmcp_telegram_authorized 0",
+        ] {
+            assert!(text.lines().any(|l| l == line), "{line} missing in\n{text}");
+        }
+    }
+}
