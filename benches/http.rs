@@ -162,19 +162,7 @@ fn main() {
         let sandbox = Sandbox::start(world).await.expect("sandbox");
         let home = tempfile::tempdir().expect("temp dir");
         let dir = home.path().join("data").join("default");
-        tgmcp::config::ensure_private_dir(&dir).expect("profile dir");
-        sandbox
-            .write_session(&dir.join("session.json"), Some(me))
-            .await
-            .expect("session");
-        tgmcp::config::save_credentials(
-            &dir.join("credentials.json"),
-            &tgmcp::config::Credentials {
-                api_id: 1,
-                api_hash: "bench".into(),
-            },
-        )
-        .expect("credentials");
+        sandbox.write_profile(&dir, Some(me)).await.expect("profile");
         let token = tgmcp::http::token::generate().unwrap();
         tgmcp::http::token::save(&dir.join("token"), &token).unwrap();
 

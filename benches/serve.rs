@@ -100,20 +100,10 @@ impl Server {
 
 async fn profile(sandbox: &Sandbox, me: i64) -> tempfile::TempDir {
     let home = tempfile::tempdir().expect("temp dir");
-    let dir = home.path().join("data").join("default");
-    tgmcp::config::ensure_private_dir(&dir).expect("profile dir");
     sandbox
-        .write_session(&dir.join("session.json"), Some(me))
+        .write_profile(&home.path().join("data").join("default"), Some(me))
         .await
-        .expect("session");
-    tgmcp::config::save_credentials(
-        &dir.join("credentials.json"),
-        &tgmcp::config::Credentials {
-            api_id: 1,
-            api_hash: "bench".into(),
-        },
-    )
-    .expect("credentials");
+        .expect("profile");
     home
 }
 

@@ -36,9 +36,6 @@ pub struct Demo {
     _home: TempHome,
 }
 
-/// Credentials the embedded sandbox accepts; it has no app registry.
-const SANDBOX_CREDENTIALS: (i32, &str) = (1, "sandbox");
-
 impl Context {
     pub async fn new(
         global: GlobalArgs,
@@ -98,11 +95,7 @@ impl Context {
         api_hash: Option<&str>,
     ) -> Result<Option<Credentials>> {
         if self.demo.is_some() {
-            let (api_id, api_hash) = SANDBOX_CREDENTIALS;
-            return Ok(Some(Credentials {
-                api_id,
-                api_hash: api_hash.to_owned(),
-            }));
+            return Ok(Some(Sandbox::credentials()));
         }
         match self.config.credentials(api_id, api_hash, &self.env)? {
             Some(credentials) => Ok(Some(credentials)),

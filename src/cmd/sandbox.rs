@@ -36,17 +36,9 @@ pub async fn run(
             },
             &Env::from_process(),
         )?;
-        config.ensure_profile_dir()?;
-        let path = config.session_file();
-        sandbox.write_session(&path, Some(me)).await?;
-        // Any credentials do for the sandbox; saving them makes the profile usable as is.
-        crate::config::save_credentials(
-            &config.credentials_file(),
-            &crate::config::Credentials {
-                api_id: 1,
-                api_hash: "sandbox".into(),
-            },
-        )?;
+        sandbox
+            .write_profile(&config.profile_dir(), Some(me))
+            .await?;
         tracing::info!(profile = %config.profile, "wrote a logged-in sandbox session");
     }
 

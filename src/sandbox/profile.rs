@@ -10,7 +10,9 @@ use grammers_session::SessionData;
 use grammers_session::types::{DcOption, PeerAuth, PeerInfo, UpdatesState};
 
 use super::Sandbox;
-use crate::config::ensure_private_dir;
+use crate::config::{
+    CREDENTIALS_FILE, Credentials, SESSION_FILE, ensure_private_dir, save_credentials,
+};
 use crate::error::{Error, Result};
 use crate::telegram::FileSession;
 
@@ -66,6 +68,33 @@ impl Sandbox {
         }
         // One write (one fsync) for the whole session, self user included.
         FileSession::create(path, &data)
+    }
+}
+
+impl Sandbox {
+    /// The api_id and api_hash a sandbox accepts (it has no app registry: any would do).
+    pub fn credentials() -> Credentials {
+        Credentials {
+            api_id: 1,
+            api_hash: "sandbox".into(),
+        }
+    }
+
+    /// Writes a ready-to-use profile in `profile_dir` (created 0700): a session for this
+    /// sandbox, logged in as `user` (or not logged in with `None`), and the credentials
+    /// to use it, so `tgmcp --profile NAME …` works against this sandbox as is.
+    pub async fn write_profile(
+        &self,
+        profile_dir: &Path,
+        user: Option<i64>,
+    ) -> Result<FileSession> {
+        ensure_private_dir(profile_dir)
+            .map_err(|e| Error::Config(format!("cannot create {}: {e}", profile_dir.display())))?;
+        let session = self
+            .write_session(&profile_dir.join(SESSION_FILE), user)
+            .await?;
+        save_credentials(&profile_dir.join(CREDENTIALS_FILE), &Self::credentials())?;
+        Ok(session)
     }
 }
 

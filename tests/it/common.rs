@@ -173,19 +173,9 @@ impl TestEnv {
     /// Writes a session for `profile` pointing at `sandbox`, logged in as `user` (or with
     /// a fresh key nobody is logged in with), and the credentials to use it.
     pub async fn profile_at(&self, sandbox: &Sandbox, profile: &str, user: Option<i64>) {
-        let dir = self.profile_dir(profile);
-        tgmcp::config::ensure_private_dir(&dir).unwrap();
         sandbox
-            .write_session(&self.session_path(profile), user)
+            .write_profile(&self.profile_dir(profile), user)
             .await
             .unwrap();
-        tgmcp::config::save_credentials(
-            &dir.join("credentials.json"),
-            &tgmcp::config::Credentials {
-                api_id: API_ID,
-                api_hash: API_HASH.into(),
-            },
-        )
-        .unwrap();
     }
 }
