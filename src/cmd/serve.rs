@@ -13,7 +13,7 @@ use rmcp::ServiceExt;
 use rmcp::service::ServerInitializeError;
 
 use super::Context;
-use crate::cli::{HttpArgs, ServeArgs};
+use crate::cli::{HttpArgs, LogFormat, ServeArgs};
 use crate::error::{Error, ExitCode, Result};
 use crate::mcp::{Link, TelegramServer, ToolSelection};
 
@@ -93,8 +93,17 @@ async fn serve_http(ctx: &Context, args: HttpArgs, selection: ToolSelection) -> 
         Error::Network(format!("cannot listen on {addr}: {e}{hint}"))
     })?;
     // Tests and scripts bind port 0 and read the real address here.
+    // Shown whatever the log level; a JSON line under `--log-format json`, so a log
+    // shipper reads every line of stderr as JSON.
     if let Ok(local) = listener.local_addr() {
-        eprintln!("tgmcp: serving MCP at http://{local}/mcp");
+        let message = format!("serving MCP at http://{local}/mcp");
+        match ctx.global.log_format {
+            LogFormat::Json => eprintln!(
+                "{}",
+                serde_json::json!({"level": "INFO", "target": "tgmcp", "fields": {"message": message}})
+            ),
+            LogFormat::Text => eprintln!("tgmcp: {message}"),
+        }
     }
 
     let link = Arc::new(link(ctx));

@@ -11,6 +11,7 @@ use std::time::Duration;
 
 use crate::error::Error;
 use crate::mcp::CallObserver;
+use crate::telegram::RpcSnapshot;
 
 /// Upper bounds of the duration histograms, in seconds.
 const BUCKETS: [f64; 14] = [
@@ -60,10 +61,6 @@ struct Families {
     tool_calls: BTreeMap<(&'static str, &'static str), u64>,
     /// tool → durations
     tool_duration: BTreeMap<&'static str, Histogram>,
-    /// (method, error name) → count, from the errors tool calls met
-    telegram_errors: BTreeMap<(String, String), u64>,
-    flood_waits: u64,
-    flood_wait_seconds: u64,
 }
 
 #[derive(Default)]
@@ -78,6 +75,8 @@ pub struct Gauges {
     pub telegram_connected: Option<bool>,
     pub telegram_authorized: Option<bool>,
     pub uptime: Duration,
+    /// The Telegram client's request counters.
+    pub rpc: RpcSnapshot,
 }
 
 impl Metrics {
@@ -168,43 +167,8 @@ impl Metrics {
             );
         }
 
-        header(
-            &mut out,
-            "tgmcp_telegram_errors_total",
-            "counter",
-            "Telegram RPC errors met by tool calls, by method and error name.",
-        );
-        for ((method, name), count) in &families.telegram_errors {
-            let _ = writeln!(
-                out,
-                "tgmcp_telegram_errors_total{{method=\"{}\",name=\"{}\"}} {count}",
-                escape(method),
-                escape(name)
-            );
-        }
-        header(
-            &mut out,
-            "tgmcp_telegram_flood_waits_total",
-            "counter",
-            "FLOOD_WAIT answers returned to tool calls.",
-        );
-        let _ = writeln!(
-            out,
-            "tgmcp_telegram_flood_waits_total {}",
-            families.flood_waits
-        );
-        header(
-            &mut out,
-            "tgmcp_telegram_flood_wait_seconds_total",
-            "counter",
-            "Seconds Telegram asked to wait, summed over those FLOOD_WAITs.",
-        );
-        let _ = writeln!(
-            out,
-            "tgmcp_telegram_flood_wait_seconds_total {}",
-            families.flood_wait_seconds
-        );
         drop(families);
+        render_rpc(&mut out, &gauges.rpc);
 
         let flag = |value: Option<bool>| if value == Some(true) { 1.0 } else { 0.0 };
         gauge(
@@ -255,26 +219,96 @@ impl CallObserver for Metrics {
             .entry(tool)
             .or_default()
             .observe(elapsed.as_secs_f64());
-        match error {
-            Some(Error::FloodWait { seconds, method }) => {
-                families.flood_waits += 1;
-                families.flood_wait_seconds += u64::from(*seconds);
-                let method = method.clone().unwrap_or_default();
-                *families
-                    .telegram_errors
-                    .entry((method, "FLOOD_WAIT".into()))
-                    .or_default() += 1;
-            }
-            Some(Error::Rpc { name, method, .. }) => {
-                let method = method.clone().unwrap_or_default();
-                *families
-                    .telegram_errors
-                    .entry((method, name.clone()))
-                    .or_default() += 1;
-            }
-            _ => {}
-        }
     }
+}
+
+/// The Telegram client's counters: requests by method and outcome, flood waits,
+/// lost connections and reconnects.
+fn render_rpc(out: &mut String, rpc: &RpcSnapshot) {
+    header(
+        out,
+        "tgmcp_telegram_requests_total",
+        "counter",
+        "Telegram requests, by method and outcome (ok, Telegram's error name, or the error kind).",
+    );
+    for ((method, outcome), tally) in &rpc.requests {
+        let _ = writeln!(
+            out,
+            "tgmcp_telegram_requests_total{{method=\"{}\",outcome=\"{}\"}} {}",
+            escape(method),
+            escape(outcome),
+            tally.count
+        );
+    }
+    header(
+        out,
+        "tgmcp_telegram_request_duration_seconds",
+        "summary",
+        "Time Telegram requests took (flood waits slept included), by method.",
+    );
+    let mut by_method: BTreeMap<&str, (u64, f64)> = BTreeMap::new();
+    for ((method, _), tally) in &rpc.requests {
+        let entry = by_method.entry(method).or_default();
+        entry.0 += tally.count;
+        entry.1 += tally.seconds;
+    }
+    for (method, (count, seconds)) in by_method {
+        let method = escape(method);
+        let _ = writeln!(
+            out,
+            "tgmcp_telegram_request_duration_seconds_sum{{method=\"{method}\"}} {seconds}"
+        );
+        let _ = writeln!(
+            out,
+            "tgmcp_telegram_request_duration_seconds_count{{method=\"{method}\"}} {count}"
+        );
+    }
+    let floods = [
+        ("slept", rpc.flood_waits_slept),
+        ("returned", rpc.flood_waits_returned),
+    ];
+    header(
+        out,
+        "tgmcp_telegram_flood_waits_total",
+        "counter",
+        "FLOOD_WAIT answers: slept through and repeated, or returned to the caller.",
+    );
+    for (handling, (count, _)) in floods {
+        let _ = writeln!(
+            out,
+            "tgmcp_telegram_flood_waits_total{{handling=\"{handling}\"}} {count}"
+        );
+    }
+    header(
+        out,
+        "tgmcp_telegram_flood_wait_seconds_total",
+        "counter",
+        "Seconds Telegram asked to wait, summed, by how the wait was handled.",
+    );
+    for (handling, (_, seconds)) in floods {
+        let _ = writeln!(
+            out,
+            "tgmcp_telegram_flood_wait_seconds_total{{handling=\"{handling}\"}} {seconds}"
+        );
+    }
+    header(
+        out,
+        "tgmcp_telegram_connection_losses_total",
+        "counter",
+        "Requests that found an established Telegram connection gone.",
+    );
+    let _ = writeln!(
+        out,
+        "tgmcp_telegram_connection_losses_total {}",
+        rpc.connection_losses
+    );
+    header(
+        out,
+        "tgmcp_telegram_reconnects_total",
+        "counter",
+        "Requests that succeeded on a new connection after a loss.",
+    );
+    let _ = writeln!(out, "tgmcp_telegram_reconnects_total {}", rpc.reconnects);
 }
 
 fn header(out: &mut String, name: &str, kind: &str, help: &str) {
@@ -323,12 +357,29 @@ mod tests {
             }),
             Duration::from_millis(1),
         );
+        let stats = crate::telegram::RpcStats::default();
+        stats.record::<()>(
+            "messages.sendMessage",
+            &Err(Error::FloodWait {
+                seconds: 42,
+                method: None,
+            }),
+            Duration::from_millis(1),
+            true,
+        );
+        stats.record(
+            "messages.getDialogs",
+            &Ok::<(), Error>(()),
+            Duration::from_millis(4),
+            true,
+        );
         let text = metrics.render(&Gauges {
             sessions: 2,
             in_flight: 0,
             telegram_connected: Some(true),
             telegram_authorized: None,
             uptime: Duration::from_secs(5),
+            rpc: stats.snapshot(),
         });
         for line in [
             "tgmcp_http_requests_total{route=\"/mcp\",method=\"POST\",status=\"200\"} 1",
@@ -337,13 +388,30 @@ mod tests {
             "tgmcp_http_request_duration_seconds_count{route=\"/mcp\"} 1",
             "tgmcp_tool_calls_total{tool=\"find_chats\",outcome=\"ok\"} 1",
             "tgmcp_tool_calls_total{tool=\"send_message\",outcome=\"flood_wait\"} 1",
-            "tgmcp_telegram_errors_total{method=\"messages.sendMessage\",name=\"FLOOD_WAIT\"} 1",
-            "tgmcp_telegram_flood_wait_seconds_total 42",
+            "tgmcp_telegram_requests_total{method=\"messages.sendMessage\",outcome=\"FLOOD_WAIT\"} 1",
+            "tgmcp_telegram_requests_total{method=\"messages.getDialogs\",outcome=\"ok\"} 1",
+            "tgmcp_telegram_request_duration_seconds_count{method=\"messages.getDialogs\"} 1",
+            "tgmcp_telegram_flood_waits_total{handling=\"returned\"} 1",
+            "tgmcp_telegram_flood_wait_seconds_total{handling=\"returned\"} 42",
+            "tgmcp_telegram_flood_waits_total{handling=\"slept\"} 0",
+            "tgmcp_telegram_connection_losses_total 0",
             "tgmcp_mcp_sessions 2",
             "tgmcp_telegram_connected 1",
             "tgmcp_telegram_authorized 0",
         ] {
             assert!(text.lines().any(|l| l == line), "{line} missing in\n{text}");
+        }
+        // Each family's samples follow its own header, never another's.
+        let mut seen = std::collections::BTreeSet::new();
+        let mut current = String::new();
+        for line in text.lines() {
+            if let Some(rest) = line.strip_prefix("# TYPE ") {
+                current = rest.split(' ').next().unwrap().to_owned();
+                assert!(seen.insert(current.clone()), "{current} declared twice");
+            } else if !line.starts_with('#') {
+                let name = line.split(['{', ' ']).next().unwrap();
+                assert!(name.starts_with(&current), "{name} under {current}");
+            }
         }
     }
 }

@@ -35,7 +35,7 @@ pub use metrics::process_rss_bytes;
 use metrics::{Gauges, Metrics};
 
 use crate::error::{Error, Result};
-use crate::mcp::{Link, Status, TelegramServer, ToolSelection};
+use crate::mcp::{CallNote, Link, Status, TelegramServer, ToolSelection};
 
 /// The MCP endpoints: ours, and the reference server's path.
 const MCP_ROUTES: [&str; 2] = ["/mcp", "/v1/mcp"];
@@ -284,26 +284,66 @@ fn route_of(path: &str) -> &'static str {
     }
 }
 
-/// Counts and logs every request, whatever answered it.
-async fn observe(State(state): State<AppState>, request: Request, next: Next) -> Response {
+/// Counts and logs every request, whatever answered it: one event per request, with the
+/// tool and its outcome for tool calls. An answer streamed as server-sent events is
+/// logged when its stream ends, once the tool has answered.
+async fn observe(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
     let started = Instant::now();
     let route = route_of(request.uri().path());
     let method = request.method().clone();
+    let note = CallNote::default();
+    request.extensions_mut().insert(note.clone());
     let response = next.run(request).await;
-    let elapsed = started.elapsed();
     let status = response.status().as_u16();
     state
         .metrics
-        .http_request(route, method.as_str(), status, elapsed);
-    tracing::info!(
-        target: "tgmcp::http",
-        method = method.as_str(),
+        .http_request(route, method.as_str(), status, started.elapsed());
+    let event = RequestEvent {
+        method,
         route,
         status,
-        ms = elapsed.as_secs_f64() * 1000.0,
-        "request"
-    );
-    response
+        started,
+        note,
+    };
+    let streamed = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(b"text/event-stream"));
+    if !streamed {
+        return response;
+    }
+    let (parts, body) = response.into_parts();
+    let body = body.into_data_stream().map(move |chunk| {
+        let _logged_at_end = &event;
+        chunk
+    });
+    Response::from_parts(parts, Body::from_stream(body))
+}
+
+/// One request's log event, written when dropped: at once for a plain answer, at the end
+/// of the stream for an event stream.
+struct RequestEvent {
+    method: Method,
+    route: &'static str,
+    status: u16,
+    started: Instant,
+    note: CallNote,
+}
+
+impl Drop for RequestEvent {
+    fn drop(&mut self) {
+        let (tool, outcome) = self.note.get().unzip();
+        tracing::info!(
+            target: "tgmcp::http",
+            method = self.method.as_str(),
+            route = self.route,
+            status = self.status,
+            ms = self.started.elapsed().as_secs_f64() * 1000.0,
+            tool,
+            outcome,
+            "request"
+        );
+    }
 }
 
 /// DNS rebinding: a browser page on another site must not reach this server under a name
@@ -561,6 +601,7 @@ async fn metrics_text(State(state): State<AppState>, headers: HeaderMap) -> Resp
         telegram_connected: telegram.connected,
         telegram_authorized: telegram.authorized,
         uptime: state.started.elapsed(),
+        rpc: state.link.rpc_stats(),
     });
     (
         StatusCode::OK,

@@ -16,7 +16,7 @@ use tokio::sync::{RwLock, RwLockReadGuard};
 use tokio::task::AbortHandle;
 
 use crate::error::{Error, Result};
-use crate::telegram::Telegram;
+use crate::telegram::{RpcSnapshot, RpcStats, Telegram};
 
 pub struct Link {
     profile: String,
@@ -31,6 +31,8 @@ pub struct Link {
     warm_up: Mutex<Option<AbortHandle>>,
     /// What the last calls and probes taught about the connection, for `/health`.
     status: Mutex<Status>,
+    /// The client's request counters; outlive the client, for a last scrape.
+    stats: Arc<RpcStats>,
 }
 
 /// The connection's state as last seen, for health checks. Never holds a secret.
@@ -53,7 +55,9 @@ pub struct Status {
 impl Link {
     /// A link over a client that has not dialed yet.
     pub fn new(profile: &str, telegram: Telegram) -> Self {
+        let stats = Arc::clone(telegram.stats());
         Self {
+            stats,
             profile: profile.to_owned(),
             telegram: RwLock::new(Some(telegram)),
             offline: None,
@@ -80,6 +84,7 @@ impl Link {
             logged_out: AtomicBool::new(false),
             warm_up: Mutex::new(None),
             status: Mutex::new(status),
+            stats: Arc::default(),
         }
     }
 
@@ -150,6 +155,11 @@ impl Link {
         status.connected = Some(true);
         status.authorized = Some(true);
         status.last_ok_unix = Some(unix_now());
+    }
+
+    /// The Telegram requests made so far, by method and outcome.
+    pub fn rpc_stats(&self) -> RpcSnapshot {
+        self.stats.snapshot()
     }
 
     /// The connection's state as last seen.

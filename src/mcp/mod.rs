@@ -15,7 +15,7 @@ mod text;
 mod tools;
 
 pub use link::{Link, Status};
-pub use server::{CallObserver, TelegramServer};
+pub use server::{CallNote, CallObserver, TelegramServer};
 
 use crate::error::Error;
 

@@ -37,6 +37,22 @@ pub struct TelegramServer {
     call_timeout: Option<Duration>,
 }
 
+/// Put in an HTTP request's extensions by the server; a tool call answered for that
+/// request notes its tool and outcome there, for the request's log event.
+#[derive(Clone, Default)]
+pub struct CallNote(Arc<std::sync::Mutex<Option<(&'static str, &'static str)>>>);
+
+impl CallNote {
+    /// The tool and its outcome (`ok` or the error kind), once a call has answered.
+    pub fn get(&self) -> Option<(&'static str, &'static str)> {
+        *self.0.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn set(&self, tool: &'static str, outcome: &'static str) {
+        *self.0.lock().unwrap_or_else(|e| e.into_inner()) = Some((tool, outcome));
+    }
+}
+
 /// Sees every tool call's outcome (the HTTP server's metrics).
 pub trait CallObserver: Send + Sync {
     /// `error` is `None` when the call succeeded.
@@ -115,6 +131,13 @@ impl TelegramServer {
         }
         if let Some(observer) = &self.observer {
             observer.tool_call(tool, result.as_ref().err(), elapsed);
+        }
+        if let Some(note) = request
+            .extensions
+            .get::<axum::http::request::Parts>()
+            .and_then(|parts| parts.extensions.get::<CallNote>())
+        {
+            note.set(tool, result.as_ref().map_or_else(Error::kind, |_| "ok"));
         }
         reply::outcome(result, render)
     }

@@ -122,6 +122,24 @@ impl Sandbox {
         Ok(Self { shared, accept })
     }
 
+    /// Stops this sandbox and starts a new one on the same address with the same world
+    /// and auth keys, as a DC restart looks to clients: their connections drop, the next
+    /// dial reaches the new process. Counters and faults start afresh.
+    pub async fn restart(self) -> std::io::Result<Self> {
+        self.stop().await.start().await
+    }
+
+    /// Stops listening and drops every connection, keeping what a restart needs.
+    pub async fn stop(mut self) -> Stopped {
+        let addr = self.addr();
+        let world = std::mem::take(&mut *self.world());
+        let keys = lock(&self.shared.keys).clone();
+        self.accept.abort();
+        // Wait until the listener is really closed, so its address can be bound again.
+        let _ = (&mut self.accept).await;
+        Stopped { addr, world, keys }
+    }
+
     pub fn addr(&self) -> SocketAddr {
         self.shared.addr
     }
@@ -135,13 +153,6 @@ impl Sandbox {
         let key = AuthKey::generate();
         lock(&self.shared.keys).insert(key.id(), key.clone());
         key.to_bytes()
-    }
-
-    /// Registers an existing auth key (for a sandbox restarted on the same address, so the
-    /// sessions written for the old one keep working).
-    pub fn register_auth_key(&self, key: [u8; 256]) {
-        let key = AuthKey::from_bytes(key);
-        lock(&self.shared.keys).insert(key.id(), key);
     }
 
     /// Registers a fresh auth key already logged in as `user_id`.
@@ -195,6 +206,26 @@ impl Sandbox {
 
     pub fn connection_count(&self) -> usize {
         self.shared.live_connections().len()
+    }
+}
+
+/// A stopped sandbox: its address, world and auth keys, ready to start again.
+pub struct Stopped {
+    addr: SocketAddr,
+    world: World,
+    keys: HashMap<[u8; 8], AuthKey>,
+}
+
+impl Stopped {
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// Starts the sandbox again on its old address.
+    pub async fn start(self) -> std::io::Result<Sandbox> {
+        let sandbox = Sandbox::start_on(self.addr, self.world).await?;
+        *lock(&sandbox.shared.keys) = self.keys;
+        Ok(sandbox)
     }
 }
 

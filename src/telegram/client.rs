@@ -10,7 +10,7 @@
 use std::future::Future;
 use std::ops::ControlFlow;
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use grammers_client::Client;
 use grammers_client::sender::{
@@ -24,6 +24,7 @@ use tokio::task::JoinHandle;
 
 use super::model::Account;
 use super::session::FileSession;
+use super::stats::RpcStats;
 use crate::error::{Error, Result};
 
 /// How a profile connects. Built by the command layer from flags and config.
@@ -53,6 +54,7 @@ impl Default for ConnectOptions {
 /// Sleeps through short FLOOD_WAITs once; never retries anything else.
 struct FloodPolicy {
     max_wait: Duration,
+    stats: Arc<RpcStats>,
 }
 
 impl RetryPolicy for FloodPolicy {
@@ -67,6 +69,7 @@ impl RetryPolicy for FloodPolicy {
                     seconds,
                     "Telegram asked to wait; waiting before repeating the request"
                 );
+                self.stats.flood_wait_slept(*seconds);
                 ControlFlow::Continue(Duration::from_secs(u64::from(*seconds)))
             }
             _ => ControlFlow::Break(()),
@@ -81,6 +84,7 @@ pub struct Telegram {
     session: Arc<FileSession>,
     runner: JoinHandle<()>,
     options: ConnectOptions,
+    stats: Arc<RpcStats>,
 }
 
 impl Telegram {
@@ -89,6 +93,7 @@ impl Telegram {
         // Spelled out in full: grammers' `ConnectionParams::default()` asks `os_info`,
         // which runs `lsb_release` (a shell script) on Linux — milliseconds of start-up,
         // and a probe of the host that Telegram does not need.
+        let stats = Arc::new(RpcStats::default());
         let params = ConnectionParams {
             device_model: "tgmcp".into(),
             system_version: std::env::consts::OS.into(),
@@ -98,6 +103,7 @@ impl Telegram {
             use_ipv6: false,
             retry_policy: Box::new(FloodPolicy {
                 max_wait: options.max_flood_wait,
+                stats: Arc::clone(&stats),
             }),
             updates_channel_capacity: std::num::NonZeroUsize::new(100).expect("non-zero"),
             __non_exhaustive: (),
@@ -114,6 +120,7 @@ impl Telegram {
             session,
             runner,
             options,
+            stats,
         }
     }
 
@@ -127,6 +134,11 @@ impl Telegram {
 
     pub fn api_id(&self) -> i32 {
         self.options.api_id
+    }
+
+    /// What this connection's requests met so far (for metrics).
+    pub fn stats(&self) -> &Arc<RpcStats> {
+        &self.stats
     }
 
     /// Runs a read-only call, repeating it once on a new connection if the connection
@@ -192,13 +204,18 @@ impl Telegram {
         method: &str,
         call: impl Future<Output = Result<T, InvocationError>>,
     ) -> Result<T> {
-        match tokio::time::timeout(self.options.timeout, call).await {
+        let was_connected = self.session.has_connected();
+        let started = Instant::now();
+        let result = match tokio::time::timeout(self.options.timeout, call).await {
             Ok(result) => result.map_err(Error::from),
             Err(_) => Err(Error::Network(format!(
                 "no answer to {method} within {} s",
                 self.options.timeout.as_secs()
             ))),
-        }
+        };
+        self.stats
+            .record(method, &result, started.elapsed(), was_connected);
+        result
     }
 
     /// Whether the session is logged in, as Telegram sees it (`updates.getState`).

@@ -8,6 +8,7 @@ pub mod login_state;
 pub mod model;
 pub mod ops;
 pub mod session;
+pub mod stats;
 
 mod chats;
 mod messages;
@@ -26,3 +27,4 @@ pub use ops::{
     ChatSearch, EditMessage, FindChats, GlobalSearch, ParseMode, SendMessage, SendToPhone,
 };
 pub use session::FileSession;
+pub use stats::{RpcSnapshot, RpcStats, Tally};

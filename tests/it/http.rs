@@ -156,7 +156,12 @@ async fn start_with(
         while let Some(line) = lines.next_line().await.expect("stderr") {
             stderr.lock().unwrap().push_str(&format!("{line}\n"));
             if let Some(rest) = line.split("serving MCP at http://").nth(1) {
-                return rest.trim_end_matches("/mcp").parse::<SocketAddr>().unwrap();
+                return rest
+                    .split("/mcp")
+                    .next()
+                    .unwrap()
+                    .parse::<SocketAddr>()
+                    .unwrap();
             }
         }
         panic!(
@@ -219,7 +224,10 @@ fn parse_metrics(text: &str) -> HashMap<String, f64> {
         if line.is_empty() || line.starts_with('#') {
             if let Some(rest) = line.strip_prefix("# TYPE ") {
                 let kind = rest.split_whitespace().nth(1).unwrap();
-                assert!(["counter", "gauge", "histogram"].contains(&kind), "{line}");
+                assert!(
+                    ["counter", "gauge", "histogram", "summary"].contains(&kind),
+                    "{line}"
+                );
             }
             continue;
         }
@@ -590,6 +598,157 @@ async fn health_and_ready_follow_telegram_down_and_back_up() {
     .await;
     assert_eq!(server.get("/ready", &[]).await.status, 200);
     assert_eq!(server.terminate().await, 0);
+}
+
+#[tokio::test]
+async fn ready_and_metrics_follow_a_dc_restart_and_flood_waits() {
+    let (sandbox, env, token) = demo().await;
+    let server = start(&env, &[]).await;
+    let auth = format!("Bearer {token}");
+    eventually("ready", async || {
+        server.get("/ready", &[]).await.status == 200
+    })
+    .await;
+    let client = server.client("/mcp", Some(&token)).await;
+
+    // A short FLOOD_WAIT is slept through; a long one is returned with its seconds.
+    sandbox.faults().flood_wait("contacts.search", 1, Some(1));
+    structured(&call(&client, "find_chats", json!({"query": "bob"})).await);
+    sandbox
+        .faults()
+        .flood_wait("messages.sendMessage", 120, Some(1));
+    let flood = call(
+        &client,
+        "send_message",
+        json!({"chat_id": "me", "message": "not now"}),
+    )
+    .await;
+    assert_eq!(flood.is_error, Some(true), "{flood:?}");
+
+    // The DC goes away: not ready. It comes back on the same address: ready again,
+    // and tools work, without restarting the server.
+    let stopped = sandbox.stop().await;
+    eventually("not ready", async || {
+        server.get("/ready", &[]).await.status == 503
+    })
+    .await;
+    let ready = server.get("/ready", &[]).await.json();
+    assert_eq!(ready["reason"], "telegram_unreachable", "{ready}");
+    let sandbox = stopped.start().await.expect("the DC restarts");
+    eventually("ready again", async || {
+        server.get("/ready", &[]).await.status == 200
+    })
+    .await;
+    structured(&call(&client, "find_chats", json!({"query": "carol"})).await);
+    assert!(sandbox.stats().count("contacts.search") >= 1);
+
+    let metrics = server.get("/metrics", &[("authorization", &auth)]).await;
+    let samples = parse_metrics(&metrics.body);
+    let value = |key: &str| samples.get(key).copied().unwrap_or(0.0);
+    let requests = |method: &str, outcome: &str| {
+        value(&format!(
+            r#"tgmcp_telegram_requests_total{{method="{method}",outcome="{outcome}"}}"#
+        ))
+    };
+    assert_eq!(
+        requests("messages.sendMessage", "FLOOD_WAIT"),
+        1.0,
+        "{}",
+        metrics.body
+    );
+    assert_eq!(requests("contacts.search", "ok"), 2.0, "{}", metrics.body);
+    assert!(
+        requests("updates.getState", "ok") >= 2.0,
+        "{}",
+        metrics.body
+    );
+    assert!(
+        requests("updates.getState", "network") >= 1.0,
+        "{}",
+        metrics.body
+    );
+    assert_eq!(
+        value(r#"tgmcp_telegram_flood_waits_total{handling="slept"}"#),
+        1.0
+    );
+    assert_eq!(
+        value(r#"tgmcp_telegram_flood_wait_seconds_total{handling="slept"}"#),
+        1.0
+    );
+    assert_eq!(
+        value(r#"tgmcp_telegram_flood_waits_total{handling="returned"}"#),
+        1.0
+    );
+    assert_eq!(
+        value(r#"tgmcp_telegram_flood_wait_seconds_total{handling="returned"}"#),
+        120.0
+    );
+    assert!(
+        value("tgmcp_telegram_connection_losses_total") >= 1.0,
+        "{}",
+        metrics.body
+    );
+    assert!(
+        value("tgmcp_telegram_reconnects_total") >= 1.0,
+        "{}",
+        metrics.body
+    );
+    assert!(
+        value(r#"tgmcp_telegram_request_duration_seconds_sum{method="contacts.search"}"#) >= 1.0,
+        "the slept flood wait counts in the time: {}",
+        metrics.body
+    );
+
+    drop(within(10, client.cancel()).await);
+    assert_eq!(server.terminate().await, 0);
+}
+
+#[tokio::test]
+async fn json_logs_have_one_event_per_request_with_tool_and_outcome() {
+    let (_sandbox, env, token) = demo().await;
+    let server = start_with(&env, &["--log-format", "json"], |cmd| {
+        cmd.env("TGMCP_LOG", "info");
+    })
+    .await;
+    let client = server.client("/mcp", Some(&token)).await;
+    structured(&call(&client, "find_chats", json!({"query": "bob"})).await);
+    let refused = call(
+        &client,
+        "get_chat_info",
+        json!({"chat_id": "@nobody_here_at_all"}),
+    )
+    .await;
+    assert_eq!(refused.is_error, Some(true));
+    assert_eq!(server.get("/ready", &[]).await.status, 200);
+    drop(within(10, client.cancel()).await);
+    let stderr = server.stderr();
+    assert_eq!(server.terminate().await, 0, "{stderr}");
+
+    let events: Vec<Value> = stderr
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap_or_else(|e| panic!("not JSON ({e}): {line}")))
+        .filter(|event: &Value| event["fields"]["message"] == "request")
+        .collect();
+    let find = |tool: &str| {
+        events
+            .iter()
+            .find(|e| e["fields"]["tool"] == tool)
+            .unwrap_or_else(|| panic!("no request event for {tool} in\n{stderr}"))
+    };
+    let found = &find("find_chats")["fields"];
+    assert_eq!(found["outcome"], "ok", "{found}");
+    assert_eq!(found["route"], "/mcp");
+    assert_eq!(found["method"], "POST");
+    assert_eq!(found["status"], 200);
+    assert!(found["ms"].as_f64().unwrap() > 0.0);
+    assert_eq!(find("get_chat_info")["fields"]["outcome"], "peer_not_found");
+    let ready = events
+        .iter()
+        .find(|e| e["fields"]["route"] == "/ready")
+        .expect("/ready logged");
+    assert_eq!(ready["fields"]["status"], 200);
+    assert!(ready["fields"].get("tool").is_none(), "{ready}");
+    assert!(!stderr.contains(&token), "the token leaked into the logs");
 }
 
 #[tokio::test]
