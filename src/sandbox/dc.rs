@@ -15,7 +15,7 @@ use tokio::net::tcp::OwnedWriteHalf;
 use tokio::sync::{Notify, mpsc};
 
 use super::crypto::{self, AuthKey};
-use super::faults::Verdict;
+use super::faults::{DropPoint, Verdict};
 use super::rpc::{self, Call, RpcErr};
 use super::{Shared, lock};
 
@@ -34,6 +34,9 @@ const MSGS_ACK: u32 = 0x62d6b459;
 #[derive(Debug)]
 pub(crate) enum Close {
     Io,
+    /// Nothing from the client for the idle timeout (as Telegram closes silent
+    /// connections).
+    Idle,
     Malformed(&'static str),
     UnknownKey,
     Fault,
@@ -73,6 +76,12 @@ impl Outbox {
     pub(crate) fn close(&self) {
         self.closed.store(true, Ordering::SeqCst);
         self.close_signal.notify_one();
+    }
+
+    /// Closes the connection once everything queued so far is written.
+    fn close_after_queued(&self) {
+        // An empty frame is the writer's signal: nothing real is empty.
+        let _ = self.tx.send(Vec::new());
     }
 
     /// Encrypts and queues one message. Returns false once the connection is closed.
@@ -155,12 +164,20 @@ pub(crate) async fn serve_connection(stream: TcpStream, shared: Arc<Shared>) {
             break reason;
         }
         let mut chunk = [0u8; 64 * 1024];
+        let idle_timeout = conn.shared.faults.idle_timeout();
+        let idle = async {
+            match idle_timeout {
+                Some(timeout) => tokio::time::sleep(timeout).await,
+                None => std::future::pending().await,
+            }
+        };
         tokio::select! {
             read = reader.read(&mut chunk) => match read {
                 Ok(0) | Err(_) => break Close::Io,
                 Ok(n) => buf.extend_from_slice(&chunk[..n]),
             },
             _ = outbox.close_signal.notified() => break Close::Fault,
+            () = idle => break Close::Idle,
         }
     };
     if let Close::Malformed(what) = reason {
@@ -188,7 +205,7 @@ async fn write_loop(
             biased;
             _ = outbox.close_signal.notified() => break,
             frame = rx.recv() => match frame {
-                Some(frame) if !outbox.closed.load(Ordering::SeqCst) => {
+                Some(frame) if !frame.is_empty() && !outbox.closed.load(Ordering::SeqCst) => {
                     if writer.write_all(&frame).await.is_err() {
                         break;
                     }
@@ -346,12 +363,21 @@ impl Connection {
         self.shared.stats.record(method);
         let key_id = self.outbox.key_id().ok_or(Close::UnknownKey)?;
 
+        let drop_point = self.shared.faults.drop_point(method);
         let result = match self.shared.faults.verdict(method) {
             Verdict::Drop => return Err(Close::Fault),
+            _ if drop_point == Some(DropPoint::Unexecuted) => return Err(Close::Fault),
             Verdict::Error { code, name } => Err(RpcErr::new(code, name)),
             Verdict::Proceed => rpc::execute(&self.shared, key_id, &call),
         };
-        self.respond(msg_id, result);
+        match drop_point {
+            Some(DropPoint::Unanswered) => return Err(Close::Fault),
+            Some(DropPoint::Answered) => {
+                self.respond(msg_id, result);
+                self.outbox.close_after_queued();
+            }
+            _ => self.respond(msg_id, result),
+        }
         Ok(())
     }
 

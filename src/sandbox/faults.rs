@@ -22,6 +22,20 @@ struct FaultState {
     drop_after: Option<u64>,
     flood: HashMap<String, Flood>,
     errors: HashMap<String, InjectedError>,
+    drops: HashMap<String, DropPoint>,
+    idle_timeout: Option<Duration>,
+}
+
+/// Where, in handling one request, a connection is dropped (see [`Faults::drop_at`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DropPoint {
+    /// The request arrived and was not executed: nothing happened.
+    Unexecuted,
+    /// The request was executed and its answer never sent: it happened, and the client
+    /// cannot know.
+    Unanswered,
+    /// The answer was sent, then the connection closed.
+    Answered,
 }
 
 struct Flood {
@@ -62,6 +76,25 @@ impl Faults {
     /// one, without executing or answering it. Fires once.
     pub fn drop_after(&self, n: u64) {
         lock(&self.state).drop_after = Some(n);
+    }
+
+    /// Drops the connection that carries the next `method` request at `point`. Fires once.
+    pub fn drop_at(&self, method: &str, point: DropPoint) {
+        lock(&self.state).drops.insert(method.to_owned(), point);
+    }
+
+    /// Closes connections the client has sent nothing on for `timeout`, as Telegram does
+    /// with silent ones (clients ping to stay connected); `None` keeps them open.
+    pub fn set_idle_timeout(&self, timeout: Option<Duration>) {
+        lock(&self.state).idle_timeout = timeout;
+    }
+
+    pub(crate) fn idle_timeout(&self) -> Option<Duration> {
+        lock(&self.state).idle_timeout
+    }
+
+    pub(crate) fn drop_point(&self, method: &str) -> Option<DropPoint> {
+        lock(&self.state).drops.remove(method)
     }
 
     /// Answers `FLOOD_WAIT_<seconds>` (code 420) to `method` (TL name, e.g.

@@ -37,7 +37,7 @@ use tokio::sync::mpsc;
 use tokio::task::{JoinHandle, JoinSet};
 
 pub use crypto::AuthKey;
-pub use faults::{Faults, Stats};
+pub use faults::{DropPoint, Faults, Stats};
 pub use profile::TempHome;
 pub use seed::{DEMO_PASSWORD, DEMO_PASSWORD_HINT, DEMO_PHONE};
 pub use world::{

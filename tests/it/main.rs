@@ -10,6 +10,7 @@ mod core;
 mod generated;
 mod http;
 mod mcp;
+mod reliability;
 mod sandbox;
 mod sandbox_contacts;
 mod sandbox_dialogs;

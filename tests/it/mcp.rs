@@ -33,7 +33,7 @@ const ALL_TOOLS: [&str; 8] = [
 const WRITE_TOOLS: [&str; 3] = ["edit_message", "send_message", "send_message_to_phone"];
 
 /// A running `tgmcp serve` and the MCP client connected to it.
-struct Server {
+pub(crate) struct Server {
     client: RunningService<RoleClient, ()>,
     child: Child,
     stderr: Arc<Mutex<String>>,
@@ -42,11 +42,15 @@ struct Server {
 }
 
 /// Starts `tgmcp <args>` (args include `serve`) in `env` and completes the handshake.
-async fn start(env: &TestEnv, args: &[&str]) -> Server {
+pub(crate) async fn start(env: &TestEnv, args: &[&str]) -> Server {
     start_with(env, args, |_| {}).await
 }
 
-async fn start_with(env: &TestEnv, args: &[&str], tweak: impl FnOnce(&mut Command)) -> Server {
+pub(crate) async fn start_with(
+    env: &TestEnv,
+    args: &[&str],
+    tweak: impl FnOnce(&mut Command),
+) -> Server {
     let mut cmd = env.command();
     cmd.args(args)
         .stdin(Stdio::piped())
@@ -103,7 +107,7 @@ impl Server {
     }
 
     /// A call that must reach the tool (no JSON-RPC error).
-    async fn call(&self, tool: &str, arguments: Value) -> CallToolResult {
+    pub(crate) async fn call(&self, tool: &str, arguments: Value) -> CallToolResult {
         match self.call_raw(tool, arguments.clone()).await {
             Ok(result) => result,
             Err(e) => panic!("{tool}({arguments}) failed: {e}\nstderr: {}", self.stderr()),
@@ -111,7 +115,7 @@ impl Server {
     }
 
     /// A call that must succeed: returns its structured content.
-    async fn ok(&self, tool: &str, arguments: Value) -> Value {
+    pub(crate) async fn ok(&self, tool: &str, arguments: Value) -> Value {
         let result = self.call(tool, arguments.clone()).await;
         assert_ne!(
             result.is_error,
@@ -126,7 +130,7 @@ impl Server {
     }
 
     /// A call that must fail as a tool error: returns `structuredContent.error`.
-    async fn fail(&self, tool: &str, arguments: Value) -> Value {
+    pub(crate) async fn fail(&self, tool: &str, arguments: Value) -> Value {
         let result = self.call(tool, arguments.clone()).await;
         assert_eq!(
             result.is_error,
@@ -161,19 +165,19 @@ impl Server {
             .expect("tools/list")
     }
 
-    fn stderr(&self) -> String {
+    pub(crate) fn stderr(&self) -> String {
         self.stderr.lock().unwrap().clone()
     }
 
     /// Closes the client's side, as an IDE does on exit, and returns the exit code.
-    async fn stop(mut self) -> i32 {
+    pub(crate) async fn stop(mut self) -> i32 {
         drop(within(10, self.client.cancel()).await);
         let status = within(15, self.child.wait()).await.expect("tgmcp exits");
         status.code().unwrap_or(-1)
     }
 }
 
-fn text(result: &CallToolResult) -> String {
+pub(crate) fn text(result: &CallToolResult) -> String {
     result
         .content
         .iter()
@@ -184,11 +188,11 @@ fn text(result: &CallToolResult) -> String {
 }
 
 /// The demo world in a sandbox, and a profile logged in to it as the demo account.
-async fn demo() -> (Sandbox, TestEnv) {
+pub(crate) async fn demo() -> (Sandbox, TestEnv) {
     demo_with(World::demo()).await
 }
 
-async fn demo_with(world: World) -> (Sandbox, TestEnv) {
+pub(crate) async fn demo_with(world: World) -> (Sandbox, TestEnv) {
     let sandbox = Sandbox::start(world).await.expect("sandbox starts");
     let me = sandbox.world().demo_user();
     let env = TestEnv::new();
