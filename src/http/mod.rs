@@ -196,6 +196,7 @@ pub async fn serve(
         mcp_routes = mcp_routes.route_service(route, mcp.clone());
     }
     let mcp_routes = mcp_routes
+        .layer(middleware::from_fn(json_errors))
         .layer(middleware::from_fn_with_state(Arc::clone(&state), limit))
         .layer(middleware::from_fn_with_state(
             Arc::clone(&state),
@@ -207,6 +208,7 @@ pub async fn serve(
         .route("/metrics", get(metrics_text))
         .merge(mcp_routes)
         .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
         .layer(middleware::from_fn_with_state(
             Arc::clone(&state),
             check_host,
@@ -510,6 +512,61 @@ async fn limit(State(state): State<AppState>, request: Request, next: Next) -> R
     Response::from_parts(parts, Body::from_stream(body))
 }
 
+/// rmcp answers some refusals in plain text; say them in JSON like every other error.
+/// It also answers 415 when a JSON body does not parse: that is a bad request (400).
+async fn json_errors(request: Request, next: Next) -> Response {
+    let response = next.run(request).await;
+    let status = response.status();
+    let is_json = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(b"application/json"));
+    if !(status.is_client_error() || status.is_server_error()) || is_json {
+        return response;
+    }
+    let detail = match axum::body::to_bytes(response.into_body(), 16 * 1024).await {
+        Ok(bytes) => String::from_utf8_lossy(&bytes).trim().to_owned(),
+        Err(_) => String::new(),
+    };
+    let (status, kind, message) = match status {
+        StatusCode::UNSUPPORTED_MEDIA_TYPE if detail.starts_with("fail to deserialize") => (
+            StatusCode::BAD_REQUEST,
+            "invalid_json",
+            format!("the body is not a JSON-RPC message ({detail})"),
+        ),
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => (
+            status,
+            "unsupported_media_type",
+            "send the JSON-RPC message with Content-Type: application/json".to_owned(),
+        ),
+        StatusCode::NOT_ACCEPTABLE => (
+            status,
+            "not_acceptable",
+            "MCP clients must accept both application/json and text/event-stream".to_owned(),
+        ),
+        StatusCode::METHOD_NOT_ALLOWED => (
+            status,
+            "method_not_allowed",
+            "MCP takes POST (messages), GET (the event stream) and DELETE (end a session)"
+                .to_owned(),
+        ),
+        _ => {
+            let kind = status
+                .canonical_reason()
+                .unwrap_or("error")
+                .to_ascii_lowercase()
+                .replace(' ', "_");
+            let message = if detail.is_empty() {
+                status.to_string()
+            } else {
+                detail
+            };
+            return error(status, &kind, &message);
+        }
+    };
+    error(status, kind, &message)
+}
+
 fn busy(message: &str) -> Response {
     let mut response = error(StatusCode::SERVICE_UNAVAILABLE, "unavailable", message);
     response
@@ -529,6 +586,14 @@ fn json_response(status: StatusCode, value: &serde_json::Value) -> Response {
         value.to_string(),
     )
         .into_response()
+}
+
+async fn method_not_allowed() -> Response {
+    error(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "method_not_allowed",
+        "/health, /ready and /metrics take GET",
+    )
 }
 
 async fn not_found() -> Response {

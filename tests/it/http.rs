@@ -20,12 +20,12 @@ use tokio::process::Child;
 
 use crate::common::{TestEnv, within};
 
-const INITIALIZE: &str = r#"{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"test","version":"1"}}}"#;
+pub(crate) const INITIALIZE: &str = r#"{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"test","version":"1"}}}"#;
 
 /// A running `tgmcp serve --http`.
-struct HttpServer {
+pub(crate) struct HttpServer {
     child: Child,
-    addr: SocketAddr,
+    pub(crate) addr: SocketAddr,
     stderr: Arc<Mutex<String>>,
 }
 
@@ -34,12 +34,16 @@ impl HttpServer {
         format!("http://{}{path}", self.addr)
     }
 
-    fn stderr(&self) -> String {
+    pub(crate) fn stderr(&self) -> String {
         self.stderr.lock().unwrap().clone()
     }
 
     /// An MCP client over streamable HTTP, with the token if given.
-    async fn client(&self, path: &str, token: Option<&str>) -> RunningService<RoleClient, ()> {
+    pub(crate) async fn client(
+        &self,
+        path: &str,
+        token: Option<&str>,
+    ) -> RunningService<RoleClient, ()> {
         let mut config = StreamableHttpClientTransportConfig::with_uri(self.url(path));
         if let Some(token) = token {
             config = config.auth_header(token);
@@ -51,11 +55,11 @@ impl HttpServer {
         }
     }
 
-    async fn get(&self, path: &str, headers: &[(&str, &str)]) -> Answer {
+    pub(crate) async fn get(&self, path: &str, headers: &[(&str, &str)]) -> Answer {
         request(reqwest::Method::GET, &self.url(path), headers, None).await
     }
 
-    async fn post(&self, path: &str, headers: &[(&str, &str)], body: &str) -> Answer {
+    pub(crate) async fn post(&self, path: &str, headers: &[(&str, &str)], body: &str) -> Answer {
         let mut all = vec![
             ("content-type", "application/json"),
             ("accept", "application/json, text/event-stream"),
@@ -71,7 +75,7 @@ impl HttpServer {
     }
 
     /// SIGTERM, then the exit code.
-    async fn terminate(mut self) -> i32 {
+    pub(crate) async fn terminate(mut self) -> i32 {
         signal(&self.child, "TERM").await;
         let status = within(20, self.child.wait()).await.expect("tgmcp exits");
         status.code().unwrap_or(-1)
@@ -88,14 +92,14 @@ async fn signal(child: &Child, name: &str) {
     assert!(status.success());
 }
 
-struct Answer {
-    status: u16,
+pub(crate) struct Answer {
+    pub(crate) status: u16,
     headers: reqwest::header::HeaderMap,
-    body: String,
+    pub(crate) body: String,
 }
 
 impl Answer {
-    fn json(&self) -> Value {
+    pub(crate) fn json(&self) -> Value {
         serde_json::from_str(&self.body)
             .unwrap_or_else(|e| panic!("not JSON ({e}): {} {}", self.status, self.body))
     }
@@ -108,7 +112,7 @@ impl Answer {
     }
 }
 
-async fn request(
+pub(crate) async fn request(
     method: reqwest::Method,
     url: &str,
     headers: &[(&str, &str)],
@@ -134,11 +138,11 @@ async fn request(
 }
 
 /// Starts `tgmcp serve --http 127.0.0.1:0 <args>` and waits for its address.
-async fn start(env: &TestEnv, args: &[&str]) -> HttpServer {
+pub(crate) async fn start(env: &TestEnv, args: &[&str]) -> HttpServer {
     start_with(env, args, |_| {}).await
 }
 
-async fn start_with(
+pub(crate) async fn start_with(
     env: &TestEnv,
     args: &[&str],
     tweak: impl FnOnce(&mut tokio::process::Command),
@@ -184,7 +188,7 @@ async fn start_with(
 }
 
 /// The demo world, a profile logged in to it, and a bearer token for the profile.
-async fn demo() -> (Sandbox, TestEnv, String) {
+pub(crate) async fn demo() -> (Sandbox, TestEnv, String) {
     let sandbox = Sandbox::start(World::demo()).await.expect("sandbox starts");
     let me = sandbox.world().demo_user();
     let env = TestEnv::new();
@@ -206,7 +210,11 @@ fn params(tool: &str, arguments: Value) -> CallToolRequestParams {
     CallToolRequestParams::new(tool.to_owned()).with_arguments(arguments)
 }
 
-async fn call(client: &RunningService<RoleClient, ()>, tool: &str, args: Value) -> CallToolResult {
+pub(crate) async fn call(
+    client: &RunningService<RoleClient, ()>,
+    tool: &str,
+    args: Value,
+) -> CallToolResult {
     within(60, client.call_tool(params(tool, args.clone())))
         .await
         .unwrap_or_else(|e| panic!("{tool}({args}): {e}"))

@@ -7,6 +7,7 @@ mod cli_search;
 mod cli_send;
 mod common;
 mod core;
+mod fuzz;
 mod generated;
 mod http;
 mod mcp;

@@ -34,7 +34,7 @@ const WRITE_TOOLS: [&str; 3] = ["edit_message", "send_message", "send_message_to
 
 /// A running `tgmcp serve` and the MCP client connected to it.
 pub(crate) struct Server {
-    client: RunningService<RoleClient, ()>,
+    pub(crate) client: RunningService<RoleClient, ()>,
     child: Child,
     stderr: Arc<Mutex<String>>,
     /// From spawning the process to the end of the MCP handshake.

@@ -1,0 +1,464 @@
+//! Hostile input through the real servers: every MCP tool's arguments generated from its
+//! own input schema (proptest strategies built from the JSON Schema, with wrong types,
+//! extremes and unknown fields mixed in) plus arbitrary JSON, over stdio; and malformed
+//! requests against the HTTP surface. The server must answer every case with a result, a
+//! tool error or a JSON-RPC error — never crash, hang or panic. Deterministic seeds, a
+//! fixed number of cases, counted in the output.
+
+use std::time::Duration;
+
+use proptest::prelude::*;
+use proptest::strategy::{Strategy, ValueTree};
+use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
+use rmcp::model::{CallToolRequestParams, ErrorCode};
+use rmcp::service::ServiceError;
+use serde_json::{Map, Value, json};
+
+use crate::common::within;
+use crate::mcp::{demo, start};
+
+/// Cases per tool from its schema, and of arbitrary JSON arguments.
+const SCHEMA_CASES: usize = 120;
+const RANDOM_CASES: usize = 40;
+
+/// Arbitrary JSON, nested a few levels.
+fn any_json() -> BoxedStrategy<Value> {
+    let leaf = prop_oneof![
+        Just(Value::Null),
+        any::<bool>().prop_map(Value::from),
+        any::<i64>().prop_map(Value::from),
+        any::<f64>()
+            .prop_map(|f| serde_json::Number::from_f64(f).map_or(Value::Null, Value::Number)),
+        any::<String>().prop_map(Value::from),
+        interesting_string(),
+    ];
+    leaf.prop_recursive(3, 24, 6, |inner| {
+        prop_oneof![
+            prop::collection::vec(inner.clone(), 0..6).prop_map(Value::from),
+            prop::collection::btree_map("[a-z_]{0,12}", inner, 0..6)
+                .prop_map(|m| Value::Object(m.into_iter().collect())),
+        ]
+    })
+    .boxed()
+}
+
+/// Strings that have broken parsers before: ids at the edges, @names, links, dates,
+/// control characters, huge text, right-to-left marks, lone surrogate escapes.
+fn interesting_string() -> BoxedStrategy<Value> {
+    prop_oneof![
+        prop::sample::select(vec![
+            "",
+            " ",
+            "me",
+            "self",
+            "@",
+            "@a",
+            "@bob_builder",
+            "@nobody_here_at_all",
+            "+",
+            "+15550100002",
+            "+0000000000000000000000",
+            "0",
+            "-1",
+            "-100",
+            "-1001234567890",
+            "9223372036854775807",
+            "-9223372036854775808",
+            "99999999999999999999999",
+            "t.me/",
+            "https://t.me/rust_berlin/1",
+            "https://t.me/c/1/2",
+            "tg://resolve?domain=",
+            "1970-01-01",
+            "2026-02-30",
+            "9999-12-31T23:59:59Z",
+            "yesterday",
+            "-5d",
+            "1e309",
+            "NaN",
+            "\u{0}",
+            "\u{202e}evil",
+            "\\ud800",
+            "*_`[](){}<>&",
+            "<b>unclosed",
+            "```",
+            ",,,,",
+            "a, b, c, d, e, f, g, h, i, j, k, l, m, n, o, p, q, r, s, t",
+        ])
+        .prop_map(Value::from),
+        "\\PC{0,64}".prop_map(Value::from),
+        (0usize..3).prop_map(|k| Value::from("x".repeat([4097, 10_000, 70_000][k]))),
+    ]
+    .boxed()
+}
+
+fn integer(schema: &Value) -> BoxedStrategy<Value> {
+    let min = schema["minimum"].as_i64();
+    let max = schema["maximum"].as_i64();
+    let mut edges = vec![
+        0i64,
+        1,
+        -1,
+        i64::from(i32::MAX),
+        i64::from(i32::MAX) + 1,
+        i64::from(i32::MIN) - 1,
+        i64::MAX,
+        i64::MIN,
+        1 << 53,
+    ];
+    edges.extend(min.iter().flat_map(|m| [*m, m.saturating_sub(1)]));
+    edges.extend(max.iter().flat_map(|m| [*m, m.saturating_add(1)]));
+    prop_oneof![
+        prop::sample::select(edges).prop_map(Value::from),
+        (-1000i64..1000).prop_map(Value::from),
+        any::<i64>().prop_map(Value::from),
+        // Integers written as floats.
+        prop::sample::select(vec![1.5f64, -0.0, 1e20]).prop_map(Value::from),
+    ]
+    .boxed()
+}
+
+/// A strategy for values of `schema` (resolving `$ref` in `defs`), sometimes of the wrong
+/// type: the server must refuse those as cleanly as it accepts the right ones.
+fn from_schema(schema: &Value, defs: &Value, depth: u32) -> BoxedStrategy<Value> {
+    let right = right_type(schema, defs, depth);
+    prop_oneof![19 => right, 1 => any_json()].boxed()
+}
+
+fn right_type(schema: &Value, defs: &Value, depth: u32) -> BoxedStrategy<Value> {
+    if let Some(reference) = schema["$ref"].as_str() {
+        let name = reference.rsplit('/').next().unwrap_or_default();
+        return from_schema(&defs[name], defs, depth);
+    }
+    if let Some(options) = schema["anyOf"].as_array().or(schema["oneOf"].as_array()) {
+        let options: Vec<_> = options
+            .iter()
+            .map(|option| from_schema(option, defs, depth))
+            .collect();
+        return prop::strategy::Union::new(options).boxed();
+    }
+    if let Some(values) = schema["enum"].as_array() {
+        let mut values = values.clone();
+        values.push(json!("not-a-choice"));
+        return prop::sample::select(values).boxed();
+    }
+    let types: Vec<&str> = match &schema["type"] {
+        Value::String(t) => vec![t.as_str()],
+        Value::Array(ts) => ts.iter().filter_map(Value::as_str).collect(),
+        _ => vec![],
+    };
+    if types.is_empty() {
+        return any_json();
+    }
+    let strategies: Vec<BoxedStrategy<Value>> = types
+        .into_iter()
+        .map(|t| match t {
+            "string" => {
+                prop_oneof![interesting_string(), "\\PC{0,40}".prop_map(Value::from)].boxed()
+            }
+            "integer" => integer(schema),
+            "number" => any::<f64>()
+                .prop_map(|f| serde_json::Number::from_f64(f).map_or(Value::Null, Value::Number))
+                .boxed(),
+            "boolean" => any::<bool>().prop_map(Value::from).boxed(),
+            "null" => Just(Value::Null).boxed(),
+            "array" if depth < 3 => {
+                let items = from_schema(&schema["items"], defs, depth + 1);
+                prop_oneof![
+                    prop::collection::vec(items.clone(), 0..4),
+                    prop::collection::vec(items, 0..300),
+                ]
+                .prop_map(Value::from)
+                .boxed()
+            }
+            "object" if depth < 3 => object(schema, defs, depth + 1),
+            _ => any_json(),
+        })
+        .collect();
+    prop::strategy::Union::new(strategies).boxed()
+}
+
+/// Each property present or not (required ones usually present), and now and then a
+/// field the schema does not know.
+fn object(schema: &Value, defs: &Value, depth: u32) -> BoxedStrategy<Value> {
+    let required: Vec<&str> = schema["required"]
+        .as_array()
+        .map(|r| r.iter().filter_map(Value::as_str).collect())
+        .unwrap_or_default();
+    let mut fields: Vec<BoxedStrategy<Option<(String, Value)>>> = Vec::new();
+    if let Some(properties) = schema["properties"].as_object() {
+        for (name, property) in properties {
+            let presence = if required.contains(&name.as_str()) {
+                0.95
+            } else {
+                0.5
+            };
+            let name = name.clone();
+            fields.push(
+                prop::option::weighted(presence, from_schema(property, defs, depth))
+                    .prop_map(move |value| value.map(|v| (name.clone(), v)))
+                    .boxed(),
+            );
+        }
+    }
+    fields.push(
+        prop::option::weighted(0.1, ("[a-z_]{1,10}", any_json()))
+            .prop_map(|extra| extra.map(|(k, v)| (format!("x_{k}"), v)))
+            .boxed(),
+    );
+    fields
+        .prop_map(|fields| Value::Object(fields.into_iter().flatten().collect::<Map<_, _>>()))
+        .boxed()
+}
+
+fn generate(strategy: &BoxedStrategy<Value>, runner: &mut TestRunner) -> Value {
+    strategy
+        .new_tree(runner)
+        .expect("a value can be generated")
+        .current()
+}
+
+#[tokio::test]
+async fn every_tool_survives_generated_and_random_arguments() {
+    let (_sandbox, env) = demo().await;
+    let server = start(&env, &["serve"]).await;
+    let tools = within(30, server.client.list_all_tools())
+        .await
+        .expect("tools/list");
+    let mut runner = TestRunner::new_with_rng(
+        Config::default(),
+        TestRng::from_seed(RngAlgorithm::ChaCha, &[7; 32]),
+    );
+    let (mut ok, mut tool_errors, mut rpc_errors) = (0usize, 0usize, 0usize);
+    for tool in &tools {
+        let schema = Value::Object((*tool.input_schema).clone());
+        let generated = object(&schema, &schema["$defs"], 0);
+        let random = any_json();
+        for case in 0..SCHEMA_CASES + RANDOM_CASES {
+            let arguments = if case < SCHEMA_CASES {
+                generate(&generated, &mut runner)
+            } else {
+                generate(&random, &mut runner)
+            };
+            let mut params = CallToolRequestParams::new(tool.name.clone());
+            if let Value::Object(map) = &arguments {
+                params = params.with_arguments(map.clone());
+            }
+            let answer =
+                tokio::time::timeout(Duration::from_secs(30), server.client.call_tool(params))
+                    .await
+                    .unwrap_or_else(|_| {
+                        panic!(
+                            "{}({arguments}) hung\nstderr: {}",
+                            tool.name,
+                            server.stderr()
+                        )
+                    });
+            match answer {
+                Ok(result) if result.is_error == Some(true) => {
+                    let error = &result.structured_content.as_ref().expect("structured")["error"];
+                    assert!(error["kind"].is_string(), "{}: {error}", tool.name);
+                    assert!(error["message"].is_string(), "{}: {error}", tool.name);
+                    tool_errors += 1;
+                }
+                Ok(result) => {
+                    assert!(
+                        result.structured_content.is_some(),
+                        "{}({arguments}): {result:?}",
+                        tool.name
+                    );
+                    ok += 1;
+                }
+                Err(ServiceError::McpError(error)) => {
+                    assert_eq!(
+                        error.code,
+                        ErrorCode::INVALID_PARAMS,
+                        "{}({arguments}): {error:?}",
+                        tool.name
+                    );
+                    assert!(!error.message.is_empty());
+                    rpc_errors += 1;
+                }
+                Err(other) => panic!(
+                    "{}({arguments}): the connection failed: {other}\nstderr: {}",
+                    tool.name,
+                    server.stderr()
+                ),
+            }
+        }
+    }
+    let total = ok + tool_errors + rpc_errors;
+    eprintln!(
+        "fuzzed {total} tool calls over {} tools: {ok} answered, {tool_errors} tool errors, {rpc_errors} JSON-RPC errors",
+        tools.len()
+    );
+    assert_eq!(total, tools.len() * (SCHEMA_CASES + RANDOM_CASES));
+    assert!(
+        ok > 0 && tool_errors > 0 && rpc_errors > 0,
+        "every kind of answer seen"
+    );
+    // Still healthy after all that.
+    server.ok("get_chat_info", json!({"chat_id": "me"})).await;
+    let stderr = server.stderr();
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_eq!(server.stop().await, 0);
+}
+
+/// Sends raw bytes to the HTTP server; returns the status code it answered with and the
+/// rest of its answer, or `None` if it closed the connection without an answer.
+async fn raw_exchange(
+    addr: std::net::SocketAddr,
+    bytes: &[u8],
+    wait: Duration,
+) -> Option<(u16, String)> {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut stream = tokio::net::TcpStream::connect(addr)
+        .await
+        .expect("connects");
+    // The server may close before reading everything: that is an answer too.
+    let _ = stream.write_all(bytes).await;
+    let mut answer = Vec::new();
+    let _ = tokio::time::timeout(wait, stream.read_to_end(&mut answer)).await;
+    let answer = String::from_utf8_lossy(&answer).into_owned();
+    let status = answer.strip_prefix("HTTP/1.1 ")?.get(..3)?.parse().ok()?;
+    Some((status, answer))
+}
+
+/// An answer's status, after checking that an error says what it is in JSON.
+fn json_error_status(answer: Option<(u16, String)>, what: &str) -> u16 {
+    let (status, text) = answer.unwrap_or_else(|| panic!("{what}: no answer"));
+    if status >= 400 {
+        assert!(
+            text.contains("application/json") && text.contains("\"error\""),
+            "{what}: {status} without a JSON error: {text}"
+        );
+    }
+    status
+}
+
+#[tokio::test]
+async fn the_http_surface_survives_malformed_requests() {
+    use crate::http::{INITIALIZE, demo, start};
+
+    let (_sandbox, env, token) = demo().await;
+    let server = start(&env, &["--request-timeout", "2"]).await;
+    let auth = format!("Bearer {token}");
+    let host = format!("127.0.0.1:{}", server.addr.port());
+    let mut cases = 0usize;
+
+    // Wrong methods and paths: 404 or 405 with a body, never a 5xx.
+    for (method, path) in [
+        ("PUT", "/mcp"),
+        ("DELETE", "/health"),
+        ("PATCH", "/mcp"),
+        ("POST", "/health"),
+        ("POST", "/ready"),
+        ("GET", "/mcp/../health"),
+        ("GET", "/MCP"),
+        ("GET", "/%00"),
+        ("OPTIONS", "/mcp"),
+        ("GET", "/metrics/x"),
+        ("TRACE", "/"),
+    ] {
+        let request = format!(
+            "{method} {path} HTTP/1.1\r\nHost: {host}\r\nAuthorization: {auth}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+        );
+        let answer = raw_exchange(server.addr, request.as_bytes(), Duration::from_secs(10)).await;
+        let status = json_error_status(answer, &format!("{method} {path}"));
+        assert!((400..500).contains(&status), "{method} {path}: {status}");
+        cases += 1;
+    }
+
+    // Malformed JSON-RPC to /mcp: a 4xx, or a JSON-RPC error, never a 5xx or a crash.
+    let bodies: Vec<Vec<u8>> = vec![
+        b"{".to_vec(),
+        b"[]".to_vec(),
+        b"null".to_vec(),
+        b"{\"jsonrpc\":\"2.0\"}".to_vec(),
+        b"{\"jsonrpc\":\"1.0\",\"id\":1,\"method\":\"initialize\"}".to_vec(),
+        b"{\"jsonrpc\":\"2.0\",\"id\":{},\"method\":\"tools/list\"}".to_vec(),
+        b"{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":7}".to_vec(),
+        vec![0xff; 512],
+        format!("[{}]", [INITIALIZE; 50].join(",")).into_bytes(),
+        format!("{{\"a\":{}}}", "[".repeat(10_000)).into_bytes(),
+    ];
+    for body in &bodies {
+        let mut request = format!(
+            "POST /mcp HTTP/1.1\r\nHost: {host}\r\nAuthorization: {auth}\r\nContent-Type: application/json\r\nAccept: application/json, text/event-stream\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+            body.len()
+        )
+        .into_bytes();
+        request.extend_from_slice(body);
+        let answer = raw_exchange(server.addr, &request, Duration::from_secs(10)).await;
+        let what = String::from_utf8_lossy(&body[..body.len().min(80)]).into_owned();
+        let status = json_error_status(answer, &what);
+        assert!(
+            (400..500).contains(&status),
+            "{status} for {}",
+            String::from_utf8_lossy(&body[..body.len().min(80)])
+        );
+        cases += 1;
+    }
+
+    // Huge headers: refused (431) or the connection closed; not a crash.
+    let huge = format!(
+        "GET /health HTTP/1.1\r\nHost: {host}\r\nX-Big: {}\r\nConnection: close\r\n\r\n",
+        "a".repeat(1 << 20)
+    );
+    let status = raw_exchange(server.addr, huge.as_bytes(), Duration::from_secs(10))
+        .await
+        .map(|(status, _)| status);
+    assert!(status.is_none_or(|s| s == 431 || s == 400), "{status:?}");
+    let many = format!(
+        "GET /health HTTP/1.1\r\nHost: {host}\r\n{}Connection: close\r\n\r\n",
+        "X-A: b\r\n".repeat(5000)
+    );
+    let status = raw_exchange(server.addr, many.as_bytes(), Duration::from_secs(10))
+        .await
+        .map(|(status, _)| status);
+    assert!(status.is_none_or(|s| s == 431 || s == 400), "{status:?}");
+    cases += 2;
+
+    // Not HTTP at all. Blank lines alone leave hyper waiting for a request line (a
+    // connection the client keeps open, nothing more), so those get a short wait.
+    for garbage in [
+        &b"\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03"[..],
+        b"\r\n\r\n\r\n",
+        b"GET\r\n\r\n",
+    ] {
+        let status = raw_exchange(server.addr, garbage, Duration::from_secs(1))
+            .await
+            .map(|(status, _)| status);
+        assert!(status.is_none_or(|s| (400..500).contains(&s)), "{status:?}");
+        cases += 1;
+    }
+
+    // A body that never finishes: cut off by the request timeout (2 s), not held forever.
+    let slow = format!(
+        "POST /mcp HTTP/1.1\r\nHost: {host}\r\nAuthorization: {auth}\r\nContent-Type: application/json\r\nAccept: application/json, text/event-stream\r\nContent-Length: 1000\r\n\r\n{{\"jsonrpc\""
+    );
+    let started = std::time::Instant::now();
+    let status = raw_exchange(server.addr, slow.as_bytes(), Duration::from_secs(15))
+        .await
+        .map(|(status, _)| status);
+    assert!(
+        started.elapsed() < Duration::from_secs(12),
+        "held {:?}",
+        started.elapsed()
+    );
+    assert!(
+        status.is_none_or(|s| (400..600).contains(&s) && s != 500),
+        "{status:?}"
+    );
+    cases += 1;
+
+    // Still serving, and nothing panicked.
+    assert_eq!(server.get("/health", &[]).await.status, 200);
+    let client = server.client("/mcp", Some(&token)).await;
+    crate::http::call(&client, "find_chats", json!({})).await;
+    drop(within(10, client.cancel()).await);
+    let stderr = server.stderr();
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    eprintln!("{cases} malformed HTTP requests answered");
+    assert_eq!(server.terminate().await, 0);
+}
