@@ -142,7 +142,8 @@ async fn run(
     let wall = started.elapsed();
     samples.sort();
     println!(
-        "{label:<28} {:>6} requests, {:>8.0}/s, p50 {:>7.3} ms, p99 {:>7.3} ms",
+        "| {label} | {} | {} | {:.0}/s | {:.3} ms | {:.3} ms |",
+        clients.len(),
         samples.len(),
         samples.len() as f64 / wall.as_secs_f64(),
         percentile(&samples, 0.50).as_secs_f64() * 1e3,
@@ -194,8 +195,10 @@ fn main() {
             clients.push(Arc::new(Client::connect(&url, &token).await));
         }
         println!(
-            "tgmcp serve --http: {CLIENTS} concurrent clients on loopback, bearer auth, sandbox DC"
+            "## `tgmcp serve --http`\n\nConcurrent MCP clients on loopback with bearer auth, each request answered from the sandbox DC.\n"
         );
+        println!("| request | clients | requests | throughput | p50 | p99 |");
+        println!("| --- | --- | --- | --- | --- | --- |");
         run(
             "tools/list",
             &clients,
@@ -235,8 +238,8 @@ fn main() {
         )
         .await;
         match peak_rss_kb(&child) {
-            Some(kb) => println!("server peak RSS: {:.1} MiB", kb as f64 / 1024.0),
-            None => println!("server peak RSS: unknown (no /proc)"),
+            Some(kb) => println!("\nPeak RSS of the server: {:.1} MiB.\n", kb as f64 / 1024.0),
+            None => println!("\nPeak RSS of the server: unknown (no /proc).\n"),
         }
         let _ = child.start_kill();
         let _ = tokio::time::timeout(Duration::from_secs(5), child.wait()).await;

@@ -107,6 +107,10 @@ async fn profile(sandbox: &Sandbox, me: i64) -> tempfile::TempDir {
     home
 }
 
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1e3
+}
+
 fn median(mut samples: Vec<Duration>) -> Duration {
     samples.sort();
     samples[samples.len() / 2]
@@ -126,6 +130,7 @@ fn main() {
         // Spawn → initialize, over several fresh processes.
         let mut init = Vec::new();
         let mut list = Vec::new();
+        let mut idle_rss = Vec::new();
         for _ in 0..20 {
             let home = profile(&sandbox, me).await;
             let (mut server, to_initialize) = Server::spawn(home.path()).await;
@@ -133,12 +138,27 @@ fn main() {
             let started = Instant::now();
             server.request("tools/list", json!({})).await;
             list.push(started.elapsed());
+            // Idle: connected in the background, nothing asked yet.
+            tokio::time::sleep(Duration::from_millis(300)).await;
+            idle_rss.extend(server.peak_rss_kb());
         }
+        idle_rss.sort_unstable();
+        println!("## `tgmcp serve` over stdio\n");
+        println!("| measure | value |\n| --- | --- |");
         println!(
-            "spawn → initialize answered: median {:?} (20 runs)",
-            median(init)
+            "| spawn → `initialize` answered (median of 20 processes) | {:.1} ms |",
+            ms(median(init))
         );
-        println!("tools/list: median {:?}", median(list));
+        println!(
+            "| `tools/list` (median of 20) | {:.2} ms |",
+            ms(median(list))
+        );
+        if let Some(kb) = idle_rss.get(idle_rss.len() / 2) {
+            println!(
+                "| peak RSS, idle after start (median of 20) | {:.1} MiB |",
+                *kb as f64 / 1024.0
+            );
+        }
 
         // Round trips per call, cold (a new process that has not seen the peer) then warm.
         let calls: [(&str, Value); 7] = [
@@ -165,19 +185,29 @@ fn main() {
         tokio::time::sleep(Duration::from_millis(200)).await;
         let delay = Duration::from_millis(50);
         sandbox.faults().set_delay(delay);
-        println!("round trips per call (sandbox delay {delay:?} per round trip):");
+        println!(
+            "\n### Round trips per tool call\n\nTelegram requests the sandbox counted, and wall time with {} ms added to every round trip. Cold: the peer is new to the process.\n",
+            delay.as_millis()
+        );
+        println!("| tool | arguments | phase | requests | wall | methods |");
+        println!("| --- | --- | --- | --- | --- | --- |");
         for (tool, args) in &calls {
             for phase in ["cold", "warm"] {
                 sandbox.stats().reset();
                 let started = Instant::now();
                 server.call(tool, args.clone()).await;
                 let wall = started.elapsed();
+                let methods: Vec<String> = sandbox
+                    .stats()
+                    .snapshot()
+                    .into_iter()
+                    .map(|(method, n)| format!("{method} ×{n}"))
+                    .collect();
                 println!(
-                    "  {tool:<26} {:<38} {phase}: {} round trip(s), {:>4} ms  {:?}",
-                    args.to_string().chars().take(38).collect::<String>(),
+                    "| `{tool}` | `{args}` | {phase} | {} | {} ms | {} |",
                     sandbox.stats().total(),
                     wall.as_millis(),
-                    sandbox.stats().snapshot()
+                    methods.join(", ")
                 );
             }
         }
@@ -190,11 +220,15 @@ fn main() {
             server.call(tool, args.clone()).await;
         }
         let elapsed = started.elapsed();
+        println!("\n| after 1,000 tool calls | value |\n| --- | --- |");
         println!(
-            "1,000 tool calls: {:.1} s ({:.0} calls/s); peak RSS of the serving process: {} KB",
+            "| time | {:.2} s ({:.0} calls/s, one client) |",
             elapsed.as_secs_f64(),
-            1000.0 / elapsed.as_secs_f64(),
-            server.peak_rss_kb().map_or("?".into(), |kb| kb.to_string())
+            1000.0 / elapsed.as_secs_f64()
         );
+        if let Some(kb) = server.peak_rss_kb() {
+            println!("| peak RSS of the server | {:.1} MiB |", kb as f64 / 1024.0);
+        }
+        println!();
     });
 }
