@@ -360,7 +360,7 @@ impl Connection {
             }
         };
         let method = call.method_name();
-        self.shared.stats.record(method);
+        self.shared.stats.record(method, &body);
         let key_id = self.outbox.key_id().ok_or(Close::UnknownKey)?;
 
         let drop_point = self.shared.faults.drop_point(method);

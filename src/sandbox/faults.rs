@@ -173,11 +173,27 @@ fn take_one(remaining: &mut Option<u32>) -> bool {
 pub struct Stats {
     requests: Mutex<BTreeMap<String, u64>>,
     connections: AtomicU64,
+    /// Every request's bytes, while [`Stats::record_requests`] is on (fuzzing seeds).
+    bodies: Mutex<Option<Vec<Vec<u8>>>>,
 }
 
 impl Stats {
-    pub(crate) fn record(&self, method: &str) {
+    pub(crate) fn record(&self, method: &str, body: &[u8]) {
         *lock(&self.requests).entry(method.to_owned()).or_default() += 1;
+        if let Some(bodies) = lock(&self.bodies).as_mut() {
+            bodies.push(body.to_vec());
+        }
+    }
+
+    /// Keeps a copy of every API request from now on (`false` stops and forgets them):
+    /// real requests from real clients, the seeds for fuzzing the handlers.
+    pub fn record_requests(&self, on: bool) {
+        *lock(&self.bodies) = on.then(Vec::new);
+    }
+
+    /// The requests recorded so far, as sent (wrappers such as `invokeWithLayer` kept).
+    pub fn recorded_requests(&self) -> Vec<Vec<u8>> {
+        lock(&self.bodies).clone().unwrap_or_default()
     }
 
     pub(crate) fn connection_opened(&self) {

@@ -20,6 +20,7 @@
 mod crypto;
 mod dc;
 mod faults;
+pub mod fuzzing;
 mod profile;
 mod rpc;
 mod search;

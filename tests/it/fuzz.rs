@@ -462,3 +462,174 @@ async fn the_http_surface_survives_malformed_requests() {
     eprintln!("{cases} malformed HTTP requests answered");
     assert_eq!(server.terminate().await, 0);
 }
+
+/// Real requests: what tgmcp sends for every tool, recorded by the sandbox.
+fn recorded_requests() -> Vec<Vec<u8>> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        let (sandbox, env) = demo().await;
+        sandbox.stats().record_requests(true);
+        let server = start(&env, &["serve"]).await;
+        let sent = server
+            .ok(
+                "send_message",
+                json!({"chat_id": "me", "message": "*seed*", "parse_mode": "markdown"}),
+            )
+            .await;
+        let id = sent["message_ids"][0].clone();
+        for (tool, args) in [
+            (
+                "search_messages_globally",
+                json!({"query": "invoice, hike", "chat_type": "group"}),
+            ),
+            (
+                "search_messages_in_chat",
+                json!({"chat_id": "@rust_berlin", "query": "rust", "from_user": "@bob_builder"}),
+            ),
+            ("search_messages_in_chat", json!({"chat_id": "me"})),
+            (
+                "read_messages",
+                json!({"chat_id": "me", "message_ids": [id]}),
+            ),
+            (
+                "edit_message",
+                json!({"chat_id": "me", "message_id": id, "message": "edited"}),
+            ),
+            ("find_chats", json!({})),
+            ("find_chats", json!({"query": "bob"})),
+            ("get_chat_info", json!({"chat_id": "@sandbox_news"})),
+            ("get_chat_info", json!({"chat_id": "@bob_builder"})),
+            (
+                "send_message_to_phone",
+                json!({"phone_number": "+15550100002", "message": "hi"}),
+            ),
+        ] {
+            server.call(tool, args).await;
+        }
+        assert_eq!(server.stop().await, 0);
+        sandbox.stats().recorded_requests()
+    })
+}
+
+/// A seed request, changed the ways that break decoders: bytes flipped, 32-bit fields
+/// set to extremes, cut short, stretched, spliced.
+fn mutated(seeds: Vec<Vec<u8>>) -> impl Strategy<Value = Vec<u8>> {
+    let mutation = prop_oneof![
+        (any::<prop::sample::Index>(), any::<u8>()).prop_map(|(at, byte)| Mutation::Set(at, byte)),
+        (
+            any::<prop::sample::Index>(),
+            prop::sample::select(vec![
+                0u32,
+                1,
+                0x7fff_ffff,
+                0x8000_0000,
+                0xffff_ffff,
+                0x1cb5_c415,
+                0x3072_cfa1,
+                0xfe
+            ])
+        )
+            .prop_map(|(at, word)| Mutation::Word(at, word)),
+        any::<prop::sample::Index>().prop_map(Mutation::Cut),
+        (
+            any::<prop::sample::Index>(),
+            prop::collection::vec(any::<u8>(), 1..64)
+        )
+            .prop_map(|(at, bytes)| Mutation::Insert(at, bytes)),
+    ];
+    (
+        prop::sample::select(seeds),
+        prop::collection::vec(mutation, 1..5),
+    )
+        .prop_map(|(mut bytes, mutations)| {
+            for mutation in mutations {
+                mutation.apply(&mut bytes);
+            }
+            bytes
+        })
+}
+
+#[derive(Debug, Clone)]
+enum Mutation {
+    Set(prop::sample::Index, u8),
+    Word(prop::sample::Index, u32),
+    Cut(prop::sample::Index),
+    Insert(prop::sample::Index, Vec<u8>),
+}
+
+impl Mutation {
+    fn apply(self, bytes: &mut Vec<u8>) {
+        if bytes.is_empty() {
+            return;
+        }
+        match self {
+            Self::Set(at, byte) => {
+                let i = at.index(bytes.len());
+                bytes[i] = byte;
+            }
+            Self::Word(at, word) => {
+                if bytes.len() < 4 {
+                    return;
+                }
+                let i = at.index(bytes.len() / 4) * 4;
+                if i + 4 <= bytes.len() {
+                    bytes[i..i + 4].copy_from_slice(&word.to_le_bytes());
+                }
+            }
+            Self::Cut(at) => bytes.truncate(at.index(bytes.len())),
+            Self::Insert(at, extra) => {
+                let i = at.index(bytes.len());
+                bytes.splice(i..i, extra);
+            }
+        }
+    }
+}
+
+#[test]
+fn the_sandbox_survives_mutated_real_requests() {
+    let seeds = recorded_requests();
+    assert!(seeds.len() >= 12, "recorded {} requests", seeds.len());
+    // The seeds themselves are well-formed: most are answered.
+    let answered = seeds
+        .iter()
+        .filter(|seed| tgmcp::sandbox::fuzzing::api_call(seed).is_ok())
+        .count();
+    assert!(
+        answered * 2 > seeds.len(),
+        "{answered} of {} seeds answered",
+        seeds.len()
+    );
+
+    let mut runner = TestRunner::new_with_rng(
+        Config {
+            cases: 4000,
+            failure_persistence: None,
+            ..Config::default()
+        },
+        TestRng::from_seed(RngAlgorithm::ChaCha, &[9; 32]),
+    );
+    let outcomes = std::cell::RefCell::new(std::collections::BTreeMap::<String, u32>::new());
+    runner
+        .run(&mutated(seeds), |bytes| {
+            let outcome = match tgmcp::sandbox::fuzzing::api_call(&bytes) {
+                Ok(_) => "answered".to_owned(),
+                Err(name) => name,
+            };
+            *outcomes.borrow_mut().entry(outcome).or_default() += 1;
+            Ok(())
+        })
+        .expect("no request panics the sandbox");
+    let outcomes = outcomes.into_inner();
+    eprintln!("4,000 mutated requests: {outcomes:?}");
+    assert!(
+        outcomes.get("answered").copied().unwrap_or(0) > 100,
+        "{outcomes:?}"
+    );
+    assert!(
+        outcomes.len() > 3,
+        "mutations reach past the decoder: {outcomes:?}"
+    );
+}
