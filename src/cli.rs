@@ -270,7 +270,12 @@ pub struct ServeArgs {
     /// Let tools read local files only inside this folder (repeatable; symlinks that lead
     /// outside are refused). Without it, any file this user can read. Over --http, local
     /// files are always refused
-    #[arg(long, env = "TGMCP_FILE_ROOT", value_name = "DIR", value_delimiter = ',')]
+    #[arg(
+        long,
+        env = "TGMCP_FILE_ROOT",
+        value_name = "DIR",
+        value_delimiter = ','
+    )]
     pub file_root: Vec<PathBuf>,
 
     /// Where download_media saves files [default on stdio: the user's Downloads folder;
@@ -349,7 +354,11 @@ fn parse_size(text: &str) -> Result<u64, String> {
         "mib" => 1024 * 1024,
         "g" | "gb" => 1000 * 1000 * 1000,
         "gib" => 1024 * 1024 * 1024,
-        other => return Err(format!("unknown size unit {other:?}: use B, KB, MB, GB, KiB, MiB or GiB")),
+        other => {
+            return Err(format!(
+                "unknown size unit {other:?}: use B, KB, MB, GB, KiB, MiB or GiB"
+            ));
+        }
     };
     let bytes = number
         .checked_mul(factor)

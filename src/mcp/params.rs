@@ -528,7 +528,14 @@ mod tests {
         let many: Vec<String> = (0..51).map(|i| format!("{i}.txt")).collect();
         let send: SendMessageArgs =
             args(json!({"chat_id": "me", "message": "hi", "files": many})).unwrap();
-        assert!(send.into_request().unwrap_err().to_string().contains("at most 50"));
-        assert!(args::<SendMessageArgs>(json!({"chat_id": "me", "message": "", "files": 3})).is_err());
+        assert!(
+            send.into_request()
+                .unwrap_err()
+                .to_string()
+                .contains("at most 50")
+        );
+        assert!(
+            args::<SendMessageArgs>(json!({"chat_id": "me", "message": "", "files": 3})).is_err()
+        );
     }
 }

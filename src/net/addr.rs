@@ -24,17 +24,45 @@ fn blocked_v4(ip: Ipv4Addr) -> Option<&'static str> {
     const RANGES: &[([u8; 4], u32, &str)] = &[
         ([0, 0, 0, 0], 8, "an unspecified address (0.0.0.0/8)"),
         ([10, 0, 0, 0], 8, "a private address (10.0.0.0/8)"),
-        ([100, 64, 0, 0], 10, "a carrier-grade NAT address (100.64.0.0/10)"),
+        (
+            [100, 64, 0, 0],
+            10,
+            "a carrier-grade NAT address (100.64.0.0/10)",
+        ),
         ([127, 0, 0, 0], 8, "a loopback address (127.0.0.0/8)"),
-        ([169, 254, 0, 0], 16, "a link-local address (169.254.0.0/16)"),
+        (
+            [169, 254, 0, 0],
+            16,
+            "a link-local address (169.254.0.0/16)",
+        ),
         ([172, 16, 0, 0], 12, "a private address (172.16.0.0/12)"),
-        ([192, 0, 0, 0], 24, "an IETF protocol address (192.0.0.0/24)"),
+        (
+            [192, 0, 0, 0],
+            24,
+            "an IETF protocol address (192.0.0.0/24)",
+        ),
         ([192, 0, 2, 0], 24, "a documentation address (192.0.2.0/24)"),
-        ([192, 88, 99, 0], 24, "a 6to4 relay address (192.88.99.0/24)"),
+        (
+            [192, 88, 99, 0],
+            24,
+            "a 6to4 relay address (192.88.99.0/24)",
+        ),
         ([192, 168, 0, 0], 16, "a private address (192.168.0.0/16)"),
-        ([198, 18, 0, 0], 15, "a benchmarking address (198.18.0.0/15)"),
-        ([198, 51, 100, 0], 24, "a documentation address (198.51.100.0/24)"),
-        ([203, 0, 113, 0], 24, "a documentation address (203.0.113.0/24)"),
+        (
+            [198, 18, 0, 0],
+            15,
+            "a benchmarking address (198.18.0.0/15)",
+        ),
+        (
+            [198, 51, 100, 0],
+            24,
+            "a documentation address (198.51.100.0/24)",
+        ),
+        (
+            [203, 0, 113, 0],
+            24,
+            "a documentation address (203.0.113.0/24)",
+        ),
         ([224, 0, 0, 0], 4, "a multicast address (224.0.0.0/4)"),
         ([255, 255, 255, 255], 32, "the broadcast address"),
         ([240, 0, 0, 0], 4, "a reserved address (240.0.0.0/4)"),
@@ -68,7 +96,8 @@ fn blocked_v6(ip: Ipv6Addr) -> Option<&'static str> {
         return Some("an IPv4-compatible address (::/96)");
     }
     if in_v6(ip, Ipv6Addr::new(0x64, 0xff9b, 0, 0, 0, 0, 0, 0), 96) {
-        return blocked_v4(low32).map(|_| "a NAT64 address (64:ff9b::/96) of a blocked IPv4 address");
+        return blocked_v4(low32)
+            .map(|_| "a NAT64 address (64:ff9b::/96) of a blocked IPv4 address");
     }
     const RANGES: &[(Ipv6Addr, u32, &str)] = &[
         (
@@ -253,7 +282,11 @@ mod tests {
         ] {
             assert!(why(ip).unwrap().contains("IPv4-mapped"), "{ip}");
         }
-        assert_eq!(why("::ffff:8.8.8.8"), None, "a mapped public address is public");
+        assert_eq!(
+            why("::ffff:8.8.8.8"),
+            None,
+            "a mapped public address is public"
+        );
         for ip in ["::127.0.0.1", "::10.0.0.1", "::8.8.8.8"] {
             assert!(why(ip).unwrap().contains("IPv4-compatible"), "{ip}");
         }

@@ -37,18 +37,14 @@ pub const DEFAULT_MAX_BYTES: u64 = 50 * 1000 * 1000;
 /// Resolves host names to addresses. The system's resolver in production; tests map
 /// names to whatever they need (and change answers between lookups).
 pub trait Resolver: Send + Sync + 'static {
-    fn lookup(&self, host: &str)
-    -> Pin<Box<dyn Future<Output = io::Result<Vec<IpAddr>>> + Send>>;
+    fn lookup(&self, host: &str) -> Pin<Box<dyn Future<Output = io::Result<Vec<IpAddr>>> + Send>>;
 }
 
 /// The operating system's resolver (getaddrinfo, through tokio).
 pub struct SystemResolver;
 
 impl Resolver for SystemResolver {
-    fn lookup(
-        &self,
-        host: &str,
-    ) -> Pin<Box<dyn Future<Output = io::Result<Vec<IpAddr>>> + Send>> {
+    fn lookup(&self, host: &str) -> Pin<Box<dyn Future<Output = io::Result<Vec<IpAddr>>> + Send>> {
         let host = host.to_owned();
         Box::pin(async move {
             let addrs = tokio::net::lookup_host((host.as_str(), 0)).await?;
@@ -223,7 +219,9 @@ pub struct Fetcher {
     policy: Arc<FetchPolicy>,
 }
 
-fn install_crypto_provider() {
+/// Makes ring rustls' process-wide crypto provider (reqwest is built without one, to
+/// avoid aws-lc-rs's C build). Every reqwest client needs it: call before building one.
+pub fn install_crypto_provider() {
     static ONCE: Once = Once::new();
     ONCE.call_once(|| {
         // Fails only if another provider is installed already, which is as good.
@@ -278,11 +276,7 @@ impl Fetcher {
     /// Fetches `url` into `sink`, stopping at the size limit. Refusals by policy are
     /// [`Error::Forbidden`]; everything else that goes wrong is [`Error::InvalidInput`]
     /// naming the URL (the caller's input did not lead to a file).
-    pub async fn fetch(
-        &self,
-        url: &str,
-        sink: &mut (impl AsyncWrite + Unpin),
-    ) -> Result<Fetched> {
+    pub async fn fetch(&self, url: &str, sink: &mut (impl AsyncWrite + Unpin)) -> Result<Fetched> {
         let parsed = reqwest::Url::parse(url)
             .map_err(|e| Error::InvalidInput(format!("{url:?} is not a URL: {e}")))?;
         self.policy.check_url(&parsed).map_err(Error::Forbidden)?;
@@ -389,8 +383,7 @@ fn fetch_error(url: &str, error: reqwest::Error) -> Error {
 fn disposition_name(value: &str) -> Option<String> {
     value.split(';').find_map(|part| {
         let (key, v) = part.trim().split_once('=')?;
-        (key.trim().eq_ignore_ascii_case("filename"))
-            .then(|| v.trim().trim_matches('"').to_owned())
+        (key.trim().eq_ignore_ascii_case("filename")).then(|| v.trim().trim_matches('"').to_owned())
     })
 }
 
@@ -417,8 +410,16 @@ mod tests {
         let policy = FetchPolicy::default();
         assert!(check(&policy, "https://example.com/a.pdf").is_ok());
         assert!(check(&policy, "https://example.com:8443/a.pdf").is_ok());
-        assert!(check(&policy, "http://example.com/a.pdf").unwrap_err().contains("plain http"));
-        assert!(check(&policy, "ftp://example.com/a").unwrap_err().contains("ftp"));
+        assert!(
+            check(&policy, "http://example.com/a.pdf")
+                .unwrap_err()
+                .contains("plain http")
+        );
+        assert!(
+            check(&policy, "ftp://example.com/a")
+                .unwrap_err()
+                .contains("ftp")
+        );
         assert!(check(&policy, "file:///etc/passwd").is_err());
         let creds = check(&policy, "https://user:secret@example.com/").unwrap_err();
         assert!(creds.contains("user name or password") && !creds.contains("secret"));

@@ -4,4 +4,4 @@
 pub mod addr;
 pub mod fetch;
 
-pub use fetch::{FetchPolicy, Fetched, Fetcher, Resolver, SystemResolver};
+pub use fetch::{FetchPolicy, Fetched, Fetcher, Resolver, SystemResolver, install_crypto_provider};

@@ -15,7 +15,7 @@ use std::sync::Arc;
 use std::task::{Context, Poll};
 use std::time::Duration;
 
-use grammers_session::types::PeerRef;
+use grammers_session::types::{PeerId, PeerKind, PeerRef};
 use grammers_tl_types as tl;
 use serde::Serialize;
 use tokio::io::{AsyncRead, ReadBuf};
@@ -23,7 +23,7 @@ use tokio::io::{AsyncRead, ReadBuf};
 use super::client::Telegram;
 use super::model::{Message, SendResult};
 use super::ops::SendMessage;
-use super::render::{self, Peers};
+use super::render::{self, MessagesPage, Peers};
 use super::send::{format, lost_write, random_id, updates_peers, utf16_len};
 use crate::error::{Error, Result};
 use crate::net::{FetchPolicy, Fetcher};
@@ -145,7 +145,9 @@ pub async fn prepare(sources: &[String], policy: &FilePolicy) -> Result<Vec<Prep
             prepare_data(source, policy.fetch.max_bytes)?
         } else if let Some((scheme, _)) = source.split_once("://")
             && !scheme.is_empty()
-            && scheme.chars().all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
+            && scheme
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
         {
             if fetcher.is_none() {
                 fetcher = Some(Fetcher::new(policy.fetch.clone())?);
@@ -195,9 +197,7 @@ fn prepare_path(path: &Path, policy: &FilePolicy) -> Result<PreparedFile> {
             } else {
                 "it is outside the allowed folders"
             };
-            return Err(Error::Forbidden(format!(
-                "{shown}: {why} (--file-root)"
-            )));
+            return Err(Error::Forbidden(format!("{shown}: {why} (--file-root)")));
         }
     }
     let file = std::fs::File::open(&canonical)
@@ -287,7 +287,11 @@ fn prepare_data(uri: &str, max: u64) -> Result<PreparedFile> {
         .split_once(',')
         .ok_or_else(|| invalid("needs a comma before its data"))?;
     let mut params = header.split(';');
-    let mime = params.next().unwrap_or_default().trim().to_ascii_lowercase();
+    let mime = params
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_ascii_lowercase();
     let mut base64 = false;
     let mut name = None;
     for param in params {
@@ -354,9 +358,10 @@ fn percent_decode(text: &str) -> String {
 fn mime_for(name: &str, declared: Option<&str>) -> String {
     match declared {
         Some(mime) if mime != "application/octet-stream" => mime.to_owned(),
-        _ => mime_guess::from_path(name)
-            .first()
-            .map_or_else(|| "application/octet-stream".into(), |m| m.essence_str().into()),
+        _ => mime_guess::from_path(name).first().map_or_else(
+            || "application/octet-stream".into(),
+            |m| m.essence_str().into(),
+        ),
     }
 }
 
@@ -593,9 +598,11 @@ impl Telegram {
             }
         };
         for (n, batch) in batches.iter().enumerate() {
-            let caption = (n == 0 && has_text && caption_fits)
-                .then(|| (text.clone(), entities.clone()))
-                .unwrap_or_default();
+            let caption = if n == 0 && has_text && caption_fits {
+                (text.clone(), entities.clone())
+            } else {
+                Default::default()
+            };
             let reply_to = if n == 0 { req.reply_to } else { None };
             let sent = self
                 .send_batch(peer, req, attachments, &kinds, batch, caption, reply_to)
@@ -645,9 +652,7 @@ impl Telegram {
         let mut uploaded = Vec::with_capacity(batch.len());
         for &i in batch {
             let file = &attachments.files[i];
-            let input = self
-                .upload(i, file, attachments.progress.as_ref())
-                .await?;
+            let input = self.upload(i, file, attachments.progress.as_ref()).await?;
             uploaded.push(uploaded_media(input, file, kinds[i]));
         }
         let names: Vec<&str> = batch
@@ -686,7 +691,9 @@ impl Telegram {
                 suggested_post: None,
             };
             let updates = self.sent(self.command(&request).await, "messages.sendMedia", &what)?;
-            return self.messages_from(&updates, &[random_id], "messages.sendMedia", &what).await;
+            return self
+                .messages_from(&updates, &[random_id], "messages.sendMedia", &what)
+                .await;
         }
         // An album's items must be uploaded as media first; nothing is visible yet.
         let mut items = Vec::with_capacity(uploaded.len());
@@ -830,22 +837,51 @@ impl Telegram {
             )));
         }
         let peer = self.resolve(chat).await?;
-        let found = self
-            .read("messages.getMessages", |c| async move {
-                c.get_messages_by_id(peer, &[message_id]).await
-            })
-            .await?;
-        let message = found.into_iter().flatten().next().ok_or_else(|| {
+        let ids = vec![tl::types::InputMessageId { id: message_id }.into()];
+        let answer = if peer.id.kind() == PeerKind::Channel {
+            let request = tl::functions::channels::GetMessages {
+                channel: (&peer).into(),
+                id: ids,
+            };
+            self.query(&request).await?
+        } else {
+            self.query(&tl::functions::messages::GetMessages { id: ids })
+                .await?
+        };
+        let page = MessagesPage::from(answer);
+        self.remember(&page.users, &page.chats).await?;
+        let peers = Peers::new(&page.users, &page.chats);
+        // Private chats and basic groups share one id space: the id must be this chat's.
+        let wanted = if peer.id == PeerId::self_user() {
+            self.self_id().await?
+        } else {
+            peer.id.bot_api_dialog_id_unchecked()
+        };
+        let raw = page.messages.into_iter().find_map(|m| {
+            let rendered = render::message(&m, &peers)?;
+            match m {
+                tl::enums::Message::Message(m)
+                    if rendered.id == message_id && rendered.chat.id == wanted =>
+                {
+                    Some(m)
+                }
+                _ => None,
+            }
+        });
+        let message = raw.ok_or_else(|| {
             Error::InvalidInput(format!("message {message_id} does not exist in {chat}"))
         })?;
         use grammers_client::media::Media;
-        let media = message.media().ok_or_else(|| {
+        let media = message.media.and_then(Media::from_raw).ok_or_else(|| {
             Error::InvalidInput(format!("message {message_id} has no media to download"))
         })?;
         let (name, mime_type) = match &media {
             Media::Photo(_) => (format!("photo_{message_id}.jpg"), "image/jpeg".to_owned()),
             Media::Document(d) => {
-                let mime = d.mime_type().unwrap_or("application/octet-stream").to_owned();
+                let mime = d
+                    .mime_type()
+                    .unwrap_or("application/octet-stream")
+                    .to_owned();
                 let name = d
                     .name()
                     .map(crate::net::fetch::sanitize_name)
@@ -858,7 +894,10 @@ impl Telegram {
                     });
                 (name, mime)
             }
-            Media::Sticker(_) => (format!("sticker_{message_id}.webp"), "image/webp".to_owned()),
+            Media::Sticker(_) => (
+                format!("sticker_{message_id}.webp"),
+                "image/webp".to_owned(),
+            ),
             _ => {
                 return Err(Error::InvalidInput(format!(
                     "message {message_id}'s media (a contact, location, poll or web page) is not a file"
@@ -913,7 +952,10 @@ impl Telegram {
 
 /// Opens a new file for a download inside `target.dir`: the caller's name must stay
 /// inside it and not exist; a default name gets ` (1)`, ` (2)` … instead.
-fn create_target(target: &DownloadTarget, default_name: &str) -> Result<(PathBuf, tokio::fs::File)> {
+fn create_target(
+    target: &DownloadTarget,
+    default_name: &str,
+) -> Result<(PathBuf, tokio::fs::File)> {
     std::fs::create_dir_all(&target.dir).map_err(|e| {
         Error::Config(format!(
             "cannot create the download folder {}: {e}",
@@ -1016,7 +1058,11 @@ fn reply_header(id: i32) -> tl::enums::InputReplyTo {
 }
 
 /// The `InputMedia` for a file just uploaded.
-fn uploaded_media(file: tl::enums::InputFile, prepared: &PreparedFile, kind: Kind) -> tl::enums::InputMedia {
+fn uploaded_media(
+    file: tl::enums::InputFile,
+    prepared: &PreparedFile,
+    kind: Kind,
+) -> tl::enums::InputMedia {
     if kind == Kind::Photo {
         return tl::types::InputMediaUploadedPhoto {
             spoiler: false,
@@ -1128,18 +1174,27 @@ mod tests {
     fn albums_group_by_kind_and_hold_ten() {
         use Kind::*;
         assert_eq!(batches(&[Photo]), vec![vec![0]]);
-        assert_eq!(batches(&[Photo, Document, Video]), vec![vec![0, 2], vec![1]]);
-        assert_eq!(batches(&[Document; 11]).iter().map(Vec::len).collect::<Vec<_>>(), [10, 1]);
         assert_eq!(
-            batches(&[Audio, Photo, Audio]),
+            batches(&[Photo, Document, Video]),
             vec![vec![0, 2], vec![1]]
         );
+        assert_eq!(
+            batches(&[Document; 11])
+                .iter()
+                .map(Vec::len)
+                .collect::<Vec<_>>(),
+            [10, 1]
+        );
+        assert_eq!(batches(&[Audio, Photo, Audio]), vec![vec![0, 2], vec![1]]);
     }
 
     #[test]
     fn data_uris() {
         let file = prepare_data("data:text/plain;name=notes.txt;base64,aGVsbG8=", 100).unwrap();
-        assert_eq!((file.name.as_str(), file.mime_type.as_str(), file.size), ("notes.txt", "text/plain", 5));
+        assert_eq!(
+            (file.name.as_str(), file.mime_type.as_str(), file.size),
+            ("notes.txt", "text/plain", 5)
+        );
         let file = prepare_data("data:,hello%20world", 100).unwrap();
         assert_eq!(file.size, 11);
         assert!(prepare_data("data:text/plain;base64,!!!", 100).is_err());

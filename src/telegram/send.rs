@@ -20,7 +20,10 @@ use crate::error::{Error, Result};
 pub const MAX_MESSAGE_LEN: usize = 4096;
 
 /// Text and entities from what the caller wrote.
-pub(super) fn format(text: &str, mode: Option<ParseMode>) -> (String, Vec<tl::enums::MessageEntity>) {
+pub(super) fn format(
+    text: &str,
+    mode: Option<ParseMode>,
+) -> (String, Vec<tl::enums::MessageEntity>) {
     match mode {
         Some(ParseMode::Markdown) => parse_markdown_message(text),
         Some(ParseMode::Html) => parse_html_message(text),
@@ -204,7 +207,9 @@ fn peer_of(peer: &PeerRef) -> tl::enums::Peer {
 }
 
 /// The users and chats an `Updates` carries (to cache them).
-pub(super) fn updates_peers(updates: &tl::enums::Updates) -> (&[tl::enums::User], &[tl::enums::Chat]) {
+pub(super) fn updates_peers(
+    updates: &tl::enums::Updates,
+) -> (&[tl::enums::User], &[tl::enums::Chat]) {
     match updates {
         tl::enums::Updates::Updates(u) => (&u.users, &u.chats),
         tl::enums::Updates::Combined(u) => (&u.users, &u.chats),

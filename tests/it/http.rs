@@ -23,7 +23,7 @@ use crate::common::{TestEnv, within};
 const INITIALIZE: &str = r#"{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"test","version":"1"}}}"#;
 
 /// A running `tgmcp serve --http`.
-struct HttpServer {
+pub(crate) struct HttpServer {
     child: Child,
     addr: SocketAddr,
     stderr: Arc<Mutex<String>>,
@@ -34,16 +34,21 @@ impl HttpServer {
         format!("http://{}{path}", self.addr)
     }
 
-    fn stderr(&self) -> String {
+    pub(crate) fn stderr(&self) -> String {
         self.stderr.lock().unwrap().clone()
     }
 
     /// An MCP client over streamable HTTP, with the token if given.
-    async fn client(&self, path: &str, token: Option<&str>) -> RunningService<RoleClient, ()> {
+    pub(crate) async fn client(
+        &self,
+        path: &str,
+        token: Option<&str>,
+    ) -> RunningService<RoleClient, ()> {
         let mut config = StreamableHttpClientTransportConfig::with_uri(self.url(path));
         if let Some(token) = token {
             config = config.auth_header(token);
         }
+        tgmcp::net::install_crypto_provider();
         let transport = StreamableHttpClientTransport::from_config(config);
         match within(30, ().serve(transport)).await {
             Ok(client) => client,
@@ -71,7 +76,7 @@ impl HttpServer {
     }
 
     /// SIGTERM, then the exit code.
-    async fn terminate(mut self) -> i32 {
+    pub(crate) async fn terminate(mut self) -> i32 {
         signal(&self.child, "TERM").await;
         let status = within(20, self.child.wait()).await.expect("tgmcp exits");
         status.code().unwrap_or(-1)
@@ -114,6 +119,7 @@ async fn request(
     headers: &[(&str, &str)],
     body: Option<String>,
 ) -> Answer {
+    tgmcp::net::install_crypto_provider();
     let client = reqwest::Client::new();
     let mut builder = client.request(method, url);
     for (name, value) in headers {
@@ -134,7 +140,7 @@ async fn request(
 }
 
 /// Starts `tgmcp serve --http 127.0.0.1:0 <args>` and waits for its address.
-async fn start(env: &TestEnv, args: &[&str]) -> HttpServer {
+pub(crate) async fn start(env: &TestEnv, args: &[&str]) -> HttpServer {
     start_with(env, args, |_| {}).await
 }
 
@@ -179,7 +185,7 @@ async fn start_with(
 }
 
 /// The demo world, a profile logged in to it, and a bearer token for the profile.
-async fn demo() -> (Sandbox, TestEnv, String) {
+pub(crate) async fn demo() -> (Sandbox, TestEnv, String) {
     let sandbox = Sandbox::start(World::demo()).await.expect("sandbox starts");
     let me = sandbox.world().demo_user();
     let env = TestEnv::new();
@@ -201,13 +207,17 @@ fn params(tool: &str, arguments: Value) -> CallToolRequestParams {
     CallToolRequestParams::new(tool.to_owned()).with_arguments(arguments)
 }
 
-async fn call(client: &RunningService<RoleClient, ()>, tool: &str, args: Value) -> CallToolResult {
+pub(crate) async fn call(
+    client: &RunningService<RoleClient, ()>,
+    tool: &str,
+    args: Value,
+) -> CallToolResult {
     within(60, client.call_tool(params(tool, args.clone())))
         .await
         .unwrap_or_else(|e| panic!("{tool}({args}): {e}"))
 }
 
-fn structured(result: &CallToolResult) -> Value {
+pub(crate) fn structured(result: &CallToolResult) -> Value {
     assert_ne!(result.is_error, Some(true), "tool error: {result:?}");
     result.structured_content.clone().expect("structured")
 }
@@ -713,6 +723,7 @@ async fn graceful_shutdown_lets_a_call_in_flight_finish() {
     let mut child = server.child;
     let status = within(20, child.wait()).await.unwrap();
     assert_eq!(status.code(), Some(0), "{}", server.stderr.lock().unwrap());
+    tgmcp::net::install_crypto_provider();
     let refused = reqwest::Client::new()
         .get(format!("http://{}/health", server.addr))
         .send()

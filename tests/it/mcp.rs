@@ -20,7 +20,8 @@ use tokio::process::{Child, Command};
 
 use crate::common::{TestEnv, within};
 
-const ALL_TOOLS: [&str; 8] = [
+const ALL_TOOLS: [&str; 9] = [
+    "download_media",
     "edit_message",
     "find_chats",
     "get_chat_info",
@@ -33,7 +34,7 @@ const ALL_TOOLS: [&str; 8] = [
 const WRITE_TOOLS: [&str; 3] = ["edit_message", "send_message", "send_message_to_phone"];
 
 /// A running `tgmcp serve` and the MCP client connected to it.
-struct Server {
+pub(crate) struct Server {
     client: RunningService<RoleClient, ()>,
     child: Child,
     stderr: Arc<Mutex<String>>,
@@ -42,11 +43,15 @@ struct Server {
 }
 
 /// Starts `tgmcp <args>` (args include `serve`) in `env` and completes the handshake.
-async fn start(env: &TestEnv, args: &[&str]) -> Server {
+pub(crate) async fn start(env: &TestEnv, args: &[&str]) -> Server {
     start_with(env, args, |_| {}).await
 }
 
-async fn start_with(env: &TestEnv, args: &[&str], tweak: impl FnOnce(&mut Command)) -> Server {
+pub(crate) async fn start_with(
+    env: &TestEnv,
+    args: &[&str],
+    tweak: impl FnOnce(&mut Command),
+) -> Server {
     let mut cmd = env.command();
     cmd.args(args)
         .stdin(Stdio::piped())
@@ -103,7 +108,7 @@ impl Server {
     }
 
     /// A call that must reach the tool (no JSON-RPC error).
-    async fn call(&self, tool: &str, arguments: Value) -> CallToolResult {
+    pub(crate) async fn call(&self, tool: &str, arguments: Value) -> CallToolResult {
         match self.call_raw(tool, arguments.clone()).await {
             Ok(result) => result,
             Err(e) => panic!("{tool}({arguments}) failed: {e}\nstderr: {}", self.stderr()),
@@ -111,7 +116,7 @@ impl Server {
     }
 
     /// A call that must succeed: returns its structured content.
-    async fn ok(&self, tool: &str, arguments: Value) -> Value {
+    pub(crate) async fn ok(&self, tool: &str, arguments: Value) -> Value {
         let result = self.call(tool, arguments.clone()).await;
         assert_ne!(
             result.is_error,
@@ -126,7 +131,7 @@ impl Server {
     }
 
     /// A call that must fail as a tool error: returns `structuredContent.error`.
-    async fn fail(&self, tool: &str, arguments: Value) -> Value {
+    pub(crate) async fn fail(&self, tool: &str, arguments: Value) -> Value {
         let result = self.call(tool, arguments.clone()).await;
         assert_eq!(
             result.is_error,
@@ -161,12 +166,12 @@ impl Server {
             .expect("tools/list")
     }
 
-    fn stderr(&self) -> String {
+    pub(crate) fn stderr(&self) -> String {
         self.stderr.lock().unwrap().clone()
     }
 
     /// Closes the client's side, as an IDE does on exit, and returns the exit code.
-    async fn stop(mut self) -> i32 {
+    pub(crate) async fn stop(mut self) -> i32 {
         drop(within(10, self.client.cancel()).await);
         let status = within(15, self.child.wait()).await.expect("tgmcp exits");
         status.code().unwrap_or(-1)
@@ -184,7 +189,7 @@ fn text(result: &CallToolResult) -> String {
 }
 
 /// The demo world in a sandbox, and a profile logged in to it as the demo account.
-async fn demo() -> (Sandbox, TestEnv) {
+pub(crate) async fn demo() -> (Sandbox, TestEnv) {
     demo_with(World::demo()).await
 }
 
@@ -207,6 +212,7 @@ fn sample_arguments(tool: &str) -> Value {
         "find_chats" => json!({}),
         "get_chat_info" => json!({"chat_id": "me"}),
         "send_message_to_phone" => json!({"phone_number": "+15550100002", "message": "hi"}),
+        "download_media" => json!({"chat_id": "me", "message_id": 1}),
         other => panic!("no sample for {other}"),
     }
 }

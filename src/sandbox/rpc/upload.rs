@@ -42,8 +42,7 @@ pub(super) fn save_big_file_part(
 ) -> Result<bool, RpcErr> {
     let me = ctx.me()?;
     check_part(req.file_part, &req.bytes)?;
-    if !(1..=MAX_PARTS).contains(&req.file_total_parts) || req.file_part >= req.file_total_parts
-    {
+    if !(1..=MAX_PARTS).contains(&req.file_total_parts) || req.file_part >= req.file_total_parts {
         return Err(RpcErr::bad("FILE_PARTS_INVALID"));
     }
     let upload = ctx.world.uploads.entry((me, req.file_id)).or_default();
@@ -101,7 +100,7 @@ pub(super) fn take_file(
         .parts
         .iter()
         .all(|(&p, bytes)| (p == last && bytes.len() <= size) || bytes.len() == size);
-    if !uniform || (parts > 1 && (size % 1024 != 0 || MAX_PART % size != 0)) {
+    if !uniform || (parts > 1 && (!size.is_multiple_of(1024) || !MAX_PART.is_multiple_of(size))) {
         return Err(RpcErr::bad("FILE_PART_SIZE_INVALID"));
     }
     let total: usize = upload.parts.values().map(Vec::len).sum();
@@ -142,7 +141,8 @@ pub(super) fn media(
             if bytes.len() > MAX_PHOTO_BYTES {
                 return Err(RpcErr::bad("PHOTO_SAVE_FILE_INVALID"));
             }
-            let (width, height) = crate::telegram::files::image_size(&bytes).ok_or_else(|| RpcErr::bad("IMAGE_PROCESS_FAILED"))?;
+            let (width, height) = crate::telegram::files::image_size(&bytes)
+                .ok_or_else(|| RpcErr::bad("IMAGE_PROCESS_FAILED"))?;
             let (w, h) = (i64::from(width), i64::from(height));
             if w + h > 10_000 || w.max(h) > 20 * w.min(h) || w == 0 || h == 0 {
                 return Err(RpcErr::bad("PHOTO_INVALID_DIMENSIONS"));
