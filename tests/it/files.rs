@@ -866,3 +866,53 @@ async fn mcp_over_http_refuses_local_paths_and_downloads_without_a_folder() {
     assert_eq!(server.terminate().await, 0);
     drop(sandbox);
 }
+
+/// Peak resident set of a running process, in kB (Linux).
+fn vm_hwm(pid: u32) -> Option<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}
+
+#[tokio::test]
+async fn a_100_mb_upload_stays_under_40_mb_of_memory() {
+    let f = fixture().await;
+    let size = 100 * 1024 * 1024;
+    let path = f.dir.path().join("big.bin");
+    std::fs::write(&path, body("x", size)).unwrap();
+    let mut cmd = f.env.command();
+    cmd.args([
+        "send",
+        "me",
+        "--max-file-size",
+        "200MB",
+        "--timeout",
+        "300",
+        "--file",
+    ])
+    .arg(&path)
+    .stdout(std::process::Stdio::null())
+    .stderr(std::process::Stdio::piped());
+    let mut child = cmd.spawn().unwrap();
+    let pid = child.id().unwrap();
+    let mut peak = 0;
+    let status = crate::common::within(300, async {
+        loop {
+            if let Some(kb) = vm_hwm(pid) {
+                peak = peak.max(kb);
+            }
+            tokio::select! {
+                status = child.wait() => break status.unwrap(),
+                () = tokio::time::sleep(std::time::Duration::from_millis(10)) => {}
+            }
+        }
+    })
+    .await;
+    assert!(status.success());
+    assert!(peak > 0 && peak < 40 * 1024, "peak RSS {peak} kB");
+    let [m] = f.last(1).try_into().unwrap();
+    assert!(matches!(&m.media, Some(Media::Document { size: s, .. }) if *s == size as i64));
+    // The sandbox got the same bytes (compared without another 100 MB copy).
+    let stored = f.sandbox.world().files[&m.media.as_ref().unwrap().id()].clone();
+    assert!(stored.as_slice() == body("x", size).as_slice());
+}
