@@ -271,7 +271,7 @@ async fn every_tool_over_http_with_the_token() {
     for path in ["/mcp", "/v1/mcp"] {
         let client = server.client(path, Some(&token)).await;
         let tools = within(30, client.list_all_tools()).await.unwrap();
-        assert_eq!(tools.len(), 8, "{path}");
+        assert_eq!(tools.len(), tgmcp::mcp::TOOL_NAMES.len(), "{path}");
         let found = structured(&call(&client, "find_chats", json!({"query": "bob"})).await);
         assert!(
             found["chats"].to_string().contains("bob_builder"),
@@ -325,7 +325,7 @@ async fn every_tool_over_http_with_the_token() {
     )
     .await;
     assert_eq!(stranger.is_error, Some(true), "{stranger:?}");
-    // Files stay refused over HTTP.
+    // Local paths are refused over HTTP (by policy); a bad value is invalid input.
     let files = call(
         &client,
         "send_message",
@@ -333,6 +333,13 @@ async fn every_tool_over_http_with_the_token() {
     )
     .await;
     assert_eq!(files.is_error, Some(true));
+    let invalid = call(
+        &client,
+        "send_message",
+        json!({"chat_id": "me", "message": "x", "files": [""]}),
+    )
+    .await;
+    assert_eq!(invalid.is_error, Some(true));
 
     let health = server.get("/health", &[]).await.json();
     assert_eq!(health["sessions"], 1, "{health}");
@@ -453,7 +460,10 @@ async fn no_auth_only_on_loopback() {
 
     let server = start(&env, &["--no-auth"]).await;
     let client = server.client("/mcp", None).await;
-    assert_eq!(within(30, client.list_all_tools()).await.unwrap().len(), 8);
+    assert_eq!(
+        within(30, client.list_all_tools()).await.unwrap().len(),
+        tgmcp::mcp::TOOL_NAMES.len()
+    );
     drop(within(10, client.cancel()).await);
     assert_eq!(server.terminate().await, 0);
 

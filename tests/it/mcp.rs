@@ -639,13 +639,13 @@ async fn values_out_of_range_are_invalid_input() {
         ),
         (
             "send_message",
-            json!({"chat_id": "me", "message": "x", "files": ["/etc/hostname"]}),
-            "sending files is not supported yet",
+            json!({"chat_id": "me", "message": "x", "files": ["/no/such/file.pdf"]}),
+            "no such file",
         ),
         (
             "send_message_to_phone",
-            json!({"phone_number": "+15550100002", "message": "x", "files": ["https://example.com/a.pdf"]}),
-            "sending files is not supported yet",
+            json!({"phone_number": "+15550100002", "message": "x", "files": [""]}),
+            "empty entry",
         ),
     ] {
         let error = server.fail(tool, arguments.clone()).await;
