@@ -28,6 +28,7 @@ struct Client {
 
 impl Client {
     async fn connect(url: &str, token: &str) -> Self {
+        tgmcp::net::install_crypto_provider();
         let http = reqwest::Client::new();
         let auth = format!("Bearer {token}");
         let response = http

@@ -38,7 +38,7 @@ complete -c tgmcp -n "__fish_tgmcp_needs_command" -f -a "setup" -d 'Log in to Te
 complete -c tgmcp -n "__fish_tgmcp_needs_command" -f -a "serve" -d 'Run the MCP server over stdio, or over HTTP with --http'
 complete -c tgmcp -n "__fish_tgmcp_needs_command" -f -a "health" -d 'Check the session and the connection to Telegram'
 complete -c tgmcp -n "__fish_tgmcp_needs_command" -f -a "search" -d 'Search messages in all your chats, or list and search one chat'
-complete -c tgmcp -n "__fish_tgmcp_needs_command" -f -a "send" -d 'Send a text message, from arguments or stdin'
+complete -c tgmcp -n "__fish_tgmcp_needs_command" -f -a "send" -d 'Send a text message or files, from arguments or stdin'
 complete -c tgmcp -n "__fish_tgmcp_needs_command" -f -a "invoke" -d 'Call a Telegram API method by name, with JSON parameters'
 complete -c tgmcp -n "__fish_tgmcp_needs_command" -f -a "sandbox" -d 'Run the offline sandbox data center on loopback (for tests and demos)'
 complete -c tgmcp -n "__fish_tgmcp_needs_command" -f -a "generate" -d 'Print the man page or shell completions (for packagers; the repository commits both)'
@@ -67,7 +67,11 @@ send_message\t''
 edit_message\t''
 find_chats\t''
 get_chat_info\t''
-send_message_to_phone\t''"
+send_message_to_phone\t''
+download_media\t''"
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand serve" -l file-root -d 'Let tools read local files only inside this folder (repeatable; symlinks that lead outside are refused). Without it, any file this user can read. Over --http, local files are always refused' -r -F
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand serve" -l download-dir -d 'Where download_media saves files [default on stdio: the user\'s Downloads folder; over --http, download_media is refused unless this is set]' -r -F
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand serve" -l max-file-size -d 'Largest file sent, from disk or a URL: bytes, or with a unit (50MB, 2GB, 512KiB)' -r
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand serve" -l http -d 'Serve MCP over streamable HTTP on this address instead of stdio [default when given alone: 127.0.0.1:8000]' -r
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand serve" -l allow-host -d 'Also accept requests whose Host header names this host (the name clients use to reach the server, e.g. behind a reverse proxy); repeat or separate with commas' -r
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand serve" -l max-body-bytes -d 'Largest request body accepted, in bytes (larger: 413)' -r
@@ -78,6 +82,8 @@ complete -c tgmcp -n "__fish_tgmcp_using_subcommand serve" -l config -d 'Config 
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand serve" -l log-format -d 'Format of the logs on stderr' -r -f -a "text\t'Human-readable lines'
 json\t'One JSON object per line'"
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand serve" -l read-only -d 'Offer only the tools that read: hide send_message, edit_message and send_message_to_phone, and refuse them if called'
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand serve" -l allow-http-urls -d 'Also fetch plain http:// URLs (default: https only)'
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand serve" -l allow-private-urls -d 'Let URLs reach loopback, private, link-local and other internal addresses (and cloud metadata services). Off by default so a URL cannot reach into your network; turn it on only if you mean it'
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand serve" -l no-auth -d 'Serve without a bearer token; allowed on a loopback address only'
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand serve" -l metrics-public -d 'Serve /metrics without the bearer token'
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand serve" -l json -d 'Print machine-readable JSON on stdout instead of text'
@@ -122,6 +128,8 @@ complete -c tgmcp -n "__fish_tgmcp_using_subcommand search" -s V -l version -d '
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand send" -l reply-to -d 'Reply to the message with this id in CHAT' -r
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand send" -l max-wait -d 'Wait out a flood wait of up to this many seconds (in all); Telegram asking for a longer one exits 1, naming the wait' -r
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand send" -l timeout -d 'Give up when Telegram does not answer a request within this many seconds (exit 4)' -r
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand send" -s f -l file -d 'Attach a file: a local path, an https URL or a data: URI (repeatable). Several go as albums where Telegram allows; TEXT becomes the caption' -r
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand send" -l max-file-size -d 'Largest file sent, from disk or a URL: bytes, or with a unit (50MB, 2GB, 512KiB)' -r
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand send" -l profile -d 'Profile to use: one Telegram account, with its own session and settings' -r
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand send" -l config -d 'Config file to read instead of the default one (which is optional)' -r -F
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand send" -l log-format -d 'Format of the logs on stderr' -r -f -a "text\t'Human-readable lines'
@@ -130,6 +138,9 @@ complete -c tgmcp -n "__fish_tgmcp_using_subcommand send" -l markdown -d 'Format
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand send" -l html -d 'Format the text as HTML: <b>, <i>, <u>, <s>, <code>, <pre>, <a href="…">'
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand send" -l silent -d 'Deliver without a notification sound'
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand send" -l no-preview -d 'Do not show a link preview'
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand send" -l as-document -d 'Send images as files (documents) instead of photos'
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand send" -l allow-http-urls -d 'Also fetch plain http:// URLs (default: https only)'
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand send" -l allow-private-urls -d 'Let URLs reach loopback, private, link-local and other internal addresses (and cloud metadata services). Off by default so a URL cannot reach into your network; turn it on only if you mean it'
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand send" -l json -d 'Print machine-readable JSON on stdout instead of text'
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand send" -l sandbox -d 'Run against a built-in offline Telegram with demo chats; no account or network needed'
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand send" -s v -l verbose -d 'Log more on stderr (-v info, -vv debug, -vvv trace)'
@@ -197,7 +208,7 @@ complete -c tgmcp -n "__fish_tgmcp_using_subcommand help; and not __fish_seen_su
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand help; and not __fish_seen_subcommand_from setup serve health search send invoke sandbox generate help" -f -a "serve" -d 'Run the MCP server over stdio, or over HTTP with --http'
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand help; and not __fish_seen_subcommand_from setup serve health search send invoke sandbox generate help" -f -a "health" -d 'Check the session and the connection to Telegram'
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand help; and not __fish_seen_subcommand_from setup serve health search send invoke sandbox generate help" -f -a "search" -d 'Search messages in all your chats, or list and search one chat'
-complete -c tgmcp -n "__fish_tgmcp_using_subcommand help; and not __fish_seen_subcommand_from setup serve health search send invoke sandbox generate help" -f -a "send" -d 'Send a text message, from arguments or stdin'
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand help; and not __fish_seen_subcommand_from setup serve health search send invoke sandbox generate help" -f -a "send" -d 'Send a text message or files, from arguments or stdin'
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand help; and not __fish_seen_subcommand_from setup serve health search send invoke sandbox generate help" -f -a "invoke" -d 'Call a Telegram API method by name, with JSON parameters'
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand help; and not __fish_seen_subcommand_from setup serve health search send invoke sandbox generate help" -f -a "sandbox" -d 'Run the offline sandbox data center on loopback (for tests and demos)'
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand help; and not __fish_seen_subcommand_from setup serve health search send invoke sandbox generate help" -f -a "generate" -d 'Print the man page or shell completions (for packagers; the repository commits both)'

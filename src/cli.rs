@@ -134,7 +134,7 @@ pub enum Command {
     #[command(long_about = SEARCH_LONG_ABOUT, after_help = SEARCH_EXAMPLES)]
     Search(SearchArgs),
 
-    /// Send a text message, from arguments or stdin
+    /// Send a text message or files, from arguments or stdin
     #[command(long_about = SEND_LONG_ABOUT, after_help = SEND_EXAMPLES)]
     Send(SendArgs),
 
@@ -267,8 +267,106 @@ pub struct ServeArgs {
     )]
     pub tools: Option<Vec<String>>,
 
+    /// Let tools read local files only inside this folder (repeatable; symlinks that lead
+    /// outside are refused). Without it, any file this user can read. Over --http, local
+    /// files are always refused
+    #[arg(
+        long,
+        env = "TGMCP_FILE_ROOT",
+        value_name = "DIR",
+        value_delimiter = ','
+    )]
+    pub file_root: Vec<PathBuf>,
+
+    /// Where download_media saves files [default on stdio: the user's Downloads folder;
+    /// over --http, download_media is refused unless this is set]
+    #[arg(long, env = "TGMCP_DOWNLOAD_DIR", value_name = "DIR")]
+    pub download_dir: Option<PathBuf>,
+
+    #[command(flatten)]
+    pub urls: UrlArgs,
+
     #[command(flatten)]
     pub http: HttpArgs,
+}
+
+/// How files named by URL are fetched (`send --file`, and the tools' `files`).
+#[derive(Debug, Args)]
+#[command(next_help_heading = "Files by URL")]
+pub struct UrlArgs {
+    /// Also fetch plain http:// URLs (default: https only)
+    #[arg(
+        long,
+        env = "TGMCP_ALLOW_HTTP_URLS",
+        action = ArgAction::SetTrue,
+        value_parser = BoolishValueParser::new()
+    )]
+    pub allow_http_urls: bool,
+
+    /// Let URLs reach loopback, private, link-local and other internal addresses (and
+    /// cloud metadata services). Off by default so a URL cannot reach into your network;
+    /// turn it on only if you mean it
+    #[arg(
+        long,
+        env = "TGMCP_ALLOW_PRIVATE_URLS",
+        action = ArgAction::SetTrue,
+        value_parser = BoolishValueParser::new()
+    )]
+    pub allow_private_urls: bool,
+
+    /// Largest file sent, from disk or a URL: bytes, or with a unit (50MB, 2GB, 512KiB)
+    #[arg(
+        long,
+        env = "TGMCP_MAX_FILE_SIZE",
+        value_name = "SIZE",
+        default_value = "50MB",
+        value_parser = parse_size
+    )]
+    pub max_file_size: u64,
+}
+
+impl UrlArgs {
+    pub fn fetch_policy(&self) -> crate::net::FetchPolicy {
+        crate::net::FetchPolicy {
+            allow_http: self.allow_http_urls,
+            allow_private: self.allow_private_urls,
+            max_bytes: self.max_file_size,
+            ..crate::net::FetchPolicy::default()
+        }
+    }
+}
+
+/// `123`, `50MB`, `2GiB` … as bytes (Telegram's own limit is 2 GB, or 4 GB with Premium).
+fn parse_size(text: &str) -> Result<u64, String> {
+    let text = text.trim();
+    let split = text
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(text.len());
+    let (number, unit) = text.split_at(split);
+    let number: u64 = number
+        .parse()
+        .map_err(|_| format!("{text:?} is not a size: use bytes or e.g. 50MB"))?;
+    let factor: u64 = match unit.trim().to_ascii_lowercase().as_str() {
+        "" | "b" => 1,
+        "k" | "kb" => 1000,
+        "kib" => 1024,
+        "m" | "mb" => 1000 * 1000,
+        "mib" => 1024 * 1024,
+        "g" | "gb" => 1000 * 1000 * 1000,
+        "gib" => 1024 * 1024 * 1024,
+        other => {
+            return Err(format!(
+                "unknown size unit {other:?}: use B, KB, MB, GB, KiB, MiB or GiB"
+            ));
+        }
+    };
+    let bytes = number
+        .checked_mul(factor)
+        .ok_or_else(|| format!("{text} is too large"))?;
+    if bytes == 0 || bytes > 4 * 1024 * 1024 * 1024 {
+        return Err(format!("{text}: the size must be from 1 byte to 4GiB"));
+    }
+    Ok(bytes)
 }
 
 /// `tgmcp serve --http` and its settings.
@@ -385,7 +483,7 @@ Examples:
   tgmcp search meeting --all --jsonl | jq -r .text";
 
 const SEND_LONG_ABOUT: &str = "\
-Send a text message, from arguments or stdin.
+Send a text message or files, from arguments or stdin.
 
 The text is the words after CHAT, joined with spaces; `-`, or no text when stdin is not a \
 terminal, reads it from stdin (empty stdin sends nothing and exits 0). A text longer than \
@@ -397,15 +495,23 @@ prints the messages as the MCP tool does. Exit 0 means Telegram acknowledged eve
 If a later part fails, the error says which parts were sent and the exit code is 1: \
 nothing is ever sent twice on its own. A flood wait up to `--max-wait` is waited out \
 (with a note on stderr); a longer one exits 1 naming the wait. When Telegram does not \
-answer within `--timeout`, the exit code is 4. No prompts, colours or progress: made for \
-scripts and cron.";
+answer within `--timeout`, the exit code is 4. No prompts or colours: made for scripts and \
+cron.
+
+`--file` attaches files (local paths, https URLs, data: URIs); TEXT is then optional and \
+becomes the caption (a text over 1024 characters follows the files as its own message). \
+Photos go as photos unless `--as-document`; several files go as albums of up to 10. URLs \
+are fetched only over https and never from loopback, private or link-local addresses \
+(`--allow-http-urls`, `--allow-private-urls`). At a terminal, a progress bar per file \
+shows on stderr.";
 
 const SEND_EXAMPLES: &str = "\
 Examples:
   tgmcp send me 'backup done'
   tgmcp send @carol --markdown '**Build green** on main'
   df -h | tgmcp send @ops_alerts -
-  tgmcp send https://t.me/rust_berlin --reply-to 42 -- '-5 degrees, bring gloves'";
+  tgmcp send https://t.me/rust_berlin --reply-to 42 -- '-5 degrees, bring gloves'
+  tgmcp send me --file report.pdf --file chart.png 'Q3 numbers'";
 
 #[derive(Debug, Args)]
 pub struct SearchArgs {
@@ -531,6 +637,18 @@ pub struct SendArgs {
         value_parser = clap::value_parser!(u64).range(1..)
     )]
     pub timeout: u64,
+
+    /// Attach a file: a local path, an https URL or a data: URI (repeatable). Several go
+    /// as albums where Telegram allows; TEXT becomes the caption
+    #[arg(short, long = "file", value_name = "PATH_OR_URL")]
+    pub files: Vec<String>,
+
+    /// Send images as files (documents) instead of photos
+    #[arg(long, requires = "files")]
+    pub as_document: bool,
+
+    #[command(flatten)]
+    pub urls: UrlArgs,
 }
 
 #[derive(Debug, Args)]

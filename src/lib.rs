@@ -11,5 +11,6 @@ pub mod error;
 pub mod http;
 pub mod logging;
 pub mod mcp;
+pub mod net;
 pub mod sandbox;
 pub mod telegram;

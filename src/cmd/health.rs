@@ -178,6 +178,7 @@ async fn probe_server(ctx: &Context, url: &str, timeout: Duration) -> Result<Exi
             "--url needs the server's address as http://HOST:PORT, not {url:?}"
         )));
     }
+    crate::net::install_crypto_provider();
     let client = reqwest::Client::builder()
         .timeout(timeout)
         .build()

@@ -9,18 +9,41 @@
 //! other.
 
 use std::io::{IsTerminal, Read};
+use std::sync::Arc;
 use std::time::Duration;
+
+use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use super::{Context, output};
 use crate::cli::SendArgs;
 use crate::error::{Error, ExitCode, Result};
+use crate::telegram::files::{self, Attachments, FilePolicy, LocalFiles, UploadProgress};
 use crate::telegram::{ConnectOptions, ParseMode, SendMessage, SendResult, Telegram};
 
 pub async fn run(ctx: &Context, args: SendArgs) -> Result<ExitCode> {
-    // Everything that can fail without Telegram fails before connecting.
-    let Some(text) = message_text(&args.text).await? else {
-        tracing::info!("stdin was empty: nothing to send");
-        return Ok(ExitCode::Ok);
+    // Everything that can fail without Telegram fails before connecting: the text, and
+    // every file checked, opened or fetched.
+    let text = if !args.files.is_empty() && args.text.is_empty() {
+        // Files alone: no caption, and stdin is not read unless `-` asks for it.
+        String::new()
+    } else {
+        match message_text(&args.text).await? {
+            Some(text) => text,
+            None if !args.files.is_empty() => String::new(),
+            None => {
+                tracing::info!("stdin was empty: nothing to send");
+                return Ok(ExitCode::Ok);
+            }
+        }
+    };
+    let policy = FilePolicy {
+        local: LocalFiles::Allowed,
+        fetch: args.urls.fetch_policy(),
+    };
+    let attachments = Attachments {
+        files: files::prepare(&args.files, &policy).await?,
+        force_document: args.as_document,
+        progress: progress_bars(),
     };
     let request = SendMessage {
         chat: args.chat.clone(),
@@ -46,7 +69,13 @@ pub async fn run(ctx: &Context, args: SendArgs) -> Result<ExitCode> {
         },
     );
 
-    let result = send(&tg, request, Duration::from_secs(args.max_wait)).await;
+    let result = send(
+        &tg,
+        request,
+        &attachments,
+        Duration::from_secs(args.max_wait),
+    )
+    .await;
     // Unreachable: nothing was learned to save, and closing would wait on the dial.
     if !matches!(result, Err(Error::Network(_)))
         && let Err(e) = tg.close().await
@@ -75,11 +104,16 @@ const MAX_FLOOD_WAITS: u32 = 5;
 /// long message that fails after its first part is a [`Error::PartialSend`] and is never
 /// repeated. The core reports a network failure as `Network` only when nothing can have
 /// left (no connection was ever set up), and as an unknown outcome otherwise.
-async fn send(tg: &Telegram, request: SendMessage, max_wait: Duration) -> Result<SendResult> {
+async fn send(
+    tg: &Telegram,
+    request: SendMessage,
+    attachments: &Attachments,
+    max_wait: Duration,
+) -> Result<SendResult> {
     let mut waited = Duration::ZERO;
     let mut waits = 0;
     loop {
-        match tg.send_message(request.clone()).await {
+        match tg.send_message_with(request.clone(), attachments).await {
             Err(Error::FloodWait { seconds, method }) => {
                 let wait = Duration::from_secs(u64::from(seconds));
                 if waited + wait > max_wait || waits == MAX_FLOOD_WAITS {
@@ -100,6 +134,56 @@ async fn send(tg: &Telegram, request: SendMessage, max_wait: Duration) -> Result
             }
             other => return other,
         }
+    }
+}
+
+/// One bar per file on stderr while it uploads (bytes, rate, ETA); none when stderr is
+/// not a terminal.
+fn progress_bars() -> Option<Arc<dyn UploadProgress>> {
+    if !std::io::stderr().is_terminal() {
+        return None;
+    }
+    Some(Arc::new(Bars {
+        multi: MultiProgress::with_draw_target(ProgressDrawTarget::stderr()),
+        bars: std::sync::Mutex::new(std::collections::HashMap::new()),
+    }))
+}
+
+struct Bars {
+    multi: MultiProgress,
+    bars: std::sync::Mutex<std::collections::HashMap<usize, ProgressBar>>,
+}
+
+impl Bars {
+    fn with(&self, file: usize, f: impl FnOnce(&ProgressBar)) {
+        let bars = self.bars.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(bar) = bars.get(&file) {
+            f(bar);
+        }
+    }
+}
+
+impl UploadProgress for Bars {
+    fn start(&self, file: usize, name: &str, size: u64) {
+        let style = ProgressStyle::with_template(
+            "{msg:24!} [{bar:30}] {bytes}/{total_bytes} {bytes_per_sec} ETA {eta}",
+        )
+        .unwrap_or_else(|_| ProgressStyle::default_bar())
+        .progress_chars("=> ");
+        let bar = self.multi.add(ProgressBar::new(size).with_style(style));
+        bar.set_message(name.to_owned());
+        self.bars
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(file, bar);
+    }
+
+    fn advance(&self, file: usize, bytes: u64) {
+        self.with(file, |bar| bar.inc(bytes));
+    }
+
+    fn finish(&self, file: usize) {
+        self.with(file, ProgressBar::finish);
     }
 }
 

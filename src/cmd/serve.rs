@@ -15,7 +15,7 @@ use rmcp::service::ServerInitializeError;
 use super::Context;
 use crate::cli::{HttpArgs, LogFormat, ServeArgs};
 use crate::error::{Error, ExitCode, Result};
-use crate::mcp::{Link, TelegramServer, ToolSelection};
+use crate::mcp::{FileOptions, Link, TelegramServer, ToolSelection, Transport};
 
 /// How long one Telegram call may take, reconnecting included.
 const CALL_TIMEOUT: Duration = Duration::from_secs(30);
@@ -35,7 +35,16 @@ pub async fn run(ctx: &Context, args: ServeArgs) -> Result<ExitCode> {
     }
 
     if args.http.addr.is_some() {
-        return serve_http(ctx, args.http, selection).await;
+        let files = FileOptions {
+            transport: Transport::Http,
+            file_roots: Vec::new(),
+            fetch: args.urls.fetch_policy(),
+            download_dir: args.download_dir,
+        };
+        if !args.file_root.is_empty() {
+            tracing::warn!("--file-root has no effect over --http: local paths are refused there");
+        }
+        return serve_http(ctx, args.http, selection, files).await;
     }
 
     if std::io::stdin().is_terminal() {
@@ -46,7 +55,13 @@ pub async fn run(ctx: &Context, args: ServeArgs) -> Result<ExitCode> {
 
     let link = Arc::new(link(ctx));
     link.warm_up();
-    let server = TelegramServer::new(Arc::clone(&link), selection);
+    let files = FileOptions {
+        transport: Transport::Stdio,
+        file_roots: args.file_root,
+        fetch: args.urls.fetch_policy(),
+        download_dir: args.download_dir.or_else(default_download_dir),
+    };
+    let server = TelegramServer::new(Arc::clone(&link), selection).with_files(files);
 
     let (stdin, stdout) = rmcp::transport::stdio_pipes();
     let served = match server.serve((stdin, stdout)).await {
@@ -66,6 +81,16 @@ pub async fn run(ctx: &Context, args: ServeArgs) -> Result<ExitCode> {
     served.map(|()| ExitCode::Ok)
 }
 
+/// The user's Downloads folder (XDG on Linux), or `~/Downloads`.
+fn default_download_dir() -> Option<std::path::PathBuf> {
+    let dirs = directories::UserDirs::new()?;
+    Some(
+        dirs.download_dir()
+            .map(std::path::Path::to_path_buf)
+            .unwrap_or_else(|| dirs.home_dir().join("Downloads")),
+    )
+}
+
 async fn close(link: &Link) {
     match tokio::time::timeout(CLOSE_TIMEOUT, link.close()).await {
         Ok(Ok(())) => {}
@@ -76,7 +101,12 @@ async fn close(link: &Link) {
 
 /// `serve --http`: checks that nothing is exposed by accident before binding, serves
 /// until SIGINT or SIGTERM, then shuts down gracefully and exits 0.
-async fn serve_http(ctx: &Context, args: HttpArgs, selection: ToolSelection) -> Result<ExitCode> {
+async fn serve_http(
+    ctx: &Context,
+    args: HttpArgs,
+    selection: ToolSelection,
+    files: FileOptions,
+) -> Result<ExitCode> {
     let addr = args.addr.expect("called with --http");
     let token = if args.no_auth {
         None
@@ -116,6 +146,7 @@ async fn serve_http(ctx: &Context, args: HttpArgs, selection: ToolSelection) -> 
         max_concurrent: args.max_concurrent as usize,
         request_timeout: Duration::from_secs(args.request_timeout),
         drain_timeout: DRAIN_TIMEOUT,
+        files,
     };
     let served = crate::http::serve(listener, options, Arc::clone(&link), selection, async {
         super::shutdown_signal().await;

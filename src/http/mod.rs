@@ -59,6 +59,8 @@ pub struct Options {
     pub request_timeout: Duration,
     /// How long shutdown waits for requests in flight.
     pub drain_timeout: Duration,
+    /// Files by URL and downloads (local paths are always refused over HTTP).
+    pub files: crate::mcp::FileOptions,
 }
 
 impl std::fmt::Debug for Options {
@@ -171,10 +173,12 @@ pub async fn serve(
     let factory = {
         let (link, metrics) = (Arc::clone(&link), Arc::clone(&metrics));
         let timeout = options.request_timeout;
+        let files = options.files.clone();
         move || {
             Ok(TelegramServer::new(Arc::clone(&link), selection.clone())
                 .with_observer(metrics.clone())
-                .with_call_timeout(timeout))
+                .with_call_timeout(timeout)
+                .with_files(files.clone()))
         }
     };
     let mcp = StreamableHttpService::new(factory, Arc::clone(&sessions), config);

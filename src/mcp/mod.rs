@@ -1,4 +1,4 @@
-//! The MCP face: `tgmcp serve` exposes the Telegram core as eight MCP tools, over stdio
+//! The MCP face: `tgmcp serve` exposes the Telegram core as nine MCP tools, over stdio
 //! or streamable HTTP ([`crate::http`]).
 //!
 //! Each tool is a thin adapter ([`tools`]) that turns JSON arguments into a core request
@@ -15,12 +15,12 @@ mod text;
 mod tools;
 
 pub use link::{Link, Status};
-pub use server::{CallNote, CallObserver, TelegramServer};
+pub use server::{CallNote, CallObserver, FileOptions, TelegramServer, Transport};
 
 use crate::error::Error;
 
 /// Every tool, by the names the reference Telegram MCP server uses.
-pub const TOOL_NAMES: [&str; 8] = [
+pub const TOOL_NAMES: [&str; 9] = [
     "search_messages_globally",
     "search_messages_in_chat",
     "read_messages",
@@ -29,6 +29,7 @@ pub const TOOL_NAMES: [&str; 8] = [
     "find_chats",
     "get_chat_info",
     "send_message_to_phone",
+    "download_media",
 ];
 
 /// The tools that write to Telegram; `--read-only` turns them off.

@@ -194,22 +194,105 @@ pub struct SendMessageArgs {
     pub reply_to_msg_id: Option<i32>,
     /// How `message` is formatted; plain text when absent.
     pub parse_mode: Option<ParseMode>,
-    /// Files to attach (paths or URLs). Not supported yet: a call with files fails.
-    pub files: Option<Vec<String>>,
+    /// Files to attach: one or a list of https URLs, data: URIs, or local paths (stdio
+    /// only). The message becomes the caption; several files go as albums.
+    pub files: Option<Files>,
+    /// Send images as files (documents) instead of photos.
+    #[serde(default)]
+    pub force_document: bool,
 }
 
 impl SendMessageArgs {
-    pub fn into_request(self) -> Result<SendMessage> {
-        refuse_files(self.files.as_deref())?;
-        Ok(SendMessage {
-            chat: self.chat_id.into_peer(),
-            text: self.message,
-            reply_to: self.reply_to_msg_id,
-            parse_mode: self.parse_mode,
-            silent: false,
-            no_preview: false,
+    /// The message, and the files to attach.
+    pub fn into_request(self) -> Result<(SendMessage, FileList)> {
+        let files = FileList::new(self.files, self.force_document)?;
+        Ok((
+            SendMessage {
+                chat: self.chat_id.into_peer(),
+                text: self.message,
+                reply_to: self.reply_to_msg_id,
+                parse_mode: self.parse_mode,
+                silent: false,
+                no_preview: false,
+            },
+            files,
+        ))
+    }
+}
+
+/// Most files one call may attach.
+pub const MAX_FILES: usize = 50;
+
+/// `files`: one string or a list of them.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum Files {
+    One(String),
+    Many(Vec<String>),
+}
+
+impl JsonSchema for Files {
+    fn schema_name() -> Cow<'static, str> {
+        "Files".into()
+    }
+
+    fn inline_schema() -> bool {
+        true
+    }
+
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "anyOf": [
+                { "type": "string" },
+                { "type": "array", "items": { "type": "string" }, "maxItems": MAX_FILES }
+            ]
         })
     }
+}
+
+/// The files of a send, checked for count and emptiness.
+#[derive(Debug, Clone, Default)]
+pub struct FileList {
+    pub sources: Vec<String>,
+    pub force_document: bool,
+}
+
+impl FileList {
+    fn new(files: Option<Files>, force_document: bool) -> Result<Self> {
+        let sources = match files {
+            None => Vec::new(),
+            Some(Files::One(one)) => vec![one],
+            Some(Files::Many(many)) => many,
+        };
+        if sources.len() > MAX_FILES {
+            return Err(Error::InvalidInput(format!(
+                "files holds {} entries; at most {MAX_FILES} per call",
+                sources.len()
+            )));
+        }
+        if sources.iter().any(|s| s.trim().is_empty()) {
+            return Err(Error::InvalidInput(
+                "files holds an empty entry — give a path, an https URL or a data: URI".into(),
+            ));
+        }
+        Ok(Self {
+            sources,
+            force_document,
+        })
+    }
+}
+
+/// Arguments of `download_media`.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DownloadMediaArgs {
+    /// The chat the message is in.
+    pub chat_id: ChatId,
+    /// Id of the message whose photo or document to save.
+    pub message_id: i32,
+    /// File name (or relative path) inside the server's download folder; by default the
+    /// file's own name. An existing file is never overwritten.
+    pub path: Option<String>,
 }
 
 /// Arguments of `edit_message`.
@@ -289,14 +372,18 @@ pub struct SendToPhoneArgs {
     pub parse_mode: Option<ParseMode>,
     /// Send as a reply to this message.
     pub reply_to_msg_id: Option<i32>,
-    /// Files to attach (paths or URLs). Not supported yet: a call with files fails.
-    pub files: Option<Vec<String>>,
+    /// Files to attach: one or a list of https URLs, data: URIs, or local paths (stdio
+    /// only). The message becomes the caption; several files go as albums.
+    pub files: Option<Files>,
+    /// Send images as files (documents) instead of photos.
+    #[serde(default)]
+    pub force_document: bool,
 }
 
 impl SendToPhoneArgs {
-    pub fn into_request(self) -> Result<SendToPhone> {
-        refuse_files(self.files.as_deref())?;
-        Ok(SendToPhone {
+    pub fn into_request(self) -> Result<(SendToPhone, FileList)> {
+        let files = FileList::new(self.files, self.force_document)?;
+        let send = SendToPhone {
             phone: self.phone_number,
             text: self.message,
             first_name: self.first_name,
@@ -304,7 +391,8 @@ impl SendToPhoneArgs {
             remove_if_new: self.remove_if_new,
             parse_mode: self.parse_mode,
             reply_to: self.reply_to_msg_id,
-        })
+        };
+        Ok((send, files))
     }
 }
 
@@ -339,16 +427,6 @@ fn date_range(min: Option<String>, max: Option<String>) -> Result<(Option<i64>, 
         ));
     }
     Ok((min, max))
-}
-
-fn refuse_files(files: Option<&[String]>) -> Result<()> {
-    match files {
-        Some(files) if !files.is_empty() => Err(Error::InvalidInput(
-            "sending files is not supported yet — send the text alone, or a link to the file"
-                .into(),
-        )),
-        _ => Ok(()),
-    }
 }
 
 #[cfg(test)]
@@ -432,17 +510,32 @@ mod tests {
     }
 
     #[test]
-    fn files_are_refused_until_supported() {
+    fn files_are_one_or_many() {
         let send: SendMessageArgs =
-            args(json!({"chat_id": "me", "message": "hi", "files": ["/tmp/a.pdf"]})).unwrap();
-        let error = send.into_request().unwrap_err();
+            args(json!({"chat_id": "me", "message": "hi", "files": "/tmp/a.pdf"})).unwrap();
+        let (_, files) = send.into_request().unwrap();
+        assert_eq!(files.sources, ["/tmp/a.pdf"]);
+        let send: SendMessageArgs = args(json!({
+            "chat_id": "me", "message": "hi", "files": ["a.png", "b.png"], "force_document": true
+        }))
+        .unwrap();
+        let (_, files) = send.into_request().unwrap();
+        assert_eq!(files.sources.len(), 2);
+        assert!(files.force_document);
+        let send: SendMessageArgs =
+            args(json!({"chat_id": "me", "message": "hi", "files": [""]})).unwrap();
+        assert_eq!(send.into_request().unwrap_err().kind(), "invalid_input");
+        let many: Vec<String> = (0..51).map(|i| format!("{i}.txt")).collect();
+        let send: SendMessageArgs =
+            args(json!({"chat_id": "me", "message": "hi", "files": many})).unwrap();
         assert!(
-            error
+            send.into_request()
+                .unwrap_err()
                 .to_string()
-                .contains("sending files is not supported yet")
+                .contains("at most 50")
         );
-        let send: SendMessageArgs =
-            args(json!({"chat_id": "me", "message": "hi", "files": []})).unwrap();
-        assert!(send.into_request().is_ok());
+        assert!(
+            args::<SendMessageArgs>(json!({"chat_id": "me", "message": "", "files": 3})).is_err()
+        );
     }
 }

@@ -2,6 +2,7 @@
 //! plumbing every call shares (cancellation, the profile in errors, logging).
 
 use std::future::Future;
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -19,7 +20,8 @@ use tokio::sync::RwLockReadGuard;
 use super::link::Link;
 use super::{TOOL_NAMES, ToolSelection, reply};
 use crate::error::{Error, Result};
-use crate::telegram::Telegram;
+use crate::net::FetchPolicy;
+use crate::telegram::{DownloadTarget, FilePolicy, LocalFiles, Telegram};
 
 /// What `initialize` tells the model about using the tools (it costs context: keep it
 /// short).
@@ -35,6 +37,72 @@ pub struct TelegramServer {
     observer: Option<Arc<dyn CallObserver>>,
     /// Longest a tool call may take before it answers with a timeout error.
     call_timeout: Option<Duration>,
+    files: FileOptions,
+}
+
+/// How the server is reached, which decides what a tool may do with the local disk.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Transport {
+    /// Started by the client on the same machine: its paths are the server's paths.
+    Stdio,
+    /// Reached over the network: a path would name a file on the server's machine.
+    Http,
+}
+
+/// Files in tool calls: where local paths may come from, how URLs are fetched, where
+/// downloads go.
+#[derive(Debug, Clone)]
+pub struct FileOptions {
+    pub transport: Transport,
+    /// On stdio, local paths only inside these folders (`--file-root`); empty = any.
+    pub file_roots: Vec<PathBuf>,
+    pub fetch: FetchPolicy,
+    /// Where download_media saves files; `None` refuses it.
+    pub download_dir: Option<PathBuf>,
+}
+
+impl FileOptions {
+    /// The safe default: as over HTTP, with no download folder.
+    pub fn new(transport: Transport) -> Self {
+        Self {
+            transport,
+            file_roots: Vec::new(),
+            fetch: FetchPolicy::default(),
+            download_dir: None,
+        }
+    }
+
+    pub(super) fn policy(&self) -> FilePolicy {
+        let local = match self.transport {
+            Transport::Http => LocalFiles::Refused(
+                "local paths are refused over HTTP: the path would be read on the server's machine, not yours — send an https URL or a data: URI instead"
+                    .into(),
+            ),
+            Transport::Stdio if self.file_roots.is_empty() => LocalFiles::Allowed,
+            Transport::Stdio => LocalFiles::Within(self.file_roots.clone()),
+        };
+        FilePolicy {
+            local,
+            fetch: self.fetch.clone(),
+        }
+    }
+
+    pub(super) fn download_target(&self, path: Option<String>) -> Result<DownloadTarget> {
+        match (&self.download_dir, self.transport) {
+            (Some(dir), _) => Ok(DownloadTarget {
+                dir: dir.clone(),
+                path,
+            }),
+            (None, Transport::Http) => Err(Error::Forbidden(
+                "download_media is off over HTTP unless the server has a download folder — start it with --download-dir DIR"
+                    .into(),
+            )),
+            (None, Transport::Stdio) => Err(Error::Config(
+                "no download folder: this system has none by default — start the server with --download-dir DIR"
+                    .into(),
+            )),
+        }
+    }
 }
 
 /// Put in an HTTP request's extensions by the server; a tool call answered for that
@@ -74,7 +142,19 @@ impl TelegramServer {
             selection,
             observer: None,
             call_timeout: None,
+            files: FileOptions::new(Transport::Http),
         }
+    }
+
+    /// How files in tool calls are read and saved (by default: as over HTTP, no
+    /// downloads).
+    pub fn with_files(mut self, files: FileOptions) -> Self {
+        self.files = files;
+        self
+    }
+
+    pub(super) fn files(&self) -> &FileOptions {
+        &self.files
     }
 
     /// Reports every tool call's outcome to `observer`.

@@ -1,4 +1,4 @@
-//! The eight tools: names, titles, hints and schemas as MCP clients see them, each a thin
+//! The nine tools: names, titles, hints and schemas as MCP clients see them, each a thin
 //! adapter from its arguments to one core operation.
 
 use rmcp::model::CallToolResult;
@@ -6,15 +6,32 @@ use rmcp::service::RequestContext;
 use rmcp::{RoleServer, tool, tool_router};
 
 use super::params::{
-    Args, ChatInfoArgs, EditMessageArgs, FindChatsArgs, ReadMessages, SearchGlobally, SearchInChat,
-    SendMessageArgs, SendToPhoneArgs,
+    Args, ChatInfoArgs, DownloadMediaArgs, EditMessageArgs, FileList, FindChatsArgs, ReadMessages,
+    SearchGlobally, SearchInChat, SendMessageArgs, SendToPhoneArgs,
 };
 use super::reply::{input_schema, output_schema};
 use super::server::TelegramServer;
 use super::text;
+use crate::error::Result;
 use crate::telegram::{
-    ChatInfo, ChatList, Message, PhoneSendResult, ReadResult, SearchPage, SendResult,
+    Attachments, ChatInfo, ChatList, Downloaded, Message, PhoneSendResult, ReadResult, SearchPage,
+    SendResult,
 };
+
+impl TelegramServer {
+    /// Every file of a call checked, opened or fetched, before anything is sent.
+    async fn attachments(&self, files: FileList) -> Result<Attachments> {
+        if files.sources.is_empty() {
+            return Ok(Attachments::default());
+        }
+        let policy = self.files().policy();
+        Ok(Attachments {
+            files: crate::telegram::files::prepare(&files.sources, &policy).await?,
+            force_document: files.force_document,
+            progress: None,
+        })
+    }
+}
 
 #[tool_router(vis = "pub(super)")]
 impl TelegramServer {
@@ -112,8 +129,11 @@ impl TelegramServer {
     #[tool(
         name = "send_message",
         title = "Send a message",
-        description = "Send a text message as the user, optionally as a reply. A text over \
-                       4096 characters is sent as several messages; all their ids are returned.",
+        description = "Send a text message as the user, optionally as a reply, with files if \
+                       given (https URLs, data: URIs, or local paths when the server runs on \
+                       stdio). With files the message is their caption; several files go as \
+                       albums. A text over 4096 characters is sent as several messages; all \
+                       their ids are returned.",
         input_schema = input_schema::<SendMessageArgs>(),
         output_schema = output_schema::<SendResult>(),
         annotations(
@@ -130,8 +150,12 @@ impl TelegramServer {
         request: RequestContext<RoleServer>,
     ) -> CallToolResult {
         let call = async {
-            let message = args.into_request()?;
-            self.telegram().await?.send_message(message).await
+            let (message, files) = args.into_request()?;
+            let attachments = self.attachments(files).await?;
+            self.telegram()
+                .await?
+                .send_message_with(message, &attachments)
+                .await
         };
         self.answer("send_message", &request, call, text::send_result)
             .await
@@ -244,10 +268,49 @@ impl TelegramServer {
         request: RequestContext<RoleServer>,
     ) -> CallToolResult {
         let call = async {
-            let send = args.into_request()?;
-            self.telegram().await?.send_to_phone(send).await
+            let (send, files) = args.into_request()?;
+            let attachments = self.attachments(files).await?;
+            self.telegram()
+                .await?
+                .send_to_phone_with(send, &attachments)
+                .await
         };
         self.answer("send_message_to_phone", &request, call, text::phone_send)
             .await
+    }
+
+    #[tool(
+        name = "download_media",
+        title = "Download a message's file",
+        description = "Save the photo or document of a message to the server's download \
+                       folder and return the saved path, size and mime type. Never overwrites \
+                       a file. Over HTTP it works only when the server has a download folder.",
+        input_schema = input_schema::<DownloadMediaArgs>(),
+        output_schema = output_schema::<Downloaded>(),
+        annotations(
+            title = "Download a message's file",
+            read_only_hint = true,
+            destructive_hint = false,
+            idempotent_hint = false,
+            open_world_hint = true
+        )
+    )]
+    async fn download_media(
+        &self,
+        Args(args): Args<DownloadMediaArgs>,
+        request: RequestContext<RoleServer>,
+    ) -> CallToolResult {
+        let call = async {
+            let target = self.files().download_target(args.path)?;
+            let chat = args.chat_id.into_peer();
+            self.telegram()
+                .await?
+                .download_media(&chat, args.message_id, target)
+                .await
+        };
+        self.answer("download_media", &request, call, |d: &Downloaded| {
+            format!("Saved {} ({} bytes, {})", d.path, d.size, d.mime_type)
+        })
+        .await
     }
 }

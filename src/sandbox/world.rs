@@ -8,6 +8,7 @@
 //! for every new or edited message its owner can see, so a client's pts never has gaps.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use grammers_tl_types as tl;
@@ -94,6 +95,33 @@ pub enum Media {
         duration: i32,
         size: i64,
     },
+    /// A photo uploaded through the API: its bytes are in [`World::files`], so it can be
+    /// downloaded again.
+    UploadedPhoto {
+        id: i64,
+        width: i32,
+        height: i32,
+        size: i64,
+    },
+}
+
+impl Media {
+    pub fn id(&self) -> i64 {
+        match self {
+            Self::Photo { id }
+            | Self::Document { id, .. }
+            | Self::Voice { id, .. }
+            | Self::UploadedPhoto { id, .. } => *id,
+        }
+    }
+}
+
+/// A file's parts as `upload.saveFilePart` / `upload.saveBigFilePart` stored them.
+#[derive(Debug, Default)]
+pub(crate) struct Upload {
+    pub parts: BTreeMap<i32, Vec<u8>>,
+    /// `file_total_parts` of a big file's parts (all must agree).
+    pub big_total: Option<i32>,
 }
 
 #[derive(Debug, Clone)]
@@ -112,6 +140,8 @@ pub struct Message {
     pub reply_to: Option<i32>,
     pub media: Option<Media>,
     pub edit_date: Option<i32>,
+    /// Set on every message of one album.
+    pub grouped_id: Option<i64>,
 }
 
 impl Message {
@@ -220,6 +250,7 @@ pub struct MessageSpec {
     pub reply_to: Option<i32>,
     pub entities: Vec<tl::enums::MessageEntity>,
     pub media: Option<Media>,
+    pub grouped_id: Option<i64>,
 }
 
 impl MessageSpec {
@@ -233,6 +264,7 @@ impl MessageSpec {
             reply_to: None,
             entities: Vec::new(),
             media: None,
+            grouped_id: None,
         }
     }
     /// A post in a broadcast channel: it names no sender.
@@ -289,6 +321,12 @@ pub struct World {
     /// (sender, random_id) of every message sent through the API: Telegram refuses a
     /// second send with the same random_id, which is what makes a retried send safe.
     sent_random_ids: HashSet<(i64, i64)>,
+    /// Parts uploaded so far, by (user, file_id).
+    pub(crate) uploads: HashMap<(i64, i64), Upload>,
+    /// The bytes of uploaded photos and documents, by media id (for `upload.getFile`).
+    pub files: HashMap<i64, Arc<Vec<u8>>>,
+    /// Uploaded media not (yet) in a message: `messages.uploadMedia`'s results, by id.
+    pub(crate) loose_media: HashMap<i64, Media>,
 }
 
 impl Default for World {
@@ -326,6 +364,9 @@ impl World {
             srp_sessions: HashMap::new(),
             read_inbox: HashMap::new(),
             sent_random_ids: HashSet::new(),
+            uploads: HashMap::new(),
+            files: HashMap::new(),
+            loose_media: HashMap::new(),
         }
     }
 
@@ -469,6 +510,7 @@ impl World {
             reply_to: spec.reply_to,
             media: spec.media,
             edit_date: None,
+            grouped_id: spec.grouped_id,
         };
         let (to, from) = (message.to, message.from);
         let author = message.author().map(|a| (a, message.peer_for(a)));
@@ -535,6 +577,21 @@ impl World {
             Peer::Channel(id) => self.channels.get(&id).map_or(0, |c| c.pts),
             _ => self.pts(viewer),
         }
+    }
+
+    /// A fresh id for an uploaded photo or document.
+    pub(crate) fn new_media_id(&mut self) -> i64 {
+        loop {
+            let id = random_i64() & 0x3fff_ffff_ffff_ffff | 1;
+            if !self.files.contains_key(&id) && !self.loose_media.contains_key(&id) {
+                return id;
+            }
+        }
+    }
+
+    /// Whether `user` already sent a message with `random_id`.
+    pub(crate) fn sent_random_id(&self, user: i64, random_id: i64) -> bool {
+        self.sent_random_ids.contains(&(user, random_id))
     }
 
     /// Records a random_id sent by `user`; false if they used it before.

@@ -132,6 +132,11 @@ impl Telegram {
         &self.session
     }
 
+    /// Upper bound for one call (`ConnectOptions::timeout`).
+    pub fn call_timeout(&self) -> Duration {
+        self.options.timeout
+    }
+
     pub fn api_id(&self) -> i32 {
         self.options.api_id
     }

@@ -3,6 +3,7 @@
 
 pub mod client;
 pub mod dates;
+pub mod files;
 pub mod login;
 pub mod login_state;
 pub mod model;
@@ -18,6 +19,7 @@ mod search;
 mod send;
 
 pub use client::{ConnectOptions, Telegram};
+pub use files::{Attachments, DownloadTarget, Downloaded, FilePolicy, LocalFiles, UploadProgress};
 pub use login_state::PendingLogin;
 pub use model::{
     Account, ChatInfo, ChatList, ChatType, Entity, Message, PhoneSendResult, ReadResult,

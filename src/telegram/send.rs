@@ -10,6 +10,7 @@ use grammers_session::types::PeerRef;
 use grammers_tl_types as tl;
 
 use super::client::Telegram;
+use super::files::Attachments;
 use super::model::{Message, PhoneSendResult, SendResult, mask_phone};
 use super::ops::{EditMessage, ParseMode, SendMessage, SendToPhone};
 use super::render::{self, Peers};
@@ -19,7 +20,10 @@ use crate::error::{Error, Result};
 pub const MAX_MESSAGE_LEN: usize = 4096;
 
 /// Text and entities from what the caller wrote.
-fn format(text: &str, mode: Option<ParseMode>) -> (String, Vec<tl::enums::MessageEntity>) {
+pub(super) fn format(
+    text: &str,
+    mode: Option<ParseMode>,
+) -> (String, Vec<tl::enums::MessageEntity>) {
     match mode {
         Some(ParseMode::Markdown) => parse_markdown_message(text),
         Some(ParseMode::Html) => parse_html_message(text),
@@ -27,7 +31,7 @@ fn format(text: &str, mode: Option<ParseMode>) -> (String, Vec<tl::enums::Messag
     }
 }
 
-fn utf16_len(text: &str) -> usize {
+pub(super) fn utf16_len(text: &str) -> usize {
     text.encode_utf16().count()
 }
 
@@ -141,7 +145,7 @@ pub fn split(
     parts
 }
 
-fn random_id() -> i64 {
+pub(super) fn random_id() -> i64 {
     let mut bytes = [0u8; 8];
     // No RNG means no safe random_id; Telegram would dedupe a constant one wrongly.
     getrandom::fill(&mut bytes).expect("the operating system's random source failed");
@@ -203,7 +207,9 @@ fn peer_of(peer: &PeerRef) -> tl::enums::Peer {
 }
 
 /// The users and chats an `Updates` carries (to cache them).
-fn updates_peers(updates: &tl::enums::Updates) -> (&[tl::enums::User], &[tl::enums::Chat]) {
+pub(super) fn updates_peers(
+    updates: &tl::enums::Updates,
+) -> (&[tl::enums::User], &[tl::enums::Chat]) {
     match updates {
         tl::enums::Updates::Updates(u) => (&u.users, &u.chats),
         tl::enums::Updates::Combined(u) => (&u.users, &u.chats),
@@ -211,7 +217,7 @@ fn updates_peers(updates: &tl::enums::Updates) -> (&[tl::enums::User], &[tl::enu
     }
 }
 
-fn lost_write(method: &str, what: &str, reason: &str) -> Error {
+pub(super) fn lost_write(method: &str, what: &str, reason: &str) -> Error {
     Error::UnknownOutcome(format!(
         "{what} may or may not have been delivered: {reason} (during {method}) — check the chat before sending again"
     ))
@@ -221,15 +227,29 @@ impl Telegram {
     /// Sends a text message, split into parts if it is too long. Every part's id is
     /// returned; a failure after the first part is a [`Error::PartialSend`].
     pub async fn send_message(&self, req: SendMessage) -> Result<SendResult> {
+        self.send_message_with(req, &Attachments::default()).await
+    }
+
+    /// [`Telegram::send_message`] with files: the text becomes their caption (or follows
+    /// them when it is too long for one) and may be empty.
+    pub async fn send_message_with(
+        &self,
+        req: SendMessage,
+        attachments: &Attachments,
+    ) -> Result<SendResult> {
         let (text, entities) = format(&req.text, req.parse_mode);
-        if text.trim().is_empty() {
+        if attachments.is_empty() && text.trim().is_empty() {
             return Err(Error::InvalidInput("message is empty".into()));
         }
         let peer = self.resolve(&req.chat).await?;
-        self.send_parts(&peer, &text, &entities, &req).await
+        if attachments.is_empty() {
+            self.send_parts(&peer, &text, &entities, &req).await
+        } else {
+            self.send_files(&peer, &req, attachments).await
+        }
     }
 
-    async fn send_parts(
+    pub(super) async fn send_parts(
         &self,
         peer: &PeerRef,
         text: &str,
@@ -384,6 +404,15 @@ impl Telegram {
     /// Sends to a phone number: finds the person among contacts or imports them as one,
     /// sends, and with `remove_if_new` removes a contact it created.
     pub async fn send_to_phone(&self, req: SendToPhone) -> Result<PhoneSendResult> {
+        self.send_to_phone_with(req, &Attachments::default()).await
+    }
+
+    /// [`Telegram::send_to_phone`] with files (see [`Telegram::send_message_with`]).
+    pub async fn send_to_phone_with(
+        &self,
+        req: SendToPhone,
+        attachments: &Attachments,
+    ) -> Result<PhoneSendResult> {
         let digits: String = req.phone.chars().filter(char::is_ascii_digit).collect();
         if !(5..=15).contains(&digits.len()) {
             return Err(Error::InvalidInput(format!(
@@ -392,7 +421,7 @@ impl Telegram {
             )));
         }
         let (text, entities) = format(&req.text, req.parse_mode);
-        if text.trim().is_empty() {
+        if attachments.is_empty() && text.trim().is_empty() {
             return Err(Error::InvalidInput("message is empty".into()));
         }
         let (user, created) = self.contact_for_phone(&digits, &req).await?;
@@ -413,7 +442,11 @@ impl Telegram {
             silent: false,
             no_preview: false,
         };
-        let sent = self.send_parts(&peer, &text, &entities, &send).await?;
+        let sent = if attachments.is_empty() {
+            self.send_parts(&peer, &text, &entities, &send).await?
+        } else {
+            self.send_files(&peer, &send, attachments).await?
+        };
         let mut contact_removed = false;
         if created && req.remove_if_new {
             let request = tl::functions::contacts::DeleteContacts {

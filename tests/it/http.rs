@@ -48,6 +48,7 @@ impl HttpServer {
         if let Some(token) = token {
             config = config.auth_header(token);
         }
+        tgmcp::net::install_crypto_provider();
         let transport = StreamableHttpClientTransport::from_config(config);
         match within(30, ().serve(transport)).await {
             Ok(client) => client,
@@ -118,6 +119,7 @@ pub(crate) async fn request(
     headers: &[(&str, &str)],
     body: Option<String>,
 ) -> Answer {
+    tgmcp::net::install_crypto_provider();
     let client = reqwest::Client::new();
     let mut builder = client.request(method, url);
     for (name, value) in headers {
@@ -220,7 +222,7 @@ pub(crate) async fn call(
         .unwrap_or_else(|e| panic!("{tool}({args}): {e}"))
 }
 
-fn structured(result: &CallToolResult) -> Value {
+pub(crate) fn structured(result: &CallToolResult) -> Value {
     assert_ne!(result.is_error, Some(true), "tool error: {result:?}");
     result.structured_content.clone().expect("structured")
 }
@@ -277,7 +279,7 @@ async fn every_tool_over_http_with_the_token() {
     for path in ["/mcp", "/v1/mcp"] {
         let client = server.client(path, Some(&token)).await;
         let tools = within(30, client.list_all_tools()).await.unwrap();
-        assert_eq!(tools.len(), 8, "{path}");
+        assert_eq!(tools.len(), tgmcp::mcp::TOOL_NAMES.len(), "{path}");
         let found = structured(&call(&client, "find_chats", json!({"query": "bob"})).await);
         assert!(
             found["chats"].to_string().contains("bob_builder"),
@@ -331,7 +333,7 @@ async fn every_tool_over_http_with_the_token() {
     )
     .await;
     assert_eq!(stranger.is_error, Some(true), "{stranger:?}");
-    // Files stay refused over HTTP.
+    // Local paths are refused over HTTP (by policy); a bad value is invalid input.
     let files = call(
         &client,
         "send_message",
@@ -339,6 +341,13 @@ async fn every_tool_over_http_with_the_token() {
     )
     .await;
     assert_eq!(files.is_error, Some(true));
+    let invalid = call(
+        &client,
+        "send_message",
+        json!({"chat_id": "me", "message": "x", "files": [""]}),
+    )
+    .await;
+    assert_eq!(invalid.is_error, Some(true));
 
     let health = server.get("/health", &[]).await.json();
     assert_eq!(health["sessions"], 1, "{health}");
@@ -459,7 +468,10 @@ async fn no_auth_only_on_loopback() {
 
     let server = start(&env, &["--no-auth"]).await;
     let client = server.client("/mcp", None).await;
-    assert_eq!(within(30, client.list_all_tools()).await.unwrap().len(), 8);
+    assert_eq!(
+        within(30, client.list_all_tools()).await.unwrap().len(),
+        tgmcp::mcp::TOOL_NAMES.len()
+    );
     drop(within(10, client.cancel()).await);
     assert_eq!(server.terminate().await, 0);
 
@@ -880,6 +892,7 @@ async fn graceful_shutdown_lets_a_call_in_flight_finish() {
     let mut child = server.child;
     let status = within(20, child.wait()).await.unwrap();
     assert_eq!(status.code(), Some(0), "{}", server.stderr.lock().unwrap());
+    tgmcp::net::install_crypto_provider();
     let refused = reqwest::Client::new()
         .get(format!("http://{}/health", server.addr))
         .send()

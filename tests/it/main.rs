@@ -7,6 +7,8 @@ mod cli_search;
 mod cli_send;
 mod common;
 mod core;
+mod files;
+mod files_server;
 mod fuzz;
 mod generated;
 mod http;

@@ -20,7 +20,8 @@ use tokio::process::{Child, Command};
 
 use crate::common::{TestEnv, within};
 
-const ALL_TOOLS: [&str; 8] = [
+const ALL_TOOLS: [&str; 9] = [
+    "download_media",
     "edit_message",
     "find_chats",
     "get_chat_info",
@@ -211,6 +212,7 @@ fn sample_arguments(tool: &str) -> Value {
         "find_chats" => json!({}),
         "get_chat_info" => json!({"chat_id": "me"}),
         "send_message_to_phone" => json!({"phone_number": "+15550100002", "message": "hi"}),
+        "download_media" => json!({"chat_id": "me", "message_id": 1}),
         other => panic!("no sample for {other}"),
     }
 }
@@ -637,13 +639,13 @@ async fn values_out_of_range_are_invalid_input() {
         ),
         (
             "send_message",
-            json!({"chat_id": "me", "message": "x", "files": ["/etc/hostname"]}),
-            "sending files is not supported yet",
+            json!({"chat_id": "me", "message": "x", "files": ["/no/such/file.pdf"]}),
+            "no such file",
         ),
         (
             "send_message_to_phone",
-            json!({"phone_number": "+15550100002", "message": "x", "files": ["https://example.com/a.pdf"]}),
-            "sending files is not supported yet",
+            json!({"phone_number": "+15550100002", "message": "x", "files": [""]}),
+            "empty entry",
         ),
     ] {
         let error = server.fail(tool, arguments.clone()).await;

@@ -78,7 +78,10 @@ fn passes(filter: &tl::enums::MessagesFilter, m: &Message) -> bool {
     match filter {
         F::InputMessagesFilterEmpty => true,
         F::InputMessagesFilterPhotos | F::InputMessagesFilterPhotoVideo => {
-            matches!(m.media, Some(Media::Photo { .. }))
+            matches!(
+                m.media,
+                Some(Media::Photo { .. } | Media::UploadedPhoto { .. })
+            )
         }
         F::InputMessagesFilterDocument => matches!(m.media, Some(Media::Document { .. })),
         F::InputMessagesFilterVoice | F::InputMessagesFilterRoundVoice => {

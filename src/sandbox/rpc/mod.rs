@@ -12,6 +12,7 @@ mod dialogs;
 mod messages;
 mod send;
 mod updates;
+mod upload;
 mod users;
 
 use grammers_tl_types::{
@@ -326,6 +327,12 @@ fn dispatch(ctx: &mut Ctx, call: &Call) -> Result<Vec<u8>, RpcErr> {
         f::messages::GetFullChat => channels::get_full_chat,
         f::messages::SendMessage => send::send_message,
         f::messages::EditMessage => send::edit_message,
+        f::messages::SendMedia => send::send_media,
+        f::messages::SendMultiMedia => send::send_multi_media,
+        f::messages::UploadMedia => upload::upload_media,
+        f::upload::SaveFilePart => upload::save_file_part,
+        f::upload::SaveBigFilePart => upload::save_big_file_part,
+        f::upload::GetFile => upload::get_file,
         f::channels::GetMessages => channels::get_messages,
         f::channels::GetFullChannel => channels::get_full_channel,
         f::channels::ReadHistory => channels::read_history,

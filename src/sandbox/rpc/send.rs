@@ -1,4 +1,5 @@
-//! Writing: messages.sendMessage and messages.editMessage.
+//! Writing: messages.sendMessage, messages.sendMedia, messages.sendMultiMedia and
+//! messages.editMessage.
 //!
 //! Both answer `updates` the way Telegram does for the sender (grammers finds its sent
 //! message through `updateMessageID.random_id`) and push the new or edited message to
@@ -6,9 +7,9 @@
 
 use grammers_tl_types as tl;
 
-use super::{Ctx, RpcErr};
+use super::{Ctx, RpcErr, upload};
 use crate::sandbox::tlbuild::{self, Mentions};
-use crate::sandbox::world::{Message, MessageSpec, Peer, now};
+use crate::sandbox::world::{Media, Message, MessageSpec, Peer, now};
 
 /// `message_length_max` and `caption_length_max` of the config the sandbox announces,
 /// counted in UTF-16 code units as Telegram counts them.
@@ -47,6 +48,110 @@ pub(super) fn send_message(
         .message_index(me, dialog, id)
         .ok_or_else(RpcErr::peer_id_invalid)?;
     Ok(announce(ctx, me, index, Some(req.random_id), new_message))
+}
+
+pub(super) fn send_media(
+    ctx: &mut Ctx,
+    req: tl::functions::messages::SendMedia,
+) -> Result<tl::enums::Updates, RpcErr> {
+    let me = ctx.me()?;
+    let dialog = ctx.peer(me, &req.peer)?;
+    check_can_write(ctx, me, dialog)?;
+    check_text(&req.message, true)?;
+    let reply_to = reply_target(ctx, me, dialog, req.reply_to.as_ref())?;
+    if req.schedule_date.is_some() {
+        return Err(RpcErr::bad("SCHEDULE_NOT_SUPPORTED_BY_SANDBOX"));
+    }
+    if ctx.world.sent_random_id(me, req.random_id) {
+        return Err(RpcErr::new(500, "RANDOM_ID_DUPLICATE"));
+    }
+    let media = upload::media(ctx, me, &req.media)?;
+    ctx.world.remember_random_id(me, req.random_id);
+    let mut spec = spec_for(ctx, me, dialog, &req.message).media(media);
+    spec.entities = req.entities.unwrap_or_default();
+    spec.reply_to = reply_to;
+    let id = ctx.world.add_message(spec);
+    let index = ctx
+        .world
+        .message_index(me, dialog, id)
+        .ok_or_else(RpcErr::peer_id_invalid)?;
+    Ok(announce(ctx, me, index, Some(req.random_id), new_message))
+}
+
+/// Most items in one album.
+const MAX_ALBUM: usize = 10;
+
+/// An album: every item must be media already uploaded with messages.uploadMedia, photos
+/// (and videos) or documents but not both; the items share a `grouped_id`.
+pub(super) fn send_multi_media(
+    ctx: &mut Ctx,
+    req: tl::functions::messages::SendMultiMedia,
+) -> Result<tl::enums::Updates, RpcErr> {
+    let me = ctx.me()?;
+    let dialog = ctx.peer(me, &req.peer)?;
+    check_can_write(ctx, me, dialog)?;
+    let reply_to = reply_target(ctx, me, dialog, req.reply_to.as_ref())?;
+    if req.schedule_date.is_some() {
+        return Err(RpcErr::bad("SCHEDULE_NOT_SUPPORTED_BY_SANDBOX"));
+    }
+    if req.multi_media.is_empty() {
+        return Err(RpcErr::bad("MEDIA_EMPTY"));
+    }
+    if req.multi_media.len() > MAX_ALBUM {
+        return Err(RpcErr::bad("MULTI_MEDIA_TOO_LONG"));
+    }
+    let mut items = Vec::with_capacity(req.multi_media.len());
+    for tl::enums::InputSingleMedia::Media(item) in &req.multi_media {
+        check_text(&item.message, true)?;
+        if !matches!(
+            item.media,
+            tl::enums::InputMedia::Photo(_) | tl::enums::InputMedia::Document(_)
+        ) {
+            // Telegram wants album items uploaded first (messages.uploadMedia).
+            return Err(RpcErr::bad("MEDIA_INVALID"));
+        }
+        if ctx.world.sent_random_id(me, item.random_id)
+            || items.iter().any(|(r, _, _)| *r == item.random_id)
+        {
+            return Err(RpcErr::new(500, "RANDOM_ID_DUPLICATE"));
+        }
+        let media = upload::media(ctx, me, &item.media)?;
+        items.push((item.random_id, media, item));
+    }
+    // Photos and videos share albums; documents (audio, files) go with their own kind.
+    let visual = |m: &Media| match m {
+        Media::Photo { .. } | Media::UploadedPhoto { .. } => true,
+        Media::Document { mime_type, .. } => mime_type.starts_with("video/"),
+        Media::Voice { .. } => false,
+    };
+    let visuals = items.iter().filter(|(_, m, _)| visual(m)).count();
+    if visuals != 0 && visuals != items.len() {
+        return Err(RpcErr::bad("MEDIA_INVALID"));
+    }
+    let grouped_id = crate::sandbox::crypto::random_i64() & i64::MAX;
+    let mut sent = Vec::with_capacity(items.len());
+    for (i, (random_id, media, item)) in items.into_iter().enumerate() {
+        ctx.world.remember_random_id(me, random_id);
+        ctx.world.loose_media.remove(&media.id());
+        let mut spec = spec_for(ctx, me, dialog, &item.message).media(media);
+        spec.entities = item.entities.clone().unwrap_or_default();
+        spec.reply_to = if i == 0 { reply_to } else { None };
+        spec.grouped_id = Some(grouped_id);
+        let id = ctx.world.add_message(spec);
+        let index = ctx
+            .world
+            .message_index(me, dialog, id)
+            .ok_or_else(RpcErr::peer_id_invalid)?;
+        sent.push((index, random_id));
+    }
+    Ok(announce_many(ctx, me, &sent))
+}
+
+fn spec_for(ctx: &Ctx, me: i64, dialog: Peer, text: &str) -> MessageSpec {
+    match dialog {
+        Peer::Channel(id) if is_broadcast(ctx, id) => MessageSpec::post(id, text).posted_by(me),
+        _ => MessageSpec::new(me, dialog, text),
+    }
 }
 
 pub(super) fn edit_message(
@@ -218,6 +323,49 @@ fn announce(
     let pushes: Vec<_> = readers
         .into_iter()
         .map(|reader| (reader, updates_for(ctx, m, reader, None, update)))
+        .collect();
+    for (reader, updates) in pushes {
+        ctx.push(reader, updates);
+    }
+    answer
+}
+
+/// [`announce`] for several new messages sent at once (an album): one `updates` with an
+/// `updateMessageID` and an `updateNewMessage` per message, pts counted up.
+fn announce_many(ctx: &mut Ctx, me: i64, sent: &[(usize, i64)]) -> tl::enums::Updates {
+    let Some(&(first, _)) = sent.first() else {
+        return tlbuild::updates(Vec::new(), &Mentions::default(), ctx.world, me);
+    };
+    let m = &ctx.world.messages[first];
+    let readers = ctx.world.participants(m.to, m.from.or(m.posted_by));
+    let build = |ctx: &Ctx, reader: i64, with_ids: bool| {
+        let mut mentions = Mentions::default();
+        let mut updates = Vec::new();
+        let count = sent.len() as i32;
+        for (i, &(index, random_id)) in sent.iter().enumerate() {
+            let m = &ctx.world.messages[index];
+            mentions.add_message(m, reader);
+            let dialog = m.peer_for(reader);
+            let channel = matches!(dialog, Peer::Channel(_));
+            // The box's pts now counts every message; each update carries its own.
+            let pts = ctx.world.pts_for(reader, dialog) - (count - 1 - i as i32);
+            if with_ids {
+                updates.push(
+                    tl::types::UpdateMessageId {
+                        id: m.id,
+                        random_id,
+                    }
+                    .into(),
+                );
+            }
+            updates.push(new_message(tlbuild::message(m, reader), pts, channel));
+        }
+        tlbuild::updates(updates, &mentions, ctx.world, reader)
+    };
+    let answer = build(ctx, me, true);
+    let pushes: Vec<_> = readers
+        .into_iter()
+        .map(|reader| (reader, build(ctx, reader, false)))
         .collect();
     for (reader, updates) in pushes {
         ctx.push(reader, updates);
