@@ -13,3 +13,4 @@ pub mod logging;
 pub mod mcp;
 pub mod sandbox;
 pub mod telegram;
+pub mod tl;

@@ -3,6 +3,7 @@
 
 pub mod client;
 pub mod dates;
+pub mod invoke;
 pub mod login;
 pub mod login_state;
 pub mod model;
@@ -17,6 +18,7 @@ mod search;
 mod send;
 
 pub use client::{ConnectOptions, Telegram};
+pub use invoke::{Invoke, Prepared};
 pub use login_state::PendingLogin;
 pub use model::{
     Account, ChatInfo, ChatList, ChatType, Entity, Message, PhoneSendResult, ReadResult,
