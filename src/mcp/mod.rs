@@ -20,7 +20,7 @@ pub use server::{CallObserver, TelegramServer};
 use crate::error::Error;
 
 /// Every tool, by the names the reference Telegram MCP server uses.
-pub const TOOL_NAMES: [&str; 8] = [
+pub const TOOL_NAMES: [&str; 9] = [
     "search_messages_globally",
     "search_messages_in_chat",
     "read_messages",
@@ -29,6 +29,8 @@ pub const TOOL_NAMES: [&str; 8] = [
     "find_chats",
     "get_chat_info",
     "send_message_to_phone",
+    // Any API method; gated per method (read-only, dangerous) rather than as a whole.
+    "invoke_mtproto",
 ];
 
 /// The tools that write to Telegram; `--read-only` turns them off.

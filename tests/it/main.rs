@@ -9,6 +9,7 @@ mod common;
 mod core;
 mod generated;
 mod http;
+mod invoke;
 mod mcp;
 mod sandbox;
 mod sandbox_contacts;

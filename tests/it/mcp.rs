@@ -20,10 +20,11 @@ use tokio::process::{Child, Command};
 
 use crate::common::{TestEnv, within};
 
-const ALL_TOOLS: [&str; 8] = [
+const ALL_TOOLS: [&str; 9] = [
     "edit_message",
     "find_chats",
     "get_chat_info",
+    "invoke_mtproto",
     "read_messages",
     "search_messages_globally",
     "search_messages_in_chat",
@@ -33,7 +34,7 @@ const ALL_TOOLS: [&str; 8] = [
 const WRITE_TOOLS: [&str; 3] = ["edit_message", "send_message", "send_message_to_phone"];
 
 /// A running `tgmcp serve` and the MCP client connected to it.
-struct Server {
+pub(crate) struct Server {
     client: RunningService<RoleClient, ()>,
     child: Child,
     stderr: Arc<Mutex<String>>,
@@ -42,7 +43,7 @@ struct Server {
 }
 
 /// Starts `tgmcp <args>` (args include `serve`) in `env` and completes the handshake.
-async fn start(env: &TestEnv, args: &[&str]) -> Server {
+pub(crate) async fn start(env: &TestEnv, args: &[&str]) -> Server {
     start_with(env, args, |_| {}).await
 }
 
@@ -111,7 +112,7 @@ impl Server {
     }
 
     /// A call that must succeed: returns its structured content.
-    async fn ok(&self, tool: &str, arguments: Value) -> Value {
+    pub(crate) async fn ok(&self, tool: &str, arguments: Value) -> Value {
         let result = self.call(tool, arguments.clone()).await;
         assert_ne!(
             result.is_error,
@@ -126,7 +127,7 @@ impl Server {
     }
 
     /// A call that must fail as a tool error: returns `structuredContent.error`.
-    async fn fail(&self, tool: &str, arguments: Value) -> Value {
+    pub(crate) async fn fail(&self, tool: &str, arguments: Value) -> Value {
         let result = self.call(tool, arguments.clone()).await;
         assert_eq!(
             result.is_error,
@@ -166,7 +167,7 @@ impl Server {
     }
 
     /// Closes the client's side, as an IDE does on exit, and returns the exit code.
-    async fn stop(mut self) -> i32 {
+    pub(crate) async fn stop(mut self) -> i32 {
         drop(within(10, self.client.cancel()).await);
         let status = within(15, self.child.wait()).await.expect("tgmcp exits");
         status.code().unwrap_or(-1)
@@ -184,7 +185,7 @@ fn text(result: &CallToolResult) -> String {
 }
 
 /// The demo world in a sandbox, and a profile logged in to it as the demo account.
-async fn demo() -> (Sandbox, TestEnv) {
+pub(crate) async fn demo() -> (Sandbox, TestEnv) {
     demo_with(World::demo()).await
 }
 
@@ -207,6 +208,9 @@ fn sample_arguments(tool: &str) -> Value {
         "find_chats" => json!({}),
         "get_chat_info" => json!({"chat_id": "me"}),
         "send_message_to_phone" => json!({"phone_number": "+15550100002", "message": "hi"}),
+        "invoke_mtproto" => {
+            json!({"method_full_name": "users.getUsers", "params": {"id": ["me"]}})
+        }
         other => panic!("no sample for {other}"),
     }
 }
@@ -353,7 +357,8 @@ async fn every_tool_has_a_title_hints_and_an_output_schema() {
             hints.title, tool.title,
             "{name}: the same title for older clients"
         );
-        let read_only = !WRITE_TOOLS.contains(&name);
+        // invoke_mtproto stays on in read-only mode, gated per method, but may write.
+        let read_only = !WRITE_TOOLS.contains(&name) && name != "invoke_mtproto";
         assert_eq!(hints.read_only_hint, Some(read_only), "{name} readOnlyHint");
         assert!(hints.destructive_hint.is_some(), "{name} destructiveHint");
         assert!(hints.idempotent_hint.is_some(), "{name} idempotentHint");
