@@ -23,7 +23,7 @@ use crate::common::{TestEnv, within};
 const INITIALIZE: &str = r#"{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"test","version":"1"}}}"#;
 
 /// A running `tgmcp serve --http`.
-struct HttpServer {
+pub(crate) struct HttpServer {
     child: Child,
     addr: SocketAddr,
     stderr: Arc<Mutex<String>>,
@@ -55,7 +55,7 @@ impl HttpServer {
         request(reqwest::Method::GET, &self.url(path), headers, None).await
     }
 
-    async fn post(&self, path: &str, headers: &[(&str, &str)], body: &str) -> Answer {
+    pub(crate) async fn post(&self, path: &str, headers: &[(&str, &str)], body: &str) -> Answer {
         let mut all = vec![
             ("content-type", "application/json"),
             ("accept", "application/json, text/event-stream"),
@@ -71,7 +71,7 @@ impl HttpServer {
     }
 
     /// SIGTERM, then the exit code.
-    async fn terminate(mut self) -> i32 {
+    pub(crate) async fn terminate(mut self) -> i32 {
         signal(&self.child, "TERM").await;
         let status = within(20, self.child.wait()).await.expect("tgmcp exits");
         status.code().unwrap_or(-1)
@@ -88,19 +88,19 @@ async fn signal(child: &Child, name: &str) {
     assert!(status.success());
 }
 
-struct Answer {
-    status: u16,
+pub(crate) struct Answer {
+    pub(crate) status: u16,
     headers: reqwest::header::HeaderMap,
-    body: String,
+    pub(crate) body: String,
 }
 
 impl Answer {
-    fn json(&self) -> Value {
+    pub(crate) fn json(&self) -> Value {
         serde_json::from_str(&self.body)
             .unwrap_or_else(|e| panic!("not JSON ({e}): {} {}", self.status, self.body))
     }
 
-    fn header(&self, name: &str) -> &str {
+    pub(crate) fn header(&self, name: &str) -> &str {
         self.headers
             .get(name)
             .and_then(|v| v.to_str().ok())
@@ -134,7 +134,7 @@ async fn request(
 }
 
 /// Starts `tgmcp serve --http 127.0.0.1:0 <args>` and waits for its address.
-async fn start(env: &TestEnv, args: &[&str]) -> HttpServer {
+pub(crate) async fn start(env: &TestEnv, args: &[&str]) -> HttpServer {
     start_with(env, args, |_| {}).await
 }
 
@@ -179,7 +179,7 @@ async fn start_with(
 }
 
 /// The demo world, a profile logged in to it, and a bearer token for the profile.
-async fn demo() -> (Sandbox, TestEnv, String) {
+pub(crate) async fn demo() -> (Sandbox, TestEnv, String) {
     let sandbox = Sandbox::start(World::demo()).await.expect("sandbox starts");
     let me = sandbox.world().demo_user();
     let env = TestEnv::new();

@@ -442,3 +442,149 @@ async fn mcp_read_only_allows_only_reading_methods() {
     );
     assert_eq!(server.stop().await, 0);
 }
+
+// ---------------------------------------------------------------------------------------
+// The HTTP face
+// ---------------------------------------------------------------------------------------
+
+#[tokio::test]
+async fn http_mtproto_api_answers_with_the_right_status() {
+    let (sandbox, env, token) = crate::http::demo().await;
+    let server = crate::http::start(&env, &[]).await;
+    let bearer = format!("Bearer {token}");
+    let auth = [("authorization", bearer.as_str())];
+    let post = |path: &'static str, body: Value| {
+        let server = &server;
+        async move { server.post(path, &auth, &body.to_string()).await }
+    };
+
+    let answer = post(
+        "/mtproto-api/users.getUsers",
+        json!({"params": {"id": ["me", "@carol"]}}),
+    )
+    .await;
+    assert_eq!(answer.status, 200, "{}", answer.body);
+    assert_eq!(answer.json()["method"], "users.getUsers");
+    assert_eq!(usernames(&answer.json()["result"]), ["alex_demo", "carol"]);
+
+    let answer = post(
+        "/mtproto-api/v1/messages.sendMessage",
+        json!({"params_json": r#"{"peer": "me", "message": "over HTTP", "random_id": 7}"#}),
+    )
+    .await;
+    assert_eq!(answer.status, 200, "{}", answer.body);
+    let sent = sandbox.world().messages.last().cloned().unwrap();
+    assert_eq!(sent.text, "over HTTP");
+
+    // No token: the same 401 as /mcp.
+    let answer = server.post("/mtproto-api/users.getUsers", &[], "{}").await;
+    assert_eq!(answer.status, 401, "{}", answer.body);
+
+    let cases = [
+        (
+            "/mtproto-api/messages.getHistoy",
+            json!({"params": {}}),
+            404,
+            "unknown_method",
+            "messages.getHistory",
+        ),
+        (
+            "/mtproto-api/messages.sendMessage",
+            json!({"params": {"peer": "me", "message": "x", "random_id": "x1"}}),
+            400,
+            "invalid_input",
+            "params.random_id: expected long",
+        ),
+        (
+            "/mtproto-api/messages.sendMessage",
+            json!({"parameters": {}}),
+            400,
+            "invalid_input",
+            "unknown field",
+        ),
+        (
+            "/mtproto-api/messages.deleteMessages",
+            json!({"params": {"id": [sent.id]}}),
+            403,
+            "forbidden",
+            "allow_dangerous",
+        ),
+        (
+            "/mtproto-api/users.getUsers",
+            json!({"params": {"id": ["@nobody_here_at_all"]}}),
+            400,
+            "peer_not_found",
+            "@nobody_here_at_all",
+        ),
+    ];
+    for (path, body, status, kind, needle) in cases {
+        let answer = post(path, body).await;
+        assert_eq!(answer.status, status, "{path}: {}", answer.body);
+        let error = answer.json();
+        assert_eq!(error["error"], kind, "{path}: {error}");
+        assert!(
+            error["message"].as_str().unwrap().contains(needle),
+            "{path}: {needle}: {error}"
+        );
+    }
+    assert!(sandbox.world().messages.iter().any(|m| m.id == sent.id));
+    let answer = post(
+        "/mtproto-api/messages.deleteMessages",
+        json!({"params": {"id": [sent.id], "revoke": true}, "allow_dangerous": true}),
+    )
+    .await;
+    assert_eq!(answer.status, 200, "{}", answer.body);
+    assert_eq!(answer.json()["result"]["pts_count"], 1);
+
+    // Telegram's answers: a long flood wait is 429 with Retry-After, other errors 502.
+    sandbox
+        .faults()
+        .flood_wait("contacts.getContacts", 120, Some(1));
+    let contacts = json!({"params": {"hash": 0}});
+    let answer = post("/mtproto-api/contacts.getContacts", contacts.clone()).await;
+    assert_eq!(answer.status, 429, "{}", answer.body);
+    assert_eq!(answer.header("retry-after"), "120");
+    assert_eq!(answer.json()["retry_after"], 120);
+    sandbox
+        .faults()
+        .inject_error("contacts.getContacts", 400, "CONTACTS_BROKEN", Some(1));
+    let answer = post("/mtproto-api/contacts.getContacts", contacts.clone()).await;
+    assert_eq!(answer.status, 502, "{}", answer.body);
+    assert_eq!(answer.json()["rpc_error"], "CONTACTS_BROKEN");
+    let answer = post("/mtproto-api/contacts.getContacts", contacts).await;
+    assert_eq!(answer.status, 200, "{}", answer.body);
+    assert_eq!(server.terminate().await, 0);
+}
+
+#[tokio::test]
+async fn http_mtproto_api_read_only() {
+    let (sandbox, env, token) = crate::http::demo().await;
+    let server = crate::http::start(&env, &["--read-only"]).await;
+    let bearer = format!("Bearer {token}");
+    let auth = [("authorization", bearer.as_str())];
+    let answer = server
+        .post(
+            "/mtproto-api/contacts.getContacts",
+            &auth,
+            r#"{"params": {"hash": 0}}"#,
+        )
+        .await;
+    assert_eq!(answer.status, 200, "{}", answer.body);
+    let before = sandbox.world().messages.len();
+    let answer = server
+        .post(
+            "/mtproto-api/messages.sendMessage",
+            &auth,
+            r#"{"params": {"peer": "me", "message": "no", "random_id": 1}}"#,
+        )
+        .await;
+    assert_eq!(answer.status, 403, "{}", answer.body);
+    assert!(
+        answer.json()["message"]
+            .as_str()
+            .unwrap()
+            .contains("read-only")
+    );
+    assert_eq!(sandbox.world().messages.len(), before);
+    assert_eq!(server.terminate().await, 0);
+}
