@@ -40,6 +40,28 @@ pub fn decode(schema: &Schema, ty: &Ty, bytes: &[u8]) -> Result<(Value, Vec<Seen
     Ok((value, decoder.seen))
 }
 
+/// Decodes a call of `method` (its id, then its parameters), as the tests compare with
+/// grammers.
+pub fn decode_call(schema: &Schema, method: &Def, bytes: &[u8]) -> Result<Value, String> {
+    let mut decoder = Decoder {
+        schema,
+        cur: Cursor::from_slice(bytes),
+        seen: Vec::new(),
+    };
+    let id = read::<u32>(&mut decoder.cur, "constructor id")?;
+    if id != method.id {
+        return Err(format!(
+            "expected {} ({:08x}), got {id:08x}",
+            method.name, method.id
+        ));
+    }
+    let value = decoder.object(method, 0)?;
+    if decoder.cur.pos() != bytes.len() {
+        return Err("bytes left over".into());
+    }
+    Ok(value)
+}
+
 struct Decoder<'a> {
     schema: &'a Schema,
     cur: Cursor<'a>,

@@ -10,6 +10,11 @@ pub mod encode;
 pub mod policy;
 pub mod schema;
 
+#[cfg(test)]
+mod conformance;
+#[cfg(test)]
+mod tests;
+
 pub use encode::{NoResolve, PeerSlot, Resolver};
 pub use schema::{Def, Kind, Schema, Ty};
 
