@@ -1,4 +1,4 @@
-//! The MCP face: `tgmcp serve` exposes the Telegram core as eight MCP tools, over stdio
+//! The MCP face: `tgmcp serve` exposes the Telegram core as nine MCP tools, over stdio
 //! or streamable HTTP ([`crate::http`]).
 //!
 //! Each tool is a thin adapter ([`tools`]) that turns JSON arguments into a core request

@@ -261,7 +261,7 @@ async fn every_tool_over_http_with_the_token() {
     for path in ["/mcp", "/v1/mcp"] {
         let client = server.client(path, Some(&token)).await;
         let tools = within(30, client.list_all_tools()).await.unwrap();
-        assert_eq!(tools.len(), 8, "{path}");
+        assert_eq!(tools.len(), 9, "{path}");
         let found = structured(&call(&client, "find_chats", json!({"query": "bob"})).await);
         assert!(
             found["chats"].to_string().contains("bob_builder"),
@@ -443,7 +443,7 @@ async fn no_auth_only_on_loopback() {
 
     let server = start(&env, &["--no-auth"]).await;
     let client = server.client("/mcp", None).await;
-    assert_eq!(within(30, client.list_all_tools()).await.unwrap().len(), 8);
+    assert_eq!(within(30, client.list_all_tools()).await.unwrap().len(), 9);
     drop(within(10, client.cancel()).await);
     assert_eq!(server.terminate().await, 0);
 
