@@ -39,7 +39,7 @@ Register-ArgumentCompleter -Native -CommandName 'tgmcp' -ScriptBlock {
             [CompletionResult]::new('health', 'health', [CompletionResultType]::ParameterValue, 'Check the session and the connection to Telegram')
             [CompletionResult]::new('search', 'search', [CompletionResultType]::ParameterValue, 'Search messages in all your chats, or list and search one chat')
             [CompletionResult]::new('send', 'send', [CompletionResultType]::ParameterValue, 'Send a text message or files, from arguments or stdin')
-            [CompletionResult]::new('invoke', 'invoke', [CompletionResultType]::ParameterValue, 'Call a Telegram API method by name, with JSON parameters')
+            [CompletionResult]::new('invoke', 'invoke', [CompletionResultType]::ParameterValue, 'Call any Telegram API method by name, with JSON parameters')
             [CompletionResult]::new('sandbox', 'sandbox', [CompletionResultType]::ParameterValue, 'Run the offline sandbox data center on loopback (for tests and demos)')
             [CompletionResult]::new('generate', 'generate', [CompletionResultType]::ParameterValue, 'Print the man page or shell completions (for packagers; the repository commits both)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -173,9 +173,15 @@ Register-ArgumentCompleter -Native -CommandName 'tgmcp' -ScriptBlock {
             break
         }
         'tgmcp;invoke' {
+            [CompletionResult]::new('--list', '--list', [CompletionResultType]::ParameterName, 'List the API''s methods (those starting with PREFIX, e.g. `messages.`)')
+            [CompletionResult]::new('--describe', '--describe', [CompletionResultType]::ParameterName, 'Print a method''s parameters (types, flags) and what it returns')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Give up when Telegram does not answer within this many seconds (exit 4)')
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile to use: one Telegram account, with its own session and settings')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file to read instead of the default one (which is optional)')
             [CompletionResult]::new('--log-format', '--log-format', [CompletionResultType]::ParameterName, 'Format of the logs on stderr')
+            [CompletionResult]::new('--allow-dangerous', '--allow-dangerous', [CompletionResultType]::ParameterName, 'Allow methods that cannot be undone (deleting messages, chats, sessions …)')
+            [CompletionResult]::new('--allow-secrets', '--allow-secrets', [CompletionResultType]::ParameterName, 'Allow methods that handle login secrets (auth.exportAuthorization, account.getPassword …); their answer is printed')
+            [CompletionResult]::new('--no-resolve', '--no-resolve', [CompletionResultType]::ParameterName, 'Do not turn chat references (me, @username, ids) into input peers')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON on stdout instead of text')
             [CompletionResult]::new('--sandbox', '--sandbox', [CompletionResultType]::ParameterName, 'Run against a built-in offline Telegram with demo chats; no account or network needed')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log more on stderr (-v info, -vv debug, -vvv trace)')
@@ -277,7 +283,7 @@ Register-ArgumentCompleter -Native -CommandName 'tgmcp' -ScriptBlock {
             [CompletionResult]::new('health', 'health', [CompletionResultType]::ParameterValue, 'Check the session and the connection to Telegram')
             [CompletionResult]::new('search', 'search', [CompletionResultType]::ParameterValue, 'Search messages in all your chats, or list and search one chat')
             [CompletionResult]::new('send', 'send', [CompletionResultType]::ParameterValue, 'Send a text message or files, from arguments or stdin')
-            [CompletionResult]::new('invoke', 'invoke', [CompletionResultType]::ParameterValue, 'Call a Telegram API method by name, with JSON parameters')
+            [CompletionResult]::new('invoke', 'invoke', [CompletionResultType]::ParameterValue, 'Call any Telegram API method by name, with JSON parameters')
             [CompletionResult]::new('sandbox', 'sandbox', [CompletionResultType]::ParameterValue, 'Run the offline sandbox data center on loopback (for tests and demos)')
             [CompletionResult]::new('generate', 'generate', [CompletionResultType]::ParameterValue, 'Print the man page or shell completions (for packagers; the repository commits both)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')

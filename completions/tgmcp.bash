@@ -463,12 +463,24 @@ _tgmcp() {
             return 0
             ;;
         tgmcp__subcmd__invoke)
-            opts="-v -q -h -V --profile --json --sandbox --verbose --quiet --config --log-format --help --version"
+            opts="-v -q -h -V --list --describe --allow-dangerous --allow-secrets --no-resolve --timeout --profile --json --sandbox --verbose --quiet --config --log-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --list)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --describe)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -638,7 +650,7 @@ _tgmcp() {
             fi
             case "${prev}" in
                 --tools)
-                    COMPREPLY=($(compgen -W "search_messages_globally search_messages_in_chat read_messages send_message edit_message find_chats get_chat_info send_message_to_phone download_media" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "search_messages_globally search_messages_in_chat read_messages send_message edit_message find_chats get_chat_info send_message_to_phone download_media invoke_mtproto" -- "${cur}"))
                     return 0
                     ;;
                 --file-root)

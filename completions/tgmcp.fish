@@ -39,7 +39,7 @@ complete -c tgmcp -n "__fish_tgmcp_needs_command" -f -a "serve" -d 'Run the MCP 
 complete -c tgmcp -n "__fish_tgmcp_needs_command" -f -a "health" -d 'Check the session and the connection to Telegram'
 complete -c tgmcp -n "__fish_tgmcp_needs_command" -f -a "search" -d 'Search messages in all your chats, or list and search one chat'
 complete -c tgmcp -n "__fish_tgmcp_needs_command" -f -a "send" -d 'Send a text message or files, from arguments or stdin'
-complete -c tgmcp -n "__fish_tgmcp_needs_command" -f -a "invoke" -d 'Call a Telegram API method by name, with JSON parameters'
+complete -c tgmcp -n "__fish_tgmcp_needs_command" -f -a "invoke" -d 'Call any Telegram API method by name, with JSON parameters'
 complete -c tgmcp -n "__fish_tgmcp_needs_command" -f -a "sandbox" -d 'Run the offline sandbox data center on loopback (for tests and demos)'
 complete -c tgmcp -n "__fish_tgmcp_needs_command" -f -a "generate" -d 'Print the man page or shell completions (for packagers; the repository commits both)'
 complete -c tgmcp -n "__fish_tgmcp_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -68,7 +68,8 @@ edit_message\t''
 find_chats\t''
 get_chat_info\t''
 send_message_to_phone\t''
-download_media\t''"
+download_media\t''
+invoke_mtproto\t''"
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand serve" -l file-root -d 'Let tools read local files only inside this folder (repeatable; symlinks that lead outside are refused). Without it, any file this user can read. Over --http, local files are always refused' -r -F
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand serve" -l download-dir -d 'Where download_media saves files [default on stdio: the user\'s Downloads folder; over --http, download_media is refused unless this is set]' -r -F
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand serve" -l max-file-size -d 'Largest file sent, from disk or a URL: bytes, or with a unit (50MB, 2GB, 512KiB)' -r
@@ -147,10 +148,16 @@ complete -c tgmcp -n "__fish_tgmcp_using_subcommand send" -s v -l verbose -d 'Lo
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand send" -s q -l quiet -d 'Log only errors, and hide progress'
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand send" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand send" -s V -l version -d 'Print version'
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand invoke" -l list -d 'List the API\'s methods (those starting with PREFIX, e.g. `messages.`)' -r
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand invoke" -l describe -d 'Print a method\'s parameters (types, flags) and what it returns' -r
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand invoke" -l timeout -d 'Give up when Telegram does not answer within this many seconds (exit 4)' -r
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand invoke" -l profile -d 'Profile to use: one Telegram account, with its own session and settings' -r
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand invoke" -l config -d 'Config file to read instead of the default one (which is optional)' -r -F
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand invoke" -l log-format -d 'Format of the logs on stderr' -r -f -a "text\t'Human-readable lines'
 json\t'One JSON object per line'"
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand invoke" -l allow-dangerous -d 'Allow methods that cannot be undone (deleting messages, chats, sessions …)'
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand invoke" -l allow-secrets -d 'Allow methods that handle login secrets (auth.exportAuthorization, account.getPassword …); their answer is printed'
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand invoke" -l no-resolve -d 'Do not turn chat references (me, @username, ids) into input peers'
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand invoke" -l json -d 'Print machine-readable JSON on stdout instead of text'
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand invoke" -l sandbox -d 'Run against a built-in offline Telegram with demo chats; no account or network needed'
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand invoke" -s v -l verbose -d 'Log more on stderr (-v info, -vv debug, -vvv trace)'
@@ -209,7 +216,7 @@ complete -c tgmcp -n "__fish_tgmcp_using_subcommand help; and not __fish_seen_su
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand help; and not __fish_seen_subcommand_from setup serve health search send invoke sandbox generate help" -f -a "health" -d 'Check the session and the connection to Telegram'
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand help; and not __fish_seen_subcommand_from setup serve health search send invoke sandbox generate help" -f -a "search" -d 'Search messages in all your chats, or list and search one chat'
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand help; and not __fish_seen_subcommand_from setup serve health search send invoke sandbox generate help" -f -a "send" -d 'Send a text message or files, from arguments or stdin'
-complete -c tgmcp -n "__fish_tgmcp_using_subcommand help; and not __fish_seen_subcommand_from setup serve health search send invoke sandbox generate help" -f -a "invoke" -d 'Call a Telegram API method by name, with JSON parameters'
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand help; and not __fish_seen_subcommand_from setup serve health search send invoke sandbox generate help" -f -a "invoke" -d 'Call any Telegram API method by name, with JSON parameters'
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand help; and not __fish_seen_subcommand_from setup serve health search send invoke sandbox generate help" -f -a "sandbox" -d 'Run the offline sandbox data center on loopback (for tests and demos)'
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand help; and not __fish_seen_subcommand_from setup serve health search send invoke sandbox generate help" -f -a "generate" -d 'Print the man page or shell completions (for packagers; the repository commits both)'
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand help; and not __fish_seen_subcommand_from setup serve health search send invoke sandbox generate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

@@ -138,7 +138,8 @@ pub enum Command {
     #[command(long_about = SEND_LONG_ABOUT, after_help = SEND_EXAMPLES)]
     Send(SendArgs),
 
-    /// Call a Telegram API method by name, with JSON parameters
+    /// Call any Telegram API method by name, with JSON parameters
+    #[command(long_about = INVOKE_LONG_ABOUT, after_help = INVOKE_EXAMPLES)]
     Invoke(InvokeArgs),
 
     /// Run the offline sandbox data center on loopback (for tests and demos)
@@ -651,14 +652,73 @@ pub struct SendArgs {
     pub urls: UrlArgs,
 }
 
-#[derive(Debug, Args)]
-pub struct InvokeArgs {
-    /// Method name as in Telegram's schema, e.g. messages.getHistory
-    pub method: String,
+const INVOKE_LONG_ABOUT: &str = "\
+Call a Telegram API method by name, with JSON parameters, and print its answer as JSON.
 
-    /// Parameters as a JSON object; `-` reads them from stdin
-    #[arg(value_name = "JSON")]
+Every method of the API layer tgmcp is built with is available; `--list` shows them and \
+`--describe` one method's parameters. Objects name their constructor in \"_\" \
+({\"_\": \"inputPeerEmpty\"}); optional fields are simply left out; bytes are base64 (or \
+plain text); 64-bit integers may be strings. Wherever a peer, user or channel goes, a chat \
+as `send` takes it works too (me, @username, an id, +phone), unless --no-resolve.
+
+Methods that cannot be undone (deleting messages or chats, leaving a channel, resetting \
+sessions …) need --allow-dangerous; methods that handle login secrets need \
+--allow-secrets.";
+
+const INVOKE_EXAMPLES: &str = "\
+Examples:
+  tgmcp invoke messages.getHistory '{\"peer\": \"@rust_berlin\", \"limit\": 5}'
+  echo '{\"id\": [\"me\", \"@carol\"]}' | tgmcp invoke users.getUsers -
+  tgmcp invoke --list channels.
+  tgmcp invoke --describe messages.sendMessage";
+
+#[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("what").required(true).args(["method", "list", "describe"])))]
+pub struct InvokeArgs {
+    /// Method name as in Telegram's schema, e.g. messages.getHistory (any case; a
+    /// `Request` suffix is fine)
+    #[arg(value_name = "METHOD")]
+    pub method: Option<String>,
+
+    /// Parameters as a JSON object; `-` reads them from stdin; none means `{}`
+    #[arg(value_name = "JSON", requires = "method")]
     pub params: Option<String>,
+
+    /// List the API's methods (those starting with PREFIX, e.g. `messages.`)
+    #[arg(
+        long,
+        value_name = "PREFIX",
+        num_args = 0..=1,
+        default_missing_value = "",
+        conflicts_with_all = ["method", "describe"]
+    )]
+    pub list: Option<String>,
+
+    /// Print a method's parameters (types, flags) and what it returns
+    #[arg(long, value_name = "METHOD", conflicts_with = "method")]
+    pub describe: Option<String>,
+
+    /// Allow methods that cannot be undone (deleting messages, chats, sessions …)
+    #[arg(long)]
+    pub allow_dangerous: bool,
+
+    /// Allow methods that handle login secrets (auth.exportAuthorization,
+    /// account.getPassword …); their answer is printed
+    #[arg(long)]
+    pub allow_secrets: bool,
+
+    /// Do not turn chat references (me, @username, ids) into input peers
+    #[arg(long)]
+    pub no_resolve: bool,
+
+    /// Give up when Telegram does not answer within this many seconds (exit 4)
+    #[arg(
+        long,
+        value_name = "SECONDS",
+        default_value_t = 30,
+        value_parser = clap::value_parser!(u64).range(1..)
+    )]
+    pub timeout: u64,
 }
 
 #[derive(Debug, Args)]
@@ -820,7 +880,7 @@ mod tests {
         let Command::Invoke(args) = cli.command else {
             panic!("not invoke");
         };
-        assert_eq!(args.method, "messages.getHistory");
+        assert_eq!(args.method.as_deref(), Some("messages.getHistory"));
         assert_eq!(args.params.as_deref(), Some(r#"{"peer":"me"}"#));
     }
 

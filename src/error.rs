@@ -111,6 +111,10 @@ pub enum Error {
     #[error("{0}")]
     UnknownOutcome(String),
 
+    /// No such method in Telegram's API (`invoke`); the message names the closest ones.
+    #[error("unknown method: {0}")]
+    UnknownMethod(String),
+
     /// Refused by tgmcp's own policy (read-only mode, tool allow-list, dangerous methods).
     #[error("refused by policy: {0}")]
     Forbidden(String),
@@ -166,7 +170,9 @@ impl Error {
             | Self::PartialSend { .. }
             | Self::UnknownOutcome(_)
             | Self::Forbidden(_) => ExitCode::Failed,
-            Self::InvalidInput(_) | Self::Config(_) | Self::Session(_) => ExitCode::Usage,
+            Self::InvalidInput(_) | Self::UnknownMethod(_) | Self::Config(_) | Self::Session(_) => {
+                ExitCode::Usage
+            }
             Self::NotLoggedIn { .. } => ExitCode::NotLoggedIn,
             Self::Network(_) => ExitCode::Network,
             Self::Interrupted => ExitCode::Interrupted,
@@ -185,6 +191,7 @@ impl Error {
             Self::Rejected(_) => "rejected",
             Self::PartialSend { .. } => "partial_send",
             Self::UnknownOutcome(_) => "unknown_outcome",
+            Self::UnknownMethod(_) => "unknown_method",
             Self::Forbidden(_) => "forbidden",
             Self::Config(_) => "config",
             Self::Session(_) => "session",
@@ -492,6 +499,7 @@ mod tests {
             (Error::Network("down".into()), 4, "network"),
             (Error::InvalidInput("bad".into()), 2, "invalid_input"),
             (Error::Forbidden("no".into()), 1, "forbidden"),
+            (Error::UnknownMethod("x".into()), 2, "unknown_method"),
             (Error::Config("bad".into()), 2, "config"),
             (Error::Session("bad".into()), 2, "session"),
             (Error::Interrupted, 130, "interrupted"),

@@ -14,3 +14,4 @@ pub mod mcp;
 pub mod net;
 pub mod sandbox;
 pub mod telegram;
+pub mod tl;

@@ -3,6 +3,7 @@
 
 pub mod generate;
 pub mod health;
+pub mod invoke;
 pub mod output;
 pub mod sandbox;
 pub mod search;
@@ -141,7 +142,7 @@ pub async fn run(cli: Cli, profile_explicit: bool) -> Result<ExitCode> {
                     Command::Serve(args) => serve::run(&ctx, args).await,
                     Command::Search(args) => search::run(&ctx, args).await,
                     Command::Send(args) => send::run(&ctx, args).await,
-                    Command::Invoke(_) => not_built("invoke"),
+                    Command::Invoke(args) => invoke::run(&ctx, args).await,
                     Command::Sandbox(_) | Command::Generate(_) => unreachable!("handled above"),
                 }
             }
@@ -149,12 +150,6 @@ pub async fn run(cli: Cli, profile_explicit: bool) -> Result<ExitCode> {
     }
     .await;
     result.map_err(|e| e.with_profile(&profile))
-}
-
-fn not_built(name: &str) -> Result<ExitCode> {
-    Err(Error::Config(format!(
-        "`tgmcp {name}` is not available in this build yet — run `tgmcp --help` to see what is"
-    )))
 }
 
 /// Ctrl-C or SIGTERM: how `serve --http` and the standalone sandbox are stopped.

@@ -3,10 +3,12 @@
 //! rmcp's streamable HTTP service does the MCP part, mounted at `/mcp` and `/v1/mcp`.
 //! Around it, in this order: every request is counted and logged ([`observe`]); its Host
 //! and Origin must name this server, against DNS rebinding ([`check_host`]); MCP requests
-//! need the bearer token ([`require_token`]) and fit the limits ([`limit`]). `/health`,
-//! `/ready` and `/metrics` are answered here; errors are JSON everywhere.
+//! need the bearer token ([`require_token`]) and fit the limits ([`limit`]), and so do
+//! calls of API methods at `/mtproto-api/{method}` ([`mtproto`]). `/health`, `/ready` and
+//! `/metrics` are answered here; errors are JSON everywhere.
 
 mod metrics;
+mod mtproto;
 pub mod token;
 
 use std::future::{Future, IntoFuture};
@@ -21,7 +23,7 @@ use axum::extract::{Request, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::serve::ListenerExt as _;
 use futures_util::StreamExt as _;
 use rmcp::transport::streamable_http_server::session::local::LocalSessionManager;
@@ -39,6 +41,8 @@ use crate::mcp::{CallNote, Link, Status, TelegramServer, ToolSelection};
 
 /// The MCP endpoints: ours, and the reference server's path.
 const MCP_ROUTES: [&str; 2] = ["/mcp", "/v1/mcp"];
+/// Any API method by name, as the reference server serves them.
+const MTPROTO_ROUTES: [&str; 2] = ["/mtproto-api/{method}", "/mtproto-api/v1/{method}"];
 /// How long a health probe's answer is reused, so a busy monitor cannot flood Telegram.
 const PROBE_REUSE: Duration = Duration::from_secs(1);
 /// The longest a health probe waits for Telegram.
@@ -103,6 +107,8 @@ struct Shared {
     /// Host names accepted in the Host header (lowercase, without brackets).
     hosts: Vec<String>,
     link: Arc<Link>,
+    /// `--read-only`: `/mtproto-api` allows only methods that read.
+    read_only: bool,
     metrics: Arc<Metrics>,
     sessions: Arc<LocalSessionManager>,
     limit: Arc<Semaphore>,
@@ -161,6 +167,7 @@ pub async fn serve(
             .to_ascii_lowercase()
     }));
 
+    let read_only = selection.is_read_only();
     let metrics = Arc::new(Metrics::default());
     let sessions = Arc::new(LocalSessionManager::default());
     let mcp_stop = CancellationToken::new();
@@ -188,6 +195,7 @@ pub async fn serve(
         options,
         hosts,
         link,
+        read_only,
         metrics,
         sessions,
         started: Instant::now(),
@@ -198,6 +206,9 @@ pub async fn serve(
     let mut mcp_routes = Router::new();
     for route in MCP_ROUTES {
         mcp_routes = mcp_routes.route_service(route, mcp.clone());
+    }
+    for route in MTPROTO_ROUTES {
+        mcp_routes = mcp_routes.route(route, post(mtproto::call));
     }
     let mcp_routes = mcp_routes
         .layer(middleware::from_fn(json_errors))
@@ -286,6 +297,7 @@ fn route_of(path: &str) -> &'static str {
         "/health" => "/health",
         "/ready" => "/ready",
         "/metrics" => "/metrics",
+        _ if path.starts_with("/mtproto-api/") => "/mtproto-api",
         _ => "other",
     }
 }
@@ -604,7 +616,7 @@ async fn not_found() -> Response {
     error(
         StatusCode::NOT_FOUND,
         "not_found",
-        "no such endpoint — MCP is at /mcp; also /health, /ready and /metrics",
+        "no such endpoint — MCP is at /mcp; API methods at POST /mtproto-api/{method}; also /health, /ready and /metrics",
     )
 }
 

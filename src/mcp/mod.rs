@@ -20,7 +20,7 @@ pub use server::{CallNote, CallObserver, FileOptions, TelegramServer, Transport}
 use crate::error::Error;
 
 /// Every tool, by the names the reference Telegram MCP server uses.
-pub const TOOL_NAMES: [&str; 9] = [
+pub const TOOL_NAMES: [&str; 10] = [
     "search_messages_globally",
     "search_messages_in_chat",
     "read_messages",
@@ -30,6 +30,8 @@ pub const TOOL_NAMES: [&str; 9] = [
     "get_chat_info",
     "send_message_to_phone",
     "download_media",
+    // Any API method; gated per method (read-only, dangerous) rather than as a whole.
+    "invoke_mtproto",
 ];
 
 /// The tools that write to Telegram; `--read-only` turns them off.

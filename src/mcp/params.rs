@@ -17,8 +17,10 @@ use serde::de::DeserializeOwned;
 use crate::error::{Error, Result};
 use crate::telegram::dates::{self, Bound};
 use crate::telegram::{
-    ChatSearch, ChatType, EditMessage, FindChats, GlobalSearch, ParseMode, SendMessage, SendToPhone,
+    ChatSearch, ChatType, EditMessage, FindChats, GlobalSearch, Invoke, ParseMode, SendMessage,
+    SendToPhone,
 };
+use crate::tl::Guard;
 
 /// Most messages one search page or one read returns.
 pub const MAX_LIMIT: u32 = 100;
@@ -537,5 +539,62 @@ mod tests {
         assert!(
             args::<SendMessageArgs>(json!({"chat_id": "me", "message": "", "files": 3})).is_err()
         );
+    }
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// Arguments of `invoke_mtproto`.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct InvokeMtproto {
+    /// The API method, e.g. messages.getHistory or channels.getParticipants (any case; a
+    /// `Request` suffix is fine).
+    pub method_full_name: String,
+    /// The method's parameters as a JSON object in a string, e.g.
+    /// "{\"peer\": \"@durov\", \"limit\": 10}". Objects name their constructor in "_";
+    /// optional parameters are left out; bytes are base64.
+    pub params_json: Option<String>,
+    /// The same parameters as an object, instead of params_json.
+    pub params: Option<serde_json::Map<String, serde_json::Value>>,
+    /// Accept chats (me, @username, ids) wherever the method takes an input peer, user or
+    /// channel.
+    #[serde(default = "yes")]
+    pub resolve: bool,
+    /// Allow a method that cannot be undone (deleting messages or chats, leaving a
+    /// channel …). Only when the user asked for exactly that.
+    #[serde(default)]
+    pub allow_dangerous: bool,
+}
+
+impl InvokeMtproto {
+    pub fn into_request(self, read_only: bool) -> Result<Invoke> {
+        let params = match (self.params_json, self.params) {
+            (Some(_), Some(_)) => {
+                return Err(Error::InvalidInput(
+                    "give params_json or params, not both".into(),
+                ));
+            }
+            (Some(text), None) if text.trim().is_empty() => serde_json::Value::Object(Default::default()),
+            (Some(text), None) => serde_json::from_str(&text).map_err(|e| {
+                Error::InvalidInput(format!(
+                    "params_json is not JSON ({e}) — give the parameters as a JSON object in a string"
+                ))
+            })?,
+            (None, Some(object)) => serde_json::Value::Object(object),
+            (None, None) => serde_json::Value::Object(Default::default()),
+        };
+        Ok(Invoke {
+            method: self.method_full_name,
+            params,
+            resolve: self.resolve,
+            guard: Guard {
+                read_only,
+                allow_dangerous: self.allow_dangerous,
+                allow_secrets: false,
+            },
+        })
     }
 }

@@ -20,7 +20,8 @@ pub struct Failure {
 #[derive(Debug, Serialize, JsonSchema)]
 pub struct FailureDetail {
     /// not_logged_in, peer_not_found, flood_wait, rpc_error, network, invalid_input,
-    /// rejected, partial_send, unknown_outcome, forbidden, config, session or interrupted.
+    /// unknown_method, rejected, partial_send, unknown_outcome, forbidden, config, session
+    /// or interrupted.
     pub kind: String,
     /// Telegram's error name (e.g. MESSAGE_NOT_MODIFIED), when Telegram refused.
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -169,6 +169,10 @@ impl TelegramServer {
         self
     }
 
+    pub(super) fn is_read_only(&self) -> bool {
+        self.selection.is_read_only()
+    }
+
     pub(super) async fn telegram(&self) -> Result<RwLockReadGuard<'_, Telegram>> {
         self.link.telegram().await
     }

@@ -6,8 +6,8 @@ use rmcp::service::RequestContext;
 use rmcp::{RoleServer, tool, tool_router};
 
 use super::params::{
-    Args, ChatInfoArgs, DownloadMediaArgs, EditMessageArgs, FileList, FindChatsArgs, ReadMessages,
-    SearchGlobally, SearchInChat, SendMessageArgs, SendToPhoneArgs,
+    Args, ChatInfoArgs, DownloadMediaArgs, EditMessageArgs, FileList, FindChatsArgs, InvokeMtproto,
+    ReadMessages, SearchGlobally, SearchInChat, SendMessageArgs, SendToPhoneArgs,
 };
 use super::reply::{input_schema, output_schema};
 use super::server::TelegramServer;
@@ -313,4 +313,55 @@ impl TelegramServer {
         })
         .await
     }
+
+    #[tool(
+        name = "invoke_mtproto",
+        title = "Call any Telegram API method",
+        description = "Call any method of Telegram's API (MTProto, the user's account) by its \
+                       full name with JSON parameters, for what the other tools do not cover: \
+                       reactions, pins, polls, folders, admin actions … Parameters follow the \
+                       schema at https://core.telegram.org/methods; objects name their \
+                       constructor in \"_\"; wherever an input peer, user or channel goes, a chat \
+                       (me, @username, id) works. Methods that cannot be undone need \
+                       allow_dangerous; errors name the parameter at fault.",
+        input_schema = input_schema::<InvokeMtproto>(),
+        output_schema = output_schema::<InvokeOutput>(),
+        annotations(
+            title = "Call any Telegram API method",
+            read_only_hint = false,
+            destructive_hint = true,
+            idempotent_hint = false,
+            open_world_hint = true
+        )
+    )]
+    async fn invoke_mtproto(
+        &self,
+        Args(args): Args<InvokeMtproto>,
+        request: RequestContext<RoleServer>,
+    ) -> CallToolResult {
+        let call = async {
+            let invoke = args.into_request(self.is_read_only())?;
+            // Checked before reaching Telegram: a refusal needs no connection.
+            let prepared = invoke.prepare()?;
+            let result = self.telegram().await?.invoke_prepared(&prepared).await?;
+            Ok(InvokeOutput {
+                method: prepared.def.name.clone(),
+                result,
+            })
+        };
+        self.answer("invoke_mtproto", &request, call, |output| {
+            output.result.to_string()
+        })
+        .await
+    }
+}
+
+/// `invoke_mtproto`'s answer: the method called and Telegram's answer as JSON.
+#[derive(Debug, serde::Serialize, schemars::JsonSchema)]
+pub struct InvokeOutput {
+    /// The method's name as in the schema.
+    pub method: String,
+    /// Telegram's answer: objects name their constructor in "_", bytes are base64, and
+    /// integers too large for a double are strings.
+    pub result: serde_json::Value,
 }

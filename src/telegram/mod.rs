@@ -4,6 +4,7 @@
 pub mod client;
 pub mod dates;
 pub mod files;
+pub mod invoke;
 pub mod login;
 pub mod login_state;
 pub mod model;
@@ -20,6 +21,7 @@ mod send;
 
 pub use client::{ConnectOptions, Telegram};
 pub use files::{Attachments, DownloadTarget, Downloaded, FilePolicy, LocalFiles, UploadProgress};
+pub use invoke::{Invoke, Prepared};
 pub use login_state::PendingLogin;
 pub use model::{
     Account, ChatInfo, ChatList, ChatType, Entity, Message, PhoneSendResult, ReadResult,

@@ -20,11 +20,12 @@ use tokio::process::{Child, Command};
 
 use crate::common::{TestEnv, within};
 
-const ALL_TOOLS: [&str; 9] = [
+const ALL_TOOLS: [&str; 10] = [
     "download_media",
     "edit_message",
     "find_chats",
     "get_chat_info",
+    "invoke_mtproto",
     "read_messages",
     "search_messages_globally",
     "search_messages_in_chat",
@@ -213,6 +214,9 @@ fn sample_arguments(tool: &str) -> Value {
         "get_chat_info" => json!({"chat_id": "me"}),
         "send_message_to_phone" => json!({"phone_number": "+15550100002", "message": "hi"}),
         "download_media" => json!({"chat_id": "me", "message_id": 1}),
+        "invoke_mtproto" => {
+            json!({"method_full_name": "users.getUsers", "params": {"id": ["me"]}})
+        }
         other => panic!("no sample for {other}"),
     }
 }
@@ -359,7 +363,8 @@ async fn every_tool_has_a_title_hints_and_an_output_schema() {
             hints.title, tool.title,
             "{name}: the same title for older clients"
         );
-        let read_only = !WRITE_TOOLS.contains(&name);
+        // invoke_mtproto stays on in read-only mode, gated per method, but may write.
+        let read_only = !WRITE_TOOLS.contains(&name) && name != "invoke_mtproto";
         assert_eq!(hints.read_only_hint, Some(read_only), "{name} readOnlyHint");
         assert!(hints.destructive_hint.is_some(), "{name} destructiveHint");
         assert!(hints.idempotent_hint.is_some(), "{name} idempotentHint");

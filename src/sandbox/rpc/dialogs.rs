@@ -154,7 +154,7 @@ pub(super) fn read_history(
     Ok(affected(pts, 1))
 }
 
-fn affected(pts: i32, pts_count: i32) -> tl::enums::messages::AffectedMessages {
+pub(super) fn affected(pts: i32, pts_count: i32) -> tl::enums::messages::AffectedMessages {
     tl::types::messages::AffectedMessages { pts, pts_count }.into()
 }
 
@@ -164,4 +164,36 @@ pub(super) fn push_one(ctx: &mut Ctx, user: i64, dialog: Peer, update: tl::enums
     mentions.add(dialog);
     let updates = tlbuild::updates(vec![update], &mentions, ctx.world, user);
     ctx.push(user, updates);
+}
+
+/// messages.deleteMessages: messages of private chats and basic groups, by id, for
+/// everyone (the sandbox plays `revoke` always). Ids that are not the caller's to see are
+/// skipped, as Telegram does.
+pub(super) fn delete_messages(
+    ctx: &mut Ctx,
+    req: tl::functions::messages::DeleteMessages,
+) -> Result<tl::enums::messages::AffectedMessages, RpcErr> {
+    let me = ctx.me()?;
+    let before = ctx.world.messages.len();
+    let world = &*ctx.world;
+    let keep: Vec<bool> = world
+        .messages
+        .iter()
+        .map(|m| {
+            let visible = match m.to {
+                Peer::User(to) => to == me || m.from == Some(me),
+                Peer::Chat(_) => world.is_member(me, m.to),
+                Peer::Channel(_) => false,
+            };
+            !(visible && req.id.contains(&m.id))
+        })
+        .collect();
+    let mut keep = keep.into_iter();
+    ctx.world.messages.retain(|_| keep.next().unwrap_or(true));
+    let deleted = (before - ctx.world.messages.len()) as i32;
+    if deleted == 0 {
+        return Ok(affected(ctx.world.pts(me), 0));
+    }
+    let pts = ctx.world.bump_user_pts(me);
+    Ok(affected(pts, deleted))
 }

@@ -324,6 +324,7 @@ fn dispatch(ctx: &mut Ctx, call: &Call) -> Result<Vec<u8>, RpcErr> {
         f::messages::SearchGlobal => messages::search_global,
         f::messages::GetDialogs => dialogs::get_dialogs,
         f::messages::ReadHistory => dialogs::read_history,
+        f::messages::DeleteMessages => dialogs::delete_messages,
         f::messages::GetFullChat => channels::get_full_chat,
         f::messages::SendMessage => send::send_message,
         f::messages::EditMessage => send::edit_message,
