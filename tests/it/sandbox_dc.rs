@@ -1,6 +1,7 @@
 //! A sandbox that plays two DCs, against the real grammers client: the config that lists
 //! both, a login sent to the account's own DC (PHONE_MIGRATE_X, USER_MIGRATE_X), and a
-//! login carried to another DC by auth.exportAuthorization/importAuthorization.
+//! login carried to another DC by auth.exportAuthorization/importAuthorization; then the
+//! real binary's stepwise setup following PHONE_MIGRATE to the account's DC.
 
 use std::sync::Arc;
 
@@ -9,7 +10,7 @@ use grammers_client::session::storages::MemorySession;
 use grammers_client::{InvocationError, tl};
 use tgmcp::sandbox::{Sandbox, UserSpec, World};
 
-use crate::common::{API_HASH, API_ID, connect_session, session_for_dcs, within};
+use crate::common::{API_HASH, API_ID, TestEnv, connect_session, session_for_dcs, within};
 
 const PHONE: &str = "+15550004444";
 
@@ -100,6 +101,11 @@ async fn every_dc_answers_with_a_config_that_lists_both() {
     assert_eq!(sandbox.stats_on(4).unwrap().count("help.getConfig"), 2);
     assert_eq!(sandbox.stats().count("help.getConfig"), 4);
     assert!(sandbox.stats_on(3).is_none());
+
+    for bad in [&[][..], &[2, 2], &[0], &[-4]] {
+        let started = Sandbox::start_multi(World::new(), bad).await;
+        assert!(started.is_err(), "DC ids {bad:?} are refused");
+    }
 }
 
 #[tokio::test]
@@ -266,4 +272,86 @@ async fn export_on_home_and_import_elsewhere_authorizes_that_dcs_key() {
             .count("auth.importAuthorization"),
         4
     );
+}
+
+#[tokio::test]
+async fn stepwise_setup_follows_phone_migrate_to_the_accounts_dc() {
+    let (sandbox, id) = two_dcs(UserSpec::new("Dee").password("s3cret", Some("usual"))).await;
+    let env = TestEnv::new();
+    // A profile with no login, home on DC 2 (as a fresh session starts on Telegram).
+    env.profile_at(&sandbox, "default", None).await;
+    let fresh = tgmcp::telegram::FileSession::open(env.session_path("default")).unwrap();
+    let fresh = fresh.snapshot();
+    assert_eq!(fresh.home_dc, 2);
+    let mut dcs: Vec<_> = fresh.dc_options.keys().copied().collect();
+    dcs.sort();
+    assert_eq!(dcs, [2, 4], "the session knows both DCs, each with a key");
+
+    let run = env.run(&["setup", "--phone", PHONE]).await;
+    assert_eq!(
+        (run.code, run.stdout.trim()),
+        (10, r#"{"next":"code"}"#),
+        "{run:?}"
+    );
+    assert_eq!(sandbox.stats_on(2).unwrap().count("auth.sendCode"), 1);
+    assert_eq!(sandbox.stats_on(4).unwrap().count("auth.sendCode"), 1);
+
+    let run = env.run(&["setup", "--code", "12345"]).await;
+    assert_eq!(run.code, 10, "{run:?}");
+    assert_eq!(
+        run.json(),
+        serde_json::json!({"next": "password", "hint": "usual"})
+    );
+    let run = env
+        .run_with(&["setup", "--json"], |c| {
+            c.env("TGMCP_PASSWORD", "s3cret");
+        })
+        .await;
+    assert_eq!(run.code, 0, "{run:?}");
+    assert_eq!(run.json()["account"]["name"], "Dee");
+    for method in ["auth.signIn", "account.getPassword", "auth.checkPassword"] {
+        assert_eq!(sandbox.stats_on(2).unwrap().count(method), 0, "{method}");
+        assert!(sandbox.stats_on(4).unwrap().count(method) > 0, "{method}");
+    }
+
+    let saved = tgmcp::telegram::FileSession::open(env.session_path("default")).unwrap();
+    let saved = saved.snapshot();
+    assert_eq!(saved.home_dc, 4, "the account's DC is home now");
+    let key4 = saved.dc_options[&4].auth_key.unwrap();
+    assert_eq!(sandbox.authorized_user(&key4), Some(id));
+    let key2 = saved.dc_options[&2].auth_key.unwrap();
+    assert_eq!(sandbox.authorized_user(&key2), None);
+
+    // What follows runs on DC 4.
+    sandbox.stats().reset();
+    let run = env.run(&["send", "me", "hi"]).await;
+    assert_eq!(run.code, 0, "{run:?}");
+    let run = env.run(&["health", "--json"]).await;
+    assert_eq!(run.code, 0, "{run:?}");
+    let report = run.json();
+    assert_eq!(
+        (&report["ok"], &report["authorized"]),
+        (&true.into(), &true.into())
+    );
+    assert_eq!(report["account"]["name"], "Dee");
+    let (dc2, dc4) = (sandbox.stats_on(2).unwrap(), sandbox.stats_on(4).unwrap());
+    assert_eq!(dc4.count("messages.sendMessage"), 1);
+    assert_eq!(dc2.count("messages.sendMessage"), 0);
+    let world = sandbox.world();
+    let last = world.messages.last().expect("a message was sent");
+    assert_eq!((last.from, last.text.as_str()), (Some(id), "hi"));
+}
+
+#[tokio::test]
+async fn a_restart_keeps_every_dc_its_address_and_keys() {
+    let (sandbox, id) = two_dcs(UserSpec::new("Dee")).await;
+    let before = [sandbox.addr_of(2), sandbox.addr_of(4)];
+    let key4 = sandbox.authorized_key_on(4, id);
+    let sandbox = sandbox.restart().await.unwrap();
+    assert_eq!([sandbox.addr_of(2), sandbox.addr_of(4)], before);
+    let session = session_for_dcs(&sandbox, 4, &[(4, key4)]);
+    let tc = connect_session(Arc::new(MemorySession::from(session)));
+    let users = within(20, tc.client.invoke(&get_self())).await.unwrap();
+    assert_eq!(users[0].id(), id);
+    assert_eq!(sandbox.stats_on(4).unwrap().count("users.getUsers"), 1);
 }

@@ -380,3 +380,38 @@ fn dispatch(ctx: &mut Ctx, call: &Call) -> Result<Vec<u8>, RpcErr> {
         f::channels::ReadHistory => channels::read_history,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sandbox::{Sandbox, World};
+
+    fn file_here_on(sandbox: &Sandbox, dc_id: i32, file_id: i64) -> Result<(), RpcErr> {
+        let shared = &sandbox.shared;
+        let mut world = shared.world();
+        let ctx = Ctx {
+            shared,
+            world: &mut world,
+            key_id: [0; 8],
+            dc_id,
+            pushes: Vec::new(),
+        };
+        ctx.file_here(file_id)
+    }
+
+    #[tokio::test]
+    async fn files_answer_file_migrate_off_their_dc() {
+        let mut world = World::new();
+        world.set_file_dc(7, 4);
+        world.set_file_dc(8, 5);
+        let sandbox = Sandbox::start_multi(world, &[2, 4]).await.unwrap();
+        let migrate = |dc: i32| Err(RpcErr::new(303, format!("FILE_MIGRATE_{dc}")));
+        assert_eq!(file_here_on(&sandbox, 2, 7), migrate(4));
+        assert_eq!(file_here_on(&sandbox, 4, 7), Ok(()));
+        // No DC set, or one the sandbox does not play: the primary DC holds it.
+        for file in [9, 8] {
+            assert_eq!(file_here_on(&sandbox, 2, file), Ok(()));
+            assert_eq!(file_here_on(&sandbox, 4, file), migrate(2));
+        }
+    }
+}
