@@ -136,7 +136,7 @@ impl Seal {
     }
 }
 
-pub(crate) async fn serve_connection(stream: TcpStream, shared: Arc<Shared>) {
+pub(crate) async fn serve_connection(stream: TcpStream, dc_id: i32, shared: Arc<Shared>) {
     let (mut reader, writer) = stream.into_split();
     let (tx, rx) = mpsc::unbounded_channel();
     let outbox = Arc::new(Outbox {
@@ -152,6 +152,7 @@ pub(crate) async fn serve_connection(stream: TcpStream, shared: Arc<Shared>) {
 
     let mut conn = Connection {
         shared,
+        dc_id,
         outbox: Arc::clone(&outbox),
         transport: Full::new(),
     };
@@ -222,6 +223,8 @@ async fn write_loop(
 
 struct Connection {
     shared: Arc<Shared>,
+    /// The DC this connection reached.
+    dc_id: i32,
     outbox: Arc<Outbox>,
     transport: Full,
 }
@@ -257,9 +260,11 @@ impl Connection {
             // A plain message is a key exchange, which needs Telegram's RSA key.
             return Err(Close::UnknownKey);
         }
+        // A key made with another DC is unknown here, as on Telegram.
         let key = lock(&self.shared.keys)
             .get(&key_id)
-            .cloned()
+            .filter(|k| k.dc_id == self.dc_id)
+            .map(|k| k.key.clone())
             .ok_or(Close::UnknownKey)?;
         let plain =
             crypto::decrypt_from_client(&key, packet).map_err(|_| Close::Malformed("decrypt"))?;
@@ -361,6 +366,9 @@ impl Connection {
         };
         let method = call.method_name();
         self.shared.stats.record(method, &body);
+        if let Some(stats) = self.shared.dc_stats(self.dc_id) {
+            stats.record(method, &body);
+        }
         let key_id = self.outbox.key_id().ok_or(Close::UnknownKey)?;
 
         let drop_point = self.shared.faults.drop_point(method);
@@ -368,7 +376,7 @@ impl Connection {
             Verdict::Drop => return Err(Close::Fault),
             _ if drop_point == Some(DropPoint::Unexecuted) => return Err(Close::Fault),
             Verdict::Error { code, name } => Err(RpcErr::new(code, name)),
-            Verdict::Proceed => rpc::execute(&self.shared, key_id, &call),
+            Verdict::Proceed => rpc::execute(&self.shared, self.dc_id, key_id, &call),
         };
         match drop_point {
             Some(DropPoint::Unanswered) => return Err(Close::Fault),

@@ -42,5 +42,6 @@ fn target() -> &'static Target {
 pub fn api_call(body: &[u8]) -> Result<Vec<u8>, String> {
     let target = target();
     let call = rpc::Call::parse(body).map_err(|e| e.name)?;
-    rpc::execute(&target.sandbox.shared, target.key_id, &call).map_err(|e| e.name)
+    let dc_id = target.sandbox.dc_id();
+    rpc::execute(&target.sandbox.shared, dc_id, target.key_id, &call).map_err(|e| e.name)
 }

@@ -12,6 +12,12 @@
 //! the exchange. Knobs in [`Faults`] add delays, drop connections and answer FLOOD_WAIT;
 //! [`Stats`] counts requests per method so round trips can be asserted, not guessed.
 //!
+//! One sandbox may play several DCs ([`Sandbox::start_multi`]), each on its own loopback
+//! listener, sharing one world: an auth key belongs to one DC, a user may have a home DC
+//! (`UserSpec::dc`), and logins and files elsewhere answer `*_MIGRATE_X` as Telegram does,
+//! so the client's DC switching and auth.exportAuthorization/importAuthorization run for
+//! real.
+//!
 //! It plays the methods a Telegram client needs to log in, find people and chats, read
 //! (history, search in a chat and across chats, the chat list, with Telegram's paging and
 //! read state) and write (send and edit, with the new message pushed to everyone else's
@@ -46,8 +52,11 @@ pub use world::{
     World,
 };
 
-/// The DC id the sandbox plays. Sessions point their home DC here.
+/// The DC id a single-DC sandbox plays. Sessions point their home DC here.
 pub const DC_ID: i32 = 2;
+
+/// Largest DC id a sandbox plays (Telegram's production DCs are 1 to 5).
+const MAX_DC_ID: i32 = 1000;
 
 /// Something the sandbox wants a person at the terminal to know, such as the login code it
 /// "sent" (there is no SMS in a sandbox).
@@ -59,15 +68,28 @@ pub enum Event {
 /// A running sandbox DC. Dropping it stops the listener and closes every connection.
 pub struct Sandbox {
     shared: Arc<Shared>,
-    accept: JoinHandle<()>,
+    /// One accept loop per DC.
+    accepts: Vec<JoinHandle<()>>,
+}
+
+/// An auth key and the DC it was made with: a key is only good on its own DC.
+#[derive(Clone)]
+pub(crate) struct DcKey {
+    pub dc_id: i32,
+    pub key: AuthKey,
 }
 
 pub(crate) struct Shared {
-    pub addr: SocketAddr,
+    /// Every DC this sandbox plays and its address; the first is the primary DC, where
+    /// sessions start and users without a home DC live.
+    pub dcs: Vec<(i32, SocketAddr)>,
     pub world: Mutex<World>,
-    pub keys: Mutex<HashMap<[u8; 8], AuthKey>>,
+    pub keys: Mutex<HashMap<[u8; 8], DcKey>>,
     pub faults: Faults,
+    /// Requests on every DC together.
     pub stats: Stats,
+    /// Requests per DC, in the order of `dcs`.
+    pub dc_stats: Vec<Stats>,
     /// The salt announced to every session; its value does not matter to a sandbox.
     pub salt: i64,
     pub connections: Mutex<Vec<Weak<dc::Outbox>>>,
@@ -83,6 +105,20 @@ impl Shared {
         if let Some(tx) = lock(&self.events).as_ref() {
             let _ = tx.send(event);
         }
+    }
+
+    /// The primary DC: where sessions start and users without a home DC live.
+    pub fn primary_dc(&self) -> i32 {
+        self.dcs[0].0
+    }
+
+    pub fn serves(&self, dc_id: i32) -> bool {
+        self.dcs.iter().any(|(id, _)| *id == dc_id)
+    }
+
+    pub fn dc_stats(&self, dc_id: i32) -> Option<&Stats> {
+        let index = self.dcs.iter().position(|(id, _)| *id == dc_id)?;
+        self.dc_stats.get(index)
     }
 
     fn live_connections(&self) -> Vec<Arc<dc::Outbox>> {
@@ -101,29 +137,65 @@ pub(crate) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 impl Sandbox {
     /// Starts a sandbox on a random loopback port.
     pub async fn start(world: World) -> std::io::Result<Self> {
-        Self::start_on("127.0.0.1:0".parse().expect("valid address"), world).await
+        Self::start_on(loopback_any(), world).await
     }
 
     /// Starts a sandbox on `addr` (port 0 picks a free one).
     pub async fn start_on(addr: SocketAddr, world: World) -> std::io::Result<Self> {
-        let listener = TcpListener::bind(addr).await?;
-        let addr = listener.local_addr()?;
+        Self::start_dcs(&[(DC_ID, addr)], world, HashMap::new()).await
+    }
+
+    /// Starts a sandbox that plays several DCs, each on its own random loopback port,
+    /// sharing `world`. The first id is the primary DC: [`Sandbox::addr`],
+    /// [`Sandbox::dc_id`], [`Sandbox::new_auth_key`] and the sessions it writes start
+    /// there.
+    pub async fn start_multi(world: World, dc_ids: &[i32]) -> std::io::Result<Self> {
+        let dcs: Vec<_> = dc_ids.iter().map(|&id| (id, loopback_any())).collect();
+        Self::start_dcs(&dcs, world, HashMap::new()).await
+    }
+
+    async fn start_dcs(
+        dcs: &[(i32, SocketAddr)],
+        world: World,
+        keys: HashMap<[u8; 8], DcKey>,
+    ) -> std::io::Result<Self> {
+        let invalid = |what: &str| std::io::Error::new(std::io::ErrorKind::InvalidInput, what);
+        if dcs.is_empty() {
+            return Err(invalid("a sandbox needs at least one DC"));
+        }
+        let mut listeners = Vec::with_capacity(dcs.len());
+        let mut bound = Vec::with_capacity(dcs.len());
+        for &(id, addr) in dcs {
+            if !(1..=MAX_DC_ID).contains(&id) || bound.iter().any(|&(seen, _)| seen == id) {
+                return Err(invalid("DC ids must be distinct and between 1 and 1000"));
+            }
+            let listener = TcpListener::bind(addr).await?;
+            bound.push((id, listener.local_addr()?));
+            listeners.push(listener);
+        }
         let shared = Arc::new(Shared {
-            addr,
+            dc_stats: bound.iter().map(|_| Stats::default()).collect(),
+            dcs: bound,
             world: Mutex::new(world),
-            keys: Mutex::new(HashMap::new()),
+            keys: Mutex::new(keys),
             faults: Faults::default(),
             stats: Stats::default(),
             salt: crypto::random_i64(),
             connections: Mutex::new(Vec::new()),
             events: Mutex::new(None),
         });
-        let accept = tokio::spawn(accept_loop(listener, Arc::clone(&shared)));
-        tracing::debug!(%addr, "sandbox DC listening");
-        Ok(Self { shared, accept })
+        let accepts = listeners
+            .into_iter()
+            .zip(shared.dcs.clone())
+            .map(|(listener, (dc_id, addr))| {
+                tracing::debug!(%addr, dc_id, "sandbox DC listening");
+                tokio::spawn(accept_loop(listener, dc_id, Arc::clone(&shared)))
+            })
+            .collect();
+        Ok(Self { shared, accepts })
     }
 
-    /// Stops this sandbox and starts a new one on the same address with the same world
+    /// Stops this sandbox and starts a new one on the same addresses with the same world
     /// and auth keys, as a DC restart looks to clients: their connections drop, the next
     /// dial reaches the new process. Counters and faults start afresh.
     pub async fn restart(self) -> std::io::Result<Self> {
@@ -132,33 +204,71 @@ impl Sandbox {
 
     /// Stops listening and drops every connection, keeping what a restart needs.
     pub async fn stop(mut self) -> Stopped {
-        let addr = self.addr();
+        let dcs = self.shared.dcs.clone();
         let world = std::mem::take(&mut *self.world());
         let keys = lock(&self.shared.keys).clone();
-        self.accept.abort();
-        // Wait until the listener is really closed, so its address can be bound again.
-        let _ = (&mut self.accept).await;
-        Stopped { addr, world, keys }
+        for accept in &mut self.accepts {
+            accept.abort();
+            // Wait until the listener is really closed, so its address can be bound again.
+            let _ = accept.await;
+        }
+        Stopped { dcs, world, keys }
     }
 
+    /// The primary DC's address.
     pub fn addr(&self) -> SocketAddr {
-        self.shared.addr
+        self.shared.dcs[0].1
     }
 
+    /// The primary DC's id.
     pub fn dc_id(&self) -> i32 {
-        DC_ID
+        self.shared.primary_dc()
     }
 
-    /// Registers a fresh auth key that no user is logged in with.
+    /// Every DC this sandbox plays, primary first.
+    pub fn dc_ids(&self) -> Vec<i32> {
+        self.shared.dcs.iter().map(|(id, _)| *id).collect()
+    }
+
+    /// Where DC `dc_id` listens, if this sandbox plays it.
+    pub fn addr_of(&self, dc_id: i32) -> Option<SocketAddr> {
+        self.shared
+            .dcs
+            .iter()
+            .find(|(id, _)| *id == dc_id)
+            .map(|(_, addr)| *addr)
+    }
+
+    /// Registers a fresh auth key on the primary DC that no user is logged in with.
     pub fn new_auth_key(&self) -> [u8; 256] {
+        self.new_auth_key_on(self.dc_id())
+    }
+
+    /// Registers a fresh auth key on DC `dc_id` that no user is logged in with.
+    ///
+    /// # Panics
+    /// If this sandbox does not play DC `dc_id` (a test's mistake).
+    pub fn new_auth_key_on(&self, dc_id: i32) -> [u8; 256] {
+        assert!(self.shared.serves(dc_id), "the sandbox plays no DC {dc_id}");
         let key = AuthKey::generate();
-        lock(&self.shared.keys).insert(key.id(), key.clone());
+        lock(&self.shared.keys).insert(
+            key.id(),
+            DcKey {
+                dc_id,
+                key: key.clone(),
+            },
+        );
         key.to_bytes()
     }
 
-    /// Registers a fresh auth key already logged in as `user_id`.
+    /// Registers a fresh auth key on the primary DC already logged in as `user_id`.
     pub fn authorized_key(&self, user_id: i64) -> [u8; 256] {
-        let key = self.new_auth_key();
+        self.authorized_key_on(self.dc_id(), user_id)
+    }
+
+    /// Registers a fresh auth key on DC `dc_id` already logged in as `user_id`.
+    pub fn authorized_key_on(&self, dc_id: i32, user_id: i64) -> [u8; 256] {
+        let key = self.new_auth_key_on(dc_id);
         self.shared
             .world()
             .authorize(AuthKey::from_bytes(key).id(), user_id);
@@ -176,8 +286,14 @@ impl Sandbox {
         &self.shared.faults
     }
 
+    /// Requests on every DC together.
     pub fn stats(&self) -> &Stats {
         &self.shared.stats
+    }
+
+    /// Requests on DC `dc_id` alone (`None` if this sandbox does not play it).
+    pub fn stats_on(&self, dc_id: i32) -> Option<&Stats> {
+        self.shared.dc_stats(dc_id)
     }
 
     /// Read or change the world while the sandbox runs.
@@ -210,43 +326,49 @@ impl Sandbox {
     }
 }
 
-/// A stopped sandbox: its address, world and auth keys, ready to start again.
+/// A stopped sandbox: its addresses, world and auth keys, ready to start again.
 pub struct Stopped {
-    addr: SocketAddr,
+    dcs: Vec<(i32, SocketAddr)>,
     world: World,
-    keys: HashMap<[u8; 8], AuthKey>,
+    keys: HashMap<[u8; 8], DcKey>,
 }
 
 impl Stopped {
+    /// The primary DC's address.
     pub fn addr(&self) -> SocketAddr {
-        self.addr
+        self.dcs[0].1
     }
 
-    /// Starts the sandbox again on its old address.
+    /// Starts the sandbox again on its old addresses.
     pub async fn start(self) -> std::io::Result<Sandbox> {
-        let sandbox = Sandbox::start_on(self.addr, self.world).await?;
-        *lock(&sandbox.shared.keys) = self.keys;
-        Ok(sandbox)
+        Sandbox::start_dcs(&self.dcs, self.world, self.keys).await
     }
 }
 
 impl Drop for Sandbox {
     fn drop(&mut self) {
-        // Aborting the accept task drops its JoinSet, which aborts every connection.
-        self.accept.abort();
+        // Aborting an accept task drops its JoinSet, which aborts every connection.
+        self.accepts.iter().for_each(JoinHandle::abort);
     }
 }
 
-async fn accept_loop(listener: TcpListener, shared: Arc<Shared>) {
+fn loopback_any() -> SocketAddr {
+    SocketAddr::from((std::net::Ipv4Addr::LOCALHOST, 0))
+}
+
+async fn accept_loop(listener: TcpListener, dc_id: i32, shared: Arc<Shared>) {
     let mut connections = JoinSet::new();
     loop {
         tokio::select! {
             accepted = listener.accept() => match accepted {
                 Ok((stream, peer)) => {
                     shared.stats.connection_opened();
+                    if let Some(stats) = shared.dc_stats(dc_id) {
+                        stats.connection_opened();
+                    }
                     tracing::trace!(%peer, "sandbox connection");
                     let _ = stream.set_nodelay(true);
-                    connections.spawn(dc::serve_connection(stream, Arc::clone(&shared)));
+                    connections.spawn(dc::serve_connection(stream, dc_id, Arc::clone(&shared)));
                 }
                 Err(e) => {
                     // Out of file descriptors and the like: back off instead of spinning.

@@ -701,23 +701,25 @@ pub fn updates(
     .into()
 }
 
-pub fn config(addr: SocketAddr) -> tl::enums::Config {
+/// help.getConfig as DC `this_dc` answers it: every DC of the sandbox as a static
+/// option, which is what grammers keeps.
+pub fn config(this_dc: i32, dcs: &[(i32, SocketAddr)]) -> tl::enums::Config {
     let date = now();
-    let option = |ipv6: bool, ip: String| {
+    let option = |&(id, addr): &(i32, SocketAddr)| {
         tl::enums::DcOption::Option(tl::types::DcOption {
-            ipv6,
+            ipv6: addr.is_ipv6(),
             media_only: false,
             tcpo_only: false,
             cdn: false,
             r#static: true,
             this_port_only: false,
-            id: super::DC_ID,
-            ip_address: ip,
+            id,
+            ip_address: addr.ip().to_string(),
             port: addr.port() as i32,
             secret: None,
         })
     };
-    let dc_options = vec![option(addr.is_ipv6(), addr.ip().to_string())];
+    let dc_options = dcs.iter().map(option).collect();
     tl::types::Config {
         default_p2p_contacts: false,
         preload_featured_stickers: false,
@@ -727,7 +729,7 @@ pub fn config(addr: SocketAddr) -> tl::enums::Config {
         date,
         expires: date + 3600,
         test_mode: false,
-        this_dc: super::DC_ID,
+        this_dc,
         dc_options,
         dc_txt_domain_name: "sandbox.invalid".into(),
         chat_size_max: 200,
@@ -760,7 +762,7 @@ pub fn config(addr: SocketAddr) -> tl::enums::Config {
         static_maps_provider: None,
         caption_length_max: 1024,
         message_length_max: 4096,
-        webfile_dc_id: super::DC_ID,
+        webfile_dc_id: dcs.first().map_or(this_dc, |&(id, _)| id),
         suggested_lang_code: None,
         lang_pack_version: None,
         base_lang_pack_version: None,

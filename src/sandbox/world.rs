@@ -37,6 +37,9 @@ pub struct User {
     pub about: Option<String>,
     pub contacts: BTreeSet<i64>,
     pub phone_privacy: PhonePrivacy,
+    /// The DC the account lives on; `None` (or a DC the sandbox does not play) means
+    /// the sandbox's primary DC.
+    pub dc: Option<i32>,
     pub(crate) password: Option<PasswordRecord>,
     /// pts of this account's common message box.
     pub(crate) pts: i32,
@@ -187,6 +190,8 @@ pub struct UserSpec {
     /// 2FA password and its hint.
     pub password: Option<(String, Option<String>)>,
     pub phone_privacy: PhonePrivacy,
+    /// Home DC (see [`User::dc`]).
+    pub dc: Option<i32>,
 }
 
 impl UserSpec {
@@ -222,6 +227,11 @@ impl UserSpec {
     }
     pub fn phone_privacy(mut self, v: PhonePrivacy) -> Self {
         self.phone_privacy = v;
+        self
+    }
+    /// The account lives on DC `dc_id`: logging in elsewhere answers PHONE_MIGRATE_X.
+    pub fn dc(mut self, dc_id: i32) -> Self {
+        self.dc = Some(dc_id);
         self
     }
 }
@@ -296,6 +306,13 @@ impl MessageSpec {
     }
 }
 
+/// An authorization exported for import on another DC.
+pub(crate) struct ExportedAuth {
+    pub user: i64,
+    pub dc_id: i32,
+    pub bytes: Vec<u8>,
+}
+
 pub(crate) struct PendingCode {
     pub phone: String,
     pub code: String,
@@ -316,6 +333,10 @@ pub struct World {
     pub(crate) awaiting_password: HashMap<[u8; 8], i64>,
     pub(crate) pending_codes: HashMap<String, PendingCode>,
     pub(crate) srp_sessions: HashMap<i64, SrpSession>,
+    /// auth.exportAuthorization answers not yet imported: (user, target DC, bytes).
+    pub(crate) exported_auths: Vec<ExportedAuth>,
+    /// Which DC stores each file (photo or document id); absent means the primary DC.
+    file_dcs: HashMap<i64, i32>,
     /// The highest message id each user has read in each of their dialogs.
     read_inbox: HashMap<(i64, Peer), i32>,
     /// (sender, random_id) of every message sent through the API: Telegram refuses a
@@ -362,6 +383,8 @@ impl World {
             awaiting_password: HashMap::new(),
             pending_codes: HashMap::new(),
             srp_sessions: HashMap::new(),
+            exported_auths: Vec::new(),
+            file_dcs: HashMap::new(),
             read_inbox: HashMap::new(),
             sent_random_ids: HashSet::new(),
             uploads: HashMap::new(),
@@ -394,6 +417,7 @@ impl World {
                 about: spec.about,
                 contacts: BTreeSet::new(),
                 phone_privacy: spec.phone_privacy,
+                dc: spec.dc,
                 password: spec
                     .password
                     .map(|(password, hint)| PasswordRecord::new(&password, hint)),
@@ -783,6 +807,17 @@ impl World {
 
     pub fn authorized_user(&self, key_id: &[u8; 8]) -> Option<i64> {
         self.authorizations.get(key_id).copied()
+    }
+
+    /// Stores file `file_id` (a photo or document id) on DC `dc_id`: downloading it on
+    /// another DC of the sandbox answers FILE_MIGRATE_X.
+    pub fn set_file_dc(&mut self, file_id: i64, dc_id: i32) {
+        self.file_dcs.insert(file_id, dc_id);
+    }
+
+    /// The DC that stores file `file_id`, if one was set.
+    pub fn file_dc(&self, file_id: i64) -> Option<i32> {
+        self.file_dcs.get(&file_id).copied()
     }
 }
 

@@ -51,7 +51,29 @@ pub fn session_for(sandbox: &Sandbox, auth_key: [u8; 256]) -> SessionData {
 }
 
 pub fn connect(sandbox: &Sandbox, auth_key: [u8; 256]) -> TestClient {
-    let session = Arc::new(MemorySession::from(session_for(sandbox, auth_key)));
+    connect_session(Arc::new(MemorySession::from(session_for(
+        sandbox, auth_key,
+    ))))
+}
+
+/// A session for a multi-DC sandbox: home on `home_dc`, and every DC of `keys` reachable
+/// with its key.
+pub fn session_for_dcs(sandbox: &Sandbox, home_dc: i32, keys: &[(i32, [u8; 256])]) -> SessionData {
+    let mut data = SessionData {
+        home_dc,
+        ..SessionData::default()
+    };
+    for &(dc, key) in keys {
+        let option = sandbox
+            .dc_option_on(dc, key)
+            .expect("the sandbox plays this DC");
+        data.dc_options.insert(dc, option);
+    }
+    data
+}
+
+/// [`connect`] over a session the test keeps a handle on (to see its home DC change).
+pub fn connect_session(session: Arc<MemorySession>) -> TestClient {
     let params = ConnectionParams {
         retry_policy: Box::new(NoRetries),
         ..Default::default()

@@ -17,6 +17,7 @@ mod mcp;
 mod reliability;
 mod sandbox;
 mod sandbox_contacts;
+mod sandbox_dc;
 mod sandbox_dialogs;
 mod sandbox_messages;
 mod sandbox_send;

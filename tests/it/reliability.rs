@@ -472,3 +472,81 @@ async fn round_trip_budgets_per_cli_run() {
         assert!(sandbox.stats().count("help.getConfig") <= 1);
     }
 }
+
+#[tokio::test]
+async fn a_download_follows_file_migrate_to_another_dc() {
+    let sandbox = Sandbox::start_multi(World::demo(), &[2, 4])
+        .await
+        .expect("two DCs start");
+    let me = sandbox.world().demo_user();
+    let env = TestEnv::new();
+    env.profile_at(&sandbox, "default", me).await;
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("report.txt");
+    let content = "stored on DC 4\n".repeat(500);
+    std::fs::write(&file, &content).unwrap();
+    let downloads = dir.path().join("downloads");
+    let server = start(
+        &env,
+        &["serve", "--download-dir", downloads.to_str().unwrap()],
+    )
+    .await;
+    let sent = server
+        .ok(
+            "send_message",
+            json!({"chat_id": "me", "message": "migrated", "files": file.to_str().unwrap()}),
+        )
+        .await;
+    let id = sent["message_ids"][0].as_i64().unwrap();
+    // Telegram moved the file to DC 4.
+    {
+        let mut world = sandbox.world();
+        let file_id = match world.messages.iter().rev().find(|m| m.id == id as i32) {
+            Some(tgmcp::sandbox::Message {
+                media: Some(tgmcp::sandbox::Media::Document { id, .. }),
+                ..
+            }) => *id,
+            other => panic!("no document in message {id}: {:?}", other.map(|m| &m.media)),
+        };
+        world.set_file_dc(file_id, 4);
+    }
+    let dc4 = sandbox.stats_on(4).expect("DC 4");
+    dc4.reset();
+    let saved = server
+        .ok("download_media", json!({"chat_id": "me", "message_id": id}))
+        .await;
+    assert_eq!(
+        std::fs::read_to_string(saved["path"].as_str().unwrap()).unwrap(),
+        content
+    );
+    // DC 2 said FILE_MIGRATE_4; the login was exported there and imported on DC 4,
+    // which then served the file.
+    let on_2 = sandbox.stats_on(2).unwrap();
+    assert!(on_2.count("upload.getFile") >= 1, "{:?}", on_2.snapshot());
+    assert_eq!(
+        on_2.count("auth.exportAuthorization"),
+        1,
+        "{:?}",
+        on_2.snapshot()
+    );
+    assert_eq!(
+        dc4.count("auth.importAuthorization"),
+        1,
+        "{:?}",
+        dc4.snapshot()
+    );
+    assert!(dc4.count("upload.getFile") >= 1, "{:?}", dc4.snapshot());
+
+    // A second download goes straight on: the login on DC 4 is kept.
+    dc4.reset();
+    server
+        .ok("download_media", json!({"chat_id": "me", "message_id": id}))
+        .await;
+    assert_eq!(
+        dc4.count("auth.importAuthorization"),
+        0,
+        "{:?}",
+        dc4.snapshot()
+    );
+    assert_eq!(server.stop().await, 0);
+}

@@ -1,4 +1,5 @@
-//! Logging in: the login code, 2FA by real SRP verification, logging out.
+//! Logging in: the login code, 2FA by real SRP verification, logging out, and carrying
+//! a login to another DC (PHONE_MIGRATE/USER_MIGRATE, export and import).
 
 use grammers_tl_types as tl;
 
@@ -7,7 +8,11 @@ use crate::sandbox::Event;
 use crate::sandbox::crypto;
 use crate::sandbox::srp::{self, SrpSession};
 use crate::sandbox::tlbuild;
-use crate::sandbox::world::PendingCode;
+use crate::sandbox::world::{ExportedAuth, PendingCode};
+
+/// Exported authorizations kept at most (the oldest go first), so a client that exports
+/// in a loop cannot grow the world without bound.
+const MAX_EXPORTED_AUTHS: usize = 256;
 
 fn digits(phone: &str) -> String {
     phone.chars().filter(char::is_ascii_digit).collect()
@@ -23,6 +28,9 @@ pub(super) fn send_code(
     let phone = digits(&req.phone_number);
     if phone.len() < 5 || phone.len() > 15 {
         return Err(RpcErr::bad("PHONE_NUMBER_INVALID"));
+    }
+    if let Some(user) = ctx.world.user_by_phone(&phone) {
+        ctx.migrate_to("PHONE", ctx.home_dc_of(user.id))?;
     }
     let mut hash = [0u8; 8];
     crypto::fill_random(&mut hash);
@@ -63,6 +71,9 @@ pub(super) fn sign_in(
         .ok_or_else(|| RpcErr::bad("PHONE_CODE_EXPIRED"))?;
     if pending.phone != phone {
         return Err(RpcErr::bad("PHONE_NUMBER_INVALID"));
+    }
+    if let Some(user) = ctx.world.user_by_phone(&phone) {
+        ctx.migrate_to("USER", ctx.home_dc_of(user.id))?;
     }
     let code = req.phone_code.unwrap_or_default();
     if code.is_empty() {
@@ -154,6 +165,7 @@ pub(super) fn check_password(
         .get(&srp.srp_id)
         .ok_or_else(|| RpcErr::bad("SRP_ID_INVALID"))?;
     let user = session.user;
+    ctx.migrate_to("USER", ctx.home_dc_of(user))?;
     if !session.verify(&srp.a, &srp.m1) {
         return Err(RpcErr::bad("PASSWORD_HASH_INVALID"));
     }
@@ -172,6 +184,46 @@ pub(super) fn log_out(
         future_auth_token: None,
     }
     .into())
+}
+
+/// A login to carry to DC `dc_id`: bytes that DC takes in auth.importAuthorization.
+pub(super) fn export_authorization(
+    ctx: &mut Ctx,
+    req: tl::functions::auth::ExportAuthorization,
+) -> Result<tl::enums::auth::ExportedAuthorization, RpcErr> {
+    let me = ctx.me()?;
+    if req.dc_id == ctx.dc_id() || !ctx.shared.serves(req.dc_id) {
+        return Err(RpcErr::bad("DC_ID_INVALID"));
+    }
+    let mut bytes = vec![0u8; 128];
+    crypto::fill_random(&mut bytes);
+    let exported = &mut ctx.world.exported_auths;
+    if exported.len() >= MAX_EXPORTED_AUTHS {
+        exported.remove(0);
+    }
+    exported.push(ExportedAuth {
+        user: me,
+        dc_id: req.dc_id,
+        bytes: bytes.clone(),
+    });
+    Ok(tl::types::auth::ExportedAuthorization { id: me, bytes }.into())
+}
+
+/// Logs this connection's key in with bytes exported for this DC (once).
+pub(super) fn import_authorization(
+    ctx: &mut Ctx,
+    req: tl::functions::auth::ImportAuthorization,
+) -> Result<tl::enums::auth::Authorization, RpcErr> {
+    let dc_id = ctx.dc_id();
+    let index = ctx
+        .world
+        .exported_auths
+        .iter()
+        .position(|e| e.user == req.id && e.dc_id == dc_id && e.bytes == req.bytes)
+        .ok_or_else(|| RpcErr::bad("AUTH_BYTES_INVALID"))?;
+    let exported = ctx.world.exported_auths.remove(index);
+    ctx.world.authorize(ctx.key_id, exported.user);
+    Ok(authorization(ctx, exported.user))
 }
 
 fn authorization(ctx: &Ctx, user: i64) -> tl::enums::auth::Authorization {

@@ -131,11 +131,51 @@ pub struct Ctx<'a> {
     pub shared: &'a Shared,
     pub world: &'a mut World,
     pub key_id: [u8; 8],
+    /// The DC the request reached.
+    dc_id: i32,
     /// Updates for other people's connections, sent once the world is unlocked.
     pushes: Vec<(i64, tl::enums::Updates)>,
 }
 
 impl Ctx<'_> {
+    /// The DC this request reached.
+    pub fn dc_id(&self) -> i32 {
+        self.dc_id
+    }
+
+    /// The DC a user's account lives on: their `UserSpec::dc` if this sandbox plays it,
+    /// else the primary DC (a single-DC sandbox holds everyone).
+    fn home_dc_of(&self, user: i64) -> i32 {
+        self.world
+            .users
+            .get(&user)
+            .and_then(|u| u.dc)
+            .filter(|&dc| self.shared.serves(dc))
+            .unwrap_or_else(|| self.shared.primary_dc())
+    }
+
+    /// `303 {what}_MIGRATE_X` unless `dc` is the DC this request reached, as Telegram
+    /// sends a client to the DC that holds an account (`PHONE`, `USER`) or a file (`FILE`).
+    fn migrate_to(&self, what: &str, dc: i32) -> Result<(), RpcErr> {
+        if dc == self.dc_id {
+            Ok(())
+        } else {
+            Err(RpcErr::new(303, format!("{what}_MIGRATE_{dc}")))
+        }
+    }
+
+    /// The hook for downloads: `303 FILE_MIGRATE_X` when the file with this id (a photo
+    /// or document id) is stored on another DC of this sandbox (see
+    /// [`World::set_file_dc`]); files with no DC set live on the primary DC.
+    pub fn file_here(&self, file_id: i64) -> Result<(), RpcErr> {
+        let dc = self
+            .world
+            .file_dc(file_id)
+            .filter(|&dc| self.shared.serves(dc))
+            .unwrap_or_else(|| self.shared.primary_dc());
+        self.migrate_to("FILE", dc)
+    }
+
     /// The logged-in user, or 401 AUTH_KEY_UNREGISTERED.
     fn me(&self) -> Result<i64, RpcErr> {
         self.world
@@ -260,13 +300,19 @@ impl Ctx<'_> {
     }
 }
 
-pub fn execute(shared: &Shared, key_id: [u8; 8], call: &Call) -> Result<Vec<u8>, RpcErr> {
+pub fn execute(
+    shared: &Shared,
+    dc_id: i32,
+    key_id: [u8; 8],
+    call: &Call,
+) -> Result<Vec<u8>, RpcErr> {
     let (result, pushes) = {
         let mut world = shared.world();
         let mut ctx = Ctx {
             shared,
             world: &mut world,
             key_id,
+            dc_id,
             pushes: Vec::new(),
         };
         let result = dispatch(&mut ctx, call);
@@ -301,7 +347,7 @@ fn dispatch(ctx: &mut Ctx, call: &Call) -> Result<Vec<u8>, RpcErr> {
         };
     }
     methods! {
-        f::help::GetConfig => |ctx, _| Ok(tlbuild::config(ctx.shared.addr)),
+        f::help::GetConfig => |ctx, _| Ok(tlbuild::config(ctx.dc_id, &ctx.shared.dcs)),
         f::updates::GetState => updates::get_state,
         f::updates::GetDifference => updates::get_difference,
         f::updates::GetChannelDifference => updates::get_channel_difference,
@@ -311,6 +357,8 @@ fn dispatch(ctx: &mut Ctx, call: &Call) -> Result<Vec<u8>, RpcErr> {
         f::auth::SignIn => auth::sign_in,
         f::auth::CheckPassword => auth::check_password,
         f::auth::LogOut => auth::log_out,
+        f::auth::ExportAuthorization => auth::export_authorization,
+        f::auth::ImportAuthorization => auth::import_authorization,
         f::account::GetPassword => auth::get_password,
         f::contacts::ResolveUsername => contacts::resolve_username,
         f::contacts::ResolvePhone => contacts::resolve_phone,
@@ -337,5 +385,40 @@ fn dispatch(ctx: &mut Ctx, call: &Call) -> Result<Vec<u8>, RpcErr> {
         f::channels::GetMessages => channels::get_messages,
         f::channels::GetFullChannel => channels::get_full_channel,
         f::channels::ReadHistory => channels::read_history,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sandbox::{Sandbox, World};
+
+    fn file_here_on(sandbox: &Sandbox, dc_id: i32, file_id: i64) -> Result<(), RpcErr> {
+        let shared = &sandbox.shared;
+        let mut world = shared.world();
+        let ctx = Ctx {
+            shared,
+            world: &mut world,
+            key_id: [0; 8],
+            dc_id,
+            pushes: Vec::new(),
+        };
+        ctx.file_here(file_id)
+    }
+
+    #[tokio::test]
+    async fn files_answer_file_migrate_off_their_dc() {
+        let mut world = World::new();
+        world.set_file_dc(7, 4);
+        world.set_file_dc(8, 5);
+        let sandbox = Sandbox::start_multi(world, &[2, 4]).await.unwrap();
+        let migrate = |dc: i32| Err(RpcErr::new(303, format!("FILE_MIGRATE_{dc}")));
+        assert_eq!(file_here_on(&sandbox, 2, 7), migrate(4));
+        assert_eq!(file_here_on(&sandbox, 4, 7), Ok(()));
+        // No DC set, or one the sandbox does not play: the primary DC holds it.
+        for file in [9, 8] {
+            assert_eq!(file_here_on(&sandbox, 2, file), Ok(()));
+            assert_eq!(file_here_on(&sandbox, 4, file), migrate(2));
+        }
     }
 }

@@ -228,6 +228,8 @@ pub(super) fn get_file(
     if access_hash != tlbuild::file_access_hash(id) {
         return Err(RpcErr::bad("FILE_ID_INVALID"));
     }
+    // Stored on another DC: the client must ask there (after copying its login over).
+    ctx.file_here(id)?;
     let bytes = ctx
         .world
         .files
