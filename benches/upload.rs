@@ -67,14 +67,21 @@ async fn main() {
     let elapsed = started.elapsed();
     assert!(status.success(), "tgmcp send --file failed");
     let mb = SIZE as f64 / 1e6;
-    println!(
-        "100 MiB upload: {:.2} s, {:.1} MB/s, peak RSS {:.1} MB",
-        elapsed.as_secs_f64(),
-        mb / elapsed.as_secs_f64(),
-        peak as f64 / 1024.0
-    );
     let counts = sandbox.stats().snapshot();
     let total: u64 = counts.values().sum();
-    let methods: Vec<String> = counts.iter().map(|(m, n)| format!("{m} {n}")).collect();
-    println!("{total} round trips: {}", methods.join(", "));
+    let methods: Vec<String> = counts.iter().map(|(m, n)| format!("{m} ×{n}")).collect();
+    println!(
+        "## Uploading 100 MiB (`tgmcp send me --file`)\n\nThe real binary streams the file to the sandbox in 512 KiB parts (saveBigFilePart).\n"
+    );
+    println!("| measure | value |\n| --- | --- |");
+    println!(
+        "| time, process start to exit | {:.2} s |",
+        elapsed.as_secs_f64()
+    );
+    println!("| throughput | {:.1} MB/s |", mb / elapsed.as_secs_f64());
+    println!(
+        "| peak RSS of `tgmcp send` during the upload | {:.1} MiB |",
+        peak as f64 / 1024.0
+    );
+    println!("| Telegram requests | {total}: {} |\n", methods.join(", "));
 }
