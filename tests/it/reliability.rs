@@ -273,6 +273,89 @@ async fn damaged_session_files_are_refused_and_kept() {
     assert_eq!(health(&env).await.code, 0, "the good session works again");
 }
 
+/// Makes a directory read-only for everyone, root included where the file system allows
+/// it (`chattr +i`), else by its mode; undone when dropped.
+struct ReadOnlyDir(std::path::PathBuf, bool);
+
+impl ReadOnlyDir {
+    fn new(dir: &std::path::Path) -> Self {
+        let immutable = std::process::Command::new("chattr")
+            .arg("+i")
+            .arg(dir)
+            .stderr(std::process::Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success());
+        if !immutable {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o500)).unwrap();
+        }
+        Self(dir.to_owned(), immutable)
+    }
+
+    /// Whether writing is really refused here (root ignores the mode).
+    fn enforced(&self) -> bool {
+        let probe = self.0.join(".probe");
+        let refused = std::fs::write(&probe, b"x").is_err();
+        let _ = std::fs::remove_file(probe);
+        refused
+    }
+}
+
+impl Drop for ReadOnlyDir {
+    fn drop(&mut self) {
+        if self.1 {
+            let _ = std::process::Command::new("chattr")
+                .arg("-i")
+                .arg(&self.0)
+                .status();
+        } else {
+            use std::os::unix::fs::PermissionsExt;
+            let _ = std::fs::set_permissions(&self.0, std::fs::Permissions::from_mode(0o700));
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_read_only_profile_dir_is_a_clear_error_and_loses_nothing() {
+    let (sandbox, env) = cli_fixture().await;
+    let dir = env.profile_dir("default");
+    let before = std::fs::read(env.session_path("default")).unwrap();
+    let guard = ReadOnlyDir::new(&dir);
+    if !guard.enforced() {
+        panic!(
+            "cannot make {} read-only on this machine (no chattr, running as root)",
+            dir.display()
+        );
+    }
+    // A new @username must be cached in the session, which cannot be written.
+    let run = env.run(&["send", "@carol", "to a read-only profile"]).await;
+    drop(guard);
+    assert!(!run.stderr.contains("panicked"), "{run:?}");
+    let sent = copies(&sandbox, "to a read-only profile");
+    if run.code == 0 {
+        assert_eq!(sent, 1, "reported as sent, so it must be there: {run:?}");
+    } else {
+        assert_eq!(
+            sent, 0,
+            "reported as failed, so nothing may be sent: {run:?}"
+        );
+        assert!(
+            run.stderr.contains("session"),
+            "the error names the session: {run:?}"
+        );
+        assert!(
+            run.stderr.contains("permission") || run.stderr.contains("ermitted"),
+            "and why: {run:?}"
+        );
+    }
+    assert_eq!(std::fs::read(env.session_path("default")).unwrap(), before);
+    assert_eq!(
+        health(&env).await.code,
+        0,
+        "writable again, the profile works"
+    );
+}
+
 #[tokio::test]
 async fn a_full_disk_during_a_session_write_loses_nothing() {
     let (sandbox, env) = cli_fixture().await;
