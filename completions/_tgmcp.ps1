@@ -39,6 +39,7 @@ Register-ArgumentCompleter -Native -CommandName 'tgmcp' -ScriptBlock {
             [CompletionResult]::new('health', 'health', [CompletionResultType]::ParameterValue, 'Check the session and the connection to Telegram')
             [CompletionResult]::new('search', 'search', [CompletionResultType]::ParameterValue, 'Search messages in all your chats, or list and search one chat')
             [CompletionResult]::new('send', 'send', [CompletionResultType]::ParameterValue, 'Send a text message or files, from arguments or stdin')
+            [CompletionResult]::new('download', 'download', [CompletionResultType]::ParameterValue, 'Save the photo or file of a message')
             [CompletionResult]::new('invoke', 'invoke', [CompletionResultType]::ParameterValue, 'Call any Telegram API method by name, with JSON parameters')
             [CompletionResult]::new('sandbox', 'sandbox', [CompletionResultType]::ParameterValue, 'Run the offline sandbox data center on loopback (for tests and demos)')
             [CompletionResult]::new('generate', 'generate', [CompletionResultType]::ParameterValue, 'Print the man page or shell completions (for packagers; the repository commits both)')
@@ -172,6 +173,25 @@ Register-ArgumentCompleter -Native -CommandName 'tgmcp' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'tgmcp;download' {
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Where to save: an existing folder (the file keeps its own name) or a file name. By default the current folder. An existing file is never overwritten')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Where to save: an existing folder (the file keeps its own name) or a file name. By default the current folder. An existing file is never overwritten')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for Telegram before giving up (exit 4)')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile to use: one Telegram account, with its own session and settings')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file to read instead of the default one (which is optional)')
+            [CompletionResult]::new('--log-format', '--log-format', [CompletionResultType]::ParameterName, 'Format of the logs on stderr')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON on stdout instead of text')
+            [CompletionResult]::new('--sandbox', '--sandbox', [CompletionResultType]::ParameterName, 'Run against a built-in offline Telegram with demo chats; no account or network needed')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log more on stderr (-v info, -vv debug, -vvv trace)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log more on stderr (-v info, -vv debug, -vvv trace)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Log only errors, and hide progress')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Log only errors, and hide progress')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'tgmcp;invoke' {
             [CompletionResult]::new('--list', '--list', [CompletionResultType]::ParameterName, 'List the API''s methods (those starting with PREFIX, e.g. `messages.`)')
             [CompletionResult]::new('--describe', '--describe', [CompletionResultType]::ParameterName, 'Print a method''s parameters (types, flags) and what it returns')
@@ -283,6 +303,7 @@ Register-ArgumentCompleter -Native -CommandName 'tgmcp' -ScriptBlock {
             [CompletionResult]::new('health', 'health', [CompletionResultType]::ParameterValue, 'Check the session and the connection to Telegram')
             [CompletionResult]::new('search', 'search', [CompletionResultType]::ParameterValue, 'Search messages in all your chats, or list and search one chat')
             [CompletionResult]::new('send', 'send', [CompletionResultType]::ParameterValue, 'Send a text message or files, from arguments or stdin')
+            [CompletionResult]::new('download', 'download', [CompletionResultType]::ParameterValue, 'Save the photo or file of a message')
             [CompletionResult]::new('invoke', 'invoke', [CompletionResultType]::ParameterValue, 'Call any Telegram API method by name, with JSON parameters')
             [CompletionResult]::new('sandbox', 'sandbox', [CompletionResultType]::ParameterValue, 'Run the offline sandbox data center on loopback (for tests and demos)')
             [CompletionResult]::new('generate', 'generate', [CompletionResultType]::ParameterValue, 'Print the man page or shell completions (for packagers; the repository commits both)')
@@ -302,6 +323,9 @@ Register-ArgumentCompleter -Native -CommandName 'tgmcp' -ScriptBlock {
             break
         }
         'tgmcp;help;send' {
+            break
+        }
+        'tgmcp;help;download' {
             break
         }
         'tgmcp;help;invoke' {

@@ -16,6 +16,9 @@ _tgmcp() {
             ",$1")
                 cmd="tgmcp"
                 ;;
+            tgmcp,download)
+                cmd="tgmcp__subcmd__download"
+                ;;
             tgmcp,generate)
                 cmd="tgmcp__subcmd__generate"
                 ;;
@@ -61,6 +64,9 @@ _tgmcp() {
             tgmcp__subcmd__generate__subcmd__help,man)
                 cmd="tgmcp__subcmd__generate__subcmd__help__subcmd__man"
                 ;;
+            tgmcp__subcmd__help,download)
+                cmd="tgmcp__subcmd__help__subcmd__download"
+                ;;
             tgmcp__subcmd__help,generate)
                 cmd="tgmcp__subcmd__help__subcmd__generate"
                 ;;
@@ -101,12 +107,50 @@ _tgmcp() {
 
     case "${cmd}" in
         tgmcp)
-            opts="-v -q -h -V --profile --json --sandbox --verbose --quiet --config --log-format --help --version setup serve health search send invoke sandbox generate help"
+            opts="-v -q -h -V --profile --json --sandbox --verbose --quiet --config --log-format --help --version setup serve health search send download invoke sandbox generate help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tgmcp__subcmd__download)
+            opts="-o -v -q -h -V --output --timeout --profile --json --sandbox --verbose --quiet --config --log-format --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --output)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -295,8 +339,22 @@ _tgmcp() {
             return 0
             ;;
         tgmcp__subcmd__help)
-            opts="setup serve health search send invoke sandbox generate help"
+            opts="setup serve health search send download invoke sandbox generate help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tgmcp__subcmd__help__subcmd__download)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi

@@ -36,6 +36,7 @@ set edit:completion:arg-completer[tgmcp] = {|@words|
             cand health 'Check the session and the connection to Telegram'
             cand search 'Search messages in all your chats, or list and search one chat'
             cand send 'Send a text message or files, from arguments or stdin'
+            cand download 'Save the photo or file of a message'
             cand invoke 'Call any Telegram API method by name, with JSON parameters'
             cand sandbox 'Run the offline sandbox data center on loopback (for tests and demos)'
             cand generate 'Print the man page or shell completions (for packagers; the repository commits both)'
@@ -163,6 +164,24 @@ set edit:completion:arg-completer[tgmcp] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'tgmcp;download'= {
+            cand -o 'Where to save: an existing folder (the file keeps its own name) or a file name. By default the current folder. An existing file is never overwritten'
+            cand --output 'Where to save: an existing folder (the file keeps its own name) or a file name. By default the current folder. An existing file is never overwritten'
+            cand --timeout 'Seconds to wait for Telegram before giving up (exit 4)'
+            cand --profile 'Profile to use: one Telegram account, with its own session and settings'
+            cand --config 'Config file to read instead of the default one (which is optional)'
+            cand --log-format 'Format of the logs on stderr'
+            cand --json 'Print machine-readable JSON on stdout instead of text'
+            cand --sandbox 'Run against a built-in offline Telegram with demo chats; no account or network needed'
+            cand -v 'Log more on stderr (-v info, -vv debug, -vvv trace)'
+            cand --verbose 'Log more on stderr (-v info, -vv debug, -vvv trace)'
+            cand -q 'Log only errors, and hide progress'
+            cand --quiet 'Log only errors, and hide progress'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'tgmcp;invoke'= {
             cand --list 'List the API''s methods (those starting with PREFIX, e.g. `messages.`)'
             cand --describe 'Print a method''s parameters (types, flags) and what it returns'
@@ -265,6 +284,7 @@ set edit:completion:arg-completer[tgmcp] = {|@words|
             cand health 'Check the session and the connection to Telegram'
             cand search 'Search messages in all your chats, or list and search one chat'
             cand send 'Send a text message or files, from arguments or stdin'
+            cand download 'Save the photo or file of a message'
             cand invoke 'Call any Telegram API method by name, with JSON parameters'
             cand sandbox 'Run the offline sandbox data center on loopback (for tests and demos)'
             cand generate 'Print the man page or shell completions (for packagers; the repository commits both)'
@@ -279,6 +299,8 @@ set edit:completion:arg-completer[tgmcp] = {|@words|
         &'tgmcp;help;search'= {
         }
         &'tgmcp;help;send'= {
+        }
+        &'tgmcp;help;download'= {
         }
         &'tgmcp;help;invoke'= {
         }

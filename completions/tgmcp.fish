@@ -39,6 +39,7 @@ complete -c tgmcp -n "__fish_tgmcp_needs_command" -f -a "serve" -d 'Run the MCP 
 complete -c tgmcp -n "__fish_tgmcp_needs_command" -f -a "health" -d 'Check the session and the connection to Telegram'
 complete -c tgmcp -n "__fish_tgmcp_needs_command" -f -a "search" -d 'Search messages in all your chats, or list and search one chat'
 complete -c tgmcp -n "__fish_tgmcp_needs_command" -f -a "send" -d 'Send a text message or files, from arguments or stdin'
+complete -c tgmcp -n "__fish_tgmcp_needs_command" -f -a "download" -d 'Save the photo or file of a message'
 complete -c tgmcp -n "__fish_tgmcp_needs_command" -f -a "invoke" -d 'Call any Telegram API method by name, with JSON parameters'
 complete -c tgmcp -n "__fish_tgmcp_needs_command" -f -a "sandbox" -d 'Run the offline sandbox data center on loopback (for tests and demos)'
 complete -c tgmcp -n "__fish_tgmcp_needs_command" -f -a "generate" -d 'Print the man page or shell completions (for packagers; the repository commits both)'
@@ -148,6 +149,18 @@ complete -c tgmcp -n "__fish_tgmcp_using_subcommand send" -s v -l verbose -d 'Lo
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand send" -s q -l quiet -d 'Log only errors, and hide progress'
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand send" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand send" -s V -l version -d 'Print version'
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand download" -s o -l output -d 'Where to save: an existing folder (the file keeps its own name) or a file name. By default the current folder. An existing file is never overwritten' -r -F
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand download" -l timeout -d 'Seconds to wait for Telegram before giving up (exit 4)' -r
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand download" -l profile -d 'Profile to use: one Telegram account, with its own session and settings' -r
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand download" -l config -d 'Config file to read instead of the default one (which is optional)' -r -F
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand download" -l log-format -d 'Format of the logs on stderr' -r -f -a "text\t'Human-readable lines'
+json\t'One JSON object per line'"
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand download" -l json -d 'Print machine-readable JSON on stdout instead of text'
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand download" -l sandbox -d 'Run against a built-in offline Telegram with demo chats; no account or network needed'
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand download" -s v -l verbose -d 'Log more on stderr (-v info, -vv debug, -vvv trace)'
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand download" -s q -l quiet -d 'Log only errors, and hide progress'
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand download" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand download" -s V -l version -d 'Print version'
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand invoke" -l list -d 'List the API\'s methods (those starting with PREFIX, e.g. `messages.`)' -r
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand invoke" -l describe -d 'Print a method\'s parameters (types, flags) and what it returns' -r
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand invoke" -l timeout -d 'Give up when Telegram does not answer within this many seconds (exit 4)' -r
@@ -211,14 +224,15 @@ complete -c tgmcp -n "__fish_tgmcp_using_subcommand generate; and __fish_seen_su
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand generate; and __fish_seen_subcommand_from help" -f -a "man" -d 'The man page, in roff (man/tgmcp.1)'
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand generate; and __fish_seen_subcommand_from help" -f -a "completions" -d 'Completions for a shell (completions/)'
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand generate; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c tgmcp -n "__fish_tgmcp_using_subcommand help; and not __fish_seen_subcommand_from setup serve health search send invoke sandbox generate help" -f -a "setup" -d 'Log in to Telegram and save the session for this profile'
-complete -c tgmcp -n "__fish_tgmcp_using_subcommand help; and not __fish_seen_subcommand_from setup serve health search send invoke sandbox generate help" -f -a "serve" -d 'Run the MCP server over stdio, or over HTTP with --http'
-complete -c tgmcp -n "__fish_tgmcp_using_subcommand help; and not __fish_seen_subcommand_from setup serve health search send invoke sandbox generate help" -f -a "health" -d 'Check the session and the connection to Telegram'
-complete -c tgmcp -n "__fish_tgmcp_using_subcommand help; and not __fish_seen_subcommand_from setup serve health search send invoke sandbox generate help" -f -a "search" -d 'Search messages in all your chats, or list and search one chat'
-complete -c tgmcp -n "__fish_tgmcp_using_subcommand help; and not __fish_seen_subcommand_from setup serve health search send invoke sandbox generate help" -f -a "send" -d 'Send a text message or files, from arguments or stdin'
-complete -c tgmcp -n "__fish_tgmcp_using_subcommand help; and not __fish_seen_subcommand_from setup serve health search send invoke sandbox generate help" -f -a "invoke" -d 'Call any Telegram API method by name, with JSON parameters'
-complete -c tgmcp -n "__fish_tgmcp_using_subcommand help; and not __fish_seen_subcommand_from setup serve health search send invoke sandbox generate help" -f -a "sandbox" -d 'Run the offline sandbox data center on loopback (for tests and demos)'
-complete -c tgmcp -n "__fish_tgmcp_using_subcommand help; and not __fish_seen_subcommand_from setup serve health search send invoke sandbox generate help" -f -a "generate" -d 'Print the man page or shell completions (for packagers; the repository commits both)'
-complete -c tgmcp -n "__fish_tgmcp_using_subcommand help; and not __fish_seen_subcommand_from setup serve health search send invoke sandbox generate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand help; and not __fish_seen_subcommand_from setup serve health search send download invoke sandbox generate help" -f -a "setup" -d 'Log in to Telegram and save the session for this profile'
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand help; and not __fish_seen_subcommand_from setup serve health search send download invoke sandbox generate help" -f -a "serve" -d 'Run the MCP server over stdio, or over HTTP with --http'
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand help; and not __fish_seen_subcommand_from setup serve health search send download invoke sandbox generate help" -f -a "health" -d 'Check the session and the connection to Telegram'
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand help; and not __fish_seen_subcommand_from setup serve health search send download invoke sandbox generate help" -f -a "search" -d 'Search messages in all your chats, or list and search one chat'
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand help; and not __fish_seen_subcommand_from setup serve health search send download invoke sandbox generate help" -f -a "send" -d 'Send a text message or files, from arguments or stdin'
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand help; and not __fish_seen_subcommand_from setup serve health search send download invoke sandbox generate help" -f -a "download" -d 'Save the photo or file of a message'
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand help; and not __fish_seen_subcommand_from setup serve health search send download invoke sandbox generate help" -f -a "invoke" -d 'Call any Telegram API method by name, with JSON parameters'
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand help; and not __fish_seen_subcommand_from setup serve health search send download invoke sandbox generate help" -f -a "sandbox" -d 'Run the offline sandbox data center on loopback (for tests and demos)'
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand help; and not __fish_seen_subcommand_from setup serve health search send download invoke sandbox generate help" -f -a "generate" -d 'Print the man page or shell completions (for packagers; the repository commits both)'
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand help; and not __fish_seen_subcommand_from setup serve health search send download invoke sandbox generate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand help; and __fish_seen_subcommand_from generate" -f -a "man" -d 'The man page, in roff (man/tgmcp.1)'
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand help; and __fish_seen_subcommand_from generate" -f -a "completions" -d 'Completions for a shell (completions/)'

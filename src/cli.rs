@@ -138,6 +138,10 @@ pub enum Command {
     #[command(long_about = SEND_LONG_ABOUT, after_help = SEND_EXAMPLES)]
     Send(SendArgs),
 
+    /// Save the photo or file of a message
+    #[command(after_help = DOWNLOAD_EXAMPLES)]
+    Download(DownloadArgs),
+
     /// Call any Telegram API method by name, with JSON parameters
     #[command(long_about = INVOKE_LONG_ABOUT, after_help = INVOKE_EXAMPLES)]
     Invoke(InvokeArgs),
@@ -671,6 +675,34 @@ Examples:
   echo '{\"id\": [\"me\", \"@carol\"]}' | tgmcp invoke users.getUsers -
   tgmcp invoke --list channels.
   tgmcp invoke --describe messages.sendMessage";
+
+const DOWNLOAD_EXAMPLES: &str = "\
+Examples:
+  tgmcp download @bob_builder 50                 # ./invoice-april.pdf (or \"invoice-april (1).pdf\")
+  tgmcp download me 1234 -o ~/Downloads/         # into a folder, under the file's own name
+  tgmcp download -100123456789 7 -o report.pdf   # a name of your choice; never overwritten
+  tgmcp --json download me 1234                  # {\"path\":…,\"size\":…,\"mime_type\":…}";
+
+#[derive(Debug, Args)]
+pub struct DownloadArgs {
+    /// The chat the message is in: me, @username, a t.me link, a numeric id (-100… for
+    /// channels and supergroups) or +phone of a contact
+    #[arg(value_name = "CHAT", allow_negative_numbers = true)]
+    pub chat: String,
+
+    /// The message's id (as `tgmcp search` prints it)
+    #[arg(value_name = "MESSAGE_ID")]
+    pub message_id: i32,
+
+    /// Where to save: an existing folder (the file keeps its own name) or a file name. By
+    /// default the current folder. An existing file is never overwritten
+    #[arg(short, long, value_name = "PATH")]
+    pub output: Option<std::path::PathBuf>,
+
+    /// Seconds to wait for Telegram before giving up (exit 4)
+    #[arg(long, value_name = "SECONDS", default_value_t = 120)]
+    pub timeout: u64,
+}
 
 #[derive(Debug, Args)]
 #[command(group(clap::ArgGroup::new("what").required(true).args(["method", "list", "describe"])))]

@@ -1,6 +1,7 @@
 //! One module per subcommand: each turns parsed arguments into calls on the Telegram core
 //! and renders the result. Prompts, progress and printing live here, never in the core.
 
+pub mod download;
 pub mod generate;
 pub mod health;
 pub mod invoke;
@@ -143,6 +144,7 @@ pub async fn run(cli: Cli, profile_explicit: bool) -> Result<ExitCode> {
                     Command::Search(args) => search::run(&ctx, args).await,
                     Command::Send(args) => send::run(&ctx, args).await,
                     Command::Invoke(args) => invoke::run(&ctx, args).await,
+                    Command::Download(args) => download::run(&ctx, args).await,
                     Command::Sandbox(_) | Command::Generate(_) => unreachable!("handled above"),
                 }
             }

@@ -203,12 +203,43 @@ impl World {
         channels(&mut w, &mut s, &c);
         s.perform(&mut w);
         leave_unread(&mut w, &c);
+        stock_files(&mut w);
         w
     }
 
     /// The demo world's own account.
     pub fn demo_user(&self) -> Option<i64> {
         self.user_by_phone(DEMO_PHONE).map(|u| u.id)
+    }
+}
+
+/// Bytes for every seeded photo and file, of their declared sizes, so the demo's media
+/// can be downloaded (`tgmcp --sandbox download @bob_builder 50`).
+fn stock_files(w: &mut World) {
+    let media: Vec<(i64, &[u8], i64)> = w
+        .messages
+        .iter()
+        .filter_map(|m| match &m.media {
+            Some(Media::Document {
+                id,
+                mime_type,
+                size,
+                ..
+            }) if mime_type == "application/pdf" => Some((*id, &b"%PDF-1.4\n"[..], *size)),
+            Some(Media::Document { id, size, .. }) => Some((*id, &b""[..], *size)),
+            Some(Media::Voice { id, size, .. }) => Some((*id, &b"OggS"[..], *size)),
+            Some(Media::Photo { id }) => Some((*id, &b"\xff\xd8\xff\xe0"[..], 24_000)),
+            _ => None,
+        })
+        .collect();
+    for (id, magic, size) in media {
+        let filler = b"% tgmcp sandbox: a stand-in for the real file\n";
+        let mut bytes = magic.to_vec();
+        while (bytes.len() as i64) < size {
+            bytes.extend_from_slice(filler);
+        }
+        bytes.truncate(size.max(0) as usize);
+        w.files.insert(id, std::sync::Arc::new(bytes));
     }
 }
 

@@ -916,3 +916,92 @@ async fn a_100_mb_upload_stays_under_40_mb_of_memory() {
     let stored = f.sandbox.world().files[&m.media.as_ref().unwrap().id()].clone();
     assert!(stored.as_slice() == body("x", size).as_slice());
 }
+
+#[tokio::test]
+async fn cli_download_saves_next_to_you_and_never_overwrites() {
+    let f = fixture().await;
+    let notes = body("download", 5000);
+    let path = f.file("minutes.txt", &notes);
+    let sent = f
+        .env
+        .run(&["--json", "send", "me", "--file", &path, "the minutes"])
+        .await;
+    assert_eq!(sent.code, 0, "{sent:?}");
+    let id = sent.json()["messages"][0]["id"]
+        .as_i64()
+        .unwrap()
+        .to_string();
+    let here = tempfile::tempdir().unwrap();
+    let download = |args: Vec<String>| {
+        let env = &f.env;
+        let here = here.path().to_owned();
+        async move {
+            let args: Vec<&str> = args.iter().map(String::as_str).collect();
+            env.run_with(&args, |cmd| {
+                cmd.current_dir(&here);
+            })
+            .await
+        }
+    };
+    let words = |line: &str| line.split(' ').map(str::to_owned).collect::<Vec<_>>();
+
+    // Into the current folder under its own name; again, beside it.
+    let run = download(words(&format!("download me {id}"))).await;
+    assert_eq!(run.code, 0, "{run:?}");
+    let first = std::path::PathBuf::from(run.stdout.trim());
+    assert_eq!(
+        first,
+        here.path().canonicalize().unwrap().join("minutes.txt")
+    );
+    assert_eq!(std::fs::read(&first).unwrap(), notes);
+    let run = download(words(&format!("download me {id}"))).await;
+    assert!(run.stdout.trim().ends_with("minutes (1).txt"), "{run:?}");
+    assert_eq!(
+        std::fs::read(&first).unwrap(),
+        notes,
+        "the first is untouched"
+    );
+
+    // Into a folder; under a name of your choice, never over an existing file.
+    std::fs::create_dir(here.path().join("inbox")).unwrap();
+    let run = download(words(&format!("--json download me {id} -o inbox/"))).await;
+    assert_eq!(run.code, 0, "{run:?}");
+    let saved = run.json();
+    assert!(
+        saved["path"]
+            .as_str()
+            .unwrap()
+            .ends_with("inbox/minutes.txt"),
+        "{saved}"
+    );
+    assert_eq!(saved["size"], 5000);
+    assert_eq!(saved["mime_type"], "text/plain");
+    let run = download(words(&format!("download me {id} -o copy.txt"))).await;
+    assert_eq!(run.code, 0, "{run:?}");
+    assert_eq!(std::fs::read(here.path().join("copy.txt")).unwrap(), notes);
+    let run = download(words(&format!("download me {id} -o copy.txt"))).await;
+    assert_eq!(run.code, 2, "{run:?}");
+    assert!(run.stderr.contains("already exists"), "{run:?}");
+
+    // A folder that does not exist fails before connecting.
+    f.sandbox.stats().reset();
+    let run = download(words(&format!("download me {id} -o nowhere/x.txt"))).await;
+    assert_eq!(run.code, 2, "{run:?}");
+    assert!(run.stderr.contains("does not exist"), "{run:?}");
+    assert_eq!(f.sandbox.stats().total(), 0);
+
+    // A message without a file, and a chat that does not exist.
+    let text_only = f.env.run(&["--json", "send", "me", "just words"]).await;
+    let text_id = text_only.json()["messages"][0]["id"]
+        .as_i64()
+        .unwrap()
+        .to_string();
+    let run = download(words(&format!("download me {text_id}"))).await;
+    assert_ne!(run.code, 0, "{run:?}");
+    assert!(run.stdout.is_empty(), "{run:?}");
+    assert!(!run.stderr.contains("panicked"), "{run:?}");
+    let run = download(words("download @nobody_here_at_all 1")).await;
+    assert_eq!(run.code, 1, "{run:?}");
+    assert!(run.stderr.contains("@nobody_here_at_all"), "{run:?}");
+    let _ = f.me;
+}

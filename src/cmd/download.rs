@@ -1,0 +1,83 @@
+//! `tgmcp download CHAT MESSAGE_ID [-o PATH]`: a message's photo or file, saved under its
+//! own name in the current folder (or where `-o` says), never over an existing file. The
+//! saved path goes to stdout (`--json`: path, size and mime type), for scripts.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use super::send::{api_id, naming};
+use super::{Context, output};
+use crate::cli::DownloadArgs;
+use crate::error::{Error, ExitCode, Result};
+use crate::telegram::files::DownloadTarget;
+use crate::telegram::{ConnectOptions, Telegram};
+
+pub async fn run(ctx: &Context, args: DownloadArgs) -> Result<ExitCode> {
+    // A wrong -o fails before connecting.
+    let target = target(args.output.as_deref())?;
+    let tg = Telegram::open(
+        ctx.open_session()?,
+        ConnectOptions {
+            api_id: api_id(ctx)?,
+            timeout: Duration::from_secs(args.timeout),
+            ..ConnectOptions::default()
+        },
+    );
+    let result = tg.download_media(&args.chat, args.message_id, target).await;
+    // Unreachable: nothing was learned to save, and closing would wait on the dial.
+    if !matches!(result, Err(Error::Network(_)))
+        && let Err(e) = tg.close().await
+    {
+        tracing::warn!("closing the Telegram connection: {e}");
+    }
+    let saved = result.map_err(|e| naming(e, &[&args.chat]))?;
+    if ctx.global.json {
+        output::json(&saved);
+    } else {
+        output::line(&saved.path);
+    }
+    Ok(ExitCode::Ok)
+}
+
+/// `-o`: an existing folder keeps the file's own name; anything else names the file,
+/// in a folder that must exist. Without it, the current folder.
+fn target(output: Option<&Path>) -> Result<DownloadTarget> {
+    let Some(output) = output else {
+        return Ok(DownloadTarget {
+            dir: PathBuf::from("."),
+            path: None,
+        });
+    };
+    let shown = output.display();
+    let names_a_folder = output.as_os_str().to_string_lossy().ends_with('/');
+    if output.is_dir() {
+        return Ok(DownloadTarget {
+            dir: output.to_owned(),
+            path: None,
+        });
+    }
+    if names_a_folder {
+        return Err(Error::InvalidInput(format!(
+            "-o {shown}: no such folder — create it first, or give a file name"
+        )));
+    }
+    let Some(name) = output.file_name() else {
+        return Err(Error::InvalidInput(format!(
+            "-o {shown}: give a folder or a file name"
+        )));
+    };
+    let dir = output
+        .parent()
+        .filter(|dir| !dir.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    if !dir.is_dir() {
+        return Err(Error::InvalidInput(format!(
+            "-o {shown}: the folder {} does not exist",
+            dir.display()
+        )));
+    }
+    Ok(DownloadTarget {
+        dir: dir.to_owned(),
+        path: Some(name.to_string_lossy().into_owned()),
+    })
+}
