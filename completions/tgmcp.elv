@@ -77,7 +77,7 @@ set edit:completion:arg-completer[tgmcp] = {|@words|
             cand --profile 'Profile to use: one Telegram account, with its own session and settings'
             cand --config 'Config file to read instead of the default one (which is optional)'
             cand --log-format 'Format of the logs on stderr'
-            cand --read-only 'Offer only the tools that read: hide send_message, edit_message and send_message_to_phone, and refuse them if called'
+            cand --read-only 'Offer only the tools that read: hide send_message, edit_message and send_message_to_phone, and refuse them if called; invoke_mtproto then runs only methods that change nothing'
             cand --allow-http-urls 'Also fetch plain http:// URLs (default: https only)'
             cand --allow-private-urls 'Let URLs reach loopback, private, link-local and other internal addresses (and cloud metadata services). Off by default so a URL cannot reach into your network; turn it on only if you mean it'
             cand --no-auth 'Serve without a bearer token; allowed on a loopback address only'

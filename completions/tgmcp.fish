@@ -83,7 +83,7 @@ complete -c tgmcp -n "__fish_tgmcp_using_subcommand serve" -l profile -d 'Profil
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand serve" -l config -d 'Config file to read instead of the default one (which is optional)' -r -F
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand serve" -l log-format -d 'Format of the logs on stderr' -r -f -a "text\t'Human-readable lines'
 json\t'One JSON object per line'"
-complete -c tgmcp -n "__fish_tgmcp_using_subcommand serve" -l read-only -d 'Offer only the tools that read: hide send_message, edit_message and send_message_to_phone, and refuse them if called'
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand serve" -l read-only -d 'Offer only the tools that read: hide send_message, edit_message and send_message_to_phone, and refuse them if called; invoke_mtproto then runs only methods that change nothing'
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand serve" -l allow-http-urls -d 'Also fetch plain http:// URLs (default: https only)'
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand serve" -l allow-private-urls -d 'Let URLs reach loopback, private, link-local and other internal addresses (and cloud metadata services). Off by default so a URL cannot reach into your network; turn it on only if you mean it'
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand serve" -l no-auth -d 'Serve without a bearer token; allowed on a loopback address only'

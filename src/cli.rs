@@ -253,7 +253,8 @@ impl fmt::Debug for SetupArgs {
 #[derive(Debug, Args)]
 pub struct ServeArgs {
     /// Offer only the tools that read: hide send_message, edit_message and
-    /// send_message_to_phone, and refuse them if called
+    /// send_message_to_phone, and refuse them if called; invoke_mtproto then runs only
+    /// methods that change nothing
     #[arg(
         long,
         env = "TGMCP_READ_ONLY",

@@ -5,31 +5,18 @@
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use super::send::{api_id, naming};
+use super::send::naming;
 use super::{Context, output};
 use crate::cli::DownloadArgs;
 use crate::error::{Error, ExitCode, Result};
 use crate::telegram::files::DownloadTarget;
-use crate::telegram::{ConnectOptions, Telegram};
 
 pub async fn run(ctx: &Context, args: DownloadArgs) -> Result<ExitCode> {
     // A wrong -o fails before connecting.
     let target = target(args.output.as_deref())?;
-    let tg = Telegram::open(
-        ctx.open_session()?,
-        ConnectOptions {
-            api_id: api_id(ctx)?,
-            timeout: Duration::from_secs(args.timeout),
-            ..ConnectOptions::default()
-        },
-    );
+    let tg = ctx.connect_logged_in(Duration::from_secs(args.timeout))?;
     let result = tg.download_media(&args.chat, args.message_id, target).await;
-    // Unreachable: nothing was learned to save, and closing would wait on the dial.
-    if !matches!(result, Err(Error::Network(_)))
-        && let Err(e) = tg.close().await
-    {
-        tracing::warn!("closing the Telegram connection: {e}");
-    }
+    super::finish(tg, &result).await;
     let saved = result.map_err(|e| naming(e, &[&args.chat]))?;
     if ctx.global.json {
         output::json(&saved);

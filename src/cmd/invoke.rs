@@ -6,11 +6,10 @@ use std::time::Duration;
 
 use serde_json::Value;
 
-use super::send::api_id;
 use super::{Context, output};
 use crate::cli::InvokeArgs;
 use crate::error::{Error, ExitCode, Result};
-use crate::telegram::{ConnectOptions, Invoke, Telegram};
+use crate::telegram::Invoke;
 use crate::tl::{self, Guard, Schema};
 
 pub async fn run(ctx: &Context, args: InvokeArgs) -> Result<ExitCode> {
@@ -38,20 +37,9 @@ pub async fn run(ctx: &Context, args: InvokeArgs) -> Result<ExitCode> {
     };
     // Everything that can fail without Telegram fails before connecting.
     let prepared = request.prepare()?;
-    let tg = Telegram::open(
-        ctx.open_session()?,
-        ConnectOptions {
-            api_id: api_id(ctx)?,
-            timeout: Duration::from_secs(args.timeout),
-            ..ConnectOptions::default()
-        },
-    );
+    let tg = ctx.connect_logged_in(Duration::from_secs(args.timeout))?;
     let result = tg.invoke_prepared(&prepared).await;
-    if !matches!(result, Err(Error::Network(_)))
-        && let Err(e) = tg.close().await
-    {
-        tracing::warn!("closing the Telegram connection: {e}");
-    }
+    super::finish(tg, &result).await;
     let value = result?;
     if ctx.global.json || !std::io::stdout().is_terminal() {
         output::json(&value);

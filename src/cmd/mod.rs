@@ -114,6 +114,13 @@ impl Context {
         Ok(Arc::new(FileSession::open(&path)?))
     }
 
+    /// The logged-in client for a one-shot command: the profile's session, its api_id,
+    /// `timeout` per call.
+    pub fn connect_logged_in(&self, timeout: Duration) -> Result<Telegram> {
+        let session = self.open_session()?;
+        Ok(self.connect(session, send::api_id(self)?, timeout))
+    }
+
     pub fn connect(&self, session: Arc<FileSession>, api_id: i32, timeout: Duration) -> Telegram {
         Telegram::open(
             session,
@@ -174,5 +181,16 @@ pub async fn shutdown_signal() {
     #[cfg(not(unix))]
     {
         let _ = tokio::signal::ctrl_c().await;
+    }
+}
+
+/// Ends a one-shot command's connection after `result`: saves what the session learned,
+/// unless Telegram was unreachable (nothing was learned, and closing would wait on the
+/// dial).
+pub async fn finish<T>(tg: Telegram, result: &Result<T>) {
+    if !matches!(result, Err(Error::Network(_)))
+        && let Err(e) = tg.close().await
+    {
+        tracing::warn!("closing the Telegram connection: {e}");
     }
 }

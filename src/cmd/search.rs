@@ -86,9 +86,7 @@ pub async fn run(ctx: &Context, args: SearchArgs) -> Result<ExitCode> {
         Want::AtMost(args.limit as usize)
     };
 
-    let session = ctx.open_session()?;
-    let api_id = super::send::api_id(ctx)?;
-    let tg = ctx.connect(session, api_id, CALL_TIMEOUT);
+    let tg = ctx.connect_logged_in(CALL_TIMEOUT)?;
 
     let spinner = spinner(args.all && !ctx.global.quiet);
     let mut kept = Vec::new();
@@ -113,12 +111,7 @@ pub async fn run(ctx: &Context, args: SearchArgs) -> Result<ExitCode> {
     })
     .await;
     spinner.finish_and_clear();
-    // Unreachable: nothing was learned to save, and closing would wait on the dial.
-    if !matches!(fetched, Err(Error::Network(_)))
-        && let Err(e) = tg.close().await
-    {
-        tracing::warn!("closing the Telegram connection: {e}");
-    }
+    super::finish(tg, &fetched).await;
     let chats: Vec<&str> = [&args.chat, &args.from]
         .into_iter()
         .flatten()

@@ -76,12 +76,7 @@ pub async fn run(ctx: &Context, args: SendArgs) -> Result<ExitCode> {
         Duration::from_secs(args.max_wait),
     )
     .await;
-    // Unreachable: nothing was learned to save, and closing would wait on the dial.
-    if !matches!(result, Err(Error::Network(_)))
-        && let Err(e) = tg.close().await
-    {
-        tracing::warn!("closing the Telegram connection: {e}");
-    }
+    super::finish(tg, &result).await;
     let sent = result.map_err(|e| naming(e, &[&args.chat]))?;
     if ctx.global.json {
         output::json(&sent);

@@ -203,7 +203,6 @@ impl World {
         channels(&mut w, &mut s, &c);
         s.perform(&mut w);
         leave_unread(&mut w, &c);
-        stock_files(&mut w);
         w
     }
 
@@ -213,33 +212,46 @@ impl World {
     }
 }
 
-/// Bytes for every seeded photo and file, of their declared sizes, so the demo's media
-/// can be downloaded (`tgmcp --sandbox download @bob_builder 50`).
-fn stock_files(w: &mut World) {
-    let media: Vec<(i64, &[u8], i64)> = w
-        .messages
-        .iter()
-        .filter_map(|m| match &m.media {
+/// Size of the stand-in content of a seeded photo.
+const STAND_IN_PHOTO: i64 = 24_000;
+
+impl World {
+    /// Bytes `range` of a seeded photo or file, which has no content of its own: its
+    /// kind's magic number, then a filler line repeated to the declared size. Made on
+    /// demand, so a demo world costs no memory for them (`tgmcp --sandbox download
+    /// @bob_builder 50` works). `None` for an id no message carries.
+    pub(crate) fn stand_in_file(&self, id: i64, range: std::ops::Range<usize>) -> Option<Vec<u8>> {
+        let (magic, size): (&[u8], i64) = self.messages.iter().find_map(|m| match &m.media {
             Some(Media::Document {
-                id,
+                id: d,
                 mime_type,
                 size,
                 ..
-            }) if mime_type == "application/pdf" => Some((*id, &b"%PDF-1.4\n"[..], *size)),
-            Some(Media::Document { id, size, .. }) => Some((*id, &b""[..], *size)),
-            Some(Media::Voice { id, size, .. }) => Some((*id, &b"OggS"[..], *size)),
-            Some(Media::Photo { id }) => Some((*id, &b"\xff\xd8\xff\xe0"[..], 24_000)),
+            }) if *d == id => Some((
+                if mime_type == "application/pdf" {
+                    &b"%PDF-1.4\n"[..]
+                } else {
+                    &b""[..]
+                },
+                *size,
+            )),
+            Some(Media::Voice { id: v, size, .. }) if *v == id => Some((&b"OggS"[..], *size)),
+            Some(Media::Photo { id: p }) if *p == id => {
+                Some((&b"\xff\xd8\xff\xe0"[..], STAND_IN_PHOTO))
+            }
             _ => None,
-        })
-        .collect();
-    for (id, magic, size) in media {
-        let filler = b"% tgmcp sandbox: a stand-in for the real file\n";
-        let mut bytes = magic.to_vec();
-        while (bytes.len() as i64) < size {
-            bytes.extend_from_slice(filler);
-        }
-        bytes.truncate(size.max(0) as usize);
-        w.files.insert(id, std::sync::Arc::new(bytes));
+        })?;
+        const FILLER: &[u8] = b"% tgmcp sandbox: a stand-in for the real file\n";
+        let size = size.max(0) as usize;
+        let byte = |i: usize| match magic.get(i) {
+            Some(b) => *b,
+            None => FILLER[(i - magic.len()) % FILLER.len()],
+        };
+        Some(
+            (range.start.min(size)..range.end.min(size))
+                .map(byte)
+                .collect(),
+        )
     }
 }
 

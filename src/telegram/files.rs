@@ -15,7 +15,7 @@ use std::sync::Arc;
 use std::task::{Context, Poll};
 use std::time::Duration;
 
-use grammers_session::types::{PeerId, PeerKind, PeerRef};
+use grammers_session::types::PeerRef;
 use grammers_tl_types as tl;
 use serde::Serialize;
 use tokio::io::{AsyncRead, ReadBuf};
@@ -23,8 +23,8 @@ use tokio::io::{AsyncRead, ReadBuf};
 use super::client::Telegram;
 use super::model::{Message, SendResult};
 use super::ops::SendMessage;
-use super::render::{self, MessagesPage, Peers};
-use super::send::{format, lost_write, random_id, updates_peers, utf16_len};
+use super::render::{self, Peers};
+use super::send::{format, lost_write, random_id, reply_header, updates_peers, utf16_len};
 use crate::error::{Error, Result};
 use crate::net::{FetchPolicy, Fetcher};
 
@@ -837,37 +837,14 @@ impl Telegram {
             )));
         }
         let peer = self.resolve(chat).await?;
-        let ids = vec![tl::types::InputMessageId { id: message_id }.into()];
-        let answer = if peer.id.kind() == PeerKind::Channel {
-            let request = tl::functions::channels::GetMessages {
-                channel: (&peer).into(),
-                id: ids,
-            };
-            self.query(&request).await?
-        } else {
-            self.query(&tl::functions::messages::GetMessages { id: ids })
-                .await?
-        };
-        let page = MessagesPage::from(answer);
-        self.remember(&page.users, &page.chats).await?;
-        let peers = Peers::new(&page.users, &page.chats);
-        // Private chats and basic groups share one id space: the id must be this chat's.
-        let wanted = if peer.id == PeerId::self_user() {
-            self.self_id().await?
-        } else {
-            peer.id.bot_api_dialog_id_unchecked()
-        };
-        let raw = page.messages.into_iter().find_map(|m| {
-            let rendered = render::message(&m, &peers)?;
-            match m {
-                tl::enums::Message::Message(m)
-                    if rendered.id == message_id && rendered.chat.id == wanted =>
-                {
-                    Some(m)
-                }
+        let raw = self
+            .messages_of(&peer, &[message_id])
+            .await?
+            .into_iter()
+            .find_map(|(raw, rendered)| match raw {
+                tl::enums::Message::Message(m) if rendered.id == message_id => Some(m),
                 _ => None,
-            }
-        });
+            });
         let message = raw.ok_or_else(|| {
             Error::InvalidInput(format!("message {message_id} does not exist in {chat}"))
         })?;
@@ -1040,21 +1017,6 @@ fn upload_error(name: &str, error: std::io::Error) -> Error {
         }
     }
     Error::InvalidInput(format!("reading {name} for upload: {error}"))
-}
-
-fn reply_header(id: i32) -> tl::enums::InputReplyTo {
-    tl::types::InputReplyToMessage {
-        reply_to_msg_id: id,
-        top_msg_id: None,
-        reply_to_peer_id: None,
-        quote_text: None,
-        quote_entities: None,
-        quote_offset: None,
-        monoforum_peer_id: None,
-        todo_item_id: None,
-        poll_option: None,
-    }
-    .into()
 }
 
 /// The `InputMedia` for a file just uploaded.

@@ -1,10 +1,10 @@
 //! Reading messages by id.
 
-use grammers_session::types::{PeerId, PeerKind};
+use grammers_session::types::{PeerId, PeerKind, PeerRef};
 use grammers_tl_types as tl;
 
 use super::client::Telegram;
-use super::model::ReadResult;
+use super::model::{Message, ReadResult};
 use super::render::{self, MessagesPage, Peers};
 use crate::error::{Error, Result};
 
@@ -27,36 +27,11 @@ impl Telegram {
             )));
         }
         let peer = self.resolve(chat).await?;
-        let input_ids: Vec<tl::enums::InputMessage> = ids
-            .iter()
-            .map(|&id| tl::types::InputMessageId { id }.into())
-            .collect();
-        let answer = if peer.id.kind() == PeerKind::Channel {
-            let request = tl::functions::channels::GetMessages {
-                channel: (&peer).into(),
-                id: input_ids,
-            };
-            self.query(&request).await?
-        } else {
-            let request = tl::functions::messages::GetMessages { id: input_ids };
-            self.query(&request).await?
-        };
-        let page = MessagesPage::from(answer);
-        self.remember(&page.users, &page.chats).await?;
-        let peers = Peers::new(&page.users, &page.chats);
-
-        // Private chats and basic groups share one id space per account: an id may name a
-        // message of another chat, which is "missing" from this one.
-        let wanted = if peer.id == PeerId::self_user() {
-            self.self_id().await?
-        } else {
-            peer.id.bot_api_dialog_id_unchecked()
-        };
-        let mut found: Vec<_> = page
-            .messages
-            .iter()
-            .filter_map(|m| render::message(m, &peers))
-            .filter(|m| m.chat.id == wanted)
+        let mut found: Vec<Message> = self
+            .messages_of(&peer, ids)
+            .await?
+            .into_iter()
+            .map(|(_, message)| message)
             .collect();
         found.sort_by_key(|m| ids.iter().position(|id| *id == m.id));
         let missing = ids
@@ -68,5 +43,45 @@ impl Telegram {
             messages: found,
             missing,
         })
+    }
+
+    /// Messages `ids` of the chat `peer`, each raw and rendered, in Telegram's order. Only
+    /// that chat's: private chats and basic groups share one id space per account, so an
+    /// id may name another chat's message, which is left out here.
+    pub(super) async fn messages_of(
+        &self,
+        peer: &PeerRef,
+        ids: &[i32],
+    ) -> Result<Vec<(tl::enums::Message, Message)>> {
+        let input_ids: Vec<tl::enums::InputMessage> = ids
+            .iter()
+            .map(|&id| tl::types::InputMessageId { id }.into())
+            .collect();
+        let answer = if peer.id.kind() == PeerKind::Channel {
+            let request = tl::functions::channels::GetMessages {
+                channel: peer.into(),
+                id: input_ids,
+            };
+            self.query(&request).await?
+        } else {
+            let request = tl::functions::messages::GetMessages { id: input_ids };
+            self.query(&request).await?
+        };
+        let page = MessagesPage::from(answer);
+        self.remember(&page.users, &page.chats).await?;
+        let peers = Peers::new(&page.users, &page.chats);
+        let wanted = if peer.id == PeerId::self_user() {
+            self.self_id().await?
+        } else {
+            peer.id.bot_api_dialog_id_unchecked()
+        };
+        Ok(page
+            .messages
+            .into_iter()
+            .filter_map(|raw| {
+                let rendered = render::message(&raw, &peers)?;
+                (rendered.chat.id == wanted).then_some((raw, rendered))
+            })
+            .collect())
     }
 }

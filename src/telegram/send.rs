@@ -307,20 +307,7 @@ impl Telegram {
             invert_media: false,
             allow_paid_floodskip: false,
             peer: peer.into(),
-            reply_to: reply_to.map(|id| {
-                tl::types::InputReplyToMessage {
-                    reply_to_msg_id: id,
-                    top_msg_id: None,
-                    reply_to_peer_id: None,
-                    quote_text: None,
-                    quote_entities: None,
-                    quote_offset: None,
-                    monoforum_peer_id: None,
-                    todo_item_id: None,
-                    poll_option: None,
-                }
-                .into()
-            }),
+            reply_to: reply_to.map(reply_header),
             message: text.clone(),
             random_id,
             reply_markup: None,
@@ -527,6 +514,22 @@ impl Telegram {
             ))),
         }
     }
+}
+
+/// Replying to message `id` of the same chat.
+pub(super) fn reply_header(id: i32) -> tl::enums::InputReplyTo {
+    tl::types::InputReplyToMessage {
+        reply_to_msg_id: id,
+        top_msg_id: None,
+        reply_to_peer_id: None,
+        quote_text: None,
+        quote_entities: None,
+        quote_offset: None,
+        monoforum_peer_id: None,
+        todo_item_id: None,
+        poll_option: None,
+    }
+    .into()
 }
 
 #[cfg(test)]

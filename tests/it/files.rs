@@ -1000,6 +1000,23 @@ async fn cli_download_saves_next_to_you_and_never_overwrites() {
     assert_ne!(run.code, 0, "{run:?}");
     assert!(run.stdout.is_empty(), "{run:?}");
     assert!(!run.stderr.contains("panicked"), "{run:?}");
+    // The demo world's own files have stand-in content of their declared size.
+    let seeded = f
+        .sandbox
+        .world()
+        .messages
+        .iter()
+        .find(|m| matches!(&m.media, Some(tgmcp::sandbox::Media::Document { file_name, .. }) if file_name == "invoice-april.pdf"))
+        .map(|m| m.id)
+        .expect("the demo invoice");
+    let run = download(words(&format!("--json download @bob_builder {seeded}"))).await;
+    assert_eq!(run.code, 0, "{run:?}");
+    let saved = run.json();
+    assert_eq!(saved["size"], 48_213, "{saved}");
+    let bytes = std::fs::read(saved["path"].as_str().unwrap()).unwrap();
+    assert_eq!(bytes.len(), 48_213);
+    assert!(bytes.starts_with(b"%PDF-"));
+
     let run = download(words("download @nobody_here_at_all 1")).await;
     assert_eq!(run.code, 1, "{run:?}");
     assert!(run.stderr.contains("@nobody_here_at_all"), "{run:?}");

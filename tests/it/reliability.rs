@@ -98,18 +98,9 @@ async fn a_write_is_never_repeated_and_an_unknown_fate_is_said() {
     assert_eq!(server.stop().await, 0);
 }
 
-/// A logged-in profile for the CLI, in the demo world.
-async fn cli_fixture() -> (Sandbox, TestEnv) {
-    let sandbox = Sandbox::start(World::demo()).await.expect("sandbox starts");
-    let me = sandbox.world().demo_user();
-    let env = TestEnv::new();
-    env.profile_at(&sandbox, "default", me).await;
-    (sandbox, env)
-}
-
 #[tokio::test]
 async fn the_cli_reads_through_a_drop_and_reports_a_send_it_cannot_confirm() {
-    let (sandbox, env) = cli_fixture().await;
+    let (sandbox, env) = demo().await;
 
     sandbox
         .faults()
@@ -199,7 +190,7 @@ async fn flood_waits_on_reads_short_and_long() {
     assert_eq!(server.stop().await, 0);
 
     // The CLI: exit 1 with the wait named; a short one is waited out.
-    let (sandbox, env) = cli_fixture().await;
+    let (sandbox, env) = demo().await;
     sandbox
         .faults()
         .flood_wait("messages.searchGlobal", 600, Some(1));
@@ -220,7 +211,7 @@ async fn health(env: &TestEnv) -> Run {
 
 #[tokio::test]
 async fn damaged_session_files_are_refused_and_kept() {
-    let (_sandbox, env) = cli_fixture().await;
+    let (_sandbox, env) = demo().await;
     let path = env.session_path("default");
     let good = std::fs::read(&path).unwrap();
     assert_eq!(health(&env).await.code, 0);
@@ -317,7 +308,7 @@ impl Drop for ReadOnlyDir {
 
 #[tokio::test]
 async fn a_read_only_profile_dir_is_a_clear_error_and_loses_nothing() {
-    let (sandbox, env) = cli_fixture().await;
+    let (sandbox, env) = demo().await;
     let dir = env.profile_dir("default");
     let before = std::fs::read(env.session_path("default")).unwrap();
     let guard = ReadOnlyDir::new(&dir);
@@ -358,7 +349,7 @@ async fn a_read_only_profile_dir_is_a_clear_error_and_loses_nothing() {
 
 #[tokio::test]
 async fn a_full_disk_during_a_session_write_loses_nothing() {
-    let (sandbox, env) = cli_fixture().await;
+    let (sandbox, env) = demo().await;
     let path = env.session_path("default");
     let before = std::fs::read(&path).unwrap();
     // Files this process writes may not grow past a few bytes (RLIMIT_FSIZE), as on a
@@ -409,7 +400,7 @@ async fn a_full_disk_during_a_session_write_loses_nothing() {
 
 #[tokio::test]
 async fn ten_processes_on_one_profile_each_send_exactly_once() {
-    let (sandbox, env) = cli_fixture().await;
+    let (sandbox, env) = demo().await;
     let server = start(&env, &["serve"]).await;
     server.ok("get_chat_info", json!({"chat_id": "me"})).await;
 
@@ -534,7 +525,7 @@ async fn round_trip_budgets_per_tool() {
 
 #[tokio::test]
 async fn round_trip_budgets_per_cli_run() {
-    let (sandbox, env) = cli_fixture().await;
+    let (sandbox, env) = demo().await;
     // Connection set-up is one request (initConnection with help.getConfig).
     for (args, budget) in [
         (&["send", "me", "from cron"][..], 2),

@@ -23,45 +23,25 @@ pub(super) fn send_message(
     ctx: &mut Ctx,
     req: tl::functions::messages::SendMessage,
 ) -> Result<tl::enums::Updates, RpcErr> {
-    let me = ctx.me()?;
-    let dialog = ctx.peer(me, &req.peer)?;
-    check_can_write(ctx, me, dialog)?;
+    let (me, dialog, reply_to) =
+        writable(ctx, &req.peer, req.reply_to.as_ref(), req.schedule_date)?;
     check_text(&req.message, false)?;
-    let reply_to = reply_target(ctx, me, dialog, req.reply_to.as_ref())?;
-    if req.schedule_date.is_some() {
-        return Err(RpcErr::bad("SCHEDULE_NOT_SUPPORTED_BY_SANDBOX"));
-    }
     if !ctx.world.remember_random_id(me, req.random_id) {
         return Err(RpcErr::new(500, "RANDOM_ID_DUPLICATE"));
     }
-    let mut spec = match dialog {
-        Peer::Channel(id) if is_broadcast(ctx, id) => {
-            MessageSpec::post(id, &req.message).posted_by(me)
-        }
-        _ => MessageSpec::new(me, dialog, &req.message),
-    };
+    let mut spec = spec_for(ctx, me, dialog, &req.message);
     spec.entities = req.entities.unwrap_or_default();
     spec.reply_to = reply_to;
-    let id = ctx.world.add_message(spec);
-    let index = ctx
-        .world
-        .message_index(me, dialog, id)
-        .ok_or_else(RpcErr::peer_id_invalid)?;
-    Ok(announce(ctx, me, index, Some(req.random_id), new_message))
+    post(ctx, me, dialog, spec, req.random_id)
 }
 
 pub(super) fn send_media(
     ctx: &mut Ctx,
     req: tl::functions::messages::SendMedia,
 ) -> Result<tl::enums::Updates, RpcErr> {
-    let me = ctx.me()?;
-    let dialog = ctx.peer(me, &req.peer)?;
-    check_can_write(ctx, me, dialog)?;
+    let (me, dialog, reply_to) =
+        writable(ctx, &req.peer, req.reply_to.as_ref(), req.schedule_date)?;
     check_text(&req.message, true)?;
-    let reply_to = reply_target(ctx, me, dialog, req.reply_to.as_ref())?;
-    if req.schedule_date.is_some() {
-        return Err(RpcErr::bad("SCHEDULE_NOT_SUPPORTED_BY_SANDBOX"));
-    }
     if ctx.world.sent_random_id(me, req.random_id) {
         return Err(RpcErr::new(500, "RANDOM_ID_DUPLICATE"));
     }
@@ -70,12 +50,41 @@ pub(super) fn send_media(
     let mut spec = spec_for(ctx, me, dialog, &req.message).media(media);
     spec.entities = req.entities.unwrap_or_default();
     spec.reply_to = reply_to;
+    post(ctx, me, dialog, spec, req.random_id)
+}
+
+/// What every send checks first: who is asking, a chat they may write to, the message
+/// replied to, and no scheduling (the sandbox does not play it).
+fn writable(
+    ctx: &Ctx,
+    peer: &tl::enums::InputPeer,
+    reply_to: Option<&tl::enums::InputReplyTo>,
+    schedule_date: Option<i32>,
+) -> Result<(i64, Peer, Option<i32>), RpcErr> {
+    let me = ctx.me()?;
+    let dialog = ctx.peer(me, peer)?;
+    check_can_write(ctx, me, dialog)?;
+    let reply_to = reply_target(ctx, me, dialog, reply_to)?;
+    if schedule_date.is_some() {
+        return Err(RpcErr::bad("SCHEDULE_NOT_SUPPORTED_BY_SANDBOX"));
+    }
+    Ok((me, dialog, reply_to))
+}
+
+/// Adds one message and answers with the updates that announce it.
+fn post(
+    ctx: &mut Ctx,
+    me: i64,
+    dialog: Peer,
+    spec: MessageSpec,
+    random_id: i64,
+) -> Result<tl::enums::Updates, RpcErr> {
     let id = ctx.world.add_message(spec);
     let index = ctx
         .world
         .message_index(me, dialog, id)
         .ok_or_else(RpcErr::peer_id_invalid)?;
-    Ok(announce(ctx, me, index, Some(req.random_id), new_message))
+    Ok(announce(ctx, me, index, Some(random_id), new_message))
 }
 
 /// Most items in one album.
@@ -87,13 +96,8 @@ pub(super) fn send_multi_media(
     ctx: &mut Ctx,
     req: tl::functions::messages::SendMultiMedia,
 ) -> Result<tl::enums::Updates, RpcErr> {
-    let me = ctx.me()?;
-    let dialog = ctx.peer(me, &req.peer)?;
-    check_can_write(ctx, me, dialog)?;
-    let reply_to = reply_target(ctx, me, dialog, req.reply_to.as_ref())?;
-    if req.schedule_date.is_some() {
-        return Err(RpcErr::bad("SCHEDULE_NOT_SUPPORTED_BY_SANDBOX"));
-    }
+    let (me, dialog, reply_to) =
+        writable(ctx, &req.peer, req.reply_to.as_ref(), req.schedule_date)?;
     if req.multi_media.is_empty() {
         return Err(RpcErr::bad("MEDIA_EMPTY"));
     }

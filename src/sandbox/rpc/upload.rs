@@ -230,12 +230,6 @@ pub(super) fn get_file(
     }
     // Stored on another DC: the client must ask there (after copying its login over).
     ctx.file_here(id)?;
-    let bytes = ctx
-        .world
-        .files
-        .get(&id)
-        .cloned()
-        .ok_or_else(|| RpcErr::bad("FILE_ID_INVALID"))?;
     let (offset, limit) = (req.offset, i64::from(req.limit));
     let unit = if req.precise { 1024 } else { 4096 };
     if limit <= 0 || limit > MIB || limit % unit != 0 || (!req.precise && MIB % limit != 0) {
@@ -244,12 +238,22 @@ pub(super) fn get_file(
     if offset < 0 || offset % unit != 0 || offset / MIB != (offset + limit - 1) / MIB {
         return Err(RpcErr::bad("OFFSET_INVALID"));
     }
-    let start = (offset as usize).min(bytes.len());
-    let end = (start + limit as usize).min(bytes.len());
+    let range = offset as usize..(offset + limit) as usize;
+    let bytes = match ctx.world.files.get(&id) {
+        Some(bytes) => bytes
+            .get(range.start.min(bytes.len())..range.end.min(bytes.len()))
+            .unwrap_or_default()
+            .to_vec(),
+        // The demo world's photos and files have no content of their own.
+        None => ctx
+            .world
+            .stand_in_file(id, range)
+            .ok_or_else(|| RpcErr::bad("FILE_ID_INVALID"))?,
+    };
     Ok(tl::types::upload::File {
         r#type: tl::enums::storage::FileType::FilePartial,
         mtime: now(),
-        bytes: bytes[start..end].to_vec(),
+        bytes,
     }
     .into())
 }
