@@ -142,7 +142,10 @@ fn describe(ctx: &Context, method: &str) -> Result<ExitCode> {
         let mut line = format!("  {:width$}  {}", param.name, param.ty);
         match &param.flag {
             Some(flag) => line.push_str(&format!("  optional ({flag})")),
-            None => line.push_str("  required"),
+            None => match &param.default {
+                Some(default) => line.push_str(&format!("  required; left out: {default}")),
+                None => line.push_str("  required"),
+            },
         }
         if description.resolves.contains(&param.name) {
             line.push_str("  — or a chat: me, @username, id");

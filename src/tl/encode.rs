@@ -78,7 +78,12 @@ pub fn encode_call(
         }
     };
     method.id.serialize(&mut out);
-    let mut encoder = Encoder { schema, resolver };
+    let reader = super::policy::is_read_only(&method.name);
+    let mut encoder = Encoder {
+        schema,
+        resolver,
+        reader,
+    };
     encoder.fields(method, fields, "params", &mut out, 0)?;
     Ok(out)
 }
@@ -91,13 +96,21 @@ pub fn encode_value(
     resolver: &mut dyn Resolver,
 ) -> Result<Vec<u8>, String> {
     let mut out = Vec::new();
-    Encoder { schema, resolver }.value(ty, value, "value", &mut out, 0)?;
+    Encoder {
+        schema,
+        resolver,
+        reader: false,
+    }
+    .value(ty, value, "value", &mut out, 0)?;
     Ok(out)
 }
 
 struct Encoder<'a> {
     schema: &'a Schema,
     resolver: &'a mut dyn Resolver,
+    /// The call only reads, so its missing offsets and hashes may default to 0
+    /// ([`defaults`](super::defaults)).
+    reader: bool,
 }
 
 /// A JSON value in an error message: its kind, and its text when short.
@@ -185,10 +198,15 @@ impl Encoder<'_> {
                 Kind::Flags => flags[index].serialize(out),
                 Kind::Value { ty, flag: None } => match fields.get(&param.name) {
                     None | Some(Value::Null) => {
-                        return Err(format!(
-                            "{field_path}: missing (a required {ty} parameter of {})",
-                            def.name
-                        ));
+                        let filled = super::defaults::fill(&param.name, ty, self.reader)
+                            .and_then(|fill| fill.value(fields));
+                        let Some(value) = filled else {
+                            return Err(format!(
+                                "{field_path}: missing (a required {ty} parameter of {})",
+                                def.name
+                            ));
+                        };
+                        self.value(ty, &value, &field_path, out, depth + 1)?;
                     }
                     Some(value) => self.value(ty, value, &field_path, out, depth + 1)?,
                 },

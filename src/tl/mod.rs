@@ -6,6 +6,7 @@
 //! from, parsed on first use so that `serve` starts as fast without it.
 
 pub mod decode;
+pub mod defaults;
 pub mod encode;
 pub mod policy;
 pub mod schema;
@@ -98,9 +99,13 @@ pub struct ParamDescription {
     pub required: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub flag: Option<String>,
+    /// What a required parameter becomes when left out ([`defaults`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub default: Option<String>,
 }
 
 pub fn describe(def: &Def) -> Description {
+    let reader = policy::is_read_only(&def.name);
     let mut resolves = Vec::new();
     let params = def
         .params
@@ -125,6 +130,11 @@ pub fn describe(def: &Def) -> Description {
                     ty: ty.to_string(),
                     required: flag.is_none(),
                     flag: flag.map(|(field, bit)| format!("{}.{bit}", def.params[field].name)),
+                    default: flag
+                        .is_none()
+                        .then(|| defaults::fill(&param.name, ty, reader))
+                        .flatten()
+                        .map(|fill| fill.describe()),
                 })
             }
         })
@@ -134,7 +144,7 @@ pub fn describe(def: &Def) -> Description {
         id: format!("{:08x}", def.id),
         params,
         returns: def.ty.to_string(),
-        read_only: policy::is_read_only(&def.name),
+        read_only: reader,
         dangerous: policy::is_dangerous(&def.name),
         secret: policy::is_secret(&def.name),
         resolves,

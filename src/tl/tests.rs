@@ -355,6 +355,80 @@ fn errors_name_the_path() {
 }
 
 #[test]
+fn missing_none_values_are_filled_as_telegram_reads_them() {
+    use grammers_tl_types::{enums, functions};
+    let schema = Schema::get();
+    let encode = |method: &str, params: Value| {
+        encode_call(
+            schema,
+            schema.method(method).unwrap(),
+            &params,
+            &mut SelfResolver,
+        )
+    };
+    // A reader's offsets, bounds and hash are 0: the same bytes as grammers' call with 0s.
+    let ours = encode("messages.getHistory", json!({"peer": "me", "limit": 5})).unwrap();
+    let theirs = functions::messages::GetHistory {
+        peer: enums::InputPeer::PeerSelf,
+        offset_id: 0,
+        offset_date: 0,
+        add_offset: 0,
+        limit: 5,
+        max_id: 0,
+        min_id: 0,
+        hash: 0,
+    }
+    .to_bytes();
+    assert_eq!(ours, theirs);
+    // offset_peer and filter get Telegram's "empty" constructors.
+    let ours = encode("messages.getDialogs", json!({"limit": 20})).unwrap();
+    let theirs = functions::messages::GetDialogs {
+        exclude_pinned: false,
+        folder_id: None,
+        offset_date: 0,
+        offset_id: 0,
+        offset_peer: enums::InputPeer::Empty,
+        limit: 20,
+        hash: 0,
+    }
+    .to_bytes();
+    assert_eq!(ours, theirs);
+    let back = decode_call(
+        schema,
+        schema.method("messages.search").unwrap(),
+        &encode(
+            "messages.search",
+            json!({"peer": "me", "q": "x", "limit": 1}),
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    assert_eq!(back["filter"], json!({"_": "inputMessagesFilterEmpty"}));
+    // random_id: fresh for every call, and one per id in a vector.
+    let def = schema.method("messages.sendMessage").unwrap();
+    let random = |params: Value| {
+        let bytes = encode_call(schema, def, &params, &mut SelfResolver).unwrap();
+        decode_call(schema, def, &bytes).unwrap()["random_id"].clone()
+    };
+    let params = json!({"peer": "me", "message": "hi"});
+    assert_ne!(random(params.clone()), random(params));
+    let def = schema.method("messages.forwardMessages").unwrap();
+    let params = json!({"from_peer": "me", "to_peer": "me", "id": [1, 2, 3]});
+    let bytes = encode_call(schema, def, &params, &mut SelfResolver).unwrap();
+    let ids = decode_call(schema, def, &bytes).unwrap()["random_id"].clone();
+    assert_eq!(ids.as_array().unwrap().len(), 3, "{ids}");
+    // A writer gets no made-up zeros; a vector's random ids need the vector.
+    let error = encode("messages.readHistory", json!({"peer": "me"})).unwrap_err();
+    assert!(error.starts_with("params.max_id: missing"), "{error}");
+    let error = encode(
+        "messages.forwardMessages",
+        json!({"from_peer": "me", "to_peer": "me"}),
+    )
+    .unwrap_err();
+    assert!(error.starts_with("params.id: missing"), "{error}");
+}
+
+#[test]
 fn bytes_large_integers_and_constructor_spellings() {
     let schema = Schema::get();
     let ty = Ty::Boxed("InputPeer".into());

@@ -588,3 +588,127 @@ async fn http_mtproto_api_read_only() {
     assert_eq!(sandbox.world().messages.len(), before);
     assert_eq!(server.terminate().await, 0);
 }
+
+// ---------------------------------------------------------------------------------------
+// What Telegram reads as "none" may be left out
+// ---------------------------------------------------------------------------------------
+
+#[tokio::test]
+async fn documented_calls_work_without_zeros_and_random_ids() {
+    let f = fixture().await;
+    let channel = f
+        .sandbox
+        .world()
+        .channel_by_username("rust_berlin")
+        .unwrap()
+        .id;
+    let newest: Vec<i32> = f
+        .sandbox
+        .world()
+        .history(f.me, Peer::Channel(channel))
+        .iter()
+        .take(3)
+        .map(|m| m.id)
+        .collect();
+
+    // The reference server's own example: offsets, bounds and hash left out.
+    let run = invoke(
+        &f.env,
+        &[
+            "messages.getHistory",
+            r#"{"peer": "@rust_berlin", "limit": 3}"#,
+        ],
+    )
+    .await;
+    assert_eq!(run.code, 0, "{run:?}");
+    let ids: Vec<i64> = run.json()["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["id"].as_i64().unwrap())
+        .collect();
+    assert_eq!(
+        ids,
+        newest.iter().map(|&id| i64::from(id)).collect::<Vec<_>>()
+    );
+
+    // No random_id: each call gets its own, so Telegram's duplicate check keeps both.
+    for _ in 0..2 {
+        let run = invoke(
+            &f.env,
+            &[
+                "messages.sendMessage",
+                r#"{"peer": "me", "message": "twice on purpose"}"#,
+            ],
+        )
+        .await;
+        assert_eq!(run.code, 0, "{run:?}");
+    }
+    let sent = f
+        .sandbox
+        .world()
+        .messages
+        .iter()
+        .filter(|m| m.text == "twice on purpose")
+        .count();
+    assert_eq!(sent, 2);
+
+    // A writer's numbers say what it acts on: no zeros are made up for them.
+    let run = invoke(&f.env, &["messages.readHistory", r#"{"peer": "me"}"#]).await;
+    assert_eq!(run.code, 2, "{run:?}");
+    assert!(run.stderr.contains("params.max_id: missing"), "{run:?}");
+
+    // --describe shows the rule.
+    let run = invoke(&f.env, &["--describe", "messages.getHistory"]).await;
+    assert_eq!(run.code, 0, "{run:?}");
+    let offset_id = run
+        .stdout
+        .lines()
+        .find(|l| l.trim_start().starts_with("offset_id"))
+        .unwrap();
+    assert!(offset_id.contains("left out: 0 (none)"), "{offset_id}");
+    let run = invoke(
+        &f.env,
+        &["--json", "--describe", "messages.forwardMessages"],
+    )
+    .await;
+    let params = run.json()["params"].as_array().unwrap().clone();
+    let random = params.iter().find(|p| p["name"] == "random_id").unwrap();
+    assert_eq!(random["default"], "random, one per id");
+    let to_peer = params.iter().find(|p| p["name"] == "to_peer").unwrap();
+    assert!(to_peer.get("default").is_none(), "{to_peer}");
+}
+
+#[tokio::test]
+async fn http_endpoint_fills_the_same_defaults() {
+    let (sandbox, env, token) = crate::http::demo().await;
+    let server = crate::http::start(&env, &[]).await;
+    let bearer = format!("Bearer {token}");
+    let auth = [("authorization", bearer.as_str())];
+    let answer = server
+        .post(
+            "/mtproto-api/messages.getHistory",
+            &auth,
+            r#"{"params": {"peer": "@rust_berlin", "limit": 3}}"#,
+        )
+        .await;
+    assert_eq!(answer.status, 200, "{}", answer.body);
+    assert_eq!(
+        answer.json()["result"]["messages"]
+            .as_array()
+            .unwrap()
+            .len(),
+        3
+    );
+    let before = sandbox.world().messages.len();
+    let answer = server
+        .post(
+            "/mtproto-api/messages.sendMessage",
+            &auth,
+            r#"{"params": {"peer": "me", "message": "no random_id needed"}}"#,
+        )
+        .await;
+    assert_eq!(answer.status, 200, "{}", answer.body);
+    assert_eq!(sandbox.world().messages.len(), before + 1);
+    assert_eq!(server.terminate().await, 0);
+}
