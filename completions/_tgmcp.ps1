@@ -52,6 +52,7 @@ Register-ArgumentCompleter -Native -CommandName 'tgmcp' -ScriptBlock {
             [CompletionResult]::new('--phone', '--phone', [CompletionResultType]::ParameterName, 'Phone number of the account, in international format (+15551234567)')
             [CompletionResult]::new('--code', '--code', [CompletionResultType]::ParameterName, 'Login code Telegram sent to the account''s apps or by SMS')
             [CompletionResult]::new('--password', '--password', [CompletionResultType]::ParameterName, 'Two-step verification password; prefer the variable or the prompt, as other users can see command-line flags in the process list')
+            [CompletionResult]::new('--import-telethon', '--import-telethon', [CompletionResultType]::ParameterName, 'Log in with an existing Telethon session instead of a code: the path of a `.session` file (as fast-mcp-telegram and Telethon scripts keep them) or a StringSession. Its DC and auth key are checked with Telegram, then saved in the profile; the Telethon session keeps working too')
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile to use: one Telegram account, with its own session and settings')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file to read instead of the default one (which is optional)')
             [CompletionResult]::new('--log-format', '--log-format', [CompletionResultType]::ParameterName, 'Format of the logs on stderr')

@@ -48,6 +48,7 @@ set edit:completion:arg-completer[tgmcp] = {|@words|
             cand --phone 'Phone number of the account, in international format (+15551234567)'
             cand --code 'Login code Telegram sent to the account''s apps or by SMS'
             cand --password 'Two-step verification password; prefer the variable or the prompt, as other users can see command-line flags in the process list'
+            cand --import-telethon 'Log in with an existing Telethon session instead of a code: the path of a `.session` file (as fast-mcp-telegram and Telethon scripts keep them) or a StringSession. Its DC and auth key are checked with Telegram, then saved in the profile; the Telethon session keeps working too'
             cand --profile 'Profile to use: one Telegram account, with its own session and settings'
             cand --config 'Config file to read instead of the default one (which is optional)'
             cand --log-format 'Format of the logs on stderr'

@@ -49,6 +49,7 @@ complete -c tgmcp -n "__fish_tgmcp_using_subcommand setup" -l api-hash -d 'api_h
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand setup" -l phone -d 'Phone number of the account, in international format (+15551234567)' -r
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand setup" -l code -d 'Login code Telegram sent to the account\'s apps or by SMS' -r
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand setup" -l password -d 'Two-step verification password; prefer the variable or the prompt, as other users can see command-line flags in the process list' -r
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand setup" -l import-telethon -d 'Log in with an existing Telethon session instead of a code: the path of a `.session` file (as fast-mcp-telegram and Telethon scripts keep them) or a StringSession. Its DC and auth key are checked with Telegram, then saved in the profile; the Telethon session keeps working too' -r
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand setup" -l profile -d 'Profile to use: one Telegram account, with its own session and settings' -r
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand setup" -l config -d 'Config file to read instead of the default one (which is optional)' -r -F
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand setup" -l log-format -d 'Format of the logs on stderr' -r -f -a "text\t'Human-readable lines'

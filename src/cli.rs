@@ -232,6 +232,17 @@ pub struct SetupArgs {
     /// restarted)
     #[arg(long, conflicts_with_all = ["phone", "code", "password", "overwrite"])]
     pub rotate_token: bool,
+
+    /// Log in with an existing Telethon session instead of a code: the path of a
+    /// `.session` file (as fast-mcp-telegram and Telethon scripts keep them) or a
+    /// StringSession. Its DC and auth key are checked with Telegram, then saved in the
+    /// profile; the Telethon session keeps working too
+    #[arg(
+        long,
+        value_name = "FILE|STRING",
+        conflicts_with_all = ["phone", "code", "password", "rotate_token"]
+    )]
+    pub import_telethon: Option<String>,
 }
 
 impl fmt::Debug for SetupArgs {
@@ -246,6 +257,7 @@ impl fmt::Debug for SetupArgs {
             .field("password", &redacted(&self.password))
             .field("overwrite", &self.overwrite)
             .field("rotate_token", &self.rotate_token)
+            .field("import_telethon", &redacted(&self.import_telethon))
             .finish()
     }
 }

@@ -34,6 +34,9 @@ pub async fn run(ctx: &Context, mut args: SetupArgs) -> Result<ExitCode> {
     if args.rotate_token {
         return rotate_token(ctx);
     }
+    if let Some(source) = args.import_telethon.take() {
+        return import_telethon(ctx, &args, &source).await;
+    }
     let interactive = std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
     let credentials = credentials(ctx, &args, interactive)?;
     ctx.config.ensure_profile_dir()?;
@@ -443,4 +446,68 @@ fn print_success(ctx: &Context, account: &Account, token: &str) {
     output::line(&format!("  {claude_code}"));
     output::line("");
     print_http_configs(&http);
+}
+
+/// `setup --import-telethon`: the login of a Telethon session, checked with Telegram
+/// before it replaces anything. The session is tried from a file beside the profile's
+/// own, which it replaces only once Telegram has said who is logged in.
+async fn import_telethon(ctx: &Context, args: &SetupArgs, source: &str) -> Result<ExitCode> {
+    if ctx.demo.is_some() {
+        return Err(Error::Config(
+            "--import-telethon takes a real Telegram session; it has no meaning with --sandbox"
+                .into(),
+        ));
+    }
+    let telethon = crate::telegram::telethon::TelethonSession::read(source)
+        .map_err(|e| Error::InvalidInput(format!("--import-telethon: {e}")))?;
+    let interactive = std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
+    let credentials = credentials(ctx, args, interactive)?;
+    ctx.config.ensure_profile_dir()?;
+    let session_path = ctx.config.session_file();
+    if session_path.exists()
+        && !args.overwrite
+        && FileSession::open(&session_path)?.is_logged_in_hint()
+    {
+        return Err(Error::Config(format!(
+            "profile '{}' is already logged in — add --overwrite to replace its session with the Telethon one, or use --profile NAME for a new profile",
+            ctx.config.profile
+        )));
+    }
+    let trial = session_path.with_file_name("session.import.json");
+    let remove_trial = || {
+        let _ = std::fs::remove_file(&trial);
+        let _ = std::fs::remove_file(trial.with_extension("lock"));
+    };
+    let checked = async {
+        let session =
+            std::sync::Arc::new(FileSession::create(&trial, &telethon.to_session_data())?);
+        let tg = ctx.connect(session, credentials.api_id, TIMEOUT);
+        let account = tg.me().await;
+        let closed = tg.close().await;
+        // Not logged in: the Telethon session was logged out (or never in); exit 3.
+        let account = account?;
+        closed?;
+        Ok::<_, Error>(account)
+    }
+    .await;
+    let account = match checked {
+        Ok(account) => account,
+        Err(e) => {
+            remove_trial();
+            return Err(e);
+        }
+    };
+    std::fs::rename(&trial, &session_path).map_err(|e| {
+        remove_trial();
+        Error::Config(format!("cannot save {}: {e}", session_path.display()))
+    })?;
+    remove_trial();
+    PendingLogin::remove(&ctx.config.login_file())?;
+    crate::config::save_credentials(&ctx.config.credentials_file(), &credentials)?;
+    let token = match crate::http::token::load(&ctx.config.token_file())? {
+        Some(token) => token,
+        None => new_token(ctx)?,
+    };
+    print_success(ctx, &account, &token);
+    Ok(ExitCode::Ok)
 }

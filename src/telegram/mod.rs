@@ -11,6 +11,7 @@ pub mod model;
 pub mod ops;
 pub mod session;
 pub mod stats;
+pub mod telethon;
 
 mod chats;
 mod messages;

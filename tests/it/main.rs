@@ -14,6 +14,7 @@ mod generated;
 mod http;
 mod invoke;
 mod mcp;
+mod migrate;
 mod reliability;
 mod sandbox;
 mod sandbox_contacts;
