@@ -15,6 +15,7 @@ mod http;
 mod invoke;
 mod mcp;
 mod migrate;
+mod ops;
 mod reliability;
 mod sandbox;
 mod sandbox_contacts;
