@@ -58,6 +58,7 @@ Register-ArgumentCompleter -Native -CommandName 'tgmcp' -ScriptBlock {
             [CompletionResult]::new('--log-format', '--log-format', [CompletionResultType]::ParameterName, 'Format of the logs on stderr')
             [CompletionResult]::new('--overwrite', '--overwrite', [CompletionResultType]::ParameterName, 'Replace the profile''s existing session (logging in again)')
             [CompletionResult]::new('--rotate-token', '--rotate-token', [CompletionResultType]::ParameterName, 'Replace the profile''s HTTP bearer token with a new one and print the HTTP client configurations; no login needed (servers already running keep the old token until restarted)')
+            [CompletionResult]::new('--qr', '--qr', [CompletionResultType]::ParameterName, 'Log in by scanning a QR code with Telegram on a phone that is logged in (Settings → Devices → Link Desktop Device) instead of typing a code. Without a terminal it prints {"next":"qr","url":"tg://login?token=…","expires":…} and exits 10: show the URL as a QR code, scan it, then run `tgmcp setup --qr` again')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON on stdout instead of text')
             [CompletionResult]::new('--sandbox', '--sandbox', [CompletionResultType]::ParameterName, 'Run against a built-in offline Telegram with demo chats; no account or network needed')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log more on stderr (-v info, -vv debug, -vvv trace)')

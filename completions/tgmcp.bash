@@ -763,7 +763,7 @@ _tgmcp() {
             return 0
             ;;
         tgmcp__subcmd__setup)
-            opts="-v -q -h -V --api-id --api-hash --phone --code --password --overwrite --rotate-token --import-telethon --profile --json --sandbox --verbose --quiet --config --log-format --help --version"
+            opts="-v -q -h -V --api-id --api-hash --phone --code --password --overwrite --rotate-token --import-telethon --qr --profile --json --sandbox --verbose --quiet --config --log-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -54,6 +54,7 @@ set edit:completion:arg-completer[tgmcp] = {|@words|
             cand --log-format 'Format of the logs on stderr'
             cand --overwrite 'Replace the profile''s existing session (logging in again)'
             cand --rotate-token 'Replace the profile''s HTTP bearer token with a new one and print the HTTP client configurations; no login needed (servers already running keep the old token until restarted)'
+            cand --qr 'Log in by scanning a QR code with Telegram on a phone that is logged in (Settings → Devices → Link Desktop Device) instead of typing a code. Without a terminal it prints {"next":"qr","url":"tg://login?token=…","expires":…} and exits 10: show the URL as a QR code, scan it, then run `tgmcp setup --qr` again'
             cand --json 'Print machine-readable JSON on stdout instead of text'
             cand --sandbox 'Run against a built-in offline Telegram with demo chats; no account or network needed'
             cand -v 'Log more on stderr (-v info, -vv debug, -vvv trace)'

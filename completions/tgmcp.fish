@@ -56,6 +56,7 @@ complete -c tgmcp -n "__fish_tgmcp_using_subcommand setup" -l log-format -d 'For
 json\t'One JSON object per line'"
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand setup" -l overwrite -d 'Replace the profile\'s existing session (logging in again)'
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand setup" -l rotate-token -d 'Replace the profile\'s HTTP bearer token with a new one and print the HTTP client configurations; no login needed (servers already running keep the old token until restarted)'
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand setup" -l qr -d 'Log in by scanning a QR code with Telegram on a phone that is logged in (Settings → Devices → Link Desktop Device) instead of typing a code. Without a terminal it prints {"next":"qr","url":"tg://login?token=…","expires":…} and exits 10: show the URL as a QR code, scan it, then run `tgmcp setup --qr` again'
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand setup" -l json -d 'Print machine-readable JSON on stdout instead of text'
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand setup" -l sandbox -d 'Run against a built-in offline Telegram with demo chats; no account or network needed'
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand setup" -s v -l verbose -d 'Log more on stderr (-v info, -vv debug, -vvv trace)'

@@ -243,6 +243,16 @@ pub struct SetupArgs {
         conflicts_with_all = ["phone", "code", "password", "rotate_token"]
     )]
     pub import_telethon: Option<String>,
+
+    /// Log in by scanning a QR code with Telegram on a phone that is logged in (Settings →
+    /// Devices → Link Desktop Device) instead of typing a code. Without a terminal it
+    /// prints {"next":"qr","url":"tg://login?token=…","expires":…} and exits 10: show
+    /// the URL as a QR code, scan it, then run `tgmcp setup --qr` again
+    #[arg(
+        long,
+        conflicts_with_all = ["phone", "code", "rotate_token", "import_telethon"]
+    )]
+    pub qr: bool,
 }
 
 impl fmt::Debug for SetupArgs {
@@ -258,6 +268,7 @@ impl fmt::Debug for SetupArgs {
             .field("overwrite", &self.overwrite)
             .field("rotate_token", &self.rotate_token)
             .field("import_telethon", &redacted(&self.import_telethon))
+            .field("qr", &self.qr)
             .finish()
     }
 }

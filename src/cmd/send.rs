@@ -66,6 +66,7 @@ pub async fn run(ctx: &Context, args: SendArgs) -> Result<ExitCode> {
             // Never slept inside a call; see the module comment.
             max_flood_wait: Duration::ZERO,
             timeout,
+            ..ConnectOptions::default()
         },
     );
 

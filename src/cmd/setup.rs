@@ -22,7 +22,7 @@ use crate::cli::SetupArgs;
 use crate::config::Credentials;
 use crate::error::{Error, ExitCode, Result};
 use crate::sandbox::{DEMO_PASSWORD, DEMO_PHONE, Event};
-use crate::telegram::login::{self, LoginStep};
+use crate::telegram::login::{self, LoginStep, QrStep};
 use crate::telegram::{Account, FileSession, PendingLogin, Telegram};
 
 const TIMEOUT: Duration = Duration::from_secs(30);
@@ -36,6 +36,9 @@ pub async fn run(ctx: &Context, mut args: SetupArgs) -> Result<ExitCode> {
     }
     if let Some(source) = args.import_telethon.take() {
         return import_telethon(ctx, &args, &source).await;
+    }
+    if args.qr {
+        return qr_setup(ctx, args).await;
     }
     let interactive = std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
     let credentials = credentials(ctx, &args, interactive)?;
@@ -510,4 +513,131 @@ async fn import_telethon(ctx: &Context, args: &SetupArgs, source: &str) -> Resul
     };
     print_success(ctx, &account, &token);
     Ok(ExitCode::Ok)
+}
+
+/// How long a QR code is shown before a new one is asked for, at most (Telegram's expire
+/// after about 30 s, and say so).
+const QR_REFRESH: Duration = Duration::from_secs(30);
+
+/// `setup --qr`: log in by scanning a QR code with a phone that is logged in, then the 2FA
+/// password if the account has one (through the same steps as a code login).
+async fn qr_setup(ctx: &Context, mut args: SetupArgs) -> Result<ExitCode> {
+    let interactive = std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
+    let credentials = credentials(ctx, &args, interactive)?;
+    ctx.config.ensure_profile_dir()?;
+    let login_path = ctx.config.login_file();
+    // A scan already done that waits for the password continues there.
+    let pending = PendingLogin::load(&login_path)?.filter(|p| p.password_needed && !p.is_expired());
+    let session = open_session(ctx, &ctx.config.session_file(), &args, pending.is_some()).await?;
+    let tg = Telegram::open(
+        session,
+        crate::telegram::ConnectOptions {
+            api_id: credentials.api_id,
+            timeout: TIMEOUT,
+            updates: true,
+            ..Default::default()
+        },
+    );
+    let result = match pending {
+        Some(pending) => {
+            login(
+                ctx,
+                &tg,
+                &credentials,
+                &mut args,
+                Some(pending),
+                interactive,
+            )
+            .await
+        }
+        None => qr_login(ctx, &tg, &credentials, &mut args, interactive).await,
+    };
+    let closed = tg.close().await;
+    let account = match result? {
+        Some(account) => account,
+        None => return Ok(ExitCode::InputNeeded),
+    };
+    closed?;
+    PendingLogin::remove(&login_path)?;
+    crate::config::save_credentials(&ctx.config.credentials_file(), &credentials)?;
+    let token = match crate::http::token::load(&ctx.config.token_file())? {
+        Some(token) => token,
+        None => new_token(ctx)?,
+    };
+    print_success(ctx, &account, &token);
+    Ok(ExitCode::Ok)
+}
+
+/// Shows QR codes until one is scanned; `None` when a run without a terminal printed the
+/// code to scan and must be run again.
+async fn qr_login(
+    ctx: &Context,
+    tg: &Telegram,
+    credentials: &Credentials,
+    args: &mut SetupArgs,
+    interactive: bool,
+) -> Result<Option<Account>> {
+    let mut updates = tg.take_updates();
+    let mut shown = false;
+    loop {
+        match login::qr_step(tg, &credentials.api_hash).await? {
+            QrStep::Done(account) => return Ok(Some(account)),
+            QrStep::PasswordNeeded { hint } => {
+                let pending = PendingLogin::password_after_qr(hint);
+                pending.save(&ctx.config.login_file())?;
+                return login(ctx, tg, credentials, args, Some(pending), interactive).await;
+            }
+            QrStep::Token {
+                url,
+                token,
+                expires,
+            } => {
+                if let Some(demo) = &ctx.demo {
+                    // The demo has no phone to scan with: its account "scans" at once.
+                    let user = demo.sandbox.world().demo_user().unwrap_or_default();
+                    demo.sandbox
+                        .scan_login_token(user, &token)
+                        .map_err(|name| Error::Rpc {
+                            code: 400,
+                            name,
+                            method: Some("auth.acceptLoginToken".into()),
+                        })?;
+                    eprintln!("sandbox: the demo account's phone scanned the QR code ({url})");
+                    continue;
+                }
+                if !interactive {
+                    output::json(&json!({"next": "qr", "url": url, "expires": expires}));
+                    return Ok(None);
+                }
+                if !shown {
+                    eprintln!(
+                        "Scan this with Telegram on your phone: Settings → Devices → Link Desktop Device."
+                    );
+                    shown = true;
+                }
+                eprintln!("{}\n{url}", qr_text(&url)?);
+                let now = std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .map_or(0, |d| d.as_secs() as i64);
+                let left =
+                    Duration::from_secs(expires.saturating_sub(now).max(1) as u64).min(QR_REFRESH);
+                let until = tokio::time::Instant::now() + left;
+                match updates.as_mut() {
+                    Some(updates) => login::wait_for_scan(updates, until).await,
+                    None => tokio::time::sleep_until(until).await,
+                }
+            }
+        }
+    }
+}
+
+/// `text` as a QR code in Unicode half blocks (two rows a line), quiet zone included.
+fn qr_text(text: &str) -> Result<String> {
+    let code = qrcode::QrCode::new(text.as_bytes())
+        .map_err(|e| Error::InvalidInput(format!("cannot draw the QR code: {e}")))?;
+    Ok(code
+        .render::<qrcode::render::unicode::Dense1x2>()
+        .dark_color(qrcode::render::unicode::Dense1x2::Light)
+        .light_color(qrcode::render::unicode::Dense1x2::Dark)
+        .build())
 }

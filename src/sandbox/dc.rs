@@ -445,6 +445,23 @@ pub(crate) fn push_updates_except(
         .count()
 }
 
+/// Pushes `updates` to the connections that use auth key `key_id`, logged in or not (a
+/// QR login's `updateLoginToken` goes to a device that is not logged in yet). Takes no
+/// world lock, so a handler may call it.
+pub(crate) fn push_updates_to_key(
+    shared: &Shared,
+    key_id: [u8; 8],
+    updates: &tl::enums::Updates,
+) -> usize {
+    let body = updates.to_bytes();
+    shared
+        .live_connections()
+        .iter()
+        .filter(|c| c.key_id() == Some(key_id))
+        .filter(|c| c.send(&body, Kind::Update))
+        .count()
+}
+
 fn future_salts(req_msg_id: i64, salt: i64) -> tl::enums::FutureSalts {
     let now = SystemTime::now()
         .duration_since(UNIX_EPOCH)

@@ -314,6 +314,16 @@ impl Sandbox {
         dc::push_updates(&self.shared, user_id, updates)
     }
 
+    /// Scans a QR login token as `user`'s phone would (`auth.acceptLoginToken` from a
+    /// device logged in as `user`): the demo's stand-in for a second device. The error is
+    /// Telegram's name for what is wrong (`AUTH_TOKEN_EXPIRED` …).
+    pub fn scan_login_token(&self, user: i64, token: &[u8]) -> Result<(), String> {
+        let mut world = self.world();
+        rpc::qr::accept(&mut world, token, user).map_err(|e| e.name)?;
+        rpc::qr::notify(&self.shared, &world, token);
+        Ok(())
+    }
+
     /// Closes every open client connection (the listener keeps accepting).
     pub fn drop_connections(&self) -> usize {
         let conns = self.shared.live_connections();

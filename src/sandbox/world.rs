@@ -313,6 +313,15 @@ pub(crate) struct ExportedAuth {
     pub bytes: Vec<u8>,
 }
 
+/// A QR login token (auth.exportLoginToken): whose key asked for it, on which DC, until
+/// when, and who accepted it from a logged-in device.
+pub(crate) struct LoginToken {
+    pub key_id: [u8; 8],
+    pub dc_id: i32,
+    pub expires: i32,
+    pub accepted_by: Option<i64>,
+}
+
 pub(crate) struct PendingCode {
     pub phone: String,
     pub code: String,
@@ -335,6 +344,10 @@ pub struct World {
     pub(crate) srp_sessions: HashMap<i64, SrpSession>,
     /// auth.exportAuthorization answers not yet imported: (user, target DC, bytes).
     pub(crate) exported_auths: Vec<ExportedAuth>,
+    /// QR login tokens, by their bytes.
+    pub(crate) login_tokens: HashMap<Vec<u8>, LoginToken>,
+    /// How long a QR login token lives, in seconds (Telegram: 30).
+    pub login_token_ttl: i32,
     /// Which DC stores each file (photo or document id); absent means the primary DC.
     file_dcs: HashMap<i64, i32>,
     /// The highest message id each user has read in each of their dialogs.
@@ -384,6 +397,8 @@ impl World {
             pending_codes: HashMap::new(),
             srp_sessions: HashMap::new(),
             exported_auths: Vec::new(),
+            login_tokens: HashMap::new(),
+            login_token_ttl: 30,
             file_dcs: HashMap::new(),
             read_inbox: HashMap::new(),
             sent_random_ids: HashSet::new(),

@@ -19,6 +19,7 @@ use grammers_client::sender::{
 };
 use grammers_session::Session;
 use grammers_session::types::{PeerAuth, PeerInfo};
+use grammers_session::updates::UpdatesLike;
 use grammers_tl_types as tl;
 use tokio::task::JoinHandle;
 
@@ -37,6 +38,9 @@ pub struct ConnectOptions {
     pub max_flood_wait: Duration,
     /// Upper bound for one call, reconnect included.
     pub timeout: Duration,
+    /// Keep the updates Telegram pushes for [`Telegram::take_updates`] (a QR login waits
+    /// for one); otherwise they are discarded.
+    pub updates: bool,
 }
 
 impl Default for ConnectOptions {
@@ -47,6 +51,7 @@ impl Default for ConnectOptions {
             // than surfacing as a timeout.
             max_flood_wait: Duration::from_secs(10),
             timeout: Duration::from_secs(30),
+            updates: false,
         }
     }
 }
@@ -85,6 +90,7 @@ pub struct Telegram {
     runner: JoinHandle<()>,
     options: ConnectOptions,
     stats: Arc<RpcStats>,
+    updates: std::sync::Mutex<Option<tokio::sync::mpsc::Receiver<UpdatesLike>>>,
 }
 
 impl Telegram {
@@ -111,8 +117,9 @@ impl Telegram {
         let pool = SenderPool::with_configuration(Arc::clone(&session), options.api_id, params);
         let handle = pool.handle.thin.clone();
         let client = Client::new(pool.handle);
-        // Updates are not consumed here; dropping the receiver makes the pool discard them.
-        drop(pool.updates);
+        // Unless asked for, updates are not consumed: dropping the receiver makes the pool
+        // discard them.
+        let updates = options.updates.then_some(pool.updates);
         let runner = tokio::spawn(pool.runner.run());
         Self {
             client,
@@ -121,7 +128,16 @@ impl Telegram {
             runner,
             options,
             stats,
+            updates: std::sync::Mutex::new(updates),
         }
+    }
+
+    /// The updates Telegram pushes, once, when opened with [`ConnectOptions::updates`].
+    pub fn take_updates(&self) -> Option<tokio::sync::mpsc::Receiver<UpdatesLike>> {
+        self.updates
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .take()
     }
 
     pub fn client(&self) -> &Client {

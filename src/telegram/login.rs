@@ -155,3 +155,109 @@ pub async fn check_password(tg: &Telegram, password: &str) -> Result<LoginStep> 
         Err(other) => Err(Error::InvalidInput(format!("login failed: {other}"))),
     }
 }
+
+/// Where a QR login stands after a step.
+#[derive(Debug)]
+pub enum QrStep {
+    /// Show `url` as a QR code until `expires` (Unix seconds); ask again to learn whether
+    /// it was scanned (a new token comes back while it was not).
+    Token {
+        url: String,
+        token: Vec<u8>,
+        expires: i64,
+    },
+    /// Logged in.
+    Done(Account),
+    /// Scanned, and the account has two-step verification: the password is next.
+    PasswordNeeded { hint: Option<String> },
+}
+
+/// One step of a QR login (<https://core.telegram.org/api/qr-login>): a token to show,
+/// or — once a logged-in device has scanned the last one — the login, following
+/// `auth.loginTokenMigrateTo` to the account's DC.
+pub async fn qr_step(tg: &Telegram, api_hash: &str) -> Result<QrStep> {
+    let request = tl::functions::auth::ExportLoginToken {
+        api_id: tg.api_id(),
+        api_hash: api_hash.to_owned(),
+        except_ids: Vec::new(),
+    };
+    // Asking again is harmless (a new token, or the same login), so it is a read.
+    let answer = tg.query(&request).await;
+    let answer = match answer {
+        Ok(tl::enums::auth::LoginToken::MigrateTo(to)) => {
+            tracing::info!(
+                dc = to.dc_id,
+                "the QR login continues on the account's data center"
+            );
+            tg.migrate_home(to.dc_id).await?;
+            let import = tl::functions::auth::ImportLoginToken { token: to.token };
+            tg.command(&import).await
+        }
+        other => other,
+    };
+    match answer {
+        Ok(tl::enums::auth::LoginToken::Token(token)) => Ok(QrStep::Token {
+            url: login_url(&token.token),
+            token: token.token,
+            expires: i64::from(token.expires),
+        }),
+        Ok(tl::enums::auth::LoginToken::Success(success)) => {
+            let tl::enums::auth::Authorization::Authorization(auth) = success.authorization else {
+                return Err(Error::InvalidInput(
+                    "no Telegram account answered the QR login — sign up in an official Telegram app first".into(),
+                ));
+            };
+            let tl::enums::User::User(user) = auth.user else {
+                return Err(Error::Network(
+                    "Telegram answered the login with an empty user".into(),
+                ));
+            };
+            tg.remember_self(&user).await?;
+            Ok(QrStep::Done(Account::from(&user)))
+        }
+        Ok(tl::enums::auth::LoginToken::MigrateTo(_)) => Err(Error::Network(
+            "Telegram moved the QR login twice — run `tgmcp setup --qr` again".into(),
+        )),
+        Err(e) => match e.rpc_name() {
+            Some("SESSION_PASSWORD_NEEDED") => Ok(QrStep::PasswordNeeded {
+                hint: password_state(tg).await?.hint,
+            }),
+            Some("AUTH_TOKEN_EXPIRED" | "AUTH_TOKEN_INVALID") => Err(Error::InvalidInput(
+                "the QR code expired before the login finished — run `tgmcp setup --qr` again"
+                    .into(),
+            )),
+            _ => Err(e),
+        },
+    }
+}
+
+/// `tg://login?token=…`: what an official app's scanner reads (URL-safe base64, no
+/// padding).
+pub fn login_url(token: &[u8]) -> String {
+    use base64::Engine as _;
+    format!(
+        "tg://login?token={}",
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(token)
+    )
+}
+
+/// Waits until Telegram says the shown QR code was scanned (`updateLoginToken`), the
+/// connection was replaced (a scan may have been missed), or `until` passes; then the
+/// next [`qr_step`] tells what happened.
+pub async fn wait_for_scan(
+    updates: &mut tokio::sync::mpsc::Receiver<grammers_session::updates::UpdatesLike>,
+    until: tokio::time::Instant,
+) {
+    use grammers_session::updates::UpdatesLike;
+    loop {
+        match tokio::time::timeout_at(until, updates.recv()).await {
+            Ok(Some(UpdatesLike::Updates(tl::enums::Updates::UpdateShort(short))))
+                if matches!(short.update, tl::enums::Update::LoginToken) =>
+            {
+                return;
+            }
+            Ok(Some(UpdatesLike::ConnectionClosed) | None) | Err(_) => return,
+            Ok(Some(_)) => {}
+        }
+    }
+}

@@ -46,6 +46,16 @@ impl PendingLogin {
         }
     }
 
+    /// A QR login that was scanned and now waits for the 2FA password: no phone and no
+    /// code were involved.
+    pub fn password_after_qr(hint: Option<String>) -> Self {
+        Self {
+            password_needed: true,
+            hint,
+            ..Self::new("", "")
+        }
+    }
+
     /// How long ago the code was requested (zero if the clock went backwards).
     pub fn age(&self) -> Duration {
         Duration::from_secs(unix_now().saturating_sub(self.created_at))

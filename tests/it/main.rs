@@ -16,6 +16,7 @@ mod invoke;
 mod mcp;
 mod migrate;
 mod ops;
+mod qr;
 mod reliability;
 mod sandbox;
 mod sandbox_contacts;

@@ -3,7 +3,9 @@
 usage: pty_drive.py SCRIPT_JSON COMMAND [ARGS...]
 SCRIPT_JSON is a list of [expected_text, reply]: wait until the terminal has shown
 expected_text (since the previous match), then type reply and Enter. Prints the whole
-transcript and exits with the command's exit code (or 99 on a timeout).
+transcript and exits with the command's exit code (or 99 on a timeout). With
+PTY_DRIVE_LOG=FILE, the transcript is also appended to FILE as it arrives, so a test can
+act on what the terminal shows while the command runs.
 """
 import json, os, pty, select, sys, time
 
@@ -14,6 +16,7 @@ if pid == 0:
 
 transcript = b""
 seen = 0
+log_path = os.environ.get("PTY_DRIVE_LOG")
 
 def read_some(timeout):
     global transcript
@@ -27,6 +30,9 @@ def read_some(timeout):
     if not data:
         return False
     transcript += data
+    if log_path:
+        with open(log_path, "ab") as log:
+            log.write(data)
     return True
 
 for expected, reply in script:

@@ -226,7 +226,7 @@ pub(super) fn import_authorization(
     Ok(authorization(ctx, exported.user))
 }
 
-fn authorization(ctx: &Ctx, user: i64) -> tl::enums::auth::Authorization {
+pub(super) fn authorization(ctx: &Ctx, user: i64) -> tl::enums::auth::Authorization {
     let me = ctx.world.users.get(&user).expect("authorized users exist");
     tl::types::auth::Authorization {
         setup_password_required: false,

@@ -10,6 +10,7 @@ mod channels;
 mod contacts;
 mod dialogs;
 mod messages;
+pub(super) mod qr;
 mod send;
 mod updates;
 mod upload;
@@ -359,6 +360,9 @@ fn dispatch(ctx: &mut Ctx, call: &Call) -> Result<Vec<u8>, RpcErr> {
         f::auth::LogOut => auth::log_out,
         f::auth::ExportAuthorization => auth::export_authorization,
         f::auth::ImportAuthorization => auth::import_authorization,
+        f::auth::ExportLoginToken => qr::export_login_token,
+        f::auth::AcceptLoginToken => qr::accept_login_token,
+        f::auth::ImportLoginToken => qr::import_login_token,
         f::account::GetPassword => auth::get_password,
         f::contacts::ResolveUsername => contacts::resolve_username,
         f::contacts::ResolvePhone => contacts::resolve_phone,
