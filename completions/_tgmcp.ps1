@@ -104,6 +104,8 @@ Register-ArgumentCompleter -Native -CommandName 'tgmcp' -ScriptBlock {
         'tgmcp;health' {
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Give up after this many seconds')
             [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Probe a running `tgmcp serve --http` at this URL (its /health and /ready) instead of the profile; exit 0 when both answer 200, 1 otherwise')
+            [CompletionResult]::new('--bundle', '--bundle', [CompletionResultType]::ParameterName, 'Write a diagnostic archive (.tar.gz) for a bug report instead: version, platform, settings and the health checks (and with --url the server''s /health, /ready and /metrics), every secret taken out. Never overwrites')
+            [CompletionResult]::new('--log', '--log', [CompletionResultType]::ParameterName, 'With --bundle: add the end of this log file (its secrets taken out too)')
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile to use: one Telegram account, with its own session and settings')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file to read instead of the default one (which is optional)')
             [CompletionResult]::new('--log-format', '--log-format', [CompletionResultType]::ParameterName, 'Format of the logs on stderr')

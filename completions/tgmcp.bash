@@ -305,7 +305,7 @@ _tgmcp() {
             return 0
             ;;
         tgmcp__subcmd__health)
-            opts="-v -q -h -V --timeout --url --profile --json --sandbox --verbose --quiet --config --log-format --help --version"
+            opts="-v -q -h -V --timeout --url --bundle --log --profile --json --sandbox --verbose --quiet --config --log-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -316,6 +316,14 @@ _tgmcp() {
                     return 0
                     ;;
                 --url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --bundle)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

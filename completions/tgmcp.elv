@@ -98,6 +98,8 @@ set edit:completion:arg-completer[tgmcp] = {|@words|
         &'tgmcp;health'= {
             cand --timeout 'Give up after this many seconds'
             cand --url 'Probe a running `tgmcp serve --http` at this URL (its /health and /ready) instead of the profile; exit 0 when both answer 200, 1 otherwise'
+            cand --bundle 'Write a diagnostic archive (.tar.gz) for a bug report instead: version, platform, settings and the health checks (and with --url the server''s /health, /ready and /metrics), every secret taken out. Never overwrites'
+            cand --log 'With --bundle: add the end of this log file (its secrets taken out too)'
             cand --profile 'Profile to use: one Telegram account, with its own session and settings'
             cand --config 'Config file to read instead of the default one (which is optional)'
             cand --log-format 'Format of the logs on stderr'

@@ -98,6 +98,8 @@ complete -c tgmcp -n "__fish_tgmcp_using_subcommand serve" -s h -l help -d 'Prin
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand serve" -s V -l version -d 'Print version'
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand health" -l timeout -d 'Give up after this many seconds' -r
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand health" -l url -d 'Probe a running `tgmcp serve --http` at this URL (its /health and /ready) instead of the profile; exit 0 when both answer 200, 1 otherwise' -r
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand health" -l bundle -d 'Write a diagnostic archive (.tar.gz) for a bug report instead: version, platform, settings and the health checks (and with --url the server\'s /health, /ready and /metrics), every secret taken out. Never overwrites' -r -F
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand health" -l log -d 'With --bundle: add the end of this log file (its secrets taken out too)' -r -F
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand health" -l profile -d 'Profile to use: one Telegram account, with its own session and settings' -r
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand health" -l config -d 'Config file to read instead of the default one (which is optional)' -r -F
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand health" -l log-format -d 'Format of the logs on stderr' -r -f -a "text\t'Human-readable lines'

@@ -490,6 +490,16 @@ pub struct HealthArgs {
     /// the profile; exit 0 when both answer 200, 1 otherwise
     #[arg(long, env = "TGMCP_HEALTH_URL", value_name = "URL")]
     pub url: Option<String>,
+
+    /// Write a diagnostic archive (.tar.gz) for a bug report instead: version, platform,
+    /// settings and the health checks (and with --url the server's /health, /ready and
+    /// /metrics), every secret taken out. Never overwrites
+    #[arg(long, value_name = "FILE")]
+    pub bundle: Option<PathBuf>,
+
+    /// With --bundle: add the end of this log file (its secrets taken out too)
+    #[arg(long, value_name = "FILE", requires = "bundle")]
+    pub log: Option<PathBuf>,
 }
 
 const SEARCH_LONG_ABOUT: &str = "\
@@ -833,7 +843,9 @@ mod tests {
             cli.command,
             Command::Health(HealthArgs {
                 timeout: 10,
-                url: None
+                url: None,
+                bundle: None,
+                log: None
             })
         ));
 

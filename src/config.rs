@@ -61,6 +61,14 @@ impl Env {
             .map(String::as_str)
             .filter(|value| !value.is_empty())
     }
+
+    /// Every variable that is set (non-empty), in no particular order.
+    pub fn vars(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.vars
+            .iter()
+            .filter(|(_, value)| !value.is_empty())
+            .map(|(key, value)| (key.as_str(), value.as_str()))
+    }
 }
 
 impl<K: Into<String>, V: Into<String>> FromIterator<(K, V)> for Env {

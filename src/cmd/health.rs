@@ -61,6 +61,9 @@ impl Checklist {
 }
 
 pub async fn run(ctx: &Context, args: HealthArgs) -> Result<ExitCode> {
+    if let Some(path) = &args.bundle {
+        return super::bundle::write(ctx, &args, path).await;
+    }
     if let Some(url) = &args.url {
         return probe_server(ctx, url, Duration::from_secs(args.timeout.max(1))).await;
     }

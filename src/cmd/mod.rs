@@ -1,6 +1,7 @@
 //! One module per subcommand: each turns parsed arguments into calls on the Telegram core
 //! and renders the result. Prompts, progress and printing live here, never in the core.
 
+mod bundle;
 pub mod download;
 pub mod generate;
 pub mod health;
