@@ -53,6 +53,7 @@ impl Context {
                 },
                 &env,
             )?;
+            config.check_profile_private()?;
             return Ok(Self {
                 global,
                 env,
