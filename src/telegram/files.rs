@@ -247,10 +247,10 @@ fn prepare_path(path: &Path, policy: &FilePolicy) -> Result<PreparedFile> {
         let what = if kind.is_dir() {
             "a folder"
         } else {
-            "not a regular file (a FIFO, socket or device)"
+            "a FIFO, socket or device"
         };
         return Err(Error::InvalidInput(format!(
-            "{shown}: {what} — only regular files can be sent"
+            "{shown}: not a regular file ({what}) — only regular files can be sent"
         )));
     }
     let file = std::fs::File::open(&canonical)
