@@ -150,6 +150,7 @@ Register-ArgumentCompleter -Native -CommandName 'tgmcp' -ScriptBlock {
         }
         'tgmcp;send' {
             [CompletionResult]::new('--reply-to', '--reply-to', [CompletionResultType]::ParameterName, 'Reply to the message with this id in CHAT')
+            [CompletionResult]::new('--max-parts', '--max-parts', [CompletionResultType]::ParameterName, 'Split a long text into at most this many messages; a longer text (or a longer stdin) is refused before anything is sent')
             [CompletionResult]::new('--max-wait', '--max-wait', [CompletionResultType]::ParameterName, 'Wait out a flood wait of up to this many seconds (in all); Telegram asking for a longer one exits 1, naming the wait')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Give up when Telegram does not answer a request within this many seconds (exit 4)')
             [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Attach a file: a local path, an https URL or a data: URI (repeatable). Several go as albums where Telegram allows; TEXT becomes the caption')
@@ -204,7 +205,7 @@ Register-ArgumentCompleter -Native -CommandName 'tgmcp' -ScriptBlock {
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file to read instead of the default one (which is optional)')
             [CompletionResult]::new('--log-format', '--log-format', [CompletionResultType]::ParameterName, 'Format of the logs on stderr')
             [CompletionResult]::new('--allow-dangerous', '--allow-dangerous', [CompletionResultType]::ParameterName, 'Allow methods that cannot be undone (deleting messages, chats, sessions …)')
-            [CompletionResult]::new('--allow-secrets', '--allow-secrets', [CompletionResultType]::ParameterName, 'Allow methods that handle login secrets (auth.exportAuthorization, account.getPassword …); their answer is printed')
+            [CompletionResult]::new('--allow-secrets', '--allow-secrets', [CompletionResultType]::ParameterName, 'Allow methods that handle login secrets or grant access to the account (auth.exportAuthorization, account.getPassword …); their answer is printed. Only from a terminal')
             [CompletionResult]::new('--no-resolve', '--no-resolve', [CompletionResultType]::ParameterName, 'Do not turn chat references (me, @username, ids) into input peers')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON on stdout instead of text')
             [CompletionResult]::new('--sandbox', '--sandbox', [CompletionResultType]::ParameterName, 'Run against a built-in offline Telegram with demo chats; no account or network needed')

@@ -659,13 +659,17 @@ _tgmcp() {
             return 0
             ;;
         tgmcp__subcmd__send)
-            opts="-f -v -q -h -V --markdown --html --reply-to --silent --no-preview --max-wait --timeout --file --as-document --allow-http-urls --allow-private-urls --max-file-size --profile --json --sandbox --verbose --quiet --config --log-format --help --version"
+            opts="-f -v -q -h -V --markdown --html --reply-to --silent --no-preview --max-parts --max-wait --timeout --file --as-document --allow-http-urls --allow-private-urls --max-file-size --profile --json --sandbox --verbose --quiet --config --log-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --reply-to)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-parts)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

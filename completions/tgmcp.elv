@@ -142,6 +142,7 @@ set edit:completion:arg-completer[tgmcp] = {|@words|
         }
         &'tgmcp;send'= {
             cand --reply-to 'Reply to the message with this id in CHAT'
+            cand --max-parts 'Split a long text into at most this many messages; a longer text (or a longer stdin) is refused before anything is sent'
             cand --max-wait 'Wait out a flood wait of up to this many seconds (in all); Telegram asking for a longer one exits 1, naming the wait'
             cand --timeout 'Give up when Telegram does not answer a request within this many seconds (exit 4)'
             cand -f 'Attach a file: a local path, an https URL or a data: URI (repeatable). Several go as albums where Telegram allows; TEXT becomes the caption'
@@ -194,7 +195,7 @@ set edit:completion:arg-completer[tgmcp] = {|@words|
             cand --config 'Config file to read instead of the default one (which is optional)'
             cand --log-format 'Format of the logs on stderr'
             cand --allow-dangerous 'Allow methods that cannot be undone (deleting messages, chats, sessions …)'
-            cand --allow-secrets 'Allow methods that handle login secrets (auth.exportAuthorization, account.getPassword …); their answer is printed'
+            cand --allow-secrets 'Allow methods that handle login secrets or grant access to the account (auth.exportAuthorization, account.getPassword …); their answer is printed. Only from a terminal'
             cand --no-resolve 'Do not turn chat references (me, @username, ids) into input peers'
             cand --json 'Print machine-readable JSON on stdout instead of text'
             cand --sandbox 'Run against a built-in offline Telegram with demo chats; no account or network needed'

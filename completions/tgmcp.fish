@@ -132,6 +132,7 @@ complete -c tgmcp -n "__fish_tgmcp_using_subcommand search" -s q -l quiet -d 'Lo
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand search" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand search" -s V -l version -d 'Print version'
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand send" -l reply-to -d 'Reply to the message with this id in CHAT' -r
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand send" -l max-parts -d 'Split a long text into at most this many messages; a longer text (or a longer stdin) is refused before anything is sent' -r
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand send" -l max-wait -d 'Wait out a flood wait of up to this many seconds (in all); Telegram asking for a longer one exits 1, naming the wait' -r
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand send" -l timeout -d 'Give up when Telegram does not answer a request within this many seconds (exit 4)' -r
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand send" -s f -l file -d 'Attach a file: a local path, an https URL or a data: URI (repeatable). Several go as albums where Telegram allows; TEXT becomes the caption' -r
@@ -173,7 +174,7 @@ complete -c tgmcp -n "__fish_tgmcp_using_subcommand invoke" -l config -d 'Config
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand invoke" -l log-format -d 'Format of the logs on stderr' -r -f -a "text\t'Human-readable lines'
 json\t'One JSON object per line'"
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand invoke" -l allow-dangerous -d 'Allow methods that cannot be undone (deleting messages, chats, sessions …)'
-complete -c tgmcp -n "__fish_tgmcp_using_subcommand invoke" -l allow-secrets -d 'Allow methods that handle login secrets (auth.exportAuthorization, account.getPassword …); their answer is printed'
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand invoke" -l allow-secrets -d 'Allow methods that handle login secrets or grant access to the account (auth.exportAuthorization, account.getPassword …); their answer is printed. Only from a terminal'
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand invoke" -l no-resolve -d 'Do not turn chat references (me, @username, ids) into input peers'
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand invoke" -l json -d 'Print machine-readable JSON on stdout instead of text'
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand invoke" -l sandbox -d 'Run against a built-in offline Telegram with demo chats; no account or network needed'

@@ -663,6 +663,16 @@ pub struct SendArgs {
     #[arg(long)]
     pub no_preview: bool,
 
+    /// Split a long text into at most this many messages; a longer text (or a longer
+    /// stdin) is refused before anything is sent
+    #[arg(
+        long,
+        value_name = "N",
+        default_value_t = crate::telegram::DEFAULT_MAX_PARTS,
+        value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..=10_000)
+    )]
+    pub max_parts: usize,
+
     /// Wait out a flood wait of up to this many seconds (in all); Telegram asking for a
     /// longer one exits 1, naming the wait
     #[arg(long, value_name = "SECONDS", default_value_t = 60)]
@@ -699,9 +709,10 @@ Every method of the API layer tgmcp is built with is available; `--list` shows t
 plain text); 64-bit integers may be strings. Wherever a peer, user or channel goes, a chat \
 as `send` takes it works too (me, @username, an id, +phone), unless --no-resolve.
 
-Methods that cannot be undone (deleting messages or chats, leaving a channel, resetting \
-sessions …) need --allow-dangerous; methods that handle login secrets need \
---allow-secrets.";
+Methods that cannot be undone or spend money (deleting messages or chats, leaving a \
+channel, resetting sessions, payments …) need --allow-dangerous; methods that handle login \
+secrets or grant access to the account need --allow-secrets, which works only from a \
+terminal.";
 
 const INVOKE_EXAMPLES: &str = "\
 Examples:
@@ -768,8 +779,9 @@ pub struct InvokeArgs {
     #[arg(long)]
     pub allow_dangerous: bool,
 
-    /// Allow methods that handle login secrets (auth.exportAuthorization,
-    /// account.getPassword …); their answer is printed
+    /// Allow methods that handle login secrets or grant access to the account
+    /// (auth.exportAuthorization, account.getPassword …); their answer is printed. Only
+    /// from a terminal
     #[arg(long)]
     pub allow_secrets: bool,
 

@@ -215,6 +215,54 @@ impl Paths {
     }
 }
 
+/// Refuses, as ssh does with keys, a profile folder or secret file that another user
+/// owns or others may read: someone else could have planted it (a session or token of
+/// their choosing) or could read it. A missing path is fine (it will be created
+/// private). `what` names it in the error.
+pub fn check_private(path: &Path, what: &str) -> Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt as _;
+        let meta = match fs::metadata(path) {
+            Ok(meta) => meta,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(()),
+            Err(e) => {
+                return Err(Error::Config(format!(
+                    "cannot check {what} {}: {e}",
+                    path.display()
+                )));
+            }
+        };
+        let shown = path.display();
+        if let Some(me) = effective_uid()
+            && meta.uid() != me
+        {
+            return Err(Error::Config(format!(
+                "{what} {shown} belongs to another user (uid {}), so tgmcp does not trust it — make it yours (`chown -R {me} {shown}`) or use a profile of your own (--profile, TGMCP_HOME)",
+                meta.uid()
+            )));
+        }
+        let mode = meta.mode() & 0o777;
+        if mode & 0o077 != 0 {
+            let fix = if meta.is_dir() { "700" } else { "600" };
+            return Err(Error::Config(format!(
+                "{what} {shown} is accessible by other users (mode {mode:03o}) and holds your login — run `chmod {fix} {shown}`"
+            )));
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = (path, what);
+    Ok(())
+}
+
+/// This process's effective user id: the owner of `/proc/self` (Linux). `None` where
+/// that is not available, and then only the mode is checked.
+#[cfg(unix)]
+fn effective_uid() -> Option<u32> {
+    use std::os::unix::fs::MetadataExt as _;
+    fs::metadata("/proc/self").ok().map(|m| m.uid())
+}
+
 /// Creates `dir` and any missing parents with mode 0700. An existing directory is left
 /// as it is: its permissions are the owner's choice.
 pub fn ensure_private_dir(dir: &Path) -> io::Result<()> {
@@ -620,6 +668,12 @@ impl Config {
             Some(path) => ConfigFile::load_required(&path)?,
             None => ConfigFile::load(&paths.config_file())?,
         };
+        // Sessions, tokens, credentials and the config file are never sent as files.
+        crate::telegram::files::keep_private(&paths.data_dir);
+        crate::telegram::files::keep_private(&paths.config_file());
+        if let Some(path) = file.path() {
+            crate::telegram::files::keep_private(path);
+        }
         Ok(Self {
             profile,
             paths,
@@ -655,6 +709,13 @@ impl Config {
     /// Where the profile keeps the api_id/api_hash it logged in with.
     pub fn credentials_file(&self) -> PathBuf {
         self.profile_dir().join(CREDENTIALS_FILE)
+    }
+
+    /// Refuses a profile folder or bearer token that is another user's or readable by
+    /// others ([`check_private`]).
+    pub fn check_profile_private(&self) -> Result<()> {
+        check_private(&self.profile_dir(), "the profile folder")?;
+        check_private(&self.token_file(), "the bearer token file")
     }
 
     /// Creates the profile's data directory 0700 and returns it.

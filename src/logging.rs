@@ -1,6 +1,7 @@
 //! Logs go to stderr only (stdout carries data: JSON-RPC under `serve`, results otherwise).
 
 use tracing_subscriber::EnvFilter;
+use tracing_subscriber::filter::LevelFilter;
 
 use crate::cli::{GlobalArgs, LogFormat};
 
@@ -16,12 +17,14 @@ pub fn init(global: &GlobalArgs) {
     let directive = std::env::var("TGMCP_LOG")
         .or_else(|_| std::env::var("RUST_LOG"))
         .unwrap_or_else(|_| level.to_owned());
-    // rmcp logs every request's arguments at debug level, and arguments hold message text
-    // and phone numbers: keep it at info unless someone asks for rmcp by name.
+    // rmcp logs requests as Rust debug dumps (at debug level, and at info what a client
+    // sent, such as a cancellation's reason), and they hold message text and phone
+    // numbers: rmcp stays at warnings at most, and never above the chosen level, unless
+    // someone asks for rmcp by name.
     let directive = if directive.contains("rmcp") {
         directive
     } else {
-        format!("{directive},rmcp=info")
+        format!("{directive},rmcp={}", rmcp_cap(&directive))
     };
     let filter = EnvFilter::try_new(&directive).unwrap_or_else(|_| EnvFilter::new(level));
     let builder = tracing_subscriber::fmt()
@@ -34,4 +37,43 @@ pub fn init(global: &GlobalArgs) {
             .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
             .try_init(),
     };
+}
+
+/// A line for a person on stderr outside the log (a notice, the final error): as a JSON
+/// log line under `--log-format json`, so that every line of stderr parses as JSON.
+pub fn stderr_line(format: LogFormat, level: &str, message: &str) {
+    match format {
+        LogFormat::Json => eprintln!(
+            "{}",
+            serde_json::json!({"level": level, "target": "tgmcp", "fields": {"message": message}})
+        ),
+        LogFormat::Text => eprintln!("{message}"),
+    }
+}
+
+/// rmcp's level: the directive's default level, capped at warnings.
+fn rmcp_cap(directive: &str) -> LevelFilter {
+    let default = directive
+        .split(',')
+        .map(str::trim)
+        .filter(|d| !d.contains('='))
+        .filter_map(|d| d.parse::<LevelFilter>().ok())
+        .next_back()
+        .unwrap_or(LevelFilter::OFF);
+    default.min(LevelFilter::WARN)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rmcp_never_logs_above_warnings_or_the_chosen_level() {
+        assert_eq!(rmcp_cap("error"), LevelFilter::ERROR);
+        assert_eq!(rmcp_cap("warn"), LevelFilter::WARN);
+        assert_eq!(rmcp_cap("info"), LevelFilter::WARN);
+        assert_eq!(rmcp_cap("trace"), LevelFilter::WARN);
+        assert_eq!(rmcp_cap("tgmcp=debug"), LevelFilter::OFF);
+        assert_eq!(rmcp_cap("tgmcp=debug,error"), LevelFilter::ERROR);
+    }
 }

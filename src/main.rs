@@ -10,6 +10,8 @@ fn main() -> std::process::ExitCode {
         .is_some_and(|source| source != ValueSource::DefaultValue);
     let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
     tgmcp::logging::init(&cli.global);
+    let log_format = cli.global.log_format;
+    let report = |message: String| tgmcp::logging::stderr_line(log_format, "ERROR", &message);
 
     // `serve --http` answers many clients at once and stops on signals by itself.
     let http = matches!(&cli.command, Command::Serve(args) if args.http.addr.is_some());
@@ -21,7 +23,7 @@ fn main() -> std::process::ExitCode {
     let runtime = match builder.enable_all().build() {
         Ok(runtime) => runtime,
         Err(e) => {
-            eprintln!("tgmcp: cannot start the async runtime: {e}");
+            report(format!("tgmcp: cannot start the async runtime: {e}"));
             return ExitCode::Failed.into();
         }
     };
@@ -37,9 +39,19 @@ fn main() -> std::process::ExitCode {
     // Do not wait for background tasks (a dialing connection) once the answer is known.
     runtime.shutdown_background();
     match result {
-        Ok(code) => code.into(),
+        // A result that did not reach stdout (a full disk) is a failure; a closed pipe
+        // is not (the reader has what it wanted).
+        Ok(code) => match tgmcp::cmd::output::write_error() {
+            Some(e) => {
+                report(format!(
+                    "tgmcp: cannot write the result to stdout: {e} — it is incomplete"
+                ));
+                ExitCode::Failed.into()
+            }
+            None => code.into(),
+        },
         Err(e) => {
-            eprintln!("tgmcp: {e}");
+            report(format!("tgmcp: {e}"));
             e.exit_status().into()
         }
     }

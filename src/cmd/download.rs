@@ -63,8 +63,14 @@ fn target(output: Option<&Path>) -> Result<DownloadTarget> {
             dir.display()
         )));
     }
+    // The name travels as text; one that is not UTF-8 would come out changed.
+    let Some(name) = name.to_str() else {
+        return Err(Error::InvalidInput(format!(
+            "-o {shown}: the file name is not valid UTF-8, and tgmcp saves only under exactly the name given — choose a UTF-8 name, or give a folder to keep the file's own name"
+        )));
+    };
     Ok(DownloadTarget {
         dir: dir.to_owned(),
-        path: Some(name.to_string_lossy().into_owned()),
+        path: Some(name.to_owned()),
     })
 }

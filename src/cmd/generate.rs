@@ -19,10 +19,8 @@ pub fn run(args: GenerateArgs) -> Result<ExitCode> {
         Generate::Completions { shell } => completions(shell),
     };
     let mut out = io::stdout().lock();
-    if let Err(e) = out.write_all(text.as_bytes()).and_then(|()| out.flush())
-        && e.kind() != io::ErrorKind::BrokenPipe
-    {
-        tracing::warn!("cannot write to stdout: {e}");
+    if let Err(e) = out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        super::output::failed(&e);
     }
     Ok(ExitCode::Ok)
 }

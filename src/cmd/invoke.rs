@@ -24,6 +24,13 @@ pub async fn run(ctx: &Context, args: InvokeArgs) -> Result<ExitCode> {
             "name a method, or use --list or --describe".into(),
         ));
     };
+    // Secrets are printed only to a person at a terminal: not to a script, and not to an
+    // AI tool that runs commands for a model (those have no terminal).
+    if args.allow_secrets && !std::io::stdin().is_terminal() {
+        return Err(Error::Forbidden(
+            "--allow-secrets works only from a terminal (stdin is not one): login secrets are never printed to scripts or tools that run commands — run it yourself in a terminal".into(),
+        ));
+    }
     let params = params(args.params.as_deref()).await?;
     let request = Invoke {
         method,

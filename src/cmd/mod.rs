@@ -54,6 +54,7 @@ impl Context {
                 },
                 &env,
             )?;
+            config.check_profile_private()?;
             return Ok(Self {
                 global,
                 env,
@@ -69,6 +70,8 @@ impl Context {
             paths: Paths::new(home.path().join("config"), home.path().join("data")),
             file: ConfigFile::default(),
         };
+        // The throw-away session is as private as a real one.
+        crate::telegram::files::keep_private(&config.paths.data_dir);
         let sandbox = Sandbox::start(World::demo())
             .await
             .map_err(|e| Error::Network(format!("cannot start the sandbox DC on loopback: {e}")))?;

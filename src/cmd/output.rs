@@ -1,17 +1,40 @@
 //! Writing results to stdout. A closed pipe (`tgmcp … | head -1`) is not an error: the
-//! reader has what it wanted, so the rest is dropped quietly.
+//! reader has what it wanted, so the rest is dropped quietly. Any other write error (a
+//! full disk) is remembered, and `main` exits non-zero with it: a script must not take
+//! a half-written result for a whole one.
 
 use std::io::{self, Write};
+use std::sync::Mutex;
 
 use serde::Serialize;
+
+/// The first write error on stdout other than a closed pipe.
+static WRITE_ERROR: Mutex<Option<String>> = Mutex::new(None);
+
+/// Remembers a failed write to stdout (a closed pipe is not a failure).
+pub fn failed(error: &io::Error) {
+    if error.kind() == io::ErrorKind::BrokenPipe {
+        return;
+    }
+    let mut first = WRITE_ERROR.lock().unwrap_or_else(|e| e.into_inner());
+    if first.is_none() {
+        *first = Some(error.to_string());
+    }
+}
+
+/// Why writing to stdout failed, if it did (other than a closed pipe).
+pub fn write_error() -> Option<String> {
+    WRITE_ERROR
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .clone()
+}
 
 /// Writes `text` and a newline to stdout.
 pub fn line(text: &str) {
     let mut out = io::stdout().lock();
-    if let Err(e) = writeln!(out, "{text}").and_then(|()| out.flush())
-        && e.kind() != io::ErrorKind::BrokenPipe
-    {
-        tracing::warn!("cannot write to stdout: {e}");
+    if let Err(e) = writeln!(out, "{text}").and_then(|()| out.flush()) {
+        failed(&e);
     }
 }
 

@@ -281,10 +281,8 @@ fn spinner(wanted: bool) -> ProgressBar {
 fn write_line(line: &str) -> io::Result<()> {
     let mut out = io::stdout().lock();
     let result = writeln!(out, "{line}").and_then(|()| out.flush());
-    if let Err(e) = &result
-        && e.kind() != io::ErrorKind::BrokenPipe
-    {
-        tracing::warn!("cannot write to stdout: {e}");
+    if let Err(e) = &result {
+        super::output::failed(e);
     }
     result
 }

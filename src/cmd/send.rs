@@ -27,7 +27,7 @@ pub async fn run(ctx: &Context, args: SendArgs) -> Result<ExitCode> {
         // Files alone: no caption, and stdin is not read unless `-` asks for it.
         String::new()
     } else {
-        match message_text(&args.text).await? {
+        match message_text(&args.text, stdin_limit(args.max_parts)).await? {
             Some(text) => text,
             None if !args.files.is_empty() => String::new(),
             None => {
@@ -56,6 +56,7 @@ pub async fn run(ctx: &Context, args: SendArgs) -> Result<ExitCode> {
         },
         silent: args.silent,
         no_preview: args.no_preview,
+        max_parts: Some(args.max_parts),
     };
     let session = ctx.open_session()?;
     let timeout = Duration::from_secs(args.timeout);
@@ -183,9 +184,18 @@ impl UploadProgress for Bars {
     }
 }
 
+/// Most bytes read from stdin: what `max_parts` full messages can hold (4096 UTF-16
+/// units of up to 3 UTF-8 bytes each), twice over for formatting markup. Reading more
+/// would only hold memory for a text that is refused anyway.
+fn stdin_limit(max_parts: usize) -> u64 {
+    (max_parts as u64)
+        .saturating_mul(crate::telegram::MAX_MESSAGE_LEN as u64)
+        .saturating_mul(6)
+}
+
 /// The text to send: the words given, or stdin for `-` or for no words with stdin not a
 /// terminal. `None` when stdin held nothing but whitespace.
-async fn message_text(words: &[String]) -> Result<Option<String>> {
+async fn message_text(words: &[String], limit: u64) -> Result<Option<String>> {
     let from_stdin = match words {
         [dash] if dash == "-" => true,
         [] if !std::io::stdin().is_terminal() => true,
@@ -202,16 +212,22 @@ async fn message_text(words: &[String]) -> Result<Option<String>> {
     if std::io::stdin().is_terminal() {
         eprintln!("Reading the message from stdin; end it with Ctrl-D.");
     }
-    let bytes = tokio::task::spawn_blocking(|| {
+    let bytes = tokio::task::spawn_blocking(move || {
         let mut bytes = Vec::new();
         std::io::stdin()
             .lock()
+            .take(limit + 1)
             .read_to_end(&mut bytes)
             .map(|_| bytes)
     })
     .await
     .map_err(|e| Error::InvalidInput(format!("cannot read stdin: {e}")))?
     .map_err(|e| Error::InvalidInput(format!("cannot read stdin: {e}")))?;
+    if bytes.len() as u64 > limit {
+        return Err(Error::InvalidInput(format!(
+            "stdin holds more than {limit} bytes, more than --max-parts messages can carry; nothing was sent — send it as a file (--file), or raise --max-parts"
+        )));
+    }
     let text = String::from_utf8(bytes).map_err(|_| {
         Error::InvalidInput("stdin is not UTF-8 text — convert it first (e.g. with iconv)".into())
     })?;

@@ -63,8 +63,8 @@ pub async fn run(ctx: &Context, args: ServeArgs) -> Result<ExitCode> {
     };
     let server = TelegramServer::new(Arc::clone(&link), selection).with_files(files);
 
-    let (stdin, stdout) = rmcp::transport::stdio_pipes();
-    let served = match server.serve((stdin, stdout)).await {
+    // A message over the size limit is answered with an error, not dropped in silence.
+    let served = match server.serve(crate::mcp::stdio::transport()).await {
         Ok(running) => running
             .waiting()
             .await

@@ -99,7 +99,7 @@ fn rotate_token(ctx: &Context) -> Result<ExitCode> {
             "token_file": ctx.config.token_file(),
             "mcp": http,
         }));
-        return Ok(ExitCode::Ok);
+        return token_shown(ctx);
     }
     output::line(&format!(
         "New bearer token for profile '{}' saved in {}. Restart `tgmcp serve --http` to use it; clients with the old token get 401 from then on.\n",
@@ -107,7 +107,19 @@ fn rotate_token(ctx: &Context) -> Result<ExitCode> {
         ctx.config.token_file().display()
     ));
     print_http_configs(&http);
-    Ok(ExitCode::Ok)
+    token_shown(ctx)
+}
+
+/// The token is saved before it is printed; when printing failed, say where it is, as
+/// the old token no longer works.
+fn token_shown(ctx: &Context) -> Result<ExitCode> {
+    match output::write_error() {
+        None => Ok(ExitCode::Ok),
+        Some(e) => Err(Error::Config(format!(
+            "cannot write to stdout ({e}), but the new bearer token was saved in {} — read it there (the old token stops working when the server restarts)",
+            ctx.config.token_file().display()
+        ))),
+    }
 }
 
 /// HTTP client configurations with the token, for the address TGMCP_HTTP names.
@@ -228,10 +240,15 @@ async fn open_session(
 fn announce_sandbox_codes(ctx: &Context) {
     if let Some(demo) = &ctx.demo {
         let mut events = demo.sandbox.events();
+        let format = ctx.global.log_format;
         tokio::spawn(async move {
             while let Some(Event::CodeSent { code, .. }) = events.recv().await {
-                eprintln!(
-                    "sandbox: the login code is {code}; the demo account's 2FA password is `{DEMO_PASSWORD}`"
+                crate::logging::stderr_line(
+                    format,
+                    "INFO",
+                    &format!(
+                        "sandbox: the login code is {code}; the demo account's 2FA password is `{DEMO_PASSWORD}`"
+                    ),
                 );
             }
         });

@@ -11,6 +11,7 @@ mod link;
 mod params;
 mod reply;
 mod server;
+pub mod stdio;
 mod text;
 mod tools;
 

@@ -216,6 +216,7 @@ impl SendMessageArgs {
                 parse_mode: self.parse_mode,
                 silent: false,
                 no_preview: false,
+                max_parts: None,
             },
             files,
         ))

@@ -18,6 +18,22 @@ pub enum Bound {
 /// Parses `2024-05-01`, `2024-05-01T10:00:00Z`, `2024-05-01T10:00:00+02:00` or
 /// `2024-05-01 10:00` (taken as UTC) into Unix seconds.
 pub fn parse(text: &str, bound: Bound) -> Result<i64> {
+    parse_any(text, bound).and_then(|at| usable(text, bound, at))
+}
+
+/// Telegram reads a `max_date` of 0 as "no upper limit": an upper bound at or before the
+/// epoch would return the newest messages instead of none, so it is refused.
+fn usable(text: &str, bound: Bound, at: i64) -> Result<i64> {
+    if bound == Bound::End && at <= 0 {
+        return Err(Error::InvalidInput(format!(
+            "{:?} is at or before 1970-01-01T00:00:00Z, before any Telegram message, so nothing can match — give a later upper date",
+            text.trim()
+        )));
+    }
+    Ok(at)
+}
+
+fn parse_any(text: &str, bound: Bound) -> Result<i64> {
     let text = text.trim();
     if let Ok(ts) = text.parse::<Timestamp>() {
         return Ok(ts.as_second());
@@ -50,6 +66,10 @@ pub fn parse(text: &str, bound: Bound) -> Result<i64> {
 /// start or end, by `bound`), or ISO 8601, where a date or a time without an offset is
 /// local (`2024-05-01`, `2024-05-01T10:00`) and one with an offset is exact.
 pub fn parse_relative(text: &str, bound: Bound, now: &Zoned) -> Result<i64> {
+    parse_relative_any(text, bound, now).and_then(|at| usable(text, bound, at))
+}
+
+fn parse_relative_any(text: &str, bound: Bound, now: &Zoned) -> Result<i64> {
     let text = text.trim();
     let invalid = || {
         Error::InvalidInput(format!(

@@ -28,6 +28,10 @@ use super::send::{format, lost_write, random_id, reply_header, updates_peers, ut
 use crate::error::{Error, Result};
 use crate::net::{FetchPolicy, Fetcher};
 
+mod names;
+
+pub use names::{download_name, extension_for};
+
 /// Telegram's caption limit, in UTF-16 code units.
 pub const MAX_CAPTION_LEN: usize = 1024;
 /// Most items in one album.
@@ -44,6 +48,31 @@ pub enum LocalFiles {
     Within(Vec<PathBuf>),
     /// None: the reason says why (over HTTP, the path would be the server's).
     Refused(String),
+}
+
+/// Folders and files tgmcp keeps its own secrets in (sessions, tokens, credentials, the
+/// config file): never read as attachments, whatever `--file-root` allows. Registered
+/// when the configuration is resolved; a process may hold several profiles' homes.
+static PRIVATE: std::sync::Mutex<Vec<PathBuf>> = std::sync::Mutex::new(Vec::new());
+
+/// Never send files from inside `path` (a folder, or one file).
+pub fn keep_private(path: &Path) {
+    let path = std::path::absolute(path).unwrap_or_else(|_| path.to_owned());
+    let mut private = PRIVATE.lock().unwrap_or_else(|e| e.into_inner());
+    if !private.contains(&path) {
+        private.push(path);
+    }
+}
+
+/// Whether `canonical` (symlinks resolved) is one of tgmcp's private files or inside one
+/// of its private folders. The private paths are resolved too, now: they may have been
+/// created (or be symlinks) since they were registered.
+fn is_private(canonical: &Path) -> bool {
+    let private = PRIVATE.lock().unwrap_or_else(|e| e.into_inner()).clone();
+    private.iter().any(|p| {
+        canonical.starts_with(p)
+            || std::fs::canonicalize(p).is_ok_and(|resolved| canonical.starts_with(resolved))
+    })
 }
 
 /// What a send may read: local paths, and URLs under a fetch policy (whose `max_bytes`
@@ -154,7 +183,11 @@ pub async fn prepare(sources: &[String], policy: &FilePolicy) -> Result<Vec<Prep
             }
             prepare_url(source, fetcher.as_ref().expect("set above")).await?
         } else {
-            prepare_path(Path::new(source), policy)?
+            // Opening and reading a file blocks: never on the runtime's threads.
+            let (path, policy) = (PathBuf::from(source), policy.clone());
+            tokio::task::spawn_blocking(move || prepare_path(&path, &policy))
+                .await
+                .map_err(|e| Error::InvalidInput(format!("{source}: {e}")))??
         };
         files.push(file);
     }
@@ -185,6 +218,11 @@ fn prepare_path(path: &Path, policy: &FilePolicy) -> Result<PreparedFile> {
         std::io::ErrorKind::NotFound => Error::InvalidInput(format!("{shown}: no such file")),
         _ => Error::InvalidInput(format!("{shown}: {e}")),
     })?;
+    if is_private(&canonical) {
+        return Err(Error::Forbidden(format!(
+            "{shown}: this is inside tgmcp's own folders (sessions, tokens, credentials, config), whose files are never sent — copy the file elsewhere first if you really mean to send it"
+        )));
+    }
     if let LocalFiles::Within(roots) = &policy.local {
         let roots: Vec<PathBuf> = roots
             .iter()
@@ -199,6 +237,21 @@ fn prepare_path(path: &Path, policy: &FilePolicy) -> Result<PreparedFile> {
             };
             return Err(Error::Forbidden(format!("{shown}: {why} (--file-root)")));
         }
+    }
+    // Opening a FIFO waits for a writer, and a device may never end: only regular files,
+    // checked before opening.
+    let kind = std::fs::metadata(&canonical)
+        .map_err(|e| Error::InvalidInput(format!("{shown}: {e}")))?
+        .file_type();
+    if !kind.is_file() {
+        let what = if kind.is_dir() {
+            "a folder"
+        } else {
+            "a FIFO, socket or device"
+        };
+        return Err(Error::InvalidInput(format!(
+            "{shown}: not a regular file ({what}) — only regular files can be sent"
+        )));
     }
     let file = std::fs::File::open(&canonical)
         .map_err(|e| Error::InvalidInput(format!("{shown}: cannot open: {e}")))?;
@@ -269,7 +322,12 @@ async fn prepare_url(url: &str, fetcher: &Fetcher) -> Result<PreparedFile> {
         )));
     }
     let name = fetched.file_name.unwrap_or_else(|| "file".into());
-    let head = read_head(temp.as_file());
+    let head = match temp.as_file().try_clone() {
+        Ok(file) => tokio::task::spawn_blocking(move || read_head(&file))
+            .await
+            .unwrap_or_default(),
+        Err(_) => Vec::new(),
+    };
     Ok(PreparedFile {
         mime_type: mime_for(&name, fetched.mime_type.as_deref()),
         image_size: image_size(&head),
@@ -321,8 +379,7 @@ fn prepare_data(uri: &str, max: u64) -> Result<PreparedFile> {
     let name = name.filter(|n| !n.is_empty()).unwrap_or_else(|| {
         let ext = mime
             .as_deref()
-            .and_then(|m| mime_guess::get_mime_extensions_str(m))
-            .and_then(|exts| exts.first())
+            .and_then(extension_for)
             .map_or(String::new(), |ext| format!(".{ext}"));
         format!("file{ext}")
     });
@@ -859,16 +916,10 @@ impl Telegram {
                     .mime_type()
                     .unwrap_or("application/octet-stream")
                     .to_owned();
-                let name = d
-                    .name()
-                    .map(crate::net::fetch::sanitize_name)
-                    .filter(|n| !n.is_empty())
-                    .unwrap_or_else(|| {
-                        let ext = mime_guess::get_mime_extensions_str(&mime)
-                            .and_then(|e| e.first())
-                            .map_or(String::new(), |e| format!(".{e}"));
-                        format!("file_{message_id}{ext}")
-                    });
+                let name = d.name().and_then(download_name).unwrap_or_else(|| {
+                    let ext = extension_for(&mime).map_or(String::new(), |e| format!(".{e}"));
+                    format!("file_{message_id}{ext}")
+                });
                 (name, mime)
             }
             Media::Sticker(_) => (
@@ -882,7 +933,12 @@ impl Telegram {
             }
         };
         let expected = media.size();
-        let (path, mut file) = create_target(&target, &name)?;
+        let (path, mut file) = {
+            let name = name.clone();
+            tokio::task::spawn_blocking(move || create_target(&target, &name))
+                .await
+                .map_err(|e| Error::InvalidInput(format!("cannot create the file: {e}")))??
+        };
         let written = async {
             let mut download = self.client().iter_download(&media);
             let mut size = 0u64;
@@ -912,7 +968,7 @@ impl Telegram {
                 mime_type,
             }),
             Ok(size) => {
-                let _ = std::fs::remove_file(&path);
+                let _ = tokio::fs::remove_file(&path).await;
                 Err(Error::Network(format!(
                     "the download stopped at {size} of {} bytes; nothing was kept",
                     expected.unwrap_or(0)
@@ -920,20 +976,23 @@ impl Telegram {
             }
             Err(e) => {
                 // Half a file is worse than none.
-                let _ = std::fs::remove_file(&path);
+                let _ = tokio::fs::remove_file(&path).await;
                 Err(e)
             }
         }
     }
 }
 
-/// Opens a new file for a download inside `target.dir`: the caller's name must stay
-/// inside it and not exist; a default name gets ` (1)`, ` (2)` … instead.
+/// Opens a new file (0600) for a download inside `target.dir`: the caller's name must stay
+/// inside it and not exist; a default name gets ` (1)`, ` (2)` … instead. Folders the
+/// caller's path needs are created (0700) one at a time, each only after the one above
+/// it is known to be inside the download folder, so nothing is ever created outside it
+/// through a symlink.
 fn create_target(
     target: &DownloadTarget,
     default_name: &str,
 ) -> Result<(PathBuf, tokio::fs::File)> {
-    std::fs::create_dir_all(&target.dir).map_err(|e| {
+    crate::config::ensure_private_dir(&target.dir).map_err(|e| {
         Error::Config(format!(
             "cannot create the download folder {}: {e}",
             target.dir.display()
@@ -942,10 +1001,14 @@ fn create_target(
     let dir = std::fs::canonicalize(&target.dir)
         .map_err(|e| Error::Config(format!("{}: {e}", target.dir.display())))?;
     let open = |path: &Path| {
-        std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(path)
+        let mut options = std::fs::OpenOptions::new();
+        options.write(true).create_new(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt as _;
+            options.mode(0o600);
+        }
+        options.open(path)
     };
     if let Some(chosen) = &target.path {
         let relative = Path::new(chosen);
@@ -959,18 +1022,47 @@ fn create_target(
                 dir.display()
             )));
         }
-        let path = dir.join(relative);
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent)
-                .map_err(|e| Error::InvalidInput(format!("{}: {e}", parent.display())))?;
-            let parent = std::fs::canonicalize(parent)
-                .map_err(|e| Error::InvalidInput(format!("{}: {e}", parent.display())))?;
-            if !parent.starts_with(&dir) {
-                return Err(Error::Forbidden(format!(
-                    "{chosen}: a symlink leads outside the download folder"
-                )));
+        let outside = || {
+            Error::Forbidden(format!(
+                "{chosen}: a symlink leads outside the download folder; nothing was created"
+            ))
+        };
+        // Walk down, checking each existing folder and creating each missing one.
+        let mut parent = dir.clone();
+        let folders: Vec<_> = relative.components().collect();
+        for component in &folders[..folders.len().saturating_sub(1)] {
+            let next = parent.join(component);
+            match std::fs::symlink_metadata(&next) {
+                Ok(_) => {
+                    let resolved = std::fs::canonicalize(&next)
+                        .map_err(|e| Error::InvalidInput(format!("{}: {e}", next.display())))?;
+                    if !resolved.starts_with(&dir) {
+                        return Err(outside());
+                    }
+                    if !resolved.is_dir() {
+                        return Err(Error::InvalidInput(format!(
+                            "{}: not a folder",
+                            next.display()
+                        )));
+                    }
+                    parent = resolved;
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                    let mut builder = std::fs::DirBuilder::new();
+                    #[cfg(unix)]
+                    {
+                        use std::os::unix::fs::DirBuilderExt as _;
+                        builder.mode(0o700);
+                    }
+                    builder
+                        .create(&next)
+                        .map_err(|e| Error::InvalidInput(format!("{}: {e}", next.display())))?;
+                    parent = next;
+                }
+                Err(e) => return Err(Error::InvalidInput(format!("{}: {e}", next.display()))),
             }
         }
+        let path = parent.join(folders.last().expect("not empty: checked above"));
         return match open(&path) {
             Ok(file) => Ok((path, tokio::fs::File::from_std(file))),
             Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {

@@ -31,5 +31,6 @@ pub use model::{
 pub use ops::{
     ChatSearch, EditMessage, FindChats, GlobalSearch, ParseMode, SendMessage, SendToPhone,
 };
+pub use send::{DEFAULT_MAX_PARTS, MAX_MESSAGE_LEN};
 pub use session::FileSession;
 pub use stats::{RpcSnapshot, RpcStats, Tally};

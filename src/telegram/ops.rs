@@ -49,6 +49,9 @@ pub struct SendMessage {
     pub parse_mode: Option<ParseMode>,
     pub silent: bool,
     pub no_preview: bool,
+    /// Most messages a long text may be split into; `None` is
+    /// [`super::send::DEFAULT_MAX_PARTS`]. More is refused before anything is sent.
+    pub max_parts: Option<usize>,
 }
 
 /// `edit_message`.

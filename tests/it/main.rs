@@ -12,6 +12,7 @@ mod files;
 mod files_server;
 mod fuzz;
 mod generated;
+mod hardening;
 mod http;
 mod invoke;
 mod mcp;
