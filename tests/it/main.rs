@@ -12,6 +12,7 @@ mod files_server;
 mod fuzz;
 mod generated;
 mod http;
+mod http_hardening;
 mod invoke;
 mod mcp;
 mod reliability;
