@@ -555,13 +555,21 @@ async fn limit(State(state): State<AppState>, request: Request, next: Next) -> R
         .and_then(|message| message.get("id").cloned())
         .filter(|id| id.is_string() || id.is_number());
     let request = Request::from_parts(parts, Body::from(body));
-    let response = match tokio::time::timeout_at(deadline, next.run(request)).await {
-        Ok(response) => response,
-        Err(_) => {
-            return busy(&format!(
-                "the request took longer than this server's {}s limit (--request-timeout)",
-                options.request_timeout.as_secs()
-            ));
+    // An answer that is not streamed (`/mtproto-api`) is cut here, with an error.
+    let response = tokio::select! {
+        answered = tokio::time::timeout_at(deadline, next.run(request)) => match answered {
+            Ok(response) => response,
+            Err(_) => {
+                return busy(&format!(
+                    "the request took longer than this server's {}s limit (--request-timeout)",
+                    options.request_timeout.as_secs()
+                ));
+            }
+        },
+        () = state.drain_over.cancelled() => {
+            return busy(
+                "the server shut down before this request finished — it may or may not have been carried out; check, then retry once the server is back",
+            );
         }
     };
     let streamed = response

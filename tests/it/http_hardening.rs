@@ -477,6 +477,22 @@ async fn a_call_cut_by_shutdown_gets_an_error() {
                 .await
         })
     };
+    let api = {
+        let url = server.url("/mtproto-api/contacts.getContacts");
+        let bearer = format!("Bearer {token}");
+        tokio::spawn(async move {
+            crate::http::request(
+                reqwest::Method::POST,
+                &url,
+                &[
+                    ("authorization", &bearer),
+                    ("content-type", "application/json"),
+                ],
+                Some(r#"{"params": {"hash": 0}}"#.to_owned()),
+            )
+            .await
+        })
+    };
     tokio::time::sleep(Duration::from_millis(500)).await;
     let status = tokio::process::Command::new("kill")
         .args(["-TERM", &server.pid().to_string()])
@@ -491,6 +507,16 @@ async fn a_call_cut_by_shutdown_gets_an_error() {
         }
         other => panic!("the cut call should get an error: {other:?}"),
     }
+    let answer = within(30, api).await.unwrap();
+    assert_eq!(answer.status, 503, "{}", answer.body);
+    assert!(
+        answer.json()["message"]
+            .as_str()
+            .unwrap()
+            .contains("shut down"),
+        "{}",
+        answer.body
+    );
     sandbox.faults().set_delay(Duration::ZERO);
     assert_eq!(server.exited().await, 0);
 }
