@@ -148,7 +148,10 @@ fn refusal(url: &reqwest::Url, reason: &str) -> String {
 /// name and password, the query and the fragment. Works on text that is not a valid URL
 /// too (that is when it is printed in an error).
 pub fn redact_url(text: &str) -> String {
-    if let Ok(url) = reqwest::Url::parse(text) {
+    // `user:pass@host/x` parses too, as scheme `user` with an opaque path: not a host.
+    if let Ok(url) = reqwest::Url::parse(text)
+        && url.has_host()
+    {
         return redact(&url);
     }
     let text = text.split(['?', '#']).next().unwrap_or_default();
