@@ -70,7 +70,7 @@ set edit:completion:arg-completer[tgmcp] = {|@words|
             cand --download-dir 'Where download_media saves files [default on stdio: the user''s Downloads folder; over --http, download_media is refused unless this is set]'
             cand --max-file-size 'Largest file sent, from disk or a URL: bytes, or with a unit (50MB, 2GB, 512KiB)'
             cand --http 'Serve MCP over streamable HTTP on this address instead of stdio [default when given alone: 127.0.0.1:8000]'
-            cand --allow-host 'Also accept requests whose Host header names this host (the name clients use to reach the server, e.g. behind a reverse proxy); repeat or separate with commas'
+            cand --allow-host 'Also accept requests whose Host header names this host (the name clients use to reach the server, e.g. behind a reverse proxy): HOST (any port), HOST:PORT, [IPv6] or [IPv6]:PORT; repeat or separate with commas'
             cand --max-body-bytes 'Largest request body accepted, in bytes (larger: 413)'
             cand --max-concurrent 'MCP requests handled at once (more: 503)'
             cand --request-timeout 'Longest an MCP request may take, in seconds (longer: a timeout error)'

@@ -75,7 +75,7 @@ complete -c tgmcp -n "__fish_tgmcp_using_subcommand serve" -l file-root -d 'Let 
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand serve" -l download-dir -d 'Where download_media saves files [default on stdio: the user\'s Downloads folder; over --http, download_media is refused unless this is set]' -r -F
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand serve" -l max-file-size -d 'Largest file sent, from disk or a URL: bytes, or with a unit (50MB, 2GB, 512KiB)' -r
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand serve" -l http -d 'Serve MCP over streamable HTTP on this address instead of stdio [default when given alone: 127.0.0.1:8000]' -r
-complete -c tgmcp -n "__fish_tgmcp_using_subcommand serve" -l allow-host -d 'Also accept requests whose Host header names this host (the name clients use to reach the server, e.g. behind a reverse proxy); repeat or separate with commas' -r
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand serve" -l allow-host -d 'Also accept requests whose Host header names this host (the name clients use to reach the server, e.g. behind a reverse proxy): HOST (any port), HOST:PORT, [IPv6] or [IPv6]:PORT; repeat or separate with commas' -r
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand serve" -l max-body-bytes -d 'Largest request body accepted, in bytes (larger: 413)' -r
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand serve" -l max-concurrent -d 'MCP requests handled at once (more: 503)' -r
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand serve" -l request-timeout -d 'Longest an MCP request may take, in seconds (longer: a timeout error)' -r

@@ -413,7 +413,8 @@ pub struct HttpArgs {
     pub no_auth: bool,
 
     /// Also accept requests whose Host header names this host (the name clients use to
-    /// reach the server, e.g. behind a reverse proxy); repeat or separate with commas
+    /// reach the server, e.g. behind a reverse proxy): HOST (any port), HOST:PORT, [IPv6]
+    /// or [IPv6]:PORT; repeat or separate with commas
     #[arg(
         long,
         env = "TGMCP_ALLOW_HOST",

@@ -304,6 +304,9 @@ pub async fn serve(
     }
     let registry = Arc::new(Mutex::new(Registry::default()));
     let mut tasks = JoinSet::new();
+    // Refusals are logged at most every few seconds: a flood must not flood the log too.
+    let mut last_warned: Option<Instant> = None;
+    let mut refused_since_warned = 0u64;
     loop {
         while tasks.try_join_next().is_some() {}
         let (stream, _) = tokio::select! {
@@ -326,10 +329,16 @@ pub async fn serve(
             let mut registry = registry.lock().unwrap_or_else(|e| e.into_inner());
             if registry.open.len() >= max && !registry.evict_one() {
                 drop(registry);
-                tracing::warn!(
-                    max_connections = max,
-                    "refused a connection: every allowed connection is busy (--max-connections)"
-                );
+                refused_since_warned += 1;
+                if last_warned.is_none_or(|at| at.elapsed() >= Duration::from_secs(10)) {
+                    tracing::warn!(
+                        max_connections = max,
+                        refused = refused_since_warned,
+                        "refused connections: every allowed connection is busy (--max-connections)"
+                    );
+                    last_warned = Some(Instant::now());
+                    refused_since_warned = 0;
+                }
                 let _ = stream.try_write(full().as_bytes());
                 continue;
             }
