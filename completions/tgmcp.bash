@@ -713,7 +713,7 @@ _tgmcp() {
             return 0
             ;;
         tgmcp__subcmd__serve)
-            opts="-v -q -h -V --read-only --tools --file-root --download-dir --allow-http-urls --allow-private-urls --max-file-size --http --no-auth --allow-host --metrics-public --max-body-bytes --max-concurrent --request-timeout --profile --json --sandbox --verbose --quiet --config --log-format --help --version"
+            opts="-v -q -h -V --read-only --tools --allow-dangerous-methods --file-root --download-dir --allow-http-urls --allow-private-urls --max-file-size --http --no-auth --allow-host --metrics-public --max-body-bytes --max-concurrent --request-timeout --header-timeout --idle-timeout --max-connections --profile --json --sandbox --verbose --quiet --config --log-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -752,6 +752,18 @@ _tgmcp() {
                     return 0
                     ;;
                 --request-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --header-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --idle-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-connections)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

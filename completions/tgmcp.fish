@@ -77,15 +77,19 @@ complete -c tgmcp -n "__fish_tgmcp_using_subcommand serve" -l file-root -d 'Let 
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand serve" -l download-dir -d 'Where download_media saves files [default on stdio: the user\'s Downloads folder; over --http, download_media is refused unless this is set]' -r -F
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand serve" -l max-file-size -d 'Largest file sent, from disk or a URL: bytes, or with a unit (50MB, 2GB, 512KiB)' -r
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand serve" -l http -d 'Serve MCP over streamable HTTP on this address instead of stdio [default when given alone: 127.0.0.1:8000]' -r
-complete -c tgmcp -n "__fish_tgmcp_using_subcommand serve" -l allow-host -d 'Also accept requests whose Host header names this host (the name clients use to reach the server, e.g. behind a reverse proxy); repeat or separate with commas' -r
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand serve" -l allow-host -d 'Also accept requests whose Host header names this host (the name clients use to reach the server, e.g. behind a reverse proxy): HOST (any port), HOST:PORT, [IPv6] or [IPv6]:PORT; repeat or separate with commas' -r
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand serve" -l max-body-bytes -d 'Largest request body accepted, in bytes (larger: 413)' -r
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand serve" -l max-concurrent -d 'MCP requests handled at once (more: 503)' -r
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand serve" -l request-timeout -d 'Longest an MCP request may take, in seconds (longer: a timeout error)' -r
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand serve" -l header-timeout -d 'Seconds a connection has to send a whole request head, from when it opens or its next request starts (slower: closed)' -r
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand serve" -l idle-timeout -d 'Seconds a kept-alive connection may wait with no request before it is closed' -r
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand serve" -l max-connections -d 'Connections open at once (lowered to fit the descriptor limit, `ulimit -n`). At the cap, the connection that has waited longest with no request is closed to make room; when all are busy, a new one is answered 503' -r
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand serve" -l profile -d 'Profile to use: one Telegram account, with its own session and settings' -r
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand serve" -l config -d 'Config file to read instead of the default one (which is optional)' -r -F
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand serve" -l log-format -d 'Format of the logs on stderr' -r -f -a "text\t'Human-readable lines'
 json\t'One JSON object per line'"
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand serve" -l read-only -d 'Offer only the tools that read: hide send_message, edit_message and send_message_to_phone, and refuse them if called; invoke_mtproto then runs only methods that change nothing'
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand serve" -l allow-dangerous-methods -d 'Let callers run methods that cannot be undone (deleting messages, chats, the account\'s sessions …) through invoke_mtproto and /mtproto-api when they also set allow_dangerous. Off by default: a model can be talked into setting allow_dangerous by a message it reads, so the person who starts the server decides'
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand serve" -l allow-http-urls -d 'Also fetch plain http:// URLs (default: https only)'
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand serve" -l allow-private-urls -d 'Let URLs reach loopback, private, link-local and other internal addresses (and cloud metadata services). Off by default so a URL cannot reach into your network; turn it on only if you mean it'
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand serve" -l no-auth -d 'Serve without a bearer token; allowed on a loopback address only'

@@ -296,6 +296,18 @@ pub struct ServeArgs {
     )]
     pub tools: Option<Vec<String>>,
 
+    /// Let callers run methods that cannot be undone (deleting messages, chats, the
+    /// account's sessions …) through invoke_mtproto and /mtproto-api when they also set
+    /// allow_dangerous. Off by default: a model can be talked into setting allow_dangerous
+    /// by a message it reads, so the person who starts the server decides
+    #[arg(
+        long,
+        env = "TGMCP_ALLOW_DANGEROUS_METHODS",
+        action = ArgAction::SetTrue,
+        value_parser = BoolishValueParser::new()
+    )]
+    pub allow_dangerous_methods: bool,
+
     /// Let tools read local files only inside this folder (repeatable; symlinks that lead
     /// outside are refused). Without it, any file this user can read. Over --http, local
     /// files are always refused
@@ -424,7 +436,8 @@ pub struct HttpArgs {
     pub no_auth: bool,
 
     /// Also accept requests whose Host header names this host (the name clients use to
-    /// reach the server, e.g. behind a reverse proxy); repeat or separate with commas
+    /// reach the server, e.g. behind a reverse proxy): HOST (any port), HOST:PORT, [IPv6]
+    /// or [IPv6]:PORT; repeat or separate with commas
     #[arg(
         long,
         env = "TGMCP_ALLOW_HOST",
@@ -473,6 +486,39 @@ pub struct HttpArgs {
         value_parser = clap::value_parser!(u64).range(1..=3600)
     )]
     pub request_timeout: u64,
+
+    /// Seconds a connection has to send a whole request head, from when it opens or its
+    /// next request starts (slower: closed)
+    #[arg(
+        long,
+        env = "TGMCP_HEADER_TIMEOUT",
+        value_name = "SECONDS",
+        default_value_t = 10,
+        value_parser = clap::value_parser!(u64).range(1..=600)
+    )]
+    pub header_timeout: u64,
+
+    /// Seconds a kept-alive connection may wait with no request before it is closed
+    #[arg(
+        long,
+        env = "TGMCP_IDLE_TIMEOUT",
+        value_name = "SECONDS",
+        default_value_t = 60,
+        value_parser = clap::value_parser!(u64).range(1..=3600)
+    )]
+    pub idle_timeout: u64,
+
+    /// Connections open at once (lowered to fit the descriptor limit, `ulimit -n`). At
+    /// the cap, the connection that has waited longest with no request is closed to make
+    /// room; when all are busy, a new one is answered 503
+    #[arg(
+        long,
+        env = "TGMCP_MAX_CONNECTIONS",
+        value_name = "N",
+        default_value_t = 256,
+        value_parser = clap::value_parser!(u32).range(2..=100_000)
+    )]
+    pub max_connections: u32,
 }
 
 #[derive(Debug, Args)]

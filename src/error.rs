@@ -85,6 +85,11 @@ pub enum Error {
     #[error("cannot reach Telegram: {0} — check the network connection and try again")]
     Network(String),
 
+    /// Something took longer than its limit: a file URL that answers slowly, or a call
+    /// over the server's `--request-timeout`. Says nothing about Telegram's connection.
+    #[error("timed out: {0}")]
+    Timeout(String),
+
     /// The request itself is wrong; the message says which part and how to fix it.
     #[error("invalid input: {0}")]
     InvalidInput(String),
@@ -174,7 +179,7 @@ impl Error {
                 ExitCode::Usage
             }
             Self::NotLoggedIn { .. } => ExitCode::NotLoggedIn,
-            Self::Network(_) => ExitCode::Network,
+            Self::Network(_) | Self::Timeout(_) => ExitCode::Network,
             Self::Interrupted => ExitCode::Interrupted,
         }
     }
@@ -187,6 +192,7 @@ impl Error {
             Self::FloodWait { .. } => "flood_wait",
             Self::Rpc { .. } => "rpc_error",
             Self::Network(_) => "network",
+            Self::Timeout(_) => "timeout",
             Self::InvalidInput(_) => "invalid_input",
             Self::Rejected(_) => "rejected",
             Self::PartialSend { .. } => "partial_send",
@@ -497,6 +503,7 @@ mod tests {
                 "rpc_error",
             ),
             (Error::Network("down".into()), 4, "network"),
+            (Error::Timeout("slow".into()), 4, "timeout"),
             (Error::InvalidInput("bad".into()), 2, "invalid_input"),
             (Error::Forbidden("no".into()), 1, "forbidden"),
             (Error::UnknownMethod("x".into()), 2, "unknown_method"),

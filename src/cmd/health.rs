@@ -178,7 +178,8 @@ async fn probe_server(ctx: &Context, url: &str, timeout: Duration) -> Result<Exi
         .unwrap_or(base);
     if !base.starts_with("http://") && !base.starts_with("https://") {
         return Err(Error::InvalidInput(format!(
-            "--url needs the server's address as http://HOST:PORT, not {url:?}"
+            "--url needs the server's address as http://HOST:PORT, not {:?}",
+            crate::net::redact_url(url)
         )));
     }
     crate::net::install_crypto_provider();
@@ -193,6 +194,7 @@ async fn probe_server(ctx: &Context, url: &str, timeout: Duration) -> Result<Exi
     let mut answers = serde_json::Map::new();
     for endpoint in ["health", "ready"] {
         let target = format!("{base}/{endpoint}");
+        let shown = crate::net::redact_url(&target);
         match client.get(&target).send().await {
             Ok(response) => {
                 let status = response.status().as_u16();
@@ -215,9 +217,9 @@ async fn probe_server(ctx: &Context, url: &str, timeout: Duration) -> Result<Exi
             }
             Err(e) => {
                 let reason = if e.is_timeout() {
-                    format!("no answer from {target} within {}s", timeout.as_secs())
+                    format!("no answer from {shown} within {}s", timeout.as_secs())
                 } else {
-                    format!("cannot reach {target}: {e}")
+                    format!("cannot reach {shown}: {}", e.without_url())
                 };
                 list.fail(endpoint_name(endpoint), reason, ExitCode::Failed);
                 answers.insert(

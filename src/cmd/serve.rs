@@ -25,7 +25,8 @@ const CLOSE_TIMEOUT: Duration = Duration::from_secs(5);
 const DRAIN_TIMEOUT: Duration = Duration::from_secs(10);
 
 pub async fn run(ctx: &Context, args: ServeArgs) -> Result<ExitCode> {
-    let selection = ToolSelection::new(args.read_only, args.tools);
+    let selection = ToolSelection::new(args.read_only, args.tools)
+        .with_dangerous_methods(args.allow_dangerous_methods);
     let hidden = selection.overridden_by_read_only();
     if !hidden.is_empty() {
         tracing::warn!(
@@ -146,6 +147,11 @@ async fn serve_http(
         max_concurrent: args.max_concurrent as usize,
         request_timeout: Duration::from_secs(args.request_timeout),
         drain_timeout: DRAIN_TIMEOUT,
+        connections: crate::http::ConnectionLimits {
+            header_timeout: Duration::from_secs(args.header_timeout),
+            idle_timeout: Duration::from_secs(args.idle_timeout),
+            max_connections: args.max_connections as usize,
+        },
         files,
     };
     let served = crate::http::serve(listener, options, Arc::clone(&link), selection, async {

@@ -3,6 +3,11 @@
 //! A handful of labelled counters and histograms do not justify a metrics crate: the
 //! label sets are small and bounded (routes, statuses, tool names, error kinds), so a
 //! mutex-guarded map per family is cheap enough next to a Telegram round trip.
+//!
+//! Every label value comes from a fixed set, never from what a client sent: requests are
+//! counted before the token is checked, so a free-form label would let anyone grow this
+//! process's memory and `/metrics` without bound (an HTTP method may be any token,
+//! hundreds of KB long). Unknown methods count as `OTHER`, unknown paths as `other`.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -54,7 +59,7 @@ impl Histogram {
 #[derive(Default)]
 struct Families {
     /// (route, method, status) → count
-    http_requests: BTreeMap<(&'static str, String, u16), u64>,
+    http_requests: BTreeMap<(&'static str, &'static str, u16), u64>,
     /// route → durations
     http_duration: BTreeMap<&'static str, Histogram>,
     /// (tool, outcome) → count
@@ -88,7 +93,7 @@ impl Metrics {
         let mut families = self.families();
         *families
             .http_requests
-            .entry((route, method.to_owned(), status))
+            .entry((route, method_label(method), status))
             .or_default() += 1;
         families
             .http_duration
@@ -111,8 +116,7 @@ impl Metrics {
         for ((route, method, status), count) in &families.http_requests {
             let _ = writeln!(
                 out,
-                "tgmcp_http_requests_total{{route=\"{route}\",method=\"{}\",status=\"{status}\"}} {count}",
-                escape(method)
+                "tgmcp_http_requests_total{{route=\"{route}\",method=\"{method}\",status=\"{status}\"}} {count}"
             );
         }
         header(
@@ -213,6 +217,12 @@ impl CallObserver for Metrics {
     fn tool_call(&self, tool: &'static str, error: Option<&Error>, elapsed: Duration) {
         let mut families = self.families();
         let outcome = error.map_or("ok", Error::kind);
+        // Tool names come from the code, but only the served tools are labels.
+        let tool = if crate::mcp::TOOL_NAMES.contains(&tool) {
+            tool
+        } else {
+            "other"
+        };
         *families.tool_calls.entry((tool, outcome)).or_default() += 1;
         families
             .tool_duration
@@ -220,6 +230,17 @@ impl CallObserver for Metrics {
             .or_default()
             .observe(elapsed.as_secs_f64());
     }
+}
+
+/// The HTTP method label: the standard methods by name, anything else `OTHER`.
+fn method_label(method: &str) -> &'static str {
+    const KNOWN: [&str; 9] = [
+        "GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH",
+    ];
+    KNOWN
+        .into_iter()
+        .find(|known| *known == method)
+        .unwrap_or("OTHER")
 }
 
 /// The Telegram client's counters: requests by method and outcome, flood waits,
@@ -348,6 +369,9 @@ mod tests {
     fn renders_counters_and_histograms() {
         let metrics = Metrics::default();
         metrics.http_request("/mcp", "POST", 200, Duration::from_millis(2));
+        // Methods a client made up are one label, however many and however long.
+        metrics.http_request("other", &"X".repeat(300_000), 404, Duration::ZERO);
+        metrics.http_request("other", "BREW", 404, Duration::ZERO);
         metrics.tool_call("find_chats", None, Duration::from_millis(3));
         metrics.tool_call(
             "send_message",
@@ -395,6 +419,7 @@ mod tests {
             "tgmcp_telegram_flood_wait_seconds_total{handling=\"returned\"} 42",
             "tgmcp_telegram_flood_waits_total{handling=\"slept\"} 0",
             "tgmcp_telegram_connection_losses_total 0",
+            "tgmcp_http_requests_total{route=\"other\",method=\"OTHER\",status=\"404\"} 2",
             "tgmcp_mcp_sessions 2",
             "tgmcp_telegram_connected 1",
             "tgmcp_telegram_authorized 0",

@@ -49,6 +49,7 @@ pub(super) async fn call(
         let invoke = parse(&method, &body, state.read_only)?;
         // Refusals and bad parameters are answered without reaching Telegram.
         let prepared = invoke.prepare()?;
+        state.selection.operator_consent(&prepared.def.name)?;
         let answer = state
             .link
             .telegram()
@@ -121,7 +122,7 @@ fn status(error: &Error) -> StatusCode {
         | Error::Rejected(_)
         | Error::PartialSend { .. }
         | Error::UnknownOutcome(_) => StatusCode::BAD_GATEWAY,
-        Error::Network(_) => StatusCode::GATEWAY_TIMEOUT,
+        Error::Network(_) | Error::Timeout(_) => StatusCode::GATEWAY_TIMEOUT,
         Error::NotLoggedIn { .. } | Error::Interrupted => StatusCode::SERVICE_UNAVAILABLE,
         Error::Config(_) | Error::Session(_) => StatusCode::INTERNAL_SERVER_ERROR,
     }

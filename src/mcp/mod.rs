@@ -44,11 +44,36 @@ pub struct ToolSelection {
     read_only: bool,
     /// `None` offers every tool.
     allowed: Option<Vec<String>>,
+    /// `--allow-dangerous-methods`: the operator lets callers run dangerous methods with
+    /// `allow_dangerous`. Off, `allow_dangerous` from a model or an HTTP body is refused.
+    dangerous_methods: bool,
 }
 
 impl ToolSelection {
     pub fn new(read_only: bool, allowed: Option<Vec<String>>) -> Self {
-        Self { read_only, allowed }
+        Self {
+            read_only,
+            allowed,
+            dangerous_methods: false,
+        }
+    }
+
+    /// The operator's consent to dangerous methods (`serve --allow-dangerous-methods`).
+    pub fn with_dangerous_methods(mut self, allowed: bool) -> Self {
+        self.dangerous_methods = allowed;
+        self
+    }
+
+    /// Refuses a dangerous method the caller allowed but the operator did not: a
+    /// prompt-injected model can set `allow_dangerous`, only the person who started the
+    /// server can pass the flag.
+    pub fn operator_consent(&self, method: &str) -> Result<(), Error> {
+        if self.dangerous_methods || !crate::tl::policy::is_dangerous(method) {
+            return Ok(());
+        }
+        Err(Error::Forbidden(format!(
+            "{method} cannot be undone, and this server does not run such methods for its callers — whoever starts it can allow them with `tgmcp serve --allow-dangerous-methods` (or TGMCP_ALLOW_DANGEROUS_METHODS=1); allow_dangerous alone is not enough"
+        )))
     }
 
     pub fn is_read_only(&self) -> bool {

@@ -163,7 +163,7 @@ impl TelegramServer {
         self
     }
 
-    /// Answers a tool call that runs longer than `timeout` with a network error.
+    /// Answers a tool call that runs longer than `timeout` with a timeout error.
     pub fn with_call_timeout(mut self, timeout: Duration) -> Self {
         self.call_timeout = Some(timeout);
         self
@@ -171,6 +171,10 @@ impl TelegramServer {
 
     pub(super) fn is_read_only(&self) -> bool {
         self.selection.is_read_only()
+    }
+
+    pub(super) fn selection(&self) -> &ToolSelection {
+        &self.selection
     }
 
     pub(super) async fn telegram(&self) -> Result<RwLockReadGuard<'_, Telegram>> {
@@ -196,7 +200,7 @@ impl TelegramServer {
         let result = tokio::select! {
             result = call => result.map_err(|e| e.with_profile(self.link.profile())),
             () = request.ct.cancelled() => Err(Error::Interrupted),
-            () = deadline => Err(Error::Network(format!(
+            () = deadline => Err(Error::Timeout(format!(
                 "{tool} took longer than this server's {}s limit per request (--request-timeout) — try again, or ask for less",
                 self.call_timeout.unwrap_or_default().as_secs()
             ))),

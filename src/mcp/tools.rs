@@ -343,6 +343,7 @@ impl TelegramServer {
             let invoke = args.into_request(self.is_read_only())?;
             // Checked before reaching Telegram: a refusal needs no connection.
             let prepared = invoke.prepare()?;
+            self.selection().operator_consent(&prepared.def.name)?;
             let result = self.telegram().await?.invoke_prepared(&prepared).await?;
             Ok(InvokeOutput {
                 method: prepared.def.name.clone(),

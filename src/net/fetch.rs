@@ -144,6 +144,29 @@ fn refusal(url: &reqwest::Url, reason: &str) -> String {
     )
 }
 
+/// A URL as the caller wrote it, for a message, without what may be secret: the user
+/// name and password, the query and the fragment. Works on text that is not a valid URL
+/// too (that is when it is printed in an error).
+pub fn redact_url(text: &str) -> String {
+    // `user:pass@host/x` parses too, as scheme `user` with an opaque path: not a host.
+    if let Ok(url) = reqwest::Url::parse(text)
+        && url.has_host()
+    {
+        return redact(&url);
+    }
+    let text = text.split(['?', '#']).next().unwrap_or_default();
+    let (scheme, rest) = match text.split_once("://") {
+        Some((scheme, rest)) => (format!("{scheme}://"), rest),
+        None => (String::new(), text),
+    };
+    let authority_end = rest.find(['/', '\\']).unwrap_or(rest.len());
+    let (authority, path) = rest.split_at(authority_end);
+    let host = authority
+        .rsplit_once('@')
+        .map_or(authority, |(_, host)| host);
+    format!("{scheme}{host}{path}")
+}
+
 /// The URL without query and fragment (they may carry tokens), for messages.
 fn redact(url: &reqwest::Url) -> String {
     let mut shown = url.clone();
@@ -278,7 +301,7 @@ impl Fetcher {
     /// naming the URL (the caller's input did not lead to a file).
     pub async fn fetch(&self, url: &str, sink: &mut (impl AsyncWrite + Unpin)) -> Result<Fetched> {
         let parsed = reqwest::Url::parse(url)
-            .map_err(|e| Error::InvalidInput(format!("{url:?} is not a URL: {e}")))?;
+            .map_err(|e| Error::InvalidInput(format!("{:?} is not a URL: {e}", redact_url(url))))?;
         self.policy.check_url(&parsed).map_err(Error::Forbidden)?;
         let shown = redact(&parsed);
         let failed = |e: reqwest::Error| fetch_error(&shown, e);
@@ -356,9 +379,13 @@ fn fetch_error(url: &str, error: reqwest::Error) -> Error {
         }
         source = e.source();
     }
-    let what = if error.is_timeout() {
-        "timed out".to_owned()
-    } else if error.is_connect() {
+    if error.is_timeout() {
+        // Its own kind: a slow web server says nothing about Telegram's connection.
+        return Error::Timeout(format!(
+            "{url} did not answer in time — try again, or send a smaller or faster source"
+        ));
+    }
+    let what = if error.is_connect() {
         "cannot connect".to_owned()
     } else if error.is_redirect() {
         "too many redirects".to_owned()
@@ -449,6 +476,31 @@ mod tests {
         let policy = FetchPolicy::default();
         let refused = check(&policy, "https://127.0.0.1/x?token=hunter2").unwrap_err();
         assert!(!refused.contains("hunter2"), "{refused}");
+    }
+
+    #[test]
+    fn redacted_urls_keep_no_secrets() {
+        for text in [
+            "https://alice:hunter2@example.com:99999/a?token=s3cret#frag",
+            "https://alice:hunter2@example.com/a/b?token=s3cret",
+            "https://alice:hunter2@exa mple.com/x?token=s3cret",
+            "alice:hunter2@example.com/x?token=s3cret",
+            "https://alice:hunter2@[::1/x?token=s3cret",
+        ] {
+            let shown = redact_url(text);
+            assert!(
+                !shown.contains("hunter2") && !shown.contains("s3cret") && !shown.contains("alice"),
+                "{text} → {shown}"
+            );
+            assert!(
+                shown.contains("mple.com") || shown.contains("::1"),
+                "{shown}"
+            );
+        }
+        assert_eq!(
+            redact_url("https://example.com/a.pdf?sig=1"),
+            "https://example.com/a.pdf"
+        );
     }
 
     #[test]

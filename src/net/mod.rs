@@ -4,4 +4,6 @@
 pub mod addr;
 pub mod fetch;
 
-pub use fetch::{FetchPolicy, Fetched, Fetcher, Resolver, SystemResolver, install_crypto_provider};
+pub use fetch::{
+    FetchPolicy, Fetched, Fetcher, Resolver, SystemResolver, install_crypto_provider, redact_url,
+};

@@ -318,7 +318,8 @@ async fn prepare_url(url: &str, fetcher: &Fetcher) -> Result<PreparedFile> {
     drop(sink);
     if fetched.size == 0 {
         return Err(Error::InvalidInput(format!(
-            "{url}: the server sent an empty file — Telegram does not take empty files"
+            "{}: the server sent an empty file — Telegram does not take empty files",
+            crate::net::redact_url(url)
         )));
     }
     let name = fetched.file_name.unwrap_or_else(|| "file".into());

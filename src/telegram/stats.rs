@@ -1,18 +1,26 @@
 //! What one connection's requests met: counts by method and outcome, time spent, flood
 //! waits, lost connections and reconnects. The core only counts; `/metrics` renders.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::Duration;
 
 use crate::error::Error;
 
+/// Most distinct method labels kept; later ones count as `other`. The schema has about
+/// 750 methods, and one process calls a few dozen.
+const MAX_METHODS: usize = 256;
+/// Most distinct error names kept; later ones count as `other`.
+const MAX_ERROR_NAMES: usize = 128;
+/// Longest method or error name kept as a label (the longest in the schema is about 50).
+const MAX_LABEL_LEN: usize = 64;
+
 /// Counters shared by [`super::Telegram`] and its retry policy. Cheap next to a round
 /// trip: a few atomics and one short lock per request.
 #[derive(Debug, Default)]
 pub struct RpcStats {
-    requests: Mutex<BTreeMap<(String, String), Tally>>,
+    requests: Mutex<Requests>,
     slept: FloodTally,
     returned: FloodTally,
     connection_losses: AtomicU64,
@@ -95,7 +103,14 @@ impl RpcStats {
             }
         };
         let mut requests = self.requests.lock().unwrap_or_else(|e| e.into_inner());
-        let tally = requests.entry((method.to_owned(), outcome)).or_default();
+        let method = bounded_label(&mut requests.methods, method, is_method_name, MAX_METHODS);
+        let outcome = bounded_label(
+            &mut requests.outcomes,
+            &outcome,
+            is_outcome,
+            MAX_ERROR_NAMES,
+        );
+        let tally = requests.tallies.entry((method, outcome)).or_default();
         tally.count += 1;
         tally.seconds += elapsed.as_secs_f64();
     }
@@ -111,6 +126,7 @@ impl RpcStats {
                 .requests
                 .lock()
                 .unwrap_or_else(|e| e.into_inner())
+                .tallies
                 .clone(),
             flood_waits_slept: self.slept.read(),
             flood_waits_returned: self.returned.read(),
@@ -118,6 +134,55 @@ impl RpcStats {
             reconnects: self.reconnects.load(Ordering::Relaxed),
         }
     }
+}
+
+/// The labels seen so far, so each stays within its bound.
+#[derive(Debug, Default)]
+struct Requests {
+    tallies: BTreeMap<(String, String), Tally>,
+    methods: BTreeSet<String>,
+    outcomes: BTreeSet<String>,
+}
+
+/// `label` if it has the right shape and is already known or there is room for one more
+/// distinct value, else `other`: labels stay a bounded set whatever Telegram (or a caller
+/// naming a method) sends.
+fn bounded_label(
+    known: &mut BTreeSet<String>,
+    label: &str,
+    shape: fn(&str) -> bool,
+    max: usize,
+) -> String {
+    if !shape(label) {
+        return "other".to_owned();
+    }
+    if !known.contains(label) {
+        if known.len() >= max {
+            return "other".to_owned();
+        }
+        known.insert(label.to_owned());
+    }
+    label.to_owned()
+}
+
+/// A TL method name: `namespace.name` or `name`, letters, digits and `_`.
+fn is_method_name(name: &str) -> bool {
+    name.len() <= MAX_LABEL_LEN
+        && name.split('.').count() <= 2
+        && name.split('.').all(|part| {
+            part.starts_with(|c: char| c.is_ascii_lowercase())
+                && part.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+        })
+}
+
+/// `ok`, an error kind (`network`) or Telegram's error name (`PEER_ID_INVALID`).
+fn is_outcome(name: &str) -> bool {
+    !name.is_empty()
+        && name.len() <= MAX_LABEL_LEN
+        && (name
+            .chars()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
+            || name.chars().all(|c| c.is_ascii_lowercase() || c == '_'))
 }
 
 /// The outcome label: Telegram's error name where there is one, else tgmcp's kind.
@@ -181,5 +246,59 @@ mod tests {
         assert_eq!(snapshot.flood_waits_slept, (1, 3));
         let search_ok = snapshot.requests[&("messages.search".to_owned(), "ok".to_owned())];
         assert!((search_ok.seconds - 0.005).abs() < 1e-9);
+    }
+
+    #[test]
+    fn labels_stay_a_bounded_set() {
+        let stats = RpcStats::default();
+        let ms = Duration::from_millis(1);
+        let huge = "a".repeat(300_000);
+        for bad in [
+            huge.as_str(),
+            "messages.send\"x\"",
+            "Messages.Send",
+            "a.b.c",
+            "",
+        ] {
+            stats.record(bad, &Ok::<(), Error>(()), ms, true);
+        }
+        for i in 0..2 * MAX_METHODS {
+            stats.record(&format!("ns.method{i}"), &Ok::<(), Error>(()), ms, true);
+        }
+        for i in 0..2 * MAX_ERROR_NAMES {
+            let error = Error::Rpc {
+                code: 400,
+                name: format!("ERROR_{i}"),
+                method: None,
+            };
+            stats.record::<()>("users.getUsers", &Err(error), ms, true);
+        }
+        for name in ["lower case", "X".repeat(1000).as_str(), "NAME\"}"] {
+            let error = Error::Rpc {
+                code: 400,
+                name: name.to_owned(),
+                method: None,
+            };
+            stats.record::<()>("users.getUsers", &Err(error), ms, true);
+        }
+        let snapshot = stats.snapshot();
+        let methods: BTreeSet<&str> = snapshot.requests.keys().map(|k| k.0.as_str()).collect();
+        let outcomes: BTreeSet<&str> = snapshot.requests.keys().map(|k| k.1.as_str()).collect();
+        assert!(methods.len() <= MAX_METHODS + 1, "{}", methods.len());
+        assert!(outcomes.len() <= MAX_ERROR_NAMES + 1, "{}", outcomes.len());
+        assert!(methods.contains("other") && outcomes.contains("other"));
+        assert!(methods.contains("ns.method0") && outcomes.contains("ERROR_0"));
+        assert!(
+            snapshot
+                .requests
+                .keys()
+                .all(|(m, o)| m.len() <= MAX_LABEL_LEN && o.len() <= MAX_LABEL_LEN)
+        );
+        // Nothing is lost: every request is still counted.
+        let total: u64 = snapshot.requests.values().map(|t| t.count).sum();
+        assert_eq!(
+            total as usize,
+            5 + 2 * MAX_METHODS + 2 * MAX_ERROR_NAMES + 3
+        );
     }
 }

@@ -30,7 +30,7 @@ pub(crate) struct HttpServer {
 }
 
 impl HttpServer {
-    fn url(&self, path: &str) -> String {
+    pub(crate) fn url(&self, path: &str) -> String {
         format!("http://{}{path}", self.addr)
     }
 
@@ -75,6 +75,16 @@ impl HttpServer {
         .await
     }
 
+    pub(crate) fn pid(&self) -> u32 {
+        self.child.id().expect("running")
+    }
+
+    /// The exit code, once the server exits by itself (after a signal sent by pid).
+    pub(crate) async fn exited(mut self) -> i32 {
+        let status = within(40, self.child.wait()).await.expect("tgmcp exits");
+        status.code().unwrap_or(-1)
+    }
+
     /// SIGTERM, then the exit code.
     pub(crate) async fn terminate(mut self) -> i32 {
         signal(&self.child, "TERM").await;
@@ -83,7 +93,7 @@ impl HttpServer {
     }
 }
 
-async fn signal(child: &Child, name: &str) {
+pub(crate) async fn signal(child: &Child, name: &str) {
     let pid = child.id().expect("running").to_string();
     let status = tokio::process::Command::new("kill")
         .args([format!("-{name}"), pid])
@@ -150,11 +160,14 @@ pub(crate) async fn start_with(
     tweak: impl FnOnce(&mut tokio::process::Command),
 ) -> HttpServer {
     let mut cmd = env.command();
-    cmd.args(["serve", "--http", "127.0.0.1:0"])
-        .args(args)
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped());
+    cmd.args(["serve", "--http", "127.0.0.1:0"]).args(args);
     tweak(&mut cmd);
+    spawn(cmd).await
+}
+
+/// Spawns `cmd` (a `tgmcp serve --http`, perhaps wrapped) and waits for its address.
+pub(crate) async fn spawn(mut cmd: tokio::process::Command) -> HttpServer {
+    cmd.stdout(Stdio::null()).stderr(Stdio::piped());
     let mut child = cmd.spawn().expect("tgmcp starts");
     let mut lines = BufReader::new(child.stderr.take().expect("stderr is piped")).lines();
     let stderr = Arc::new(Mutex::new(String::new()));
@@ -199,7 +212,7 @@ pub(crate) async fn demo() -> (Sandbox, TestEnv, String) {
     (sandbox, env, token)
 }
 
-fn save_token(env: &TestEnv, profile: &str) -> String {
+pub(crate) fn save_token(env: &TestEnv, profile: &str) -> String {
     let token = tgmcp::http::token::generate().unwrap();
     tgmcp::http::token::save(&env.profile_dir(profile).join("token"), &token).unwrap();
     token
@@ -228,7 +241,7 @@ pub(crate) fn structured(result: &CallToolResult) -> Value {
 }
 
 /// Prometheus text: `name{labels}` → value, every sample line parsed.
-fn parse_metrics(text: &str) -> HashMap<String, f64> {
+pub(crate) fn parse_metrics(text: &str) -> HashMap<String, f64> {
     let mut samples = HashMap::new();
     for line in text.lines() {
         if line.is_empty() || line.starts_with('#') {

@@ -318,7 +318,7 @@ async fn cli_lists_and_describes_without_a_session() {
 #[tokio::test]
 async fn mcp_invoke_reads_writes_and_refuses() {
     let (sandbox, env) = crate::mcp::demo().await;
-    let server = crate::mcp::start(&env, &["serve"]).await;
+    let server = crate::mcp::start(&env, &["serve", "--allow-dangerous-methods"]).await;
     // params_json, as the reference server takes it.
     let answer = server
         .ok(
@@ -450,7 +450,7 @@ async fn mcp_read_only_allows_only_reading_methods() {
 #[tokio::test]
 async fn http_mtproto_api_answers_with_the_right_status() {
     let (sandbox, env, token) = crate::http::demo().await;
-    let server = crate::http::start(&env, &[]).await;
+    let server = crate::http::start(&env, &["--allow-dangerous-methods"]).await;
     let bearer = format!("Bearer {token}");
     let auth = [("authorization", bearer.as_str())];
     let post = |path: &'static str, body: Value| {

@@ -14,6 +14,7 @@ mod fuzz;
 mod generated;
 mod hardening;
 mod http;
+mod http_hardening;
 mod invoke;
 mod mcp;
 mod migrate;
