@@ -7,8 +7,10 @@
 //! calls of API methods at `/mtproto-api/{method}` ([`mtproto`]). `/health`, `/ready` and
 //! `/metrics` are answered here; errors are JSON everywhere.
 
+mod auth_hint;
 mod metrics;
 mod mtproto;
+mod session_end;
 pub mod token;
 
 use std::future::{Future, IntoFuture};
@@ -211,16 +213,24 @@ pub async fn serve(
         mcp_routes = mcp_routes.route(route, post(mtproto::call));
     }
     let mcp_routes = mcp_routes
+        .layer(middleware::from_fn(session_end::no_content))
         .layer(middleware::from_fn(json_errors))
         .layer(middleware::from_fn_with_state(Arc::clone(&state), limit))
         .layer(middleware::from_fn_with_state(
             Arc::clone(&state),
             require_token,
         ));
-    let app = Router::new()
+    let mut app = Router::new()
         .route("/health", get(health))
         .route("/ready", get(ready))
-        .route("/metrics", get(metrics_text))
+        .route("/metrics", get(metrics_text));
+    for route in auth_hint::ROUTES {
+        app = app.route(route, get(auth_hint::metadata));
+    }
+    for route in auth_hint::NO_OAUTH_ROUTES {
+        app = app.route(route, axum::routing::any(auth_hint::no_oauth));
+    }
+    let app = app
         .merge(mcp_routes)
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
@@ -460,11 +470,11 @@ fn authenticate(options: &Options, headers: &HeaderMap) -> Option<Response> {
     let (challenge, message) = match given {
         Some(given) if token::matches(expected, given) => return None,
         Some(_) => (
-            r#"Bearer realm="tgmcp", error="invalid_token""#,
+            auth_hint::WRONG,
             "the bearer token is wrong — use the one `tgmcp setup` printed for this profile (a rotated token replaces the old one)",
         ),
         None => (
-            r#"Bearer realm="tgmcp""#,
+            auth_hint::MISSING,
             "this server needs `Authorization: Bearer <token>` — `tgmcp setup` prints client configurations with the profile's token",
         ),
     };
