@@ -204,3 +204,35 @@ async fn typescript_sdk_over_stdio_and_http() {
     check(&report, "http");
     assert_eq!(server.terminate().await, 0);
 }
+
+/// The MCP Inspector's CLI in strict mode finds nothing to warn about in the tool list
+/// (custom formats, type arrays, schemas that accept anything …).
+#[tokio::test]
+async fn inspector_strict_finds_no_warnings() {
+    let Some(inspector) = required(
+        sdk_dir().join("inspector/node_modules/.bin/inspector"),
+        "the MCP Inspector",
+    ) else {
+        return;
+    };
+    let env = TestEnv::new();
+    let mut cmd = env.command_for(inspector.to_str().unwrap());
+    cmd.args(["--cli", "--method", "tools/list", "--strict"])
+        .arg(env!("CARGO_BIN_EXE_tgmcp"))
+        .arg("serve")
+        .env("RUST_LOG", "warn");
+    let out = within(120, cmd.output()).await.expect("the inspector runs");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{}:\n{stdout}\n{stderr}", out.status);
+    let listed: Value = serde_json::from_str(stdout.trim()).expect("the tool list");
+    assert_eq!(
+        listed["tools"].as_array().unwrap().len(),
+        tgmcp::mcp::TOOL_NAMES.len()
+    );
+    let lower = stderr.to_lowercase();
+    assert!(
+        !lower.contains("warning") && !lower.contains("error"),
+        "{stderr}"
+    );
+}
