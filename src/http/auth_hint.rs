@@ -8,13 +8,26 @@
 //! no authorization server is named, so there is nothing to sign in to — only a token to
 //! configure, as the description and the 401's `error_description` say.
 
+use axum::Router;
 use axum::extract::Request;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::json;
 
+/// `router` with the metadata and the answers where OAuth clients look, all without a
+/// token.
+pub fn mount<S: Clone + Send + Sync + 'static>(mut router: Router<S>) -> Router<S> {
+    for route in ROUTES {
+        router = router.route(route, axum::routing::get(metadata));
+    }
+    for route in NO_OAUTH_ROUTES {
+        router = router.route(route, axum::routing::any(no_oauth));
+    }
+    router
+}
+
 /// The paths RFC 9728 clients probe: the root, and the one suffixed with the MCP path.
-pub const ROUTES: [&str; 3] = [
+const ROUTES: [&str; 3] = [
     "/.well-known/oauth-protected-resource",
     "/.well-known/oauth-protected-resource/mcp",
     "/.well-known/oauth-protected-resource/v1/mcp",
@@ -27,7 +40,7 @@ pub const MISSING: &str = r#"Bearer realm="tgmcp", error_description="this serve
 pub const WRONG: &str = r#"Bearer realm="tgmcp", error="invalid_token", error_description="the bearer token is wrong: use the one tgmcp setup printed for this profile""#;
 
 /// The protected resource metadata (RFC 9728) of this server's MCP endpoint.
-pub async fn metadata(request: Request) -> Response {
+async fn metadata(request: Request) -> Response {
     let host = request
         .headers()
         .get(header::HOST)
@@ -55,14 +68,14 @@ pub async fn metadata(request: Request) -> Response {
 }
 
 /// Where OAuth clients look for an authorization server, or register with one.
-pub const NO_OAUTH_ROUTES: [&str; 3] = [
+const NO_OAUTH_ROUTES: [&str; 3] = [
     "/.well-known/oauth-authorization-server",
     "/.well-known/openid-configuration",
     "/register",
 ];
 
 /// The answer there: none, and what to do instead.
-pub async fn no_oauth() -> Response {
+async fn no_oauth() -> Response {
     let body = json!({
         "error": "no_oauth",
         "message": "this server has no OAuth: it takes a bearer token — add the header Authorization: Bearer <token> to the client's configuration (tgmcp setup prints it)"

@@ -220,17 +220,10 @@ pub async fn serve(
             Arc::clone(&state),
             require_token,
         ));
-    let mut app = Router::new()
+    let app = auth_hint::mount(Router::new())
         .route("/health", get(health))
         .route("/ready", get(ready))
-        .route("/metrics", get(metrics_text));
-    for route in auth_hint::ROUTES {
-        app = app.route(route, get(auth_hint::metadata));
-    }
-    for route in auth_hint::NO_OAUTH_ROUTES {
-        app = app.route(route, axum::routing::any(auth_hint::no_oauth));
-    }
-    let app = app
+        .route("/metrics", get(metrics_text))
         .merge(mcp_routes)
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
