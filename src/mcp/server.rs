@@ -264,7 +264,7 @@ impl ServerHandler for TelegramServer {
         let checked = match check::arguments(name, &schema, &mut arguments) {
             Ok(checked) => checked,
             Err(error) => {
-                tracing::info!(tool = name, kind = error.kind(), "tool call refused");
+                self.refused(name, &error, &context);
                 return Ok(reply::failure(&error).into());
             }
         };
@@ -285,6 +285,26 @@ impl ServerHandler for TelegramServer {
             result.content.push(ContentBlock::text(note));
         }
         Ok(response)
+    }
+}
+
+impl TelegramServer {
+    /// A call refused for its arguments is logged and counted like any other tool error.
+    fn refused(&self, name: &str, error: &Error, request: &RequestContext<RoleServer>) {
+        let Some(tool) = TOOL_NAMES.iter().copied().find(|tool| *tool == name) else {
+            return;
+        };
+        tracing::info!(tool, kind = error.kind(), "tool call refused");
+        if let Some(observer) = &self.observer {
+            observer.tool_call(tool, Some(error), Duration::ZERO);
+        }
+        if let Some(note) = request
+            .extensions
+            .get::<axum::http::request::Parts>()
+            .and_then(|parts| parts.extensions.get::<CallNote>())
+        {
+            note.set(tool, error.kind());
+        }
     }
 }
 

@@ -2,7 +2,7 @@
 //! client without the token learns it needs a bearer token, not OAuth; a client ending
 //! its session gets the 204 the Python SDK expects.
 
-use crate::http::{INITIALIZE, demo, request, start};
+use crate::http::{INITIALIZE, call, demo, request, start};
 
 #[tokio::test]
 async fn a_missing_token_says_bearer_token_not_oauth() {
@@ -82,5 +82,30 @@ async fn ending_a_session_answers_204() {
     let ended = request(reqwest::Method::DELETE, &url, &headers, None).await;
     assert_eq!(ended.status, 204, "{}", ended.body);
     assert!(ended.body.is_empty());
+    assert_eq!(server.terminate().await, 0);
+}
+
+/// A call refused for its arguments is a tool error over HTTP too, and counted as one.
+#[tokio::test]
+async fn argument_mistakes_over_http_are_counted_tool_errors() {
+    let (_sandbox, env, token) = demo().await;
+    let server = start(&env, &[]).await;
+    let client = server.client("/mcp", Some(&token)).await;
+    let result = call(&client, "find_chats", serde_json::json!({"limit": "ten"})).await;
+    let error = crate::mcp::error_of(&result);
+    assert_eq!(error["kind"], "invalid_input", "{error}");
+    let metrics = server
+        .get("/metrics", &[("authorization", &format!("Bearer {token}"))])
+        .await;
+    assert!(
+        metrics
+            .body
+            .lines()
+            .any(|line| line
+                == r#"tgmcp_tool_calls_total{tool="find_chats",outcome="invalid_input"} 1"#),
+        "{}",
+        metrics.body
+    );
+    drop(client);
     assert_eq!(server.terminate().await, 0);
 }
