@@ -7,10 +7,12 @@
 //! calls of API methods at `/mtproto-api/{method}` ([`mtproto`]). `/health`, `/ready` and
 //! `/metrics` are answered here; errors are JSON everywhere.
 
+mod auth_hint;
 mod conn;
 mod host;
 mod metrics;
 mod mtproto;
+mod session_end;
 pub mod token;
 
 use std::future::Future;
@@ -232,13 +234,14 @@ pub async fn serve(
         mcp_routes = mcp_routes.route(route, post(mtproto::call));
     }
     let mcp_routes = mcp_routes
+        .layer(middleware::from_fn(session_end::no_content))
         .layer(middleware::from_fn(json_errors))
         .layer(middleware::from_fn_with_state(Arc::clone(&state), limit))
         .layer(middleware::from_fn_with_state(
             Arc::clone(&state),
             require_token,
         ));
-    let app = Router::new()
+    let app = auth_hint::mount(Router::new())
         .route("/health", get(health))
         .route("/ready", get(ready))
         .route("/metrics", get(metrics_text))
@@ -471,11 +474,11 @@ fn authenticate(options: &Options, headers: &HeaderMap) -> Option<Response> {
     let (challenge, message) = match given {
         Some(given) if token::matches(expected, given) => return None,
         Some(_) => (
-            r#"Bearer realm="tgmcp", error="invalid_token""#,
+            auth_hint::WRONG,
             "the bearer token is wrong — use the one `tgmcp setup` printed for this profile (a rotated token replaces the old one)",
         ),
         None => (
-            r#"Bearer realm="tgmcp""#,
+            auth_hint::MISSING,
             "this server needs `Authorization: Bearer <token>` — `tgmcp setup` prints client configurations with the profile's token",
         ),
     };

@@ -7,9 +7,11 @@
 //! read text. The server answers `initialize` at once and reaches Telegram lazily
 //! ([`link`]), so an IDE never waits on the network to start it.
 
+mod check;
 mod link;
 mod params;
 mod reply;
+mod schema;
 mod server;
 pub mod stdio;
 mod text;

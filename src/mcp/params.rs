@@ -1,9 +1,9 @@
 //! Tool arguments, as JSON Schema'd types, and their conversion into core requests.
 //!
-//! Arguments that do not match a tool's schema (a missing field, a wrong type, an unknown
-//! name) are a malformed request: a JSON-RPC error from [`Args`]. Values that match the
-//! schema but make no sense (a limit out of range, a date that is not one) are a tool
-//! error of kind `invalid_input`, from the conversions below.
+//! Arguments are first checked against the tool's schema ([`super::check`]): a missing
+//! field, a wrong type or an unknown name is a tool error of kind `invalid_input` that
+//! names the argument. Values that match the schema but make no sense (a date that is
+//! not one, too many files) are the same kind of error, from the conversions below.
 
 use std::borrow::Cow;
 
@@ -25,9 +25,12 @@ use crate::tl::Guard;
 /// Most messages one search page or one read returns.
 pub const MAX_LIMIT: u32 = 100;
 
-/// A tool's arguments, deserialized strictly. Unlike rmcp's `Parameters`, which turns a
-/// mismatch into a tool error, a mismatch here is a JSON-RPC `invalid_params` error: the
-/// request does not follow the tool's schema.
+/// Marks the `invalid_params` error of [`Args`], so the server answers it as a tool error.
+const ARGUMENT_ERROR: &str = "tgmcp/arguments";
+
+/// A tool's arguments, deserialized strictly once [`super::check`] has mended them. What
+/// still does not fit (a number too large for its field) is an `invalid_params` error
+/// that the server turns into a tool error ([`is_argument_error`]).
 pub struct Args<T>(pub T);
 
 impl<S, T: DeserializeOwned> FromContextPart<ToolCallContext<'_, S>> for Args<T> {
@@ -37,11 +40,19 @@ impl<S, T: DeserializeOwned> FromContextPart<ToolCallContext<'_, S>> for Args<T>
             .map(Args)
             .map_err(|e| {
                 ErrorData::invalid_params(
-                    format!("arguments of {} do not match its schema: {e}", context.name),
-                    None,
+                    format!("arguments of {} do not fit: {e}", context.name),
+                    Some(serde_json::json!({ "reason": ARGUMENT_ERROR })),
                 )
             })
     }
+}
+
+/// Whether `error` came from [`Args`]: the arguments, not the request, are at fault.
+pub fn is_argument_error(error: &ErrorData) -> bool {
+    error
+        .data
+        .as_ref()
+        .is_some_and(|data| data["reason"] == ARGUMENT_ERROR)
 }
 
 /// A chat as a model writes it: text (`me`, `@username`, a link, `+phone`) or a number.
@@ -72,7 +83,8 @@ impl JsonSchema for ChatId {
     }
 
     fn json_schema(_: &mut SchemaGenerator) -> Schema {
-        json_schema!({ "type": ["string", "integer"] })
+        // Numbers are accepted too, but one type is what every client understands.
+        json_schema!({ "type": "string" })
     }
 }
 
@@ -141,6 +153,7 @@ pub struct SearchInChat {
     /// Only messages from this user: `me`, @username or numeric id.
     pub from_user: Option<ChatId>,
     /// Only the replies to this message (its thread).
+    #[schemars(range(min = 1, max = i32::MAX))]
     pub reply_to_msg_id: Option<i32>,
     /// The `cursor` of the previous page, to get the next one.
     pub cursor: Option<String>,
@@ -169,6 +182,7 @@ pub struct ReadMessages {
     /// The chat the messages are in.
     pub chat_id: ChatId,
     /// Ids of the messages to read (at most 100).
+    #[schemars(inner(range(min = 1, max = i32::MAX)))]
     pub message_ids: Vec<i32>,
 }
 
@@ -193,6 +207,7 @@ pub struct SendMessageArgs {
     /// The text. Over 4096 characters it is sent as several messages.
     pub message: String,
     /// Send as a reply to this message.
+    #[schemars(range(min = 1, max = i32::MAX))]
     pub reply_to_msg_id: Option<i32>,
     /// How `message` is formatted; plain text when absent.
     pub parse_mode: Option<ParseMode>,
@@ -244,12 +259,8 @@ impl JsonSchema for Files {
     }
 
     fn json_schema(_: &mut SchemaGenerator) -> Schema {
-        json_schema!({
-            "anyOf": [
-                { "type": "string" },
-                { "type": "array", "items": { "type": "string" }, "maxItems": MAX_FILES }
-            ]
-        })
+        // One string is accepted too, but one type is what every client understands.
+        json_schema!({ "type": "array", "items": { "type": "string" }, "maxItems": MAX_FILES })
     }
 }
 
@@ -292,6 +303,7 @@ pub struct DownloadMediaArgs {
     /// The chat the message is in.
     pub chat_id: ChatId,
     /// Id of the message whose photo or document to save.
+    #[schemars(range(min = 1, max = i32::MAX))]
     pub message_id: i32,
     /// File name (or relative path) inside the server's download folder; by default the
     /// file's own name. An existing file is never overwritten.
@@ -305,6 +317,7 @@ pub struct EditMessageArgs {
     /// The chat the message is in.
     pub chat_id: ChatId,
     /// Id of a message this account sent.
+    #[schemars(range(min = 1, max = i32::MAX))]
     pub message_id: i32,
     /// The new text.
     pub message: String,
@@ -374,6 +387,7 @@ pub struct SendToPhoneArgs {
     /// How `message` is formatted; plain text when absent.
     pub parse_mode: Option<ParseMode>,
     /// Send as a reply to this message.
+    #[schemars(range(min = 1, max = i32::MAX))]
     pub reply_to_msg_id: Option<i32>,
     /// Files to attach: one or a list of https URLs, data: URIs, or local paths (stdio
     /// only). The message becomes the caption; several files go as albums.
@@ -554,7 +568,7 @@ pub struct InvokeMtproto {
     /// The API method, e.g. messages.getHistory or channels.getParticipants (any case; a
     /// `Request` suffix is fine).
     pub method_full_name: String,
-    /// The method's parameters as a JSON object in a string, e.g.
+    /// The method's parameters as a JSON object in a string (an object works too), e.g.
     /// "{\"peer\": \"@durov\", \"limit\": 10}". Objects name their constructor in "_";
     /// optional parameters are left out; bytes are base64.
     pub params_json: Option<String>,

@@ -1,24 +1,23 @@
 //! Tool results: the core's output as structured content plus a text rendering, or the
-//! core's error as a structured tool error. And the output schemas that describe both.
+//! core's error as a tool error.
+//!
+//! A tool error carries no `structuredContent`: clients check structured content against
+//! the tool's `outputSchema` even when `isError` is set (the TypeScript SDK does), and
+//! repeating the error's shape in every output schema cost every client context. The
+//! model reads the message as text; programs find the same detail, structured, in the
+//! result's `_meta` under [`ERROR_META`].
 
-use std::sync::Arc;
-
-use rmcp::handler::server::common::schema_for_output;
-use rmcp::model::{CallToolResult, ContentBlock, JsonObject};
-use schemars::JsonSchema;
+use rmcp::model::{CallToolResult, ContentBlock, MetaObject};
 use serde::Serialize;
 
 use crate::error::Error;
 
-/// A failed call's structured content: `{"error": {…}}`.
-#[derive(Debug, Serialize, JsonSchema)]
-pub struct Failure {
-    pub error: FailureDetail,
-}
+/// The `_meta` key of a tool error's [`Failure`].
+pub const ERROR_META: &str = "tgmcp/error";
 
 /// What went wrong, in terms a model (or its user) can act on.
-#[derive(Debug, Serialize, JsonSchema)]
-pub struct FailureDetail {
+#[derive(Debug, Serialize)]
+pub struct Failure {
     /// not_logged_in, peer_not_found, flood_wait, rpc_error, network, invalid_input,
     /// unknown_method, rejected, partial_send, unknown_outcome, forbidden, config, session
     /// or interrupted.
@@ -40,50 +39,19 @@ pub struct FailureDetail {
 impl From<&Error> for Failure {
     fn from(error: &Error) -> Self {
         Self {
-            error: FailureDetail {
-                kind: error.kind().to_owned(),
-                rpc_error: error.rpc_name().map(str::to_owned),
-                retry_after: error.retry_after(),
-                sent_message_ids: match error {
-                    Error::PartialSend { sent, .. } => Some(sent.clone()),
-                    _ => None,
-                },
-                message: error.to_string(),
+            kind: error.kind().to_owned(),
+            rpc_error: error.rpc_name().map(str::to_owned),
+            retry_after: error.retry_after(),
+            sent_message_ids: match error {
+                Error::PartialSend { sent, .. } => Some(sent.clone()),
+                _ => None,
             },
+            message: error.to_string(),
         }
     }
 }
 
-/// What a tool's structured content is: its result, or the failure that stopped it.
-/// Only its schema is used: clients validate `structuredContent` against `outputSchema`
-/// even when `isError` is set, so the schema must admit both.
-#[derive(Serialize, JsonSchema)]
-#[serde(untagged)]
-enum Outcome<T> {
-    #[allow(dead_code)]
-    Done(T),
-    #[allow(dead_code)]
-    Failed(Failure),
-}
-
-/// The `outputSchema` of a tool whose result is `T`: `T` or a [`Failure`], at an object
-/// root as MCP clients expect.
-pub fn output_schema<T: JsonSchema + 'static>() -> Arc<JsonObject> {
-    let mut schema = schema_for_output::<Outcome<T>>().as_ref().clone();
-    schema.insert("type".into(), "object".into());
-    Arc::new(schema)
-}
-
-/// The `inputSchema` of a tool whose arguments are `T`.
-pub fn input_schema<T: JsonSchema + 'static>() -> Arc<JsonObject> {
-    rmcp::handler::server::common::schema_for_input::<T>().unwrap_or_else(|e| {
-        // A type that is not a JSON object: a programming error, caught by every test.
-        panic!(
-            "tool arguments {} are not an object: {e}",
-            std::any::type_name::<T>()
-        )
-    })
-}
+pub use super::schema::{input_schema, output_schema};
 
 /// A tool's answer: `value` as structured content, `render`ed as text, or the failure.
 pub fn outcome<T: Serialize>(
@@ -106,10 +74,14 @@ pub fn outcome<T: Serialize>(
     }
 }
 
-/// A tool error: the message as text, and the same as [`Failure`] structured content.
+/// A tool error: the message as text, and the [`Failure`] in `_meta`.
 pub fn failure(error: &Error) -> CallToolResult {
     let mut result = CallToolResult::error(vec![ContentBlock::text(error.to_string())]);
-    result.structured_content = serde_json::to_value(Failure::from(error)).ok();
+    if let Ok(detail) = serde_json::to_value(Failure::from(error)) {
+        let mut meta = MetaObject::default();
+        meta.0.insert(ERROR_META.into(), detail);
+        result.meta = Some(meta);
+    }
     result
 }
 
@@ -120,6 +92,10 @@ mod tests {
     use super::*;
     use crate::telegram::ChatList;
 
+    fn meta_of(result: &CallToolResult) -> serde_json::Value {
+        result.meta.as_ref().unwrap().0[ERROR_META].clone()
+    }
+
     #[test]
     fn failures_carry_kind_rpc_name_and_wait() {
         let error = Error::FloodWait {
@@ -128,7 +104,11 @@ mod tests {
         };
         let result = failure(&error);
         assert_eq!(result.is_error, Some(true));
-        let detail = &result.structured_content.as_ref().unwrap()["error"];
+        assert_eq!(
+            result.structured_content, None,
+            "no shape to check it against"
+        );
+        let detail = meta_of(&result);
         assert_eq!(detail["kind"], "flood_wait");
         assert_eq!(detail["retry_after"], 120);
         assert!(detail.get("rpc_error").is_none());
@@ -139,8 +119,8 @@ mod tests {
             name: "MESSAGE_NOT_MODIFIED".into(),
             method: None,
         };
-        let detail = failure(&error).structured_content.unwrap();
-        assert_eq!(detail["error"]["rpc_error"], "MESSAGE_NOT_MODIFIED");
+        let detail = meta_of(&failure(&error));
+        assert_eq!(detail["rpc_error"], "MESSAGE_NOT_MODIFIED");
 
         let error = Error::PartialSend {
             sent: vec![41, 42],
@@ -150,10 +130,10 @@ mod tests {
                 method: None,
             }),
         };
-        let detail = failure(&error).structured_content.unwrap();
-        assert_eq!(detail["error"]["kind"], "partial_send");
-        assert_eq!(detail["error"]["sent_message_ids"], json!([41, 42]));
-        assert_eq!(detail["error"]["retry_after"], 9);
+        let detail = meta_of(&failure(&error));
+        assert_eq!(detail["kind"], "partial_send");
+        assert_eq!(detail["sent_message_ids"], json!([41, 42]));
+        assert_eq!(detail["retry_after"], 9);
     }
 
     #[test]
@@ -162,13 +142,5 @@ mod tests {
         assert_eq!(result.is_error, Some(false));
         assert_eq!(result.structured_content, Some(json!({"chats": []})));
         assert_eq!(result.content[0].as_text().unwrap().text, "no chats");
-    }
-
-    #[test]
-    fn output_schema_admits_result_and_failure() {
-        let schema = output_schema::<ChatList>();
-        assert_eq!(schema["type"], "object");
-        let branches = schema["anyOf"].as_array().unwrap();
-        assert_eq!(branches.len(), 2, "{schema:?}");
     }
 }

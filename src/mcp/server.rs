@@ -9,8 +9,8 @@ use std::time::{Duration, Instant};
 use rmcp::handler::server::router::tool::ToolRouter;
 use rmcp::handler::server::tool::ToolCallContext;
 use rmcp::model::{
-    CallToolRequestParams, CallToolResponse, CallToolResult, Implementation, ServerCapabilities,
-    ServerConfig,
+    CallToolRequestParams, CallToolResponse, CallToolResult, ContentBlock, Implementation,
+    ServerCapabilities, ServerConfig,
 };
 use rmcp::service::RequestContext;
 use rmcp::{ErrorData, RoleServer, ServerHandler, tool_handler};
@@ -18,7 +18,7 @@ use serde::Serialize;
 use tokio::sync::RwLockReadGuard;
 
 use super::link::Link;
-use super::{TOOL_NAMES, ToolSelection, reply};
+use super::{TOOL_NAMES, ToolSelection, check, params, reply};
 use crate::error::{Error, Result};
 use crate::net::FetchPolicy;
 use crate::telegram::{DownloadTarget, FilePolicy, LocalFiles, Telegram};
@@ -246,10 +246,12 @@ impl ServerHandler for TelegramServer {
     }
 
     /// A tool this server turned off answers with a tool error saying how to turn it on;
-    /// a name that is no tool at all is a JSON-RPC error that lists the tools.
+    /// a name that is no tool at all is a JSON-RPC error that lists the tools. Arguments
+    /// are checked against the tool's schema first ([`check`]): a mistake is a tool error
+    /// the model can fix.
     async fn call_tool(
         &self,
-        request: CallToolRequestParams,
+        mut request: CallToolRequestParams,
         context: RequestContext<RoleServer>,
     ) -> Result<CallToolResponse, ErrorData> {
         let name = request.name.as_ref();
@@ -258,12 +260,55 @@ impl ServerHandler for TelegramServer {
         {
             return Ok(reply::failure(&refusal).into());
         }
-        if !self.tools.has_route(name) {
+        let Some(tool) = self.tools.get(name) else {
             return Err(unknown_tool(name, &self.tools));
-        }
-        self.tools
+        };
+        let schema = tool.input_schema.clone();
+        let mut arguments = request.arguments.take().unwrap_or_default();
+        let checked = match check::arguments(name, &schema, &mut arguments) {
+            Ok(checked) => checked,
+            Err(error) => {
+                self.refused(name, &error, &context);
+                return Ok(reply::failure(&error).into());
+            }
+        };
+        request.arguments = Some(arguments);
+        let response = self
+            .tools
             .call(ToolCallContext::new(self, request, context))
-            .await
+            .await;
+        let mut response = match response {
+            Err(error) if params::is_argument_error(&error) => {
+                return Ok(reply::failure(&Error::InvalidInput(error.message.into_owned())).into());
+            }
+            other => other?,
+        };
+        if let (Some(note), CallToolResponse::Complete(result)) =
+            (checked.note(&schema), &mut response)
+        {
+            result.content.push(ContentBlock::text(note));
+        }
+        Ok(response)
+    }
+}
+
+impl TelegramServer {
+    /// A call refused for its arguments is logged and counted like any other tool error.
+    fn refused(&self, name: &str, error: &Error, request: &RequestContext<RoleServer>) {
+        let Some(tool) = TOOL_NAMES.iter().copied().find(|tool| *tool == name) else {
+            return;
+        };
+        tracing::info!(tool, kind = error.kind(), "tool call refused");
+        if let Some(observer) = &self.observer {
+            observer.tool_call(tool, Some(error), Duration::ZERO);
+        }
+        if let Some(note) = request
+            .extensions
+            .get::<axum::http::request::Parts>()
+            .and_then(|parts| parts.extensions.get::<CallNote>())
+        {
+            note.set(tool, error.kind());
+        }
     }
 }
 

@@ -364,5 +364,20 @@ pub struct InvokeOutput {
     pub method: String,
     /// Telegram's answer: objects name their constructor in "_", bytes are base64, and
     /// integers too large for a double are strings.
+    #[schemars(schema_with = "tl_answer")]
     pub result: serde_json::Value,
+}
+
+/// What a method may answer: an object, a vector, a Bool, an int or a string — said, not
+/// left as a schema that accepts anything (strict clients warn on that).
+fn tl_answer(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+    schemars::json_schema!({
+        "anyOf": [
+            { "type": "object" },
+            { "type": "array" },
+            { "type": "boolean" },
+            { "type": "integer" },
+            { "type": "string" }
+        ]
+    })
 }

@@ -812,7 +812,7 @@ async fn mcp_over_http_refuses_local_paths_and_downloads_without_a_folder() {
     )
     .await;
     assert_eq!(result.is_error, Some(true));
-    let error = &result.structured_content.as_ref().unwrap()["error"];
+    let error = &crate::mcp::error_of(&result);
     assert_eq!(error["kind"], "forbidden");
     assert!(
         error["message"].as_str().unwrap().contains("over HTTP"),
@@ -835,7 +835,7 @@ async fn mcp_over_http_refuses_local_paths_and_downloads_without_a_folder() {
     )
     .await;
     assert_eq!(result.is_error, Some(true));
-    let error = &result.structured_content.as_ref().unwrap()["error"];
+    let error = &crate::mcp::error_of(&result);
     assert!(
         error["message"]
             .as_str()

@@ -74,7 +74,7 @@ async fn a_write_is_never_repeated_and_an_unknown_fate_is_said() {
             // tgmcp cannot know whether Telegram executed it: it says so, and does not
             // send it again to find out.
             assert_eq!(result.is_error, Some(true), "{point:?}: {}", text(&result));
-            let error = &result.structured_content.as_ref().unwrap()["error"];
+            let error = &crate::mcp::error_of(&result);
             assert_eq!(error["kind"], "unknown_outcome", "{point:?}: {error}");
             assert!(
                 text(&result).contains("may or may not"),
