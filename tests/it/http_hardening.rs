@@ -322,7 +322,7 @@ async fn dangerous_methods_need_the_operator_too() {
     )
     .await;
     assert_eq!(result.is_error, Some(true));
-    let error = &result.structured_content.as_ref().unwrap()["error"];
+    let error = &crate::mcp::error_of(&result);
     assert_eq!(error["kind"], "forbidden");
     assert!(
         error["message"]
@@ -435,7 +435,7 @@ async fn a_slow_file_url_is_a_timeout_not_a_telegram_outage() {
     )
     .await;
     assert_eq!(result.is_error, Some(true));
-    let error = &result.structured_content.as_ref().unwrap()["error"];
+    let error = &crate::mcp::error_of(&result);
     assert_eq!(error["kind"], "timeout", "{error}");
     assert!(
         !error["message"].as_str().unwrap().contains("Telegram"),
