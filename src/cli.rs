@@ -70,7 +70,8 @@ pub struct GlobalArgs {
     /// Run against a built-in offline Telegram with demo chats; no account or network needed
     ///
     /// The sandbox is a real MTProto data center on loopback with a seeded demo world and a
-    /// throw-away logged-in profile; your real account and sessions are not touched.
+    /// logged-in demo profile; your real account and sessions are not touched. Commands
+    /// share one demo, which remembers what they did until `tgmcp --sandbox reset`.
     #[arg(
         long,
         global = true,
@@ -146,6 +147,10 @@ pub enum Command {
     #[command(long_about = INVOKE_LONG_ABOUT, after_help = INVOKE_EXAMPLES)]
     Invoke(InvokeArgs),
 
+    /// Start the offline demo over (`tgmcp --sandbox reset`): a new world, login and token
+    #[command(long_about = RESET_LONG_ABOUT)]
+    Reset,
+
     /// Run the offline sandbox data center on loopback (for tests and demos)
     #[command(hide = true)]
     Sandbox(SandboxArgs),
@@ -169,6 +174,16 @@ off, on a loopback address only. GET /health and /ready report the server's and 
 Telegram's state without a token; GET /metrics is Prometheus text, behind the token unless \
 --metrics-public. SIGINT or SIGTERM stops accepting, lets calls in flight finish, and \
 exits 0.";
+
+const RESET_LONG_ABOUT: &str = "\
+Start the offline demo over (`tgmcp --sandbox reset`): a new world, login and token.
+
+`tgmcp --sandbox …` commands share one demo: the first starts a sandbox data center in the \
+background and the others connect to it, so what one sends the next finds, and a login or \
+bearer token made with `tgmcp --sandbox setup` stays. Its files live in `sandbox/` under \
+TGMCP_HOME when that is set, otherwise in your state folder (~/.local/state/tgmcp/sandbox \
+on Linux). Reset stops that data center and removes the folder's contents; your real \
+profiles are not touched.";
 
 const SETUP_LONG_ABOUT: &str = "\
 Log in to Telegram and save the session for this profile.
@@ -759,6 +774,11 @@ pub struct SandboxArgs {
     /// Address to listen on; port 0 picks a free one
     #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:0")]
     pub listen: SocketAddr,
+
+    /// Play the demo that `--sandbox` commands share, announcing it in this folder (how
+    /// the first `--sandbox` command starts it in the background)
+    #[arg(long, value_name = "DIR", hide = true)]
+    pub demo_home: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

@@ -7,6 +7,7 @@ mod cli_search;
 mod cli_send;
 mod common;
 mod core;
+mod demo;
 mod files;
 mod files_server;
 mod fuzz;

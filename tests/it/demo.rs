@@ -1,0 +1,195 @@
+//! The demo that remembers: `tgmcp --sandbox …` commands share one background sandbox
+//! DC and its folder (under TGMCP_HOME, the test's temp dir), so what one command does
+//! the next sees, and `tgmcp --sandbox reset` starts over.
+
+use std::path::Path;
+
+use serde_json::Value;
+use tgmcp::sandbox::{DEMO_PASSWORD, DEMO_PHONE};
+
+use crate::common::TestEnv;
+use crate::http::{INITIALIZE, call, start, structured};
+
+fn dc_pid(env: &TestEnv) -> Option<u64> {
+    let text = std::fs::read_to_string(env.home.path().join("sandbox/dc.json")).ok()?;
+    serde_json::from_str::<Value>(&text).ok()?["pid"].as_u64()
+}
+
+fn process_alive(pid: u64) -> bool {
+    Path::new(&format!("/proc/{pid}")).exists()
+}
+
+/// Waits (up to 10 s) for the demo DC process to exit.
+async fn wait_gone(pid: u64) {
+    for _ in 0..200 {
+        if !process_alive(pid) {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("the demo DC (pid {pid}) is still running");
+}
+
+#[tokio::test]
+async fn what_one_command_sends_the_next_finds_until_reset() {
+    let env = TestEnv::new();
+    let text = "remember this: demo persistence 4711";
+    let first = env.run(&["--sandbox", "send", "me", text, "--json"]).await;
+    assert_eq!(first.code, 0, "{first:?}");
+    let first_id = first.json()["message_ids"][0]
+        .as_i64()
+        .expect("a message id");
+
+    let found = env
+        .run(&["--sandbox", "search", "persistence 4711", "--json"])
+        .await;
+    assert_eq!(found.code, 0, "{found:?}");
+    let messages = found.json()["messages"].as_array().unwrap().clone();
+    assert_eq!(messages.len(), 1, "{found:?}");
+    assert_eq!(messages[0]["text"], text);
+    assert_eq!(messages[0]["id"].as_i64(), Some(first_id));
+
+    // The next send gets the next id, not the same one again.
+    let second = env
+        .run(&["--sandbox", "send", "me", "and this", "--json"])
+        .await;
+    assert_eq!(second.code, 0, "{second:?}");
+    assert!(second.json()["message_ids"][0].as_i64().unwrap() > first_id);
+
+    // The real profiles are not touched; the demo lives in its own folder.
+    assert!(!env.home.path().join("data").exists());
+    let pid = dc_pid(&env).expect("the demo DC announced itself");
+
+    let reset = env.run(&["--sandbox", "reset"]).await;
+    assert_eq!(reset.code, 0, "{reset:?}");
+    assert!(reset.stdout.contains("starts over"), "{reset:?}");
+    wait_gone(pid).await;
+
+    let found = env
+        .run(&["--sandbox", "search", "persistence 4711", "--json"])
+        .await;
+    assert_eq!(found.code, 0, "{found:?}");
+    assert_eq!(found.json()["messages"], serde_json::json!([]), "{found:?}");
+    let pid = dc_pid(&env).expect("a new demo DC");
+
+    // Removing the folder stops the DC too, so nothing outlives a test's temp dir.
+    drop(env);
+    wait_gone(pid).await;
+}
+
+#[tokio::test]
+async fn reset_without_sandbox_is_a_usage_error() {
+    let env = TestEnv::new();
+    let run = env.run(&["reset"]).await;
+    assert_eq!(run.code, 2, "{run:?}");
+    assert!(run.stderr.contains("tgmcp --sandbox reset"), "{run:?}");
+    assert!(run.stdout.is_empty());
+}
+
+#[tokio::test]
+async fn stepwise_setup_on_the_demo() {
+    let env = TestEnv::new();
+    let run = env
+        .run(&["--sandbox", "setup", "--phone", DEMO_PHONE])
+        .await;
+    assert_eq!(run.code, 10, "{run:?}");
+    assert_eq!(run.json()["next"], "code");
+    assert!(run.stderr.contains("login code is 12345"), "{run:?}");
+
+    let run = env.run(&["--sandbox", "setup", "--code", "12345"]).await;
+    assert_eq!(run.code, 10, "{run:?}");
+    assert_eq!(run.json()["next"], "password");
+
+    let run = env
+        .run(&["--sandbox", "setup", "--password", DEMO_PASSWORD, "--json"])
+        .await;
+    assert_eq!(run.code, 0, "{run:?}");
+    let out = run.json();
+    assert_eq!(out["account"]["username"], "alex_demo");
+    // The printed configurations run the demo, not a real login that does not exist.
+    assert_eq!(
+        out["mcp"]["claude_desktop"]["mcpServers"]["telegram"]["args"],
+        serde_json::json!(["--sandbox", "serve"])
+    );
+    assert_eq!(out["mcp"]["http"]["serve"], "tgmcp --sandbox serve --http");
+
+    // The login stays: health is green, and setup says it is logged in.
+    let run = env.run(&["--sandbox", "health", "--json"]).await;
+    assert_eq!(run.code, 0, "{run:?}");
+    assert_eq!(run.json()["authorized"], true);
+    let run = env.run(&["--sandbox", "setup"]).await;
+    assert_eq!(run.code, 2, "{run:?}");
+    assert!(
+        run.stderr.contains("tgmcp --sandbox setup --overwrite"),
+        "{run:?}"
+    );
+}
+
+#[tokio::test]
+async fn serve_http_with_the_demo_token() {
+    let env = TestEnv::new();
+    let run = env
+        .run(&["--sandbox", "setup", "--rotate-token", "--json"])
+        .await;
+    assert_eq!(run.code, 0, "{run:?}");
+    let out = run.json();
+    let bearer = out["mcp"]["cursor"]["mcpServers"]["telegram"]["headers"]["Authorization"]
+        .as_str()
+        .expect("a bearer header")
+        .to_owned();
+    assert_eq!(out["mcp"]["serve"], "tgmcp --sandbox serve --http");
+
+    let server = start(&env, &["--sandbox"]).await;
+    let refused = server.post("/mcp", &[], INITIALIZE).await;
+    assert_eq!(refused.status, 401);
+    let accepted = server
+        .post("/mcp", &[("authorization", &bearer)], INITIALIZE)
+        .await;
+    assert_eq!(accepted.status, 200, "{}", server.stderr());
+
+    // The server and a one-shot command share the world: the server finds what was sent.
+    let sent = env
+        .run(&["--sandbox", "send", "me", "seen by the server 0815"])
+        .await;
+    assert_eq!(sent.code, 0, "{sent:?}");
+    let client = server
+        .client("/mcp", Some(bearer.trim_start_matches("Bearer ")))
+        .await;
+    let result = call(
+        &client,
+        "search_messages_globally",
+        serde_json::json!({"query": "server 0815"}),
+    )
+    .await;
+    let page = structured(&result);
+    assert_eq!(page["messages"][0]["text"], "seen by the server 0815");
+    drop(client);
+    assert_eq!(server.terminate().await, 0);
+}
+
+#[tokio::test]
+async fn commands_started_at_once_share_one_demo() {
+    let env = TestEnv::new();
+    let runs = futures_util::future::join_all((0..4).map(|i| {
+        let text = format!("parallel {i}");
+        let env = &env;
+        async move { env.run(&["--sandbox", "send", "me", &text, "--json"]).await }
+    }))
+    .await;
+    let mut ids = Vec::new();
+    for run in &runs {
+        assert_eq!(run.code, 0, "{run:?}");
+        ids.push(run.json()["message_ids"][0].as_i64().unwrap());
+    }
+    ids.sort_unstable();
+    ids.dedup();
+    assert_eq!(ids.len(), 4, "one world, four different ids: {ids:?}");
+    let found = env
+        .run(&["--sandbox", "search", "parallel", "--json"])
+        .await;
+    assert_eq!(
+        found.json()["messages"].as_array().unwrap().len(),
+        4,
+        "{found:?}"
+    );
+}
