@@ -500,7 +500,7 @@ const SEARCH_EXAMPLES: &str = "\
 Examples:
   tgmcp search invoice --since 7d
   tgmcp search 'invoice, receipt' --type private --limit 50
-  tgmcp search --chat @rust_berlin --from @carol --since yesterday
+  tgmcp search --chat @rust_berlin --from @hans_m --since yesterday
   tgmcp search meeting --all --jsonl | jq -r .text";
 
 const SEND_LONG_ABOUT: &str = "\
@@ -530,8 +530,8 @@ const SEND_EXAMPLES: &str = "\
 Examples:
   tgmcp send me 'backup done'
   tgmcp send @carol --markdown '**Build green** on main'
-  df -h | tgmcp send @ops_alerts -
-  tgmcp send https://t.me/rust_berlin --reply-to 42 -- '-5 degrees, bring gloves'
+  df -h | tgmcp send @erin_ops -
+  tgmcp send https://t.me/rust_berlin --reply-to 1 -- '-5 degrees, bring gloves'
   tgmcp send me --file report.pdf --file chart.png 'Q3 numbers'";
 
 #[derive(Debug, Args)]
@@ -687,17 +687,17 @@ sessions …) need --allow-dangerous; methods that handle login secrets need \
 
 const INVOKE_EXAMPLES: &str = "\
 Examples:
-  tgmcp invoke messages.getHistory '{\"peer\": \"@rust_berlin\", \"limit\": 5}'
+  tgmcp invoke contacts.resolveUsername '{\"username\": \"rust_berlin\"}'
   echo '{\"id\": [\"me\", \"@carol\"]}' | tgmcp invoke users.getUsers -
   tgmcp invoke --list channels.
   tgmcp invoke --describe messages.sendMessage";
 
 const DOWNLOAD_EXAMPLES: &str = "\
 Examples:
-  tgmcp download @bob_builder 50                 # ./invoice-april.pdf (or \"invoice-april (1).pdf\")
-  tgmcp download me 1234 -o ~/Downloads/         # into a folder, under the file's own name
-  tgmcp download -100123456789 7 -o report.pdf   # a name of your choice; never overwritten
-  tgmcp --json download me 1234                  # {\"path\":…,\"size\":…,\"mime_type\":…}";
+  tgmcp download @bob_builder 50                   # ./invoice-april.pdf (or \"invoice-april (1).pdf\")
+  tgmcp download @rust_berlin 10 -o ~/Downloads/   # into a folder, under the file's own name
+  tgmcp download https://t.me/rust_berlin 10 -o slides.pdf   # a name of your choice; never overwritten
+  tgmcp --json download @bob_builder 50            # {\"path\":…,\"size\":…,\"mime_type\":…}";
 
 #[derive(Debug, Args)]
 pub struct DownloadArgs {

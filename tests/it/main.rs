@@ -8,6 +8,7 @@ mod cli_send;
 mod common;
 mod core;
 mod demo;
+mod docs;
 mod files;
 mod files_server;
 mod fuzz;
