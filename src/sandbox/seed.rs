@@ -212,14 +212,19 @@ impl World {
     }
 }
 
-/// Size of the stand-in content of a seeded photo.
-const STAND_IN_PHOTO: i64 = 24_000;
+/// The picture every seeded photo shows: a small real JPEG (160×100, a mountain summit).
+pub(crate) const DEMO_PHOTO: &[u8] = include_bytes!("assets/summit.jpg");
+pub(crate) const DEMO_PHOTO_SIZE: (i32, i32) = (160, 100);
+/// The seeded voice note: 14 s of silence as real Ogg Opus (mono, 48 kHz), so players
+/// and tools that check the container accept it.
+const DEMO_VOICE: &[u8] = include_bytes!("assets/voice.ogg");
 
 impl World {
-    /// Bytes `range` of a seeded photo or file, which has no content of its own: its
-    /// kind's magic number, then a filler line repeated to the declared size. Made on
-    /// demand, so a demo world costs no memory for them (`tgmcp --sandbox download
-    /// @bob_builder 50` works). `None` for an id no message carries.
+    /// Bytes `range` of a seeded photo or file, which has no content of its own: the demo
+    /// photo, the demo voice note, or for a document its kind's magic number then a
+    /// filler line repeated to the declared size. Made on demand, so a demo world costs no
+    /// memory for them (`tgmcp --sandbox download @bob_builder 50` works). `None` for an
+    /// id no message carries.
     pub(crate) fn stand_in_file(&self, id: i64, range: std::ops::Range<usize>) -> Option<Vec<u8>> {
         let (magic, size): (&[u8], i64) = self.messages.iter().find_map(|m| match &m.media {
             Some(Media::Document {
@@ -235,10 +240,10 @@ impl World {
                 },
                 *size,
             )),
-            Some(Media::Voice { id: v, size, .. }) if *v == id => Some((&b"OggS"[..], *size)),
-            Some(Media::Photo { id: p }) if *p == id => {
-                Some((&b"\xff\xd8\xff\xe0"[..], STAND_IN_PHOTO))
+            Some(Media::Voice { id: v, .. }) if *v == id => {
+                Some((DEMO_VOICE, DEMO_VOICE.len() as i64))
             }
+            Some(Media::Photo { id: p }) if *p == id => Some((DEMO_PHOTO, DEMO_PHOTO.len() as i64)),
             _ => None,
         })?;
         const FILLER: &[u8] = b"% tgmcp sandbox: a stand-in for the real file\n";
@@ -291,7 +296,7 @@ fn private_chats(s: &mut Script, c: &Cast) {
     .media(Media::Voice {
         id: 70_001,
         duration: 14,
-        size: 23_552,
+        size: DEMO_VOICE.len() as i64,
     });
     s.say(
         lucia,

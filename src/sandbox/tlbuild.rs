@@ -171,7 +171,13 @@ fn media(m: &Media, date: i32) -> tl::enums::MessageMedia {
         Media::Photo { id } => tl::types::MessageMediaPhoto {
             spoiler: false,
             live_photo: false,
-            photo: Some(tl::types::PhotoEmpty { id: *id }.into()),
+            photo: Some(photo(
+                *id,
+                date,
+                super::seed::DEMO_PHOTO_SIZE.0,
+                super::seed::DEMO_PHOTO_SIZE.1,
+                super::seed::DEMO_PHOTO.len() as i64,
+            )),
             ttl_seconds: None,
             video: None,
         }

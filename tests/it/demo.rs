@@ -193,3 +193,107 @@ async fn commands_started_at_once_share_one_demo() {
         "{found:?}"
     );
 }
+
+/// Ogg's page checksum (CRC-32, polynomial 0x04c11db7, no reflection).
+fn ogg_crc(data: &[u8]) -> u32 {
+    let mut crc = 0u32;
+    for &b in data {
+        crc ^= u32::from(b) << 24;
+        for _ in 0..8 {
+            crc = if crc & 0x8000_0000 != 0 {
+                (crc << 1) ^ 0x04c1_1db7
+            } else {
+                crc << 1
+            };
+        }
+    }
+    crc
+}
+
+/// Checks every Ogg page (capture pattern, checksum) and returns the packets' first
+/// bytes of the first two pages and whether the last page ends the stream.
+fn ogg_pages(bytes: &[u8]) -> (Vec<Vec<u8>>, bool) {
+    let mut firsts = Vec::new();
+    let mut at = 0;
+    let mut last_flags = 0;
+    while at < bytes.len() {
+        assert_eq!(&bytes[at..at + 4], b"OggS", "a page starts at {at}");
+        let segments = bytes[at + 26] as usize;
+        let lacing = &bytes[at + 27..at + 27 + segments];
+        let body: usize = lacing.iter().map(|&l| l as usize).sum();
+        let end = at + 27 + segments + body;
+        let mut page = bytes[at..end].to_vec();
+        let stored = u32::from_le_bytes(page[22..26].try_into().unwrap());
+        page[22..26].fill(0);
+        assert_eq!(ogg_crc(&page), stored, "the checksum of the page at {at}");
+        if firsts.len() < 2 {
+            firsts.push(bytes[at + 27 + segments..end].to_vec());
+        }
+        last_flags = bytes[at + 5];
+        at = end;
+    }
+    (firsts, last_flags & 0x04 != 0)
+}
+
+#[tokio::test]
+async fn seeded_photos_and_voice_notes_download_as_real_files() {
+    let env = TestEnv::new();
+    let out = tempfile::tempdir().unwrap();
+    let dir = out.path().to_str().unwrap();
+
+    // Carol's photo from the summit.
+    let run = env
+        .run(&["--sandbox", "--json", "download", "@carol", "47", "-o", dir])
+        .await;
+    assert_eq!(run.code, 0, "{run:?}");
+    let saved = run.json();
+    assert_eq!(saved["mime_type"], "image/jpeg");
+    let jpeg = std::fs::read(saved["path"].as_str().unwrap()).unwrap();
+    assert_eq!(saved["size"].as_u64(), Some(jpeg.len() as u64));
+    assert_eq!(&jpeg[..3], b"\xff\xd8\xff", "starts as a JPEG");
+    assert_eq!(&jpeg[jpeg.len() - 2..], b"\xff\xd9", "ends as a JPEG");
+    // The frame header says 160×100, as the message's photo size does.
+    let sof = jpeg
+        .windows(2)
+        .position(|w| w == b"\xff\xc0")
+        .expect("a baseline frame header");
+    let height = u16::from_be_bytes([jpeg[sof + 5], jpeg[sof + 6]]);
+    let width = u16::from_be_bytes([jpeg[sof + 7], jpeg[sof + 8]]);
+    assert_eq!((width, height), (160, 100));
+
+    // Lucía's voice note is Ogg Opus, every page's checksum right.
+    let found = env
+        .run(&[
+            "--sandbox",
+            "search",
+            "--chat",
+            "@lucia_fz",
+            "Nota de voz",
+            "--json",
+        ])
+        .await;
+    let id = found.json()["messages"][0]["id"]
+        .as_i64()
+        .expect("the voice note");
+    let run = env
+        .run(&[
+            "--sandbox",
+            "--json",
+            "download",
+            "@lucia_fz",
+            &id.to_string(),
+            "-o",
+            dir,
+        ])
+        .await;
+    assert_eq!(run.code, 0, "{run:?}");
+    let ogg = std::fs::read(run.json()["path"].as_str().unwrap()).unwrap();
+    let (firsts, ended) = ogg_pages(&ogg);
+    assert!(
+        firsts[0].starts_with(b"OpusHead"),
+        "the identification header"
+    );
+    assert_eq!(firsts[0][9], 1, "mono");
+    assert!(firsts[1].starts_with(b"OpusTags"), "the comment header");
+    assert!(ended, "the last page ends the stream");
+}
