@@ -297,3 +297,79 @@ async fn seeded_photos_and_voice_notes_download_as_real_files() {
     assert!(firsts[1].starts_with(b"OpusTags"), "the comment header");
     assert!(ended, "the last page ends the stream");
 }
+
+#[tokio::test]
+async fn the_demo_world_looks_like_a_real_account() {
+    let env = TestEnv::new();
+    let search = async |args: &[&str]| {
+        let mut all = vec!["--sandbox", "search", "--json"];
+        all.extend_from_slice(args);
+        let run = env.run(&all).await;
+        assert_eq!(run.code, 0, "{run:?}");
+        run.json()["messages"].as_array().unwrap().clone()
+    };
+
+    // Saved Messages is called that; Alex is the sender of its notes.
+    let notes = search(&["passport"]).await;
+    assert_eq!(notes[0]["chat"]["title"], "Saved Messages");
+    assert_eq!(notes[0]["sender"]["username"], "alex_demo");
+
+    // A channel's posts are signed by the channel.
+    let posts = search(&["--chat", "@sandbox_news"]).await;
+    assert!(!posts.is_empty());
+    for post in &posts {
+        assert_eq!(post["sender"]["username"], "sandbox_news", "{post}");
+    }
+
+    // Varied texts: no two days of the daily sync, no two digest posts say the same.
+    let sync = search(&["--chat", "@bob_builder", "sync", "--limit", "50"]).await;
+    let bodies: std::collections::HashSet<_> = sync
+        .iter()
+        .map(|m| {
+            m["text"]
+                .as_str()
+                .unwrap()
+                .split(": ")
+                .nth(1)
+                .unwrap()
+                .to_owned()
+        })
+        .collect();
+    assert_eq!((sync.len(), bodies.len()), (20, 20), "{bodies:?}");
+    let digest = search(&["--chat", "@tech_digest", "--limit", "150"]).await;
+    let headlines: std::collections::HashSet<_> = digest
+        .iter()
+        .map(|m| {
+            m["text"]
+                .as_str()
+                .unwrap()
+                .split(": ")
+                .skip(1)
+                .collect::<Vec<_>>()
+                .join(": ")
+        })
+        .collect();
+    assert_eq!((digest.len(), headlines.len()), (150, 150));
+
+    // Last seen varies: online, seen a while ago, within the week; bots show none.
+    let run = env
+        .run(&[
+            "--sandbox",
+            "invoke",
+            "users.getUsers",
+            r#"{"id": ["me", "@bob_builder", "@carol", "@erin_ops", "@deploy_bot"]}"#,
+        ])
+        .await;
+    assert_eq!(run.code, 0, "{run:?}");
+    let users = run.json();
+    let kinds: Vec<&str> = users
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u["status"]["_"].as_str().unwrap_or("none"))
+        .collect();
+    assert_eq!(kinds[0], "userStatusOnline", "you are online: {kinds:?}");
+    assert_eq!(kinds[4], "none", "a bot has no last seen: {kinds:?}");
+    let distinct: std::collections::HashSet<_> = kinds.iter().collect();
+    assert!(distinct.len() >= 4, "{kinds:?}");
+}
