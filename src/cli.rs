@@ -114,6 +114,18 @@ pub enum LogFormat {
     Json,
 }
 
+/// `--limit`: a count of messages, at least one (`--all` for every match).
+fn parse_limit(text: &str) -> Result<u32, String> {
+    match text.trim().parse::<u32>() {
+        Ok(0) => Err("use 1 or more (or --all for every match)".to_owned()),
+        Ok(n) => Ok(n),
+        Err(_) => Err(format!(
+            "use a whole number of messages, 1 or more (up to {})",
+            u32::MAX
+        )),
+    }
+}
+
 fn parse_profile(name: &str) -> Result<ProfileName, String> {
     ProfileName::new(name).map_err(|_| "use 1 to 64 letters, digits, '_' or '-'".to_owned())
 }
@@ -538,7 +550,7 @@ Examples:
 pub struct SearchArgs {
     /// Words to search for; commas separate several searches ("invoice, receipt").
     /// Optional with --chat, which then lists the latest messages
-    #[arg(value_name = "QUERY", required_unless_present = "chat")]
+    #[arg(value_name = "QUERY", required_unless_present_any = ["chat", "from"])]
     pub query: Option<String>,
 
     /// Search only this chat: me, @username, a t.me link, a numeric id (-100… for channels
@@ -579,7 +591,7 @@ pub struct SearchArgs {
         long,
         value_name = "N",
         default_value_t = 20,
-        value_parser = clap::value_parser!(u32).range(1..)
+        value_parser = parse_limit
     )]
     pub limit: u32,
 

@@ -373,3 +373,65 @@ async fn the_demo_world_looks_like_a_real_account() {
     let distinct: std::collections::HashSet<_> = kinds.iter().collect();
     assert!(distinct.len() >= 4, "{kinds:?}");
 }
+
+#[tokio::test]
+async fn rough_edges_say_what_happened() {
+    let env = TestEnv::new();
+
+    // --limit 0 in words, not Rust's range syntax.
+    let run = env.run(&["--sandbox", "search", "x", "--limit", "0"]).await;
+    assert_eq!(run.code, 2, "{run:?}");
+    assert!(run.stderr.contains("use 1 or more"), "{run:?}");
+    assert!(!run.stderr.contains("1..="), "{run:?}");
+
+    // --from without --chat names only --chat as missing.
+    let run = env
+        .run(&["--sandbox", "search", "--from", "@bob_builder"])
+        .await;
+    assert_eq!(run.code, 2, "{run:?}");
+    assert!(run.stderr.contains("--chat"), "{run:?}");
+    assert!(!run.stderr.contains("<QUERY>\n"), "{run:?}");
+
+    // An unseen bare id: one hint, not two joined.
+    let run = env
+        .run(&["--sandbox", "search", "--chat", "-100123456789", "x"])
+        .await;
+    assert_eq!(run.code, 1, "{run:?}");
+    assert_eq!(run.stderr.matches(" — ").count(), 1, "{run:?}");
+
+    // A reply to a message that is not there says so.
+    let run = env
+        .run(&[
+            "--sandbox",
+            "send",
+            "@rust_berlin",
+            "--reply-to",
+            "999",
+            "hi",
+        ])
+        .await;
+    assert_eq!(run.code, 1, "{run:?}");
+    assert!(
+        run.stderr
+            .contains("no message with that id in this chat to reply to"),
+        "{run:?}"
+    );
+    assert!(
+        !run.stderr.contains("check the request's arguments"),
+        "{run:?}"
+    );
+
+    // Never set up: health says not logged in (exit 3), like every other command.
+    let run = env.run(&["health"]).await;
+    assert_eq!(run.code, 3, "{run:?}");
+    let run = env.run(&["search", "x"]).await;
+    assert_eq!(run.code, 3, "{run:?}");
+
+    // health --url to a closed port: connection refused.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", closed.local_addr().unwrap());
+    drop(closed);
+    let run = env.run(&["health", "--url", &url]).await;
+    assert_eq!(run.code, 1, "{run:?}");
+    assert!(run.stdout.contains("connection refused"), "{run:?}");
+}
