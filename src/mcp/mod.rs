@@ -43,11 +43,23 @@ pub struct ToolSelection {
     read_only: bool,
     /// `None` offers every tool.
     allowed: Option<Vec<String>>,
+    /// `download_media` needs a folder it may write to (over HTTP, `--download-dir`).
+    no_download_folder: bool,
 }
 
 impl ToolSelection {
     pub fn new(read_only: bool, allowed: Option<Vec<String>>) -> Self {
-        Self { read_only, allowed }
+        Self {
+            read_only,
+            allowed,
+            no_download_folder: false,
+        }
+    }
+
+    /// Hides `download_media`, which can only refuse without a download folder.
+    pub fn without_download_folder(mut self) -> Self {
+        self.no_download_folder = true;
+        self
     }
 
     pub fn is_read_only(&self) -> bool {
@@ -64,6 +76,16 @@ impl ToolSelection {
             return Some(Error::Forbidden(format!(
                 "{tool} is off because this server runs read-only (--read-only or TGMCP_READ_ONLY) — restart it without that to write"
             )));
+        }
+        if tool == "download_media" && self.read_only {
+            return Some(Error::Forbidden(
+                "download_media writes files, so it is off while this server runs read-only (--read-only or TGMCP_READ_ONLY)".into(),
+            ));
+        }
+        if tool == "download_media" && self.no_download_folder {
+            return Some(Error::Forbidden(
+                "download_media is off over HTTP unless the server has a download folder — start it with --download-dir DIR".into(),
+            ));
         }
         match &self.allowed {
             Some(allowed) if !allowed.iter().any(|name| name == tool) => {

@@ -435,3 +435,32 @@ async fn rough_edges_say_what_happened() {
     assert_eq!(run.code, 1, "{run:?}");
     assert!(run.stdout.contains("connection refused"), "{run:?}");
 }
+
+#[tokio::test]
+async fn serve_at_a_terminal_says_a_plain_sentence() {
+    let env = TestEnv::new();
+    let script = serde_json::json!([["Press Ctrl-D to stop.", "\u{4}"]]);
+    let mut python = env.command_for("python3");
+    python
+        .arg(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/it/pty_drive.py"
+        ))
+        .arg(script.to_string())
+        .args([env!("CARGO_BIN_EXE_tgmcp"), "--sandbox", "serve"]);
+    let out = crate::common::within(90, python.output())
+        .await
+        .expect("python3 runs the pty driver");
+    let transcript = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{transcript}");
+    let line = transcript
+        .lines()
+        .find(|l| l.contains("speaks MCP"))
+        .expect("the hint");
+    assert!(
+        line.starts_with("tgmcp serve speaks MCP"),
+        "a sentence, not a log line: {line:?}"
+    );
+    assert!(line.contains("`tgmcp --sandbox setup`"), "{line:?}");
+    assert!(!transcript.contains("WARN"), "{transcript}");
+}
