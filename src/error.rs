@@ -460,17 +460,26 @@ mod tests {
 
     #[test]
     fn other_rpc_errors_keep_code_and_name() {
-        let error = Error::from(rpc(400, "MESSAGE_ID_INVALID"));
+        let error = Error::from(rpc(400, "BUTTON_DATA_INVALID"));
         assert!(matches!(
             &error,
-            Error::Rpc { code: 400, name, method: None } if name == "MESSAGE_ID_INVALID"
+            Error::Rpc { code: 400, name, method: None } if name == "BUTTON_DATA_INVALID"
         ));
         assert_eq!(error.kind(), "rpc_error");
-        assert_eq!(error.rpc_name(), Some("MESSAGE_ID_INVALID"));
+        assert_eq!(error.rpc_name(), Some("BUTTON_DATA_INVALID"));
         assert_eq!(error.exit_code(), 1);
         assert_eq!(
             error.to_string(),
-            "Telegram answered MESSAGE_ID_INVALID (400) — check the request's arguments"
+            "Telegram answered BUTTON_DATA_INVALID (400) — check the request's arguments"
+        );
+        // Common refusals say what they mean instead.
+        let error = Error::from(rpc(400, "MESSAGE_ID_INVALID"));
+        assert_eq!(error.rpc_name(), Some("MESSAGE_ID_INVALID"));
+        assert!(
+            error
+                .to_string()
+                .contains("there is no message with that id in this chat"),
+            "{error}"
         );
         let error = Error::from(rpc(500, "INTERDC_2_CALL_ERROR"));
         assert!(error.to_string().contains("try again later"));
