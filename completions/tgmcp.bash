@@ -31,6 +31,9 @@ _tgmcp() {
             tgmcp,invoke)
                 cmd="tgmcp__subcmd__invoke"
                 ;;
+            tgmcp,reset)
+                cmd="tgmcp__subcmd__reset"
+                ;;
             tgmcp,sandbox)
                 cmd="tgmcp__subcmd__sandbox"
                 ;;
@@ -79,6 +82,9 @@ _tgmcp() {
             tgmcp__subcmd__help,invoke)
                 cmd="tgmcp__subcmd__help__subcmd__invoke"
                 ;;
+            tgmcp__subcmd__help,reset)
+                cmd="tgmcp__subcmd__help__subcmd__reset"
+                ;;
             tgmcp__subcmd__help,sandbox)
                 cmd="tgmcp__subcmd__help__subcmd__sandbox"
                 ;;
@@ -107,7 +113,7 @@ _tgmcp() {
 
     case "${cmd}" in
         tgmcp)
-            opts="-v -q -h -V --profile --json --sandbox --verbose --quiet --config --log-format --help --version setup serve health search send download invoke sandbox generate help"
+            opts="-v -q -h -V --profile --json --sandbox --verbose --quiet --config --log-format --help --version setup serve health search send download invoke reset sandbox generate help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -347,7 +353,7 @@ _tgmcp() {
             return 0
             ;;
         tgmcp__subcmd__help)
-            opts="setup serve health search send download invoke sandbox generate help"
+            opts="setup serve health search send download invoke reset sandbox generate help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -445,6 +451,20 @@ _tgmcp() {
             return 0
             ;;
         tgmcp__subcmd__help__subcmd__invoke)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tgmcp__subcmd__help__subcmd__reset)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -566,14 +586,44 @@ _tgmcp() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        tgmcp__subcmd__reset)
+            opts="-v -q -h -V --profile --json --sandbox --verbose --quiet --config --log-format --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         tgmcp__subcmd__sandbox)
-            opts="-v -q -h -V --listen --profile --json --sandbox --verbose --quiet --config --log-format --help --version"
+            opts="-v -q -h -V --listen --demo-home --profile --json --sandbox --verbose --quiet --config --log-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --listen)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --demo-home)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

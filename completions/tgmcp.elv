@@ -38,6 +38,7 @@ set edit:completion:arg-completer[tgmcp] = {|@words|
             cand send 'Send a text message or files, from arguments or stdin'
             cand download 'Save the photo or file of a message'
             cand invoke 'Call any Telegram API method by name, with JSON parameters'
+            cand reset 'Start the offline demo over (`tgmcp --sandbox reset`): a new world, login and token'
             cand sandbox 'Run the offline sandbox data center on loopback (for tests and demos)'
             cand generate 'Print the man page or shell completions (for packagers; the repository commits both)'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -212,8 +213,24 @@ set edit:completion:arg-completer[tgmcp] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'tgmcp;reset'= {
+            cand --profile 'Profile to use: one Telegram account, with its own session and settings'
+            cand --config 'Config file to read instead of the default one (which is optional)'
+            cand --log-format 'Format of the logs on stderr'
+            cand --json 'Print machine-readable JSON on stdout instead of text'
+            cand --sandbox 'Run against a built-in offline Telegram with demo chats; no account or network needed'
+            cand -v 'Log more on stderr (-v info, -vv debug, -vvv trace)'
+            cand --verbose 'Log more on stderr (-v info, -vv debug, -vvv trace)'
+            cand -q 'Log only errors, and hide progress'
+            cand --quiet 'Log only errors, and hide progress'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'tgmcp;sandbox'= {
             cand --listen 'Address to listen on; port 0 picks a free one'
+            cand --demo-home 'Play the demo that `--sandbox` commands share, announcing it in this folder (how the first `--sandbox` command starts it in the background)'
             cand --profile 'Profile to use: one Telegram account, with its own session and settings'
             cand --config 'Config file to read instead of the default one (which is optional)'
             cand --log-format 'Format of the logs on stderr'
@@ -295,6 +312,7 @@ set edit:completion:arg-completer[tgmcp] = {|@words|
             cand send 'Send a text message or files, from arguments or stdin'
             cand download 'Save the photo or file of a message'
             cand invoke 'Call any Telegram API method by name, with JSON parameters'
+            cand reset 'Start the offline demo over (`tgmcp --sandbox reset`): a new world, login and token'
             cand sandbox 'Run the offline sandbox data center on loopback (for tests and demos)'
             cand generate 'Print the man page or shell completions (for packagers; the repository commits both)'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -312,6 +330,8 @@ set edit:completion:arg-completer[tgmcp] = {|@words|
         &'tgmcp;help;download'= {
         }
         &'tgmcp;help;invoke'= {
+        }
+        &'tgmcp;help;reset'= {
         }
         &'tgmcp;help;sandbox'= {
         }

@@ -70,7 +70,8 @@ pub struct GlobalArgs {
     /// Run against a built-in offline Telegram with demo chats; no account or network needed
     ///
     /// The sandbox is a real MTProto data center on loopback with a seeded demo world and a
-    /// throw-away logged-in profile; your real account and sessions are not touched.
+    /// logged-in demo profile; your real account and sessions are not touched. Commands
+    /// share one demo, which remembers what they did until `tgmcp --sandbox reset`.
     #[arg(
         long,
         global = true,
@@ -113,6 +114,18 @@ pub enum LogFormat {
     Json,
 }
 
+/// `--limit`: a count of messages, at least one (`--all` for every match).
+fn parse_limit(text: &str) -> Result<u32, String> {
+    match text.trim().parse::<u32>() {
+        Ok(0) => Err("use 1 or more (or --all for every match)".to_owned()),
+        Ok(n) => Ok(n),
+        Err(_) => Err(format!(
+            "use a whole number of messages, 1 or more (up to {})",
+            u32::MAX
+        )),
+    }
+}
+
 fn parse_profile(name: &str) -> Result<ProfileName, String> {
     ProfileName::new(name).map_err(|_| "use 1 to 64 letters, digits, '_' or '-'".to_owned())
 }
@@ -146,6 +159,10 @@ pub enum Command {
     #[command(long_about = INVOKE_LONG_ABOUT, after_help = INVOKE_EXAMPLES)]
     Invoke(InvokeArgs),
 
+    /// Start the offline demo over (`tgmcp --sandbox reset`): a new world, login and token
+    #[command(long_about = RESET_LONG_ABOUT)]
+    Reset,
+
     /// Run the offline sandbox data center on loopback (for tests and demos)
     #[command(hide = true)]
     Sandbox(SandboxArgs),
@@ -169,6 +186,16 @@ off, on a loopback address only. GET /health and /ready report the server's and 
 Telegram's state without a token; GET /metrics is Prometheus text, behind the token unless \
 --metrics-public. SIGINT or SIGTERM stops accepting, lets calls in flight finish, and \
 exits 0.";
+
+const RESET_LONG_ABOUT: &str = "\
+Start the offline demo over (`tgmcp --sandbox reset`): a new world, login and token.
+
+`tgmcp --sandbox …` commands share one demo: the first starts a sandbox data center in the \
+background and the others connect to it, so what one sends the next finds, and a login or \
+bearer token made with `tgmcp --sandbox setup` stays. Its files live in `sandbox/` under \
+TGMCP_HOME when that is set, otherwise in your state folder (~/.local/state/tgmcp/sandbox \
+on Linux). Reset stops that data center and removes the folder's contents; your real \
+profiles are not touched.";
 
 const SETUP_LONG_ABOUT: &str = "\
 Log in to Telegram and save the session for this profile.
@@ -564,7 +591,7 @@ const SEARCH_EXAMPLES: &str = "\
 Examples:
   tgmcp search invoice --since 7d
   tgmcp search 'invoice, receipt' --type private --limit 50
-  tgmcp search --chat @rust_berlin --from @carol --since yesterday
+  tgmcp search --chat @rust_berlin --from @hans_m --since yesterday
   tgmcp search meeting --all --jsonl | jq -r .text";
 
 const SEND_LONG_ABOUT: &str = "\
@@ -594,15 +621,15 @@ const SEND_EXAMPLES: &str = "\
 Examples:
   tgmcp send me 'backup done'
   tgmcp send @carol --markdown '**Build green** on main'
-  df -h | tgmcp send @ops_alerts -
-  tgmcp send https://t.me/rust_berlin --reply-to 42 -- '-5 degrees, bring gloves'
+  df -h | tgmcp send @erin_ops -
+  tgmcp send https://t.me/rust_berlin --reply-to 1 -- '-5 degrees, bring gloves'
   tgmcp send me --file report.pdf --file chart.png 'Q3 numbers'";
 
 #[derive(Debug, Args)]
 pub struct SearchArgs {
     /// Words to search for; commas separate several searches ("invoice, receipt").
     /// Optional with --chat, which then lists the latest messages
-    #[arg(value_name = "QUERY", required_unless_present = "chat")]
+    #[arg(value_name = "QUERY", required_unless_present_any = ["chat", "from"])]
     pub query: Option<String>,
 
     /// Search only this chat: me, @username, a t.me link, a numeric id (-100… for channels
@@ -643,7 +670,7 @@ pub struct SearchArgs {
         long,
         value_name = "N",
         default_value_t = 20,
-        value_parser = clap::value_parser!(u32).range(1..)
+        value_parser = parse_limit
     )]
     pub limit: u32,
 
@@ -762,17 +789,17 @@ terminal.";
 
 const INVOKE_EXAMPLES: &str = "\
 Examples:
-  tgmcp invoke messages.getHistory '{\"peer\": \"@rust_berlin\", \"limit\": 5}'
+  tgmcp invoke contacts.resolveUsername '{\"username\": \"rust_berlin\"}'
   echo '{\"id\": [\"me\", \"@carol\"]}' | tgmcp invoke users.getUsers -
   tgmcp invoke --list channels.
   tgmcp invoke --describe messages.sendMessage";
 
 const DOWNLOAD_EXAMPLES: &str = "\
 Examples:
-  tgmcp download @bob_builder 50                 # ./invoice-april.pdf (or \"invoice-april (1).pdf\")
-  tgmcp download me 1234 -o ~/Downloads/         # into a folder, under the file's own name
-  tgmcp download -100123456789 7 -o report.pdf   # a name of your choice; never overwritten
-  tgmcp --json download me 1234                  # {\"path\":…,\"size\":…,\"mime_type\":…}";
+  tgmcp download @bob_builder 50                   # ./invoice-april.pdf (or \"invoice-april (1).pdf\")
+  tgmcp download @rust_berlin 10 -o ~/Downloads/   # into a folder, under the file's own name
+  tgmcp download https://t.me/rust_berlin 10 -o slides.pdf   # a name of your choice; never overwritten
+  tgmcp --json download @bob_builder 50            # {\"path\":…,\"size\":…,\"mime_type\":…}";
 
 #[derive(Debug, Args)]
 pub struct DownloadArgs {
@@ -850,6 +877,11 @@ pub struct SandboxArgs {
     /// Address to listen on; port 0 picks a free one
     #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:0")]
     pub listen: SocketAddr,
+
+    /// Play the demo that `--sandbox` commands share, announcing it in this folder (how
+    /// the first `--sandbox` command starts it in the background)
+    #[arg(long, value_name = "DIR", hide = true)]
+    pub demo_home: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

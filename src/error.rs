@@ -61,9 +61,7 @@ pub enum Error {
     },
 
     /// The peer (user, group or channel) does not exist or this account cannot see it.
-    #[error(
-        "peer not found: {0} — check the @username, link or id (a bare id works only for chats this account has already seen)"
-    )]
+    #[error("{}", peer_not_found_message(.0))]
     PeerNotFound(String),
 
     /// Telegram rate-limits the account: retry after `seconds`.
@@ -251,6 +249,9 @@ fn flood_wait_message(seconds: u32, method: Option<&str>) -> String {
 
 fn rpc_message(code: i32, name: &str, method: Option<&str>) -> String {
     let what = method.map_or_else(String::new, |method| format!(" to {method}"));
+    if let Some(hint) = rpc_hint(name) {
+        return format!("Telegram answered {name} ({code}){what} — {hint}");
+    }
     let hint = match code {
         400 => "check the request's arguments",
         403 => "this account lacks the right to do that here",
@@ -259,6 +260,37 @@ fn rpc_message(code: i32, name: &str, method: Option<&str>) -> String {
         _ => "see https://core.telegram.org/api/errors",
     };
     format!("Telegram answered {name} ({code}){what} — {hint}")
+}
+
+/// What a few common refusals mean, where "check the request's arguments" would not say.
+fn rpc_hint(name: &str) -> Option<&'static str> {
+    Some(match name {
+        "REPLY_MESSAGE_ID_INVALID" => {
+            "there is no message with that id in this chat to reply to; check the reply id (--reply-to, reply_to_msg_id)"
+        }
+        "MESSAGE_ID_INVALID" => {
+            "there is no message with that id in this chat (ids are per chat, except in channels and supergroups)"
+        }
+        "MESSAGE_NOT_MODIFIED" => "the new text is the same as the old one; nothing to change",
+        "MESSAGE_AUTHOR_REQUIRED" => "only the message's author can edit it",
+        "CHAT_WRITE_FORBIDDEN" | "CHAT_SEND_PLAIN_FORBIDDEN" => {
+            "this account cannot write in this chat (only admins can post, or it was restricted)"
+        }
+        "CHAT_ADMIN_REQUIRED" => "that needs admin rights in this chat",
+        "USER_IS_BLOCKED" | "YOU_BLOCKED_USER" => "one of you has blocked the other",
+        _ => return None,
+    })
+}
+
+/// The peer and, unless the detail already says what to do, how to name one.
+fn peer_not_found_message(detail: &str) -> String {
+    if detail.contains(" — ") {
+        format!("peer not found: {detail}")
+    } else {
+        format!(
+            "peer not found: {detail} — check the @username, link or id (a bare id works only for chats this account has already seen)"
+        )
+    }
 }
 
 /// The TL name of the request that failed (`messages.sendMessage`), when grammers knows it.
@@ -434,17 +466,26 @@ mod tests {
 
     #[test]
     fn other_rpc_errors_keep_code_and_name() {
-        let error = Error::from(rpc(400, "MESSAGE_ID_INVALID"));
+        let error = Error::from(rpc(400, "BUTTON_DATA_INVALID"));
         assert!(matches!(
             &error,
-            Error::Rpc { code: 400, name, method: None } if name == "MESSAGE_ID_INVALID"
+            Error::Rpc { code: 400, name, method: None } if name == "BUTTON_DATA_INVALID"
         ));
         assert_eq!(error.kind(), "rpc_error");
-        assert_eq!(error.rpc_name(), Some("MESSAGE_ID_INVALID"));
+        assert_eq!(error.rpc_name(), Some("BUTTON_DATA_INVALID"));
         assert_eq!(error.exit_code(), 1);
         assert_eq!(
             error.to_string(),
-            "Telegram answered MESSAGE_ID_INVALID (400) — check the request's arguments"
+            "Telegram answered BUTTON_DATA_INVALID (400) — check the request's arguments"
+        );
+        // Common refusals say what they mean instead.
+        let error = Error::from(rpc(400, "MESSAGE_ID_INVALID"));
+        assert_eq!(error.rpc_name(), Some("MESSAGE_ID_INVALID"));
+        assert!(
+            error
+                .to_string()
+                .contains("there is no message with that id in this chat"),
+            "{error}"
         );
         let error = Error::from(rpc(500, "INTERDC_2_CALL_ERROR"));
         assert!(error.to_string().contains("try again later"));

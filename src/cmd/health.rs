@@ -97,10 +97,17 @@ pub async fn run(ctx: &Context, args: HealthArgs) -> Result<ExitCode> {
             Some(c.api_id)
         }
         Ok(None) => {
+            // Never set up at all is "not logged in" (exit 3), as everywhere else; a
+            // session without credentials is a configuration problem.
+            let never_set_up = !ctx.config.session_file().exists();
             list.fail(
                 "credentials",
                 "api_id and api_hash are not set — pass them to `tgmcp setup`, set TGMCP_API_ID/TGMCP_API_HASH, or add them to the config file",
-                ExitCode::Usage,
+                if never_set_up {
+                    ExitCode::NotLoggedIn
+                } else {
+                    ExitCode::Usage
+                },
             );
             None
         }
@@ -216,8 +223,13 @@ async fn probe_server(ctx: &Context, url: &str, timeout: Duration) -> Result<Exi
                 );
             }
             Err(e) => {
+                let refused = connection_refused(&e);
                 let reason = if e.is_timeout() {
                     format!("no answer from {shown} within {}s", timeout.as_secs())
+                } else if refused {
+                    format!(
+                        "cannot reach {shown}: connection refused — is `tgmcp serve --http` running on that address?"
+                    )
                 } else {
                     format!("cannot reach {shown}: {}", e.without_url())
                 };
@@ -357,4 +369,16 @@ fn check_session(ctx: &Context, list: &mut Checklist) -> Option<std::sync::Arc<F
             None
         }
     }
+}
+
+/// Whether a request failed because nothing listens there (the port is closed).
+fn connection_refused(error: &(dyn std::error::Error + 'static)) -> bool {
+    let mut source = Some(error);
+    while let Some(err) = source {
+        if let Some(io) = err.downcast_ref::<std::io::Error>() {
+            return io.kind() == std::io::ErrorKind::ConnectionRefused;
+        }
+        source = err.source();
+    }
+    false
 }

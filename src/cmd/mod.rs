@@ -2,6 +2,7 @@
 //! and renders the result. Prompts, progress and printing live here, never in the core.
 
 mod bundle;
+pub mod demo;
 pub mod download;
 pub mod generate;
 pub mod health;
@@ -17,9 +18,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::cli::{Cli, Command, GlobalArgs};
-use crate::config::{Config, ConfigFile, Credentials, Env, Paths};
+use crate::config::{Config, ConfigFile, Credentials, Env};
 use crate::error::{Error, ExitCode, Result};
-use crate::sandbox::{Sandbox, TempHome, World};
+use crate::sandbox::Sandbox;
 use crate::telegram::{ConnectOptions, FileSession, Telegram};
 
 /// Everything a subcommand needs, resolved once.
@@ -29,14 +30,14 @@ pub struct Context {
     pub config: Config,
     /// Whether `--profile`/`TGMCP_PROFILE` was given rather than defaulted.
     pub profile_explicit: bool,
-    /// Set under `--sandbox`: the embedded DC and the throw-away profile's home.
+    /// Set under `--sandbox`: the shared demo DC and its folder.
     pub demo: Option<Demo>,
 }
 
 pub struct Demo {
-    pub sandbox: Sandbox,
-    // Removed when the run ends.
-    _home: TempHome,
+    /// The demo's folder (its profiles, and the DC's announcement).
+    pub home: std::path::PathBuf,
+    pub dc: demo::DcInfo,
 }
 
 impl Context {
@@ -64,34 +65,46 @@ impl Context {
             });
         }
 
-        let home = TempHome::new()?;
+        let home = demo::demo_home(&env)?;
         let config = Config {
             profile: global.profile.clone(),
-            paths: Paths::new(home.path().join("config"), home.path().join("data")),
+            paths: demo::demo_paths(&home),
             file: ConfigFile::default(),
         };
-        // The throw-away session is as private as a real one.
+        // The demo's sessions are as private as a real one.
         crate::telegram::files::keep_private(&config.paths.data_dir);
-        let sandbox = Sandbox::start(World::demo())
-            .await
-            .map_err(|e| Error::Network(format!("cannot start the sandbox DC on loopback: {e}")))?;
-        // `setup` demonstrates the login itself; everything else starts logged in.
-        if !wants_login {
-            config.ensure_profile_dir()?;
-            let me = sandbox.world().demo_user();
-            sandbox.write_session(&config.session_file(), me).await?;
+        let lock = demo::DemoLock::take(&home)?;
+        let (dc, fresh) = lock.ensure_dc()?;
+        if fresh {
+            tracing::info!(addr = %dc.addr, "started the demo's sandbox DC");
         }
-        tracing::info!(addr = %sandbox.addr(), "using the embedded sandbox DC");
+        // `setup` demonstrates the login itself; everything else starts logged in.
+        if !config.session_file().exists() {
+            config.ensure_profile_dir()?;
+            lock.new_session(&config.session_file(), !wants_login)?;
+        }
+        drop(lock);
+        tracing::info!(addr = %dc.addr, "using the demo's sandbox DC");
         Ok(Self {
             global,
             env,
             config,
             profile_explicit,
-            demo: Some(Demo {
-                sandbox,
-                _home: home,
-            }),
+            demo: Some(Demo { home, dc }),
         })
+    }
+
+    /// How to run tgmcp on this context's account, for hints and printed configs:
+    /// `tgmcp`, `tgmcp --sandbox`, with `--profile NAME` when it is not the default.
+    pub fn invocation(&self) -> String {
+        let mut cmd = "tgmcp".to_owned();
+        if self.demo.is_some() {
+            cmd.push_str(" --sandbox");
+        }
+        if !self.config.profile.is_default() {
+            cmd.push_str(&format!(" --profile {}", self.config.profile));
+        }
+        cmd
     }
 
     /// api_id and api_hash: from flags, environment or config; fixed ones in the sandbox.
@@ -139,13 +152,14 @@ impl Context {
 
 /// Runs the parsed command line.
 pub async fn run(cli: Cli, profile_explicit: bool) -> Result<ExitCode> {
-    let wants_login = matches!(cli.command, Command::Setup(_));
+    let wants_login = matches!(&cli.command, Command::Setup(args) if !args.rotate_token);
     let profile = cli.global.profile.as_str().to_owned();
     let result = async {
         match cli.command {
             Command::Sandbox(args) => sandbox::run(cli.global, profile_explicit, args).await,
             // Needs no profile or config: packagers run it in a bare build environment.
             Command::Generate(args) => generate::run(args),
+            Command::Reset => reset(&cli.global),
             command => {
                 let ctx = Context::new(cli.global, profile_explicit, wants_login).await?;
                 match command {
@@ -156,13 +170,39 @@ pub async fn run(cli: Cli, profile_explicit: bool) -> Result<ExitCode> {
                     Command::Send(args) => send::run(&ctx, args).await,
                     Command::Invoke(args) => invoke::run(&ctx, args).await,
                     Command::Download(args) => download::run(&ctx, args).await,
-                    Command::Sandbox(_) | Command::Generate(_) => unreachable!("handled above"),
+                    Command::Sandbox(_) | Command::Generate(_) | Command::Reset => {
+                        unreachable!("handled above")
+                    }
                 }
             }
         }
     }
     .await;
     result.map_err(|e| e.with_profile(&profile))
+}
+
+/// `tgmcp --sandbox reset`: the demo starts over.
+fn reset(global: &GlobalArgs) -> Result<ExitCode> {
+    if !global.sandbox {
+        return Err(Error::Config(
+            "reset starts the offline demo over and touches no real profile — run `tgmcp --sandbox reset` (to log a real profile in again, use `tgmcp setup --overwrite`)".into(),
+        ));
+    }
+    let home = demo::demo_home(&Env::from_process())?;
+    let had_one = demo::reset(&home)?;
+    if global.json {
+        output::json(&serde_json::json!({"ok": true, "reset": had_one, "home": home}));
+    } else if had_one {
+        output::line(&format!(
+            "The demo starts over: its world, login and token in {} are gone. The next `tgmcp --sandbox …` command starts a new one.",
+            home.display()
+        ));
+    } else {
+        output::line(
+            "There was no demo to reset; the next `tgmcp --sandbox …` command starts one.",
+        );
+    }
+    Ok(ExitCode::Ok)
 }
 
 /// Ctrl-C or SIGTERM: how `serve --http` and the standalone sandbox are stopped.

@@ -48,9 +48,11 @@ pub async fn run(ctx: &Context, args: ServeArgs) -> Result<ExitCode> {
         return serve_http(ctx, args.http, selection, files).await;
     }
 
-    if std::io::stdin().is_terminal() {
-        tracing::warn!(
-            "tgmcp serve speaks MCP (JSON-RPC) on stdin and stdout, for an MCP client to start; `tgmcp setup` prints client configurations — press Ctrl-D to stop"
+    if std::io::stdin().is_terminal() && !ctx.global.quiet {
+        // A person, not a client: a plain sentence on stderr, not a log line.
+        eprintln!(
+            "tgmcp serve speaks MCP (JSON-RPC) on stdin and stdout, for an MCP client to start; `{} setup` prints client configurations. Press Ctrl-D to stop.",
+            ctx.invocation()
         );
     }
 
@@ -109,6 +111,11 @@ async fn serve_http(
     files: FileOptions,
 ) -> Result<ExitCode> {
     let addr = args.addr.expect("called with --http");
+    let selection = if files.download_dir.is_none() {
+        selection.without_download_folder()
+    } else {
+        selection
+    };
     let token = if args.no_auth {
         None
     } else {

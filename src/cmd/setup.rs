@@ -21,7 +21,7 @@ use super::{Context, output};
 use crate::cli::SetupArgs;
 use crate::config::Credentials;
 use crate::error::{Error, ExitCode, Result};
-use crate::sandbox::{DEMO_PASSWORD, DEMO_PHONE, Event};
+use crate::sandbox::{DEMO_PASSWORD, DEMO_PHONE};
 use crate::telegram::login::{self, LoginStep, QrStep};
 use crate::telegram::{Account, FileSession, PendingLogin, Telegram};
 
@@ -61,7 +61,6 @@ pub async fn run(ctx: &Context, mut args: SetupArgs) -> Result<ExitCode> {
 
     let session = open_session(ctx, &session_path, &args, pending.is_some()).await?;
     let tg = ctx.connect(session, credentials.api_id, TIMEOUT);
-    announce_sandbox_codes(ctx);
 
     let result = login(ctx, &tg, &credentials, &mut args, pending, interactive).await;
     let closed = tg.close().await;
@@ -102,9 +101,10 @@ fn rotate_token(ctx: &Context) -> Result<ExitCode> {
         return token_shown(ctx);
     }
     output::line(&format!(
-        "New bearer token for profile '{}' saved in {}. Restart `tgmcp serve --http` to use it; clients with the old token get 401 from then on.\n",
+        "New bearer token for profile '{}' saved in {}. Restart `{} serve --http` to use it; clients with the old token get 401 from then on.\n",
         ctx.config.profile,
-        ctx.config.token_file().display()
+        ctx.config.token_file().display(),
+        ctx.invocation()
     ));
     print_http_configs(&http);
     token_shown(ctx)
@@ -131,10 +131,7 @@ fn http_configs(ctx: &Context, token: &str) -> serde_json::Value {
         .unwrap_or(DEFAULT_HTTP_ADDR);
     let url = format!("http://{addr}/mcp");
     let bearer = format!("Bearer {token}");
-    let mut serve = "tgmcp".to_owned();
-    if !ctx.config.profile.is_default() {
-        serve.push_str(&format!(" --profile {}", ctx.config.profile));
-    }
+    let mut serve = ctx.invocation();
     serve.push_str(" serve --http");
     if addr != DEFAULT_HTTP_ADDR {
         serve.push_str(&format!(" {addr}"));
@@ -193,10 +190,6 @@ fn credentials(ctx: &Context, args: &SetupArgs, interactive: bool) -> Result<Cre
         .with_prompt("api_hash")
         .interact_on(&Term::stderr())
         .map_err(prompt_error)?;
-    eprintln!(
-        "Tip: add api_id and api_hash to {} (or set TGMCP_API_ID/TGMCP_API_HASH) so `tgmcp serve` can use them.",
-        config_path.display()
-    );
     Ok(Credentials {
         api_id,
         api_hash: api_hash.trim().to_owned(),
@@ -219,8 +212,9 @@ async fn open_session(
         }
         if !args.overwrite {
             return Err(Error::Config(format!(
-                "profile '{}' is already logged in — run `tgmcp setup --overwrite` to log in again, or `tgmcp health` to check it",
-                ctx.config.profile
+                "profile '{}' is already logged in — run `{cmd} setup --overwrite` to log in again, or `{cmd} health` to check it",
+                ctx.config.profile,
+                cmd = ctx.invocation(),
             )));
         }
         let mut data = existing.snapshot();
@@ -229,30 +223,8 @@ async fn open_session(
         drop(existing);
         return Ok(std::sync::Arc::new(FileSession::create(path, &data)?));
     }
-    let session = match &ctx.demo {
-        Some(demo) => demo.sandbox.write_session(path, None).await?,
-        None => FileSession::create(path, &grammers_session::SessionData::default())?,
-    };
+    let session = FileSession::create(path, &grammers_session::SessionData::default())?;
     Ok(std::sync::Arc::new(session))
-}
-
-/// The sandbox has no SMS: it tells the person at the terminal what it "sent".
-fn announce_sandbox_codes(ctx: &Context) {
-    if let Some(demo) = &ctx.demo {
-        let mut events = demo.sandbox.events();
-        let format = ctx.global.log_format;
-        tokio::spawn(async move {
-            while let Some(Event::CodeSent { code, .. }) = events.recv().await {
-                crate::logging::stderr_line(
-                    format,
-                    "INFO",
-                    &format!(
-                        "sandbox: the login code is {code}; the demo account's 2FA password is `{DEMO_PASSWORD}`"
-                    ),
-                );
-            }
-        });
-    }
 }
 
 /// Drives the login to the end, or to the next input a non-terminal run lacks (`None`).
@@ -280,6 +252,13 @@ async fn login(
             };
             let pending = login::send_code(tg, &phone, &credentials.api_hash).await?;
             pending.save(&login_path)?;
+            if let Some(demo) = &ctx.demo {
+                // The sandbox has no SMS: say what it "sent".
+                eprintln!(
+                    "sandbox: the login code is {}; the demo account's 2FA password is `{DEMO_PASSWORD}`",
+                    demo.dc.login_code
+                );
+            }
             pending
         }
     };
@@ -287,7 +266,6 @@ async fn login(
     if !pending.password_needed {
         loop {
             let Some(code) = next_input(args.code.take(), interactive, prompt_code)? else {
-                sandbox_needs_one_run(ctx)?;
                 output::json(&json!({"next": "code"}));
                 return Ok(None);
             };
@@ -320,7 +298,6 @@ async fn login(
             prompt_password(hint.as_deref())
         })?
         else {
-            sandbox_needs_one_run(ctx)?;
             output::json(&json!({"next": "password", "hint": pending.hint}));
             return Ok(None);
         };
@@ -341,18 +318,6 @@ async fn login(
                 )));
             }
         }
-    }
-}
-
-/// The embedded sandbox ends with this process, so a stepwise login cannot continue in
-/// the next one: say how to finish in one run instead.
-fn sandbox_needs_one_run(ctx: &Context) -> Result<()> {
-    match &ctx.demo {
-        Some(demo) => Err(Error::Config(format!(
-            "the sandbox lasts only as long as this run — pass everything at once: `tgmcp --sandbox setup --code {} --password {DEMO_PASSWORD}` (or run it at a terminal)",
-            demo.sandbox.world().login_code
-        ))),
-        None => Ok(()),
     }
 }
 
@@ -421,14 +386,14 @@ fn print_success(ctx: &Context, account: &Account, token: &str) {
         .ok()
         .map(|p| p.display().to_string())
         .unwrap_or_else(|| "tgmcp".to_owned());
-    let mut serve_args = vec!["serve".to_owned()];
-    if !ctx.config.profile.is_default() {
-        serve_args = vec![
-            "--profile".to_owned(),
-            profile.to_owned(),
-            "serve".to_owned(),
-        ];
+    let mut serve_args = Vec::new();
+    if ctx.demo.is_some() {
+        serve_args.push("--sandbox".to_owned());
     }
+    if !ctx.config.profile.is_default() {
+        serve_args.extend(["--profile".to_owned(), profile.to_owned()]);
+    }
+    serve_args.push("serve".to_owned());
     let desktop = json!({"mcpServers": {"telegram": {"command": exe, "args": serve_args}}});
     let vscode =
         json!({"servers": {"telegram": {"type": "stdio", "command": exe, "args": serve_args}}});
@@ -453,10 +418,11 @@ fn print_success(ctx: &Context, account: &Account, token: &str) {
         "Logged in as {}{username} (id {}) on profile '{profile}'.\n",
         account.name, account.id
     ));
-    if ctx.demo.is_some() {
-        output::line(
-            "(This was the sandbox: nothing was saved. Run `tgmcp setup` to log in for real.)\n",
-        );
+    if let Some(demo) = &ctx.demo {
+        output::line(&format!(
+            "(This is the offline demo: its login and token stay in {} until `tgmcp --sandbox reset`. Run `tgmcp setup` to log in for real.)\n",
+            demo.home.display()
+        ));
     }
     output::line("Claude Desktop / Cursor (mcpServers in the app's MCP config):");
     output::json_pretty(&desktop);
@@ -611,14 +577,7 @@ async fn qr_login(
             } => {
                 if let Some(demo) = &ctx.demo {
                     // The demo has no phone to scan with: its account "scans" at once.
-                    let user = demo.sandbox.world().demo_user().unwrap_or_default();
-                    demo.sandbox
-                        .scan_login_token(user, &token)
-                        .map_err(|name| Error::Rpc {
-                            code: 400,
-                            name,
-                            method: Some("auth.acceptLoginToken".into()),
-                        })?;
+                    super::demo::scan(&demo.home, &token)?;
                     eprintln!("sandbox: the demo account's phone scanned the QR code ({url})");
                     continue;
                 }

@@ -49,6 +49,8 @@ pub struct ToolSelection {
     /// `--allow-dangerous-methods`: the operator lets callers run dangerous methods with
     /// `allow_dangerous`. Off, `allow_dangerous` from a model or an HTTP body is refused.
     dangerous_methods: bool,
+    /// `download_media` needs a folder it may write to (over HTTP, `--download-dir`).
+    no_download_folder: bool,
 }
 
 impl ToolSelection {
@@ -57,6 +59,7 @@ impl ToolSelection {
             read_only,
             allowed,
             dangerous_methods: false,
+            no_download_folder: false,
         }
     }
 
@@ -78,6 +81,12 @@ impl ToolSelection {
         )))
     }
 
+    /// Hides `download_media`, which can only refuse without a download folder.
+    pub fn without_download_folder(mut self) -> Self {
+        self.no_download_folder = true;
+        self
+    }
+
     pub fn is_read_only(&self) -> bool {
         self.read_only
     }
@@ -92,6 +101,16 @@ impl ToolSelection {
             return Some(Error::Forbidden(format!(
                 "{tool} is off because this server runs read-only (--read-only or TGMCP_READ_ONLY) — restart it without that to write"
             )));
+        }
+        if tool == "download_media" && self.read_only {
+            return Some(Error::Forbidden(
+                "download_media writes files, so it is off while this server runs read-only (--read-only or TGMCP_READ_ONLY)".into(),
+            ));
+        }
+        if tool == "download_media" && self.no_download_folder {
+            return Some(Error::Forbidden(
+                "download_media is off over HTTP unless the server has a download folder — start it with --download-dir DIR".into(),
+            ));
         }
         match &self.allowed {
             Some(allowed) if !allowed.iter().any(|name| name == tool) => {
@@ -133,7 +152,7 @@ mod tests {
         for name in TOOL_NAMES {
             assert_eq!(
                 read_only.offers(name),
-                !WRITE_TOOLS.contains(&name),
+                !WRITE_TOOLS.contains(&name) && name != "download_media",
                 "{name}"
             );
         }

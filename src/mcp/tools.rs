@@ -289,7 +289,8 @@ impl TelegramServer {
         output_schema = output_schema::<Downloaded>(),
         annotations(
             title = "Download a message's file",
-            read_only_hint = true,
+            // It writes a file on the server's machine (never over an existing one).
+            read_only_hint = false,
             destructive_hint = false,
             idempotent_hint = false,
             open_world_hint = true

@@ -45,7 +45,6 @@ use tokio::task::{JoinHandle, JoinSet};
 
 pub use crypto::AuthKey;
 pub use faults::{DropPoint, Faults, Stats};
-pub use profile::TempHome;
 pub use seed::{DEMO_PASSWORD, DEMO_PASSWORD_HINT, DEMO_PHONE};
 pub use world::{
     Channel, ChannelSpec, Chat, Media, Message, MessageSpec, Peer, PhonePrivacy, User, UserSpec,

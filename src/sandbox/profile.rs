@@ -3,7 +3,7 @@
 //! not, the others' not), since grammers cannot make keys with a sandbox.
 
 use std::net::SocketAddr;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use std::collections::HashMap;
 
@@ -120,40 +120,5 @@ impl Sandbox {
             .await?;
         save_credentials(&profile_dir.join(CREDENTIALS_FILE), &Self::credentials())?;
         Ok(session)
-    }
-}
-
-/// A private temporary directory, removed on drop: the throw-away profile of
-/// `tgmcp --sandbox`.
-pub struct TempHome {
-    path: PathBuf,
-}
-
-impl TempHome {
-    pub fn new() -> Result<Self> {
-        let mut nonce = [0u8; 8];
-        super::crypto::fill_random(&mut nonce);
-        let path = std::env::temp_dir().join(format!(
-            "tgmcp-sandbox-{}-{:016x}",
-            std::process::id(),
-            u64::from_le_bytes(nonce)
-        ));
-        ensure_private_dir(&path).map_err(|e| {
-            Error::Config(format!(
-                "cannot create {}: {e} — check TMPDIR",
-                path.display()
-            ))
-        })?;
-        Ok(Self { path })
-    }
-
-    pub fn path(&self) -> &Path {
-        &self.path
-    }
-}
-
-impl Drop for TempHome {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.path);
     }
 }

@@ -212,14 +212,19 @@ impl World {
     }
 }
 
-/// Size of the stand-in content of a seeded photo.
-const STAND_IN_PHOTO: i64 = 24_000;
+/// The picture every seeded photo shows: a small real JPEG (160×100, a mountain summit).
+pub(crate) const DEMO_PHOTO: &[u8] = include_bytes!("assets/summit.jpg");
+pub(crate) const DEMO_PHOTO_SIZE: (i32, i32) = (160, 100);
+/// The seeded voice note: 14 s of silence as real Ogg Opus (mono, 48 kHz), so players
+/// and tools that check the container accept it.
+const DEMO_VOICE: &[u8] = include_bytes!("assets/voice.ogg");
 
 impl World {
-    /// Bytes `range` of a seeded photo or file, which has no content of its own: its
-    /// kind's magic number, then a filler line repeated to the declared size. Made on
-    /// demand, so a demo world costs no memory for them (`tgmcp --sandbox download
-    /// @bob_builder 50` works). `None` for an id no message carries.
+    /// Bytes `range` of a seeded photo or file, which has no content of its own: the demo
+    /// photo, the demo voice note, or for a document its kind's magic number then a
+    /// filler line repeated to the declared size. Made on demand, so a demo world costs no
+    /// memory for them (`tgmcp --sandbox download @bob_builder 50` works). `None` for an
+    /// id no message carries.
     pub(crate) fn stand_in_file(&self, id: i64, range: std::ops::Range<usize>) -> Option<Vec<u8>> {
         let (magic, size): (&[u8], i64) = self.messages.iter().find_map(|m| match &m.media {
             Some(Media::Document {
@@ -235,10 +240,10 @@ impl World {
                 },
                 *size,
             )),
-            Some(Media::Voice { id: v, size, .. }) if *v == id => Some((&b"OggS"[..], *size)),
-            Some(Media::Photo { id: p }) if *p == id => {
-                Some((&b"\xff\xd8\xff\xe0"[..], STAND_IN_PHOTO))
+            Some(Media::Voice { id: v, .. }) if *v == id => {
+                Some((DEMO_VOICE, DEMO_VOICE.len() as i64))
             }
+            Some(Media::Photo { id: p }) if *p == id => Some((DEMO_PHOTO, DEMO_PHOTO.len() as i64)),
             _ => None,
         })?;
         const FILLER: &[u8] = b"% tgmcp sandbox: a stand-in for the real file\n";
@@ -253,6 +258,73 @@ impl World {
                 .collect(),
         )
     }
+}
+
+/// Twenty days of Bob's and Alex's daily sync, oldest first.
+const DAILY_SYNC: [&str; 20] = [
+    "Morning! CI is green, I'm on the login page today",
+    "Reviewed your PR, two small comments, otherwise good to go",
+    "Staging is stuck on a migration, looking into it",
+    "Migration fixed: it was a missing index on orders.created_at",
+    "Out at the dentist until 11, ping me if anything burns",
+    "Pushed the new receipt template, can you check the PDF layout?",
+    "Layout looks fine, only the footer wraps on A4",
+    "Footer fixed. Flaky test in payments again, I muted it for now",
+    "Let's not mute it: I'll pair with you on it after lunch",
+    "Found it, a timezone bug in the test fixture. Merged",
+    "Release candidate is tagged, changelog in the usual place",
+    "Smoke tests passed on the RC, shipping at 3pm",
+    "Shipped. Error rate is flat, nice work",
+    "Customer reported slow exports, I'll profile it today",
+    "Exports were doing one query per row; batched them, 40x faster",
+    "Planning on Monday: I'd like to tackle the slow pages backlog",
+    "Agreed. I'll write up the three biggest complaints",
+    "On call this week; quiet night, only one disk alert",
+    "Disk alert was the log volume, rotated and added a cap",
+    "Wrapping up the sprint: demo slides are in the shared drive",
+];
+
+/// The Tech Digest's headlines: the first is fixed (tests read it), the rest combine a
+/// subject and a story so 150 posts do not repeat.
+fn digest_headline(n: usize) -> String {
+    // 13 and 12 share no factor: 156 different pairs before one repeats.
+    const SUBJECTS: [&str; 13] = [
+        "compilers",
+        "databases",
+        "networking",
+        "security",
+        "browsers",
+        "cloud costs",
+        "open source",
+        "mobile apps",
+        "observability",
+        "programming languages",
+        "hardware",
+        "developer tools",
+        "AI assistants",
+    ];
+    const STORIES: [&str; 12] = [
+        "what changed this week",
+        "a post-mortem worth reading",
+        "benchmarks, with caveats",
+        "three tools we tried",
+        "release notes 🎉",
+        "a talk recording",
+        "lessons from an outage",
+        "the long read",
+        "a migration story",
+        "questions from readers",
+        "numbers of the month",
+        "a design doc, annotated",
+    ];
+    if n == 0 {
+        return "compilers and build times".to_owned();
+    }
+    format!(
+        "{}: {}",
+        SUBJECTS[n % SUBJECTS.len()],
+        STORIES[n % STORIES.len()]
+    )
 }
 
 fn private_chats(s: &mut Script, c: &Cast) {
@@ -291,7 +363,7 @@ fn private_chats(s: &mut Script, c: &Cast) {
     .media(Media::Voice {
         id: 70_001,
         duration: 14,
-        size: 23_552,
+        size: DEMO_VOICE.len() as i64,
     });
     s.say(
         lucia,
@@ -301,9 +373,9 @@ fn private_chats(s: &mut Script, c: &Cast) {
     );
 
     // Twenty days of a daily sync with Bob, to page through a long private chat.
-    for day in 0..20 {
+    for (day, text) in (0..).zip(DAILY_SYNC) {
         let (from, to) = if day % 2 == 0 { (bob, me) } else { (me, bob) };
-        let text = format!("Daily sync #{}: build is green, nothing blocking", day + 1);
+        let text = format!("Daily sync #{}: {text}", day + 1);
         s.say(from, Peer::User(to), (34 - day) * DAY / 2 + 9 * HOUR, &text);
     }
     s.say(
@@ -617,21 +689,13 @@ fn channels(w: &mut World, s: &mut Script, c: &Cast) {
         members: vec![me, erin, c.bob],
         about: Some("A post every few hours about what shipped".into()),
     });
-    const TOPICS: [&str; 5] = [
-        "compilers and build times",
-        "databases and backups",
-        "networking and latency",
-        "security advisories",
-        "release notes 🎉",
-    ];
     for n in 0..TECH_DIGEST_POSTS {
-        let topic = TOPICS[n as usize % TOPICS.len()];
         let ago = 30 * DAY - n * 4 * HOUR - 17 * MINUTE;
         s.post(
             digest,
             erin,
             ago,
-            &format!("Tech Digest #{}: {topic}", n + 1),
+            &format!("Tech Digest #{}: {}", n + 1, digest_headline(n as usize)),
         );
     }
     // Sent in the same second as a digest post, so search paging meets a tie.

@@ -71,7 +71,7 @@ pub fn user(u: &User, viewer: Option<i64>, world: &World) -> tl::enums::User {
             None
         },
         photo: None,
-        status: Some(tl::types::UserStatusRecently { by_me: false }.into()),
+        status: status(u, is_self),
         bot_info_version: u.bot.then_some(1),
         restriction_reason: None,
         bot_inline_placeholder: None,
@@ -166,12 +166,44 @@ pub fn channel(c: &Channel, viewer: i64) -> tl::enums::Chat {
     .into()
 }
 
+/// What a user's last seen shows, varied as in a real contact list: bots have none, you
+/// are online, others are online, were seen a while ago, recently or within the week
+/// (picked by id, so one user keeps the same kind).
+fn status(u: &User, is_self: bool) -> Option<tl::enums::UserStatus> {
+    let now = now();
+    if u.bot {
+        return None;
+    }
+    if is_self {
+        return Some(tl::types::UserStatusOnline { expires: now + 300 }.into());
+    }
+    Some(match u.id.rem_euclid(5) {
+        0 => tl::types::UserStatusOnline { expires: now + 240 }.into(),
+        1 => tl::types::UserStatusOffline {
+            was_online: now - 17 * 60,
+        }
+        .into(),
+        2 => tl::types::UserStatusOffline {
+            was_online: now - 3 * 3600 - (u.id.rem_euclid(7) as i32) * 600,
+        }
+        .into(),
+        3 => tl::types::UserStatusLastWeek { by_me: false }.into(),
+        _ => tl::types::UserStatusRecently { by_me: false }.into(),
+    })
+}
+
 fn media(m: &Media, date: i32) -> tl::enums::MessageMedia {
     match m {
         Media::Photo { id } => tl::types::MessageMediaPhoto {
             spoiler: false,
             live_photo: false,
-            photo: Some(tl::types::PhotoEmpty { id: *id }.into()),
+            photo: Some(photo(
+                *id,
+                date,
+                super::seed::DEMO_PHOTO_SIZE.0,
+                super::seed::DEMO_PHOTO_SIZE.1,
+                super::seed::DEMO_PHOTO.len() as i64,
+            )),
             ttl_seconds: None,
             video: None,
         }

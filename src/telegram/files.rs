@@ -933,6 +933,16 @@ impl Telegram {
                 )));
             }
         };
+        {
+            use grammers_client::media::Downloadable as _;
+            // An expired or empty photo has no file to fetch: the request cannot succeed,
+            // whatever the network does.
+            if media.to_raw_input_location().is_none() && media.to_data().is_none() {
+                return Err(Error::Rejected(format!(
+                    "message {message_id}'s media cannot be downloaded: Telegram sent no file for it (it may have expired or been deleted)"
+                )));
+            }
+        }
         let expected = media.size();
         let (path, mut file) = {
             let name = name.clone();

@@ -88,14 +88,20 @@ pub fn chat_entity(chat: &tl::enums::Chat) -> Option<Entity> {
 #[derive(Default)]
 pub struct Peers {
     by_id: HashMap<i64, Entity>,
+    /// The account's own user, whose chat with itself is Saved Messages.
+    own_id: Option<i64>,
 }
 
 impl Peers {
     pub fn new(users: &[tl::enums::User], chats: &[tl::enums::Chat]) -> Self {
         let mut by_id = HashMap::with_capacity(users.len() + chats.len());
+        let mut own_id = None;
         for user in users {
             if let tl::enums::User::User(u) = user {
                 by_id.insert(u.id, user_entity(u));
+                if u.is_self {
+                    own_id = Some(u.id);
+                }
             }
         }
         for chat in chats {
@@ -103,7 +109,17 @@ impl Peers {
                 by_id.insert(entity.id, entity);
             }
         }
-        Self { by_id }
+        Self { by_id, own_id }
+    }
+
+    /// The chat a message is in: as [`Peers::entity`], with the account's chat with
+    /// itself titled "Saved Messages", as Telegram's apps show it.
+    fn chat(&self, peer: &tl::enums::Peer) -> Entity {
+        let mut chat = self.entity(peer);
+        if matches!(peer, tl::enums::Peer::User(_)) && Some(chat.id) == self.own_id {
+            chat.title = "Saved Messages".to_owned();
+        }
+        chat
     }
 
     /// The entity for `peer`; a bare one if the answer did not describe it.
@@ -132,10 +148,12 @@ pub fn message(raw: &tl::enums::Message, peers: &Peers) -> Option<Message> {
     match raw {
         tl::enums::Message::Empty(_) => None,
         tl::enums::Message::Message(m) => {
-            let chat = peers.entity(&m.peer_id);
-            // Incoming private messages may omit from_id: the chat is the sender.
+            let chat = peers.chat(&m.peer_id);
+            // Incoming private messages may omit from_id: the chat is the sender. A
+            // channel's post without from_id is signed by the channel, as its apps show.
             let sender = m.from_id.as_ref().map(|p| peers.entity(p)).or_else(|| {
-                (!m.out && matches!(m.peer_id, tl::enums::Peer::User(_))).then(|| chat.clone())
+                let private = !m.out && matches!(m.peer_id, tl::enums::Peer::User(_));
+                (private || m.post).then(|| chat.clone())
             });
             Some(Message {
                 id: m.id,
@@ -154,7 +172,7 @@ pub fn message(raw: &tl::enums::Message, peers: &Peers) -> Option<Message> {
             })
         }
         tl::enums::Message::Service(m) => {
-            let chat = peers.entity(&m.peer_id);
+            let chat = peers.chat(&m.peer_id);
             Some(Message {
                 id: m.id,
                 link: None,

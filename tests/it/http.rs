@@ -292,7 +292,9 @@ async fn every_tool_over_http_with_the_token() {
     for path in ["/mcp", "/v1/mcp"] {
         let client = server.client(path, Some(&token)).await;
         let tools = within(30, client.list_all_tools()).await.unwrap();
-        assert_eq!(tools.len(), tgmcp::mcp::TOOL_NAMES.len(), "{path}");
+        // All but download_media, which needs --download-dir over HTTP.
+        assert_eq!(tools.len(), tgmcp::mcp::TOOL_NAMES.len() - 1, "{path}");
+        assert!(tools.iter().all(|t| t.name != "download_media"), "{path}");
         let found = structured(&call(&client, "find_chats", json!({"query": "bob"})).await);
         assert!(
             found["chats"].to_string().contains("bob_builder"),
@@ -486,7 +488,8 @@ async fn no_auth_only_on_loopback() {
     let client = server.client("/mcp", None).await;
     assert_eq!(
         within(30, client.list_all_tools()).await.unwrap().len(),
-        tgmcp::mcp::TOOL_NAMES.len()
+        tgmcp::mcp::TOOL_NAMES.len() - 1,
+        "every tool but download_media (no --download-dir)"
     );
     drop(within(10, client.cancel()).await);
     assert_eq!(server.terminate().await, 0);

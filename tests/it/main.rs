@@ -8,6 +8,8 @@ mod cli_search;
 mod cli_send;
 mod common;
 mod core;
+mod demo;
+mod docs;
 mod files;
 mod files_server;
 mod fuzz;

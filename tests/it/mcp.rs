@@ -530,7 +530,9 @@ async fn every_tool_has_a_title_hints_and_an_output_schema() {
             "{name}: the same title for older clients"
         );
         // invoke_mtproto stays on in read-only mode, gated per method, but may write.
-        let read_only = !WRITE_TOOLS.contains(&name) && name != "invoke_mtproto";
+        // download_media writes a file on the server's machine.
+        let read_only =
+            !WRITE_TOOLS.contains(&name) && name != "invoke_mtproto" && name != "download_media";
         assert_eq!(hints.read_only_hint, Some(read_only), "{name} readOnlyHint");
         assert!(hints.destructive_hint.is_some(), "{name} destructiveHint");
         assert!(hints.idempotent_hint.is_some(), "{name} idempotentHint");
@@ -591,9 +593,10 @@ async fn read_only_hides_and_refuses_the_write_tools() {
         })
         .await;
         let listed = names(&server.tools().await);
+        // download_media writes files: off too.
         let readers: Vec<_> = ALL_TOOLS
             .iter()
-            .filter(|name| !WRITE_TOOLS.contains(name))
+            .filter(|name| !WRITE_TOOLS.contains(name) && **name != "download_media")
             .map(|name| name.to_string())
             .collect();
         assert_eq!(listed, readers);
@@ -605,7 +608,7 @@ async fn read_only_hides_and_refuses_the_write_tools() {
             .clone()
             .unwrap();
         assert!(instructions.contains("read-only"), "{instructions}");
-        for tool in WRITE_TOOLS {
+        for tool in WRITE_TOOLS.into_iter().chain(["download_media"]) {
             let error = server.fail(tool, sample_arguments(tool)).await;
             assert_eq!(error["kind"], "forbidden", "{tool}");
             assert!(error["message"].as_str().unwrap().contains("read-only"));
