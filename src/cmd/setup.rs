@@ -254,9 +254,13 @@ async fn login(
             pending.save(&login_path)?;
             if let Some(demo) = &ctx.demo {
                 // The sandbox has no SMS: say what it "sent".
-                eprintln!(
-                    "sandbox: the login code is {}; the demo account's 2FA password is `{DEMO_PASSWORD}`",
-                    demo.dc.login_code
+                crate::logging::stderr_line(
+                    ctx.global.log_format,
+                    "INFO",
+                    &format!(
+                        "sandbox: the login code is {}; the demo account's 2FA password is `{DEMO_PASSWORD}`",
+                        demo.dc.login_code
+                    ),
                 );
             }
             pending
@@ -578,7 +582,11 @@ async fn qr_login(
                 if let Some(demo) = &ctx.demo {
                     // The demo has no phone to scan with: its account "scans" at once.
                     super::demo::scan(&demo.home, &token)?;
-                    eprintln!("sandbox: the demo account's phone scanned the QR code ({url})");
+                    crate::logging::stderr_line(
+                        ctx.global.log_format,
+                        "INFO",
+                        &format!("sandbox: the demo account's phone scanned the QR code ({url})"),
+                    );
                     continue;
                 }
                 if !interactive {

@@ -24,6 +24,10 @@ const NOT_RUN: &[(&str, &str)] = &[
         "finishes the real login above",
     ),
     (
+        "tgmcp setup --qr",
+        "waits for a real phone to scan the code (qr::in_steps_the_code_is_printed_then_the_scan_logs_in runs the steps)",
+    ),
+    (
         "tgmcp serve --http",
         "runs until stopped (demo::serve_http_with_the_demo_token serves the demo)",
     ),
