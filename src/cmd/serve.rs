@@ -64,17 +64,35 @@ pub async fn run(ctx: &Context, args: ServeArgs) -> Result<ExitCode> {
     let server = TelegramServer::new(Arc::clone(&link), selection).with_files(files);
 
     let (stdin, stdout) = rmcp::transport::stdio_pipes();
-    let served = match server.serve((stdin, stdout)).await {
-        Ok(running) => running
-            .waiting()
-            .await
-            .map(drop)
-            .map_err(|e| Error::Config(format!("the MCP server stopped unexpectedly: {e}"))),
-        // The client went away before `initialize`: nothing to serve.
-        Err(ServerInitializeError::ConnectionClosed(_)) => Ok(()),
-        Err(e) => Err(Error::Config(format!(
-            "the MCP client's first message is not a valid initialize request: {e}"
-        ))),
+    // Ctrl-C and SIGTERM stop the server the same way: calls in flight drained, the
+    // session saved, a `--sandbox` profile removed (when `ctx` drops), exit 130.
+    let stop = super::shutdown_signal();
+    tokio::pin!(stop);
+    let served = tokio::select! {
+        served = server.serve((stdin, stdout)) => match served {
+            Ok(running) => {
+                let token = running.cancellation_token();
+                let waiting = running.waiting();
+                tokio::pin!(waiting);
+                tokio::select! {
+                    ended = &mut waiting => ended
+                        .map(drop)
+                        .map_err(|e| Error::Config(format!("the MCP server stopped unexpectedly: {e}"))),
+                    () = &mut stop => {
+                        tracing::info!("stop signal received");
+                        token.cancel();
+                        let _ = tokio::time::timeout(CLOSE_TIMEOUT, waiting).await;
+                        Err(Error::Interrupted)
+                    }
+                }
+            }
+            // The client went away before `initialize`: nothing to serve.
+            Err(ServerInitializeError::ConnectionClosed(_)) => Ok(()),
+            Err(e) => Err(Error::Config(format!(
+                "the MCP client's first message is not a valid initialize request: {e}"
+            ))),
+        },
+        () = &mut stop => Err(Error::Interrupted),
     };
 
     close(&link).await;

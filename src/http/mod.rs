@@ -508,8 +508,17 @@ async fn limit(State(state): State<AppState>, request: Request, next: Next) -> R
         ));
     };
     let deadline = tokio::time::Instant::now() + options.request_timeout;
-    let response = match tokio::time::timeout_at(deadline, next.run(request)).await {
+    let writes = crate::telegram::outcome::WriteWatch::new();
+    let response = match tokio::time::timeout_at(deadline, writes.watch(next.run(request))).await {
         Ok(response) => response,
+        // A write that may have reached Telegram is not "busy, retry": sending it again
+        // could do it twice.
+        Err(_) if writes.write_left() => {
+            return unknown_outcome(&format!(
+                "the request took longer than this server's {}s limit (--request-timeout)",
+                options.request_timeout.as_secs()
+            ));
+        }
         Err(_) => {
             return busy(&format!(
                 "the request took longer than this server's {}s limit (--request-timeout)",
@@ -581,6 +590,12 @@ async fn json_errors(request: Request, next: Next) -> Response {
         }
     };
     error(status, kind, &message)
+}
+
+/// A stopped write whose fate is unknown: 502 like every unknown outcome, no Retry-After.
+fn unknown_outcome(why: &str) -> Response {
+    let error = crate::telegram::outcome::WriteWatch::stopped_error(why);
+    self::error(StatusCode::BAD_GATEWAY, error.kind(), &error.to_string())
 }
 
 fn busy(message: &str) -> Response {

@@ -22,3 +22,4 @@ mod sandbox_dialogs;
 mod sandbox_messages;
 mod sandbox_send;
 mod sandbox_support;
+mod unknown_outcome;

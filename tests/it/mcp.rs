@@ -171,6 +171,18 @@ impl Server {
         self.stderr.lock().unwrap().clone()
     }
 
+    /// The server process's id (to signal it).
+    pub(crate) fn pid(&self) -> u32 {
+        self.child.id().expect("running")
+    }
+
+    /// Waits for the server to exit by itself (after a signal), keeping the client's side
+    /// open, and returns the exit code.
+    pub(crate) async fn exit_code(mut self) -> i32 {
+        let status = within(20, self.child.wait()).await.expect("tgmcp exits");
+        status.code().unwrap_or(-1)
+    }
+
     /// Closes the client's side, as an IDE does on exit, and returns the exit code.
     pub(crate) async fn stop(mut self) -> i32 {
         drop(within(10, self.client.cancel()).await);
