@@ -257,6 +257,17 @@ impl Stats {
         *lock(&self.bodies) = on.then(Vec::new);
     }
 
+    /// The recorded requests of one method (TL name), wrappers peeled off, as sent: what
+    /// a client really asked for, flags included.
+    pub fn recorded_calls(&self, method: &str) -> Vec<Vec<u8>> {
+        self.recorded_requests()
+            .iter()
+            .filter_map(|body| super::rpc::Call::parse(body).ok())
+            .filter(|call| call.method_name() == method)
+            .map(|call| call.query())
+            .collect()
+    }
+
     /// The requests recorded so far, as sent (wrappers such as `invokeWithLayer` kept).
     pub fn recorded_requests(&self) -> Vec<Vec<u8>> {
         lock(&self.bodies).clone().unwrap_or_default()

@@ -15,6 +15,7 @@ mod http;
 mod invoke;
 mod mcp;
 mod reliability;
+mod requests;
 mod sandbox;
 mod sandbox_contacts;
 mod sandbox_dc;
