@@ -593,7 +593,7 @@ fn the_sandbox_survives_mutated_real_requests() {
     let seeds = recorded_requests();
     assert!(seeds.len() >= 12, "recorded {} requests", seeds.len());
     // The cargo fuzz target starts from the same real requests.
-    if std::env::var_os("UPDATE_FUZZ_CORPUS").is_some() {
+    if crate::golden::updating("UPDATE_FUZZ_CORPUS") {
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/corpus/sandbox_call");
         std::fs::create_dir_all(&dir).unwrap();
         for (i, seed) in seeds.iter().enumerate() {

@@ -11,6 +11,7 @@ mod files;
 mod files_server;
 mod fuzz;
 mod generated;
+mod golden;
 mod http;
 mod invoke;
 mod mcp;

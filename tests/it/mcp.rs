@@ -335,7 +335,7 @@ async fn tools_list_matches_the_snapshot() {
     let actual = tools_list.unwrap();
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/it/snapshots/tools_list.json");
     let pretty = serde_json::to_string_pretty(&actual).unwrap() + "\n";
-    if std::env::var_os("UPDATE_SNAPSHOTS").is_some() {
+    if crate::golden::updating("UPDATE_SNAPSHOTS") {
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
         std::fs::write(&path, &pretty).unwrap();
         return;
