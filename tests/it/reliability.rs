@@ -238,23 +238,48 @@ async fn damaged_session_files_are_refused_and_kept() {
         ("another format version", other_layer),
     ] {
         std::fs::write(&path, &bytes).unwrap();
-        for args in [
-            &["--json", "health"][..],
-            &["send", "me", "x"][..],
-            &["search", "x"][..],
-        ] {
+        let mut said = Vec::new();
+        for args in [&["send", "me", "x"][..], &["search", "x"][..]] {
             let run = env.run(args).await;
+            // A session error: exit 2, one line naming the file, why, and the fix.
+            assert_eq!(run.code, 2, "{what}, {args:?}: {run:?}");
+            assert!(run.stdout.is_empty(), "{what}, {args:?}: {run:?}");
+            let message = run
+                .stderr
+                .trim_end()
+                .strip_prefix("tgmcp: ")
+                .unwrap_or_default();
             assert!(
-                run.code == 2 || run.code == 3,
-                "{what}, {args:?}: a usage/session error, not a crash: {run:?}"
+                message.starts_with(&format!("session file {} ", path.display())),
+                "{what}, {args:?}: {run:?}"
             );
-            assert!(!run.stderr.contains("panicked"), "{what}: {run:?}");
-            // `health --json` reports it in its checks on stdout; others on stderr.
             assert!(
-                run.stderr.contains("session.json") || run.stdout.contains("session.json"),
-                "{what}: the message names the session file: {run:?}"
+                message.contains("it was left untouched — "),
+                "{what}: {run:?}"
             );
+            assert!(
+                message.ends_with("run `tgmcp setup --overwrite` to log in again and replace it")
+                    || message.ends_with("or run `tgmcp setup --overwrite` to replace it"),
+                "{what}: {run:?}"
+            );
+            assert_eq!(run.stderr.lines().count(), 1, "{what}: {run:?}");
+            said.push(message.to_owned());
         }
+        assert_eq!(said[0], said[1], "{what}: one message for every command");
+        // `health --json` reports the same in its checks, on stdout.
+        let run = env.run(&["--json", "health"]).await;
+        assert_eq!(run.code, 2, "{what}: {run:?}");
+        let checks = run.json()["checks"].clone();
+        let session = checks
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["name"] == "session")
+            .cloned()
+            .unwrap_or_else(|| panic!("{what}: no session check: {run:?}"));
+        assert_eq!(session["ok"], false, "{what}");
+        assert_eq!(session["detail"], said[0].as_str(), "{what}");
+        assert_eq!(run.json()["authorized"], false, "{what}");
         assert_eq!(
             std::fs::read(&path).unwrap(),
             bytes,
@@ -263,6 +288,24 @@ async fn damaged_session_files_are_refused_and_kept() {
     }
     std::fs::write(&path, &good).unwrap();
     assert_eq!(health(&env).await.code, 0, "the good session works again");
+}
+
+/// `tgmcp: cannot write the session file PATH: WHY — check its permissions and free disk
+/// space`, and nothing else on stderr.
+fn assert_session_write_refused(run: &Run, path: &std::path::Path) {
+    let said = run.stderr.trim_end();
+    assert!(
+        said.starts_with(&format!(
+            "tgmcp: cannot write the session file {}: ",
+            path.display()
+        )),
+        "{run:?}"
+    );
+    assert!(
+        said.ends_with(" — check its permissions and free disk space"),
+        "{run:?}"
+    );
+    assert_eq!(said.lines().count(), 1, "{run:?}");
 }
 
 /// Makes a directory read-only for everyone, root included where the file system allows
@@ -323,23 +366,15 @@ async fn a_read_only_profile_dir_is_a_clear_error_and_loses_nothing() {
     let run = env.run(&["send", "@carol", "to a read-only profile"]).await;
     drop(guard);
     assert!(!run.stderr.contains("panicked"), "{run:?}");
-    let sent = copies(&sandbox, "to a read-only profile");
-    if run.code == 0 {
-        assert_eq!(sent, 1, "reported as sent, so it must be there: {run:?}");
-    } else {
-        assert_eq!(
-            sent, 0,
-            "reported as failed, so nothing may be sent: {run:?}"
-        );
-        assert!(
-            run.stderr.contains("session"),
-            "the error names the session: {run:?}"
-        );
-        assert!(
-            run.stderr.contains("permission") || run.stderr.contains("ermitted"),
-            "and why: {run:?}"
-        );
-    }
+    // The new @username cannot be kept, so nothing is sent: exit 2, naming the file.
+    assert_eq!(copies(&sandbox, "to a read-only profile"), 0, "{run:?}");
+    assert_eq!(run.code, 2, "{run:?}");
+    assert!(run.stdout.is_empty(), "{run:?}");
+    assert_session_write_refused(&run, &env.session_path("default"));
+    assert!(
+        run.stderr.contains("Operation not permitted") || run.stderr.contains("Permission denied"),
+        "and why: {run:?}"
+    );
     assert_eq!(std::fs::read(env.session_path("default")).unwrap(), before);
     assert_eq!(
         health(&env).await.code,
@@ -368,23 +403,12 @@ async fn a_full_disk_during_a_session_write_loses_nothing() {
         })
         .await;
     assert!(!run.stderr.contains("panicked"), "{run:?}");
-    let sent = copies(&sandbox, "written to a full disk");
-    if run.code == 0 {
-        assert_eq!(sent, 1, "reported as sent, so it must be there: {run:?}");
-        assert!(
-            run.stderr.contains("session"),
-            "a warning names the session: {run:?}"
-        );
-    } else {
-        assert_eq!(
-            sent, 0,
-            "reported as failed, so nothing may be sent: {run:?}"
-        );
-        assert!(
-            run.stderr.contains("session"),
-            "the error names the session: {run:?}"
-        );
-    }
+    // The new @username cannot be kept, so nothing is sent: exit 2, naming the file.
+    assert_eq!(copies(&sandbox, "written to a full disk"), 0, "{run:?}");
+    assert_eq!(run.code, 2, "{run:?}");
+    assert!(run.stdout.is_empty(), "{run:?}");
+    assert_session_write_refused(&run, &path);
+    assert!(run.stderr.contains("File too large"), "and why: {run:?}");
     let after = std::fs::read(&path).unwrap();
     assert_eq!(after, before, "the old session is intact");
     let leftovers: Vec<_> = std::fs::read_dir(env.profile_dir("default"))
