@@ -9,6 +9,7 @@ mod common;
 mod core;
 mod files;
 mod files_server;
+mod first_login;
 mod fuzz;
 mod generated;
 mod golden;
