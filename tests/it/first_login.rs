@@ -79,3 +79,46 @@ async fn setup_with_flags_saves_the_credentials_a_later_serve_reads() {
     assert_eq!(info["chat"]["username"], "ann_k", "{info}");
     assert_eq!(server.stop().await, 0);
 }
+
+/// What Telegram answers to a login besides "code sent by app": a flood wait on
+/// `auth.sendCode`, and an expired code at `auth.signIn`; setup says what to do for each.
+#[tokio::test]
+async fn setup_handles_a_flood_wait_and_an_expired_code() {
+    let mut world = World::new();
+    world.add_user(UserSpec::new("Ann").username("ann_k").phone("+15550001111"));
+    let sandbox = Sandbox::start(world).await.unwrap();
+    let env = TestEnv::new();
+    env.profile_at(&sandbox, "default", None).await;
+
+    sandbox.faults().flood_wait("auth.sendCode", 300, Some(1));
+    let run = env.run(&["setup", "--phone", "+15550001111"]).await;
+    assert_eq!(run.code, 1, "{run:?}");
+    assert!(run.stdout.is_empty(), "{run:?}");
+    assert_eq!(
+        run.stderr.trim_end(),
+        "tgmcp: Telegram asks to wait 300 s before calling auth.sendCode again (flood wait) — retry after that",
+        "{run:?}"
+    );
+    assert!(!env.profile_dir("default").join("login.json").exists());
+
+    let run = env.run(&["setup", "--phone", "+15550001111"]).await;
+    assert_eq!(run.code, 10, "{run:?}");
+    sandbox
+        .faults()
+        .inject_error("auth.signIn", 400, "PHONE_CODE_EXPIRED", Some(1));
+    let run = env.run(&["setup", "--code", "12345"]).await;
+    assert_eq!(run.code, 2, "{run:?}");
+    assert_eq!(
+        run.stderr.trim_end(),
+        "tgmcp: invalid input: the login code expired — run `tgmcp setup` again to get a new one",
+        "{run:?}"
+    );
+    assert_eq!(sandbox.stats().count("auth.sendCode"), 2);
+
+    // Asking again gets a new code, which works.
+    let run = env.run(&["setup", "--phone", "+15550001111"]).await;
+    assert_eq!(run.code, 10, "{run:?}");
+    let run = env.run(&["setup", "--code", "12345"]).await;
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(run.stdout.contains("Logged in as Ann @ann_k"), "{run:?}");
+}

@@ -374,3 +374,18 @@ async fn sigterm_and_sigint_stop_stdio_serve_and_leave_no_sandbox_profile() {
         assert!(left.is_empty(), "SIG{signal} left {left:?}");
     }
 }
+
+#[tokio::test]
+async fn ctrl_c_during_a_search_exits_130_interrupted() {
+    let (sandbox, env) = crate::mcp::demo().await;
+    sandbox
+        .faults()
+        .delay_answers_to("messages.searchGlobal", FOREVER);
+    let child = spawn(&env, &["--json", "search", "invoice"], |_| {});
+    within(30, sandbox.stats().wait_for("messages.searchGlobal", 1)).await;
+    kill(child.id().expect("running"), "INT").await;
+    let run = finish(child).await;
+    assert_eq!(run.code, 130, "{run:?}");
+    assert!(run.stdout.is_empty(), "{run:?}");
+    assert_eq!(run.stderr.trim_end(), "tgmcp: interrupted", "{run:?}");
+}
