@@ -53,8 +53,9 @@ async fn sandbox_health_is_green_with_no_network() {
             .contains("0100001"),
         "phone is masked"
     );
-    // The throw-away profile leaves nothing in the user's home.
+    // The throw-away profile leaves nothing in the user's home, nor in the temp folder.
     assert!(!env.home.path().join("data").exists());
+    assert_eq!(env.tmp_leftovers(), Vec::<std::path::PathBuf>::new());
 }
 
 #[tokio::test]

@@ -735,6 +735,7 @@ async fn sandbox_serve_works_with_no_account() {
     let server = start(&env, &["--sandbox", "serve"]).await;
     let info = server.ok("get_chat_info", json!({"chat_id": "me"})).await;
     assert_eq!(info["chat"]["username"], "alex_demo");
+    assert_eq!(env.tmp_leftovers().len(), 1, "the profile lives in TMPDIR");
     let page = server
         .ok("search_messages_globally", json!({"query": "invoice"}))
         .await;
@@ -744,6 +745,7 @@ async fn sandbox_serve_works_with_no_account() {
         !env.home.path().join("data").exists(),
         "nothing is left behind"
     );
+    assert_eq!(env.tmp_leftovers(), Vec::<PathBuf>::new(), "nor in TMPDIR");
 }
 
 #[tokio::test]

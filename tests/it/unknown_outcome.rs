@@ -355,22 +355,18 @@ async fn send_past_timeout_once_connected_exits_1_saying_it_may_have_been_delive
 async fn sigterm_and_sigint_stop_stdio_serve_and_leave_no_sandbox_profile() {
     for signal in ["TERM", "INT"] {
         let env = TestEnv::new();
-        let tmp = tempfile::tempdir().expect("temp dir");
-        let server = crate::mcp::start_with(&env, &["--sandbox", "serve"], |cmd| {
-            cmd.env("TMPDIR", tmp.path());
-        })
-        .await;
+        let server = crate::mcp::start(&env, &["--sandbox", "serve"]).await;
         server.ok("get_chat_info", json!({"chat_id": "me"})).await;
-        let left: Vec<_> = std::fs::read_dir(tmp.path()).unwrap().collect();
-        assert_eq!(left.len(), 1, "the sandbox profile lives in TMPDIR");
+        assert_eq!(
+            env.tmp_leftovers().len(),
+            1,
+            "the sandbox profile lives in TMPDIR"
+        );
         kill(server.pid(), signal).await;
         let stderr = server.stderr();
         let code = server.exit_code().await;
         assert_eq!(code, 130, "SIG{signal}: {stderr}");
-        let left: Vec<_> = std::fs::read_dir(tmp.path())
-            .unwrap()
-            .map(|e| e.unwrap().path())
-            .collect();
+        let left = env.tmp_leftovers();
         assert!(left.is_empty(), "SIG{signal} left {left:?}");
     }
 }
