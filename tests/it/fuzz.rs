@@ -220,7 +220,7 @@ fn generate(strategy: &BoxedStrategy<Value>, runner: &mut TestRunner) -> Value {
 
 #[tokio::test]
 async fn every_tool_survives_generated_and_random_arguments() {
-    let (_sandbox, env) = demo().await;
+    let (sandbox, env) = demo().await;
     let server = start(&env, &["serve"]).await;
     let tools = within(30, server.client.list_all_tools())
         .await
@@ -240,6 +240,7 @@ async fn every_tool_survives_generated_and_random_arguments() {
             } else {
                 generate(&random, &mut runner)
             };
+            sandbox.stats().reset();
             let mut params = CallToolRequestParams::new(tool.name.clone());
             if let Value::Object(map) = &arguments {
                 params = params.with_arguments(map.clone());
@@ -259,6 +260,30 @@ async fn every_tool_survives_generated_and_random_arguments() {
                     let error = &result.structured_content.as_ref().expect("structured")["error"];
                     assert!(error["kind"].is_string(), "{}: {error}", tool.name);
                     assert!(error["message"].is_string(), "{}: {error}", tool.name);
+                    // Against a healthy DC, bad arguments are the caller's fault or name
+                    // something that is not there: never network, session or an
+                    // unknown outcome.
+                    let allowed: &[&str] = if case < SCHEMA_CASES {
+                        &["invalid_input", "peer_not_found", "unknown_method"]
+                    } else {
+                        &["invalid_input", "peer_not_found"]
+                    };
+                    let kind = error["kind"].as_str().unwrap_or_default();
+                    assert!(
+                        allowed.contains(&kind),
+                        "{}({arguments}): {error}",
+                        tool.name
+                    );
+                    // Input refused as invalid is refused before reaching Telegram.
+                    if kind == "invalid_input" {
+                        assert_eq!(
+                            sandbox.stats().total(),
+                            0,
+                            "{}({arguments}) reached the DC: {:?}",
+                            tool.name,
+                            sandbox.stats().snapshot()
+                        );
+                    }
                     tool_errors += 1;
                 }
                 Ok(result) => {
