@@ -997,9 +997,13 @@ async fn cli_download_saves_next_to_you_and_never_overwrites() {
         .unwrap()
         .to_string();
     let run = download(words(&format!("download me {text_id}"))).await;
-    assert_ne!(run.code, 0, "{run:?}");
+    assert_eq!(run.code, 2, "{run:?}");
     assert!(run.stdout.is_empty(), "{run:?}");
-    assert!(!run.stderr.contains("panicked"), "{run:?}");
+    assert_eq!(
+        run.stderr.trim_end(),
+        format!("tgmcp: invalid input: message {text_id} has no media to download"),
+        "{run:?}"
+    );
     // The demo world's own files have stand-in content of their declared size.
     let seeded = f
         .sandbox
