@@ -478,7 +478,12 @@ async fn redirects_are_checked_hop_by_hop() {
     // Five hops are followed; six are too many.
     let hops =
         |k| format!("https://files.test:{port}/redirect?to=https://127.0.0.1:{port}/hops/{k}");
-    assert!(fetch(&fetcher, &hops(3)).await.is_ok());
+    // The last hop's file, whole: the server's label, then its pattern.
+    let fetched = fetch(&fetcher, &hops(3))
+        .await
+        .expect("three hops are followed");
+    assert!(fetched.len() > 2, "{} bytes", fetched.len());
+    assert_eq!(fetched, body("ok", fetched.len()));
     let error = fetch(&fetcher, &hops(5)).await.unwrap_err();
     assert!(error.to_string().contains("redirects"), "{error}");
 }
