@@ -606,9 +606,10 @@ Prints the id of each message sent, and its link where the chat is public; `--js
 prints the messages as the MCP tool does. Exit 0 means Telegram acknowledged every part. \
 If a later part fails, the error says which parts were sent and the exit code is 1: \
 nothing is ever sent twice on its own. A flood wait up to `--max-wait` is waited out \
-(with a note on stderr); a longer one exits 1 naming the wait. When Telegram does not \
-answer within `--timeout`, the exit code is 4. No prompts or colours: made for scripts and \
-cron.
+(with a note on stderr); a longer one exits 1 naming the wait. When Telegram cannot be \
+reached within `--timeout`, the exit code is 4 and nothing was sent; once connected, a send \
+whose answer does not come in time may have been delivered: exit 1, saying so. No prompts \
+or colours: made for scripts and cron.
 
 `--file` attaches files (local paths, https URLs, data: URIs); TEXT is then optional and \
 becomes the caption (a text over 1024 characters follows the files as its own message). \

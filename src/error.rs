@@ -98,11 +98,9 @@ pub enum Error {
     Rejected(String),
 
     /// Only the first parts of a long message were sent; the rest failed and was not
-    /// retried (sending is not idempotent).
-    #[error(
-        "sent {} of {parts} parts (message ids {sent:?}), then: {reason} — the remaining parts were not sent",
-        sent.len()
-    )]
+    /// retried (sending is not idempotent). When the failing part's own fate is unknown,
+    /// the kind is `unknown_outcome`, not `partial_send`: nothing may be resent.
+    #[error("{}", partial_send_message(sent, *.parts, reason))]
     PartialSend {
         sent: Vec<i32>,
         parts: usize,
@@ -193,6 +191,9 @@ impl Error {
             Self::Timeout(_) => "timeout",
             Self::InvalidInput(_) => "invalid_input",
             Self::Rejected(_) => "rejected",
+            Self::PartialSend { reason, .. } if reason.kind() == "unknown_outcome" => {
+                "unknown_outcome"
+            }
             Self::PartialSend { .. } => "partial_send",
             Self::UnknownOutcome(_) => "unknown_outcome",
             Self::UnknownMethod(_) => "unknown_method",
@@ -238,6 +239,29 @@ fn not_logged_in_message(profile: Option<&str>, rpc: Option<&str>) -> String {
         _ => message.push_str(" — run `tgmcp setup`"),
     }
     message
+}
+
+fn partial_send_message(sent: &[i32], parts: usize, reason: &Error) -> String {
+    let done = format!(
+        "sent {} of {parts} parts (message ids {sent:?})",
+        sent.len()
+    );
+    match reason {
+        // The failing part may be in the chat: "send the rest" would repeat it.
+        Error::UnknownOutcome(_) | Error::PartialSend { .. }
+            if reason.kind() == "unknown_outcome" =>
+        {
+            let rest = if sent.len() + 1 < parts {
+                "; the parts after it were not sent"
+            } else {
+                ""
+            };
+            format!(
+                "{done}, then: {reason}{rest} — do not resend any part before reading the chat to see which parts arrived"
+            )
+        }
+        _ => format!("{done}, then: {reason} — the remaining parts were not sent"),
+    }
 }
 
 fn flood_wait_message(seconds: u32, method: Option<&str>) -> String {

@@ -2,6 +2,7 @@ use clap::parser::ValueSource;
 use clap::{CommandFactory, FromArgMatches};
 use tgmcp::cli::{Cli, Command};
 use tgmcp::error::{Error, ExitCode};
+use tgmcp::telegram::outcome::WriteWatch;
 
 fn main() -> std::process::ExitCode {
     let matches = Cli::command().get_matches();
@@ -13,8 +14,10 @@ fn main() -> std::process::ExitCode {
     let log_format = cli.global.log_format;
     let report = |message: String| tgmcp::logging::stderr_line(log_format, "ERROR", &message);
 
-    // `serve --http` answers many clients at once and stops on signals by itself.
+    // `serve --http` answers many clients at once; `serve` (either way) stops on signals
+    // by itself, draining calls and saving the session.
     let http = matches!(&cli.command, Command::Serve(args) if args.http.addr.is_some());
+    let serve = matches!(&cli.command, Command::Serve(_));
     let mut builder = if http {
         tokio::runtime::Builder::new_multi_thread()
     } else {
@@ -27,13 +30,17 @@ fn main() -> std::process::ExitCode {
             return ExitCode::Failed.into();
         }
     };
-    let result = runtime.block_on(async {
-        if http {
-            return tgmcp::cmd::run(cli, profile_explicit).await;
+    let (result, interrupted) = runtime.block_on(async {
+        if serve {
+            return (tgmcp::cmd::run(cli, profile_explicit).await, false);
         }
+        // Ctrl-C after a write left is not a plain interruption: it may be carried out.
+        let writes = WriteWatch::new();
         tokio::select! {
-            result = tgmcp::cmd::run(cli, profile_explicit) => result,
-            _ = tokio::signal::ctrl_c() => Err(Error::Interrupted),
+            result = writes.watch(tgmcp::cmd::run(cli, profile_explicit)) => (result, false),
+            _ = tokio::signal::ctrl_c() => {
+                (Err(writes.stopped("interrupted").unwrap_or(Error::Interrupted)), true)
+            }
         }
     });
     // Do not wait for background tasks (a dialing connection) once the answer is known.
@@ -52,6 +59,10 @@ fn main() -> std::process::ExitCode {
         },
         Err(e) => {
             report(format!("tgmcp: {e}"));
+            // Exit 130 says what the user did; the message, what it means.
+            if interrupted {
+                return ExitCode::Interrupted.into();
+            }
             e.exit_status().into()
         }
     }

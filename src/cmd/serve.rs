@@ -66,18 +66,36 @@ pub async fn run(ctx: &Context, args: ServeArgs) -> Result<ExitCode> {
     };
     let server = TelegramServer::new(Arc::clone(&link), selection).with_files(files);
 
-    // A message over the size limit is answered with an error, not dropped in silence.
-    let served = match server.serve(crate::mcp::stdio::transport()).await {
-        Ok(running) => running
-            .waiting()
-            .await
-            .map(drop)
-            .map_err(|e| Error::Config(format!("the MCP server stopped unexpectedly: {e}"))),
-        // The client went away before `initialize`: nothing to serve.
-        Err(ServerInitializeError::ConnectionClosed(_)) => Ok(()),
-        Err(e) => Err(Error::Config(format!(
-            "the MCP client's first message is not a valid initialize request: {e}"
-        ))),
+    // Ctrl-C and SIGTERM stop the server the same way: calls in flight drained, the
+    // session saved, a `--sandbox` profile removed (when `ctx` drops), exit 130.
+    let stop = super::shutdown_signal();
+    tokio::pin!(stop);
+    let served = tokio::select! {
+        // A message over the size limit is answered with an error, not dropped in silence.
+        served = server.serve(crate::mcp::stdio::transport()) => match served {
+            Ok(running) => {
+                let token = running.cancellation_token();
+                let waiting = running.waiting();
+                tokio::pin!(waiting);
+                tokio::select! {
+                    ended = &mut waiting => ended
+                        .map(drop)
+                        .map_err(|e| Error::Config(format!("the MCP server stopped unexpectedly: {e}"))),
+                    () = &mut stop => {
+                        tracing::info!("stop signal received");
+                        token.cancel();
+                        let _ = tokio::time::timeout(CLOSE_TIMEOUT, waiting).await;
+                        Err(Error::Interrupted)
+                    }
+                }
+            }
+            // The client went away before `initialize`: nothing to serve.
+            Err(ServerInitializeError::ConnectionClosed(_)) => Ok(()),
+            Err(e) => Err(Error::Config(format!(
+                "the MCP client's first message is not a valid initialize request: {e}"
+            ))),
+        },
+        () = &mut stop => Err(Error::Interrupted),
     };
 
     close(&link).await;

@@ -66,7 +66,12 @@ pub async fn run(ctx: &Context, mut args: SetupArgs) -> Result<ExitCode> {
     let closed = tg.close().await;
     let account = match result? {
         Some(account) => account,
-        None => return Ok(ExitCode::InputNeeded),
+        None => {
+            // The next step (`setup --code …`) runs without the flags this one was given:
+            // keep the api id and hash for it, as a finished login would.
+            crate::config::save_credentials(&ctx.config.credentials_file(), &credentials)?;
+            return Ok(ExitCode::InputNeeded);
+        }
     };
     closed?;
     PendingLogin::remove(&login_path)?;

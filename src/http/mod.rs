@@ -559,9 +559,18 @@ async fn limit(State(state): State<AppState>, request: Request, next: Next) -> R
         .filter(|id| id.is_string() || id.is_number());
     let request = Request::from_parts(parts, Body::from(body));
     // An answer that is not streamed (`/mtproto-api`) is cut here, with an error.
+    let writes = crate::telegram::outcome::WriteWatch::new();
     let response = tokio::select! {
-        answered = tokio::time::timeout_at(deadline, next.run(request)) => match answered {
+        answered = tokio::time::timeout_at(deadline, writes.watch(next.run(request))) => match answered {
             Ok(response) => response,
+            // A write that may have reached Telegram is not "busy, retry": sending it
+            // again could do it twice.
+            Err(_) if writes.write_left() => {
+                return unknown_outcome(&format!(
+                    "the request took longer than this server's {}s limit (--request-timeout)",
+                    options.request_timeout.as_secs()
+                ));
+            }
             Err(_) => {
                 return busy(&format!(
                     "the request took longer than this server's {}s limit (--request-timeout)",
@@ -692,6 +701,12 @@ async fn json_errors(request: Request, next: Next) -> Response {
         }
     };
     error(status, kind, &message)
+}
+
+/// A stopped write whose fate is unknown: 502 like every unknown outcome, no Retry-After.
+fn unknown_outcome(why: &str) -> Response {
+    let error = crate::telegram::outcome::WriteWatch::stopped_error(why);
+    self::error(StatusCode::BAD_GATEWAY, error.kind(), &error.to_string())
 }
 
 fn busy(message: &str) -> Response {

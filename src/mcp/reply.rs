@@ -137,6 +137,25 @@ mod tests {
     }
 
     #[test]
+    fn a_partial_send_whose_last_part_is_unknown_is_an_unknown_outcome() {
+        let error = Error::PartialSend {
+            sent: vec![41],
+            parts: 3,
+            reason: Box::new(Error::UnknownOutcome(
+                "part 2 of 3 may or may not have been delivered".into(),
+            )),
+        };
+        let detail = failure(&error).structured_content.unwrap();
+        assert_eq!(detail["error"]["kind"], "unknown_outcome");
+        assert_eq!(detail["error"]["sent_message_ids"], json!([41]));
+        assert_eq!(
+            detail["error"]["message"],
+            "sent 1 of 3 parts (message ids [41]), then: part 2 of 3 may or may not have been delivered; the parts after it were not sent — do not resend any part before reading the chat to see which parts arrived"
+        );
+        assert_eq!(error.exit_code(), 1);
+    }
+
+    #[test]
     fn success_has_text_and_structured_content() {
         let result = outcome(Ok(ChatList { chats: vec![] }), |_| "no chats".into());
         assert_eq!(result.is_error, Some(false));

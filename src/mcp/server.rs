@@ -21,6 +21,7 @@ use super::link::Link;
 use super::{TOOL_NAMES, ToolSelection, check, params, reply};
 use crate::error::{Error, Result};
 use crate::net::FetchPolicy;
+use crate::telegram::outcome::WriteWatch;
 use crate::telegram::{DownloadTarget, FilePolicy, LocalFiles, Telegram};
 
 /// What `initialize` tells the model about using the tools (it costs context: keep it
@@ -163,7 +164,8 @@ impl TelegramServer {
         self
     }
 
-    /// Answers a tool call that runs longer than `timeout` with a timeout error.
+    /// Answers a tool call that runs longer than `timeout` with a timeout error, or an
+    /// unknown outcome once a write has left.
     pub fn with_call_timeout(mut self, timeout: Duration) -> Self {
         self.call_timeout = Some(timeout);
         self
@@ -197,13 +199,24 @@ impl TelegramServer {
                 None => std::future::pending().await,
             }
         };
+        // A write stopped after its request left may still be carried out: that is an
+        // unknown outcome, never "try again".
+        let writes = WriteWatch::new();
         let result = tokio::select! {
-            result = call => result.map_err(|e| e.with_profile(self.link.profile())),
-            () = request.ct.cancelled() => Err(Error::Interrupted),
-            () = deadline => Err(Error::Timeout(format!(
-                "{tool} took longer than this server's {}s limit per request (--request-timeout) — try again, or ask for less",
-                self.call_timeout.unwrap_or_default().as_secs()
-            ))),
+            result = writes.watch(call) => result.map_err(|e| e.with_profile(self.link.profile())),
+            () = request.ct.cancelled() => Err(writes
+                .stopped(&format!("{tool} was cancelled by the client"))
+                .unwrap_or(Error::Interrupted)),
+            () = deadline => {
+                let limit = self.call_timeout.unwrap_or_default().as_secs();
+                Err(writes
+                    .stopped(&format!(
+                        "{tool} took longer than this server's {limit}s limit per request (--request-timeout) and was stopped"
+                    ))
+                    .unwrap_or_else(|| Error::Timeout(format!(
+                        "{tool} took longer than this server's {limit}s limit per request (--request-timeout) — try again, or ask for less"
+                    ))))
+            }
         };
         let elapsed = started.elapsed();
         let ms = elapsed.as_millis() as u64;

@@ -369,27 +369,42 @@ impl Connection {
         if let Some(stats) = self.shared.dc_stats(self.dc_id) {
             stats.record(method, &body);
         }
-        let key_id = self.outbox.key_id().ok_or(Close::UnknownKey)?;
+        self.shared.stats.started();
+        let Some(key_id) = self.outbox.key_id() else {
+            self.shared.stats.answered();
+            return Err(Close::UnknownKey);
+        };
 
         let drop_point = self.shared.faults.drop_point(method);
+        let dropped = || {
+            self.shared.stats.answered();
+            Err(Close::Fault)
+        };
         let result = match self.shared.faults.verdict(method) {
-            Verdict::Drop => return Err(Close::Fault),
-            _ if drop_point == Some(DropPoint::Unexecuted) => return Err(Close::Fault),
+            Verdict::Drop => return dropped(),
+            _ if drop_point == Some(DropPoint::Unexecuted) => return dropped(),
             Verdict::Error { code, name } => Err(RpcErr::new(code, name)),
             Verdict::Proceed => rpc::execute(&self.shared, self.dc_id, key_id, &call),
         };
         match drop_point {
-            Some(DropPoint::Unanswered) => return Err(Close::Fault),
+            Some(DropPoint::Unanswered) => return dropped(),
             Some(DropPoint::Answered) => {
-                self.respond(msg_id, result);
+                self.answer(msg_id, result, Some(method));
                 self.outbox.close_after_queued();
             }
-            _ => self.respond(msg_id, result),
+            _ => self.answer(msg_id, result, Some(method)),
         }
         Ok(())
     }
 
     fn respond(&self, req_msg_id: i64, result: Result<Vec<u8>, RpcErr>) {
+        self.answer(req_msg_id, result, None);
+    }
+
+    /// Sends an answer; with `method`, the answer to that API request, counted as in
+    /// flight until now.
+    fn answer(&self, req_msg_id: i64, result: Result<Vec<u8>, RpcErr>, method: Option<&str>) {
+        let in_flight = method.is_some();
         let mut body = Vec::with_capacity(12 + result.as_ref().map_or(32, Vec::len));
         RPC_RESULT.serialize(&mut body);
         req_msg_id.serialize(&mut body);
@@ -402,14 +417,24 @@ impl Connection {
             .serialize(&mut body),
         }
 
-        let delay = self.shared.faults.delay();
+        let delay = match method {
+            Some(method) => self.shared.faults.delay_for(method),
+            None => self.shared.faults.delay(),
+        };
         if delay.is_zero() {
             self.outbox.send(&body, Kind::Response);
+            if in_flight {
+                self.shared.stats.answered();
+            }
         } else {
             let outbox = Arc::clone(&self.outbox);
+            let shared = Arc::clone(&self.shared);
             tokio::spawn(async move {
                 tokio::time::sleep(delay).await;
                 outbox.send(&body, Kind::Response);
+                if in_flight {
+                    shared.stats.answered();
+                }
             });
         }
     }

@@ -18,6 +18,8 @@ pub struct Faults {
 #[derive(Default)]
 struct FaultState {
     delay: Duration,
+    /// Extra delay before answering one method (its request executed at once).
+    method_delays: HashMap<String, Duration>,
     /// API requests still let through before the connection is dropped.
     drop_after: Option<u64>,
     flood: HashMap<String, Flood>,
@@ -70,6 +72,21 @@ impl Faults {
 
     pub fn delay(&self) -> Duration {
         lock(&self.state).delay
+    }
+
+    /// Holds back the answer to every `method` request by `delay` (the request itself is
+    /// executed at once): a write that is carried out while its caller still waits.
+    pub fn delay_answers_to(&self, method: &str, delay: Duration) {
+        lock(&self.state)
+            .method_delays
+            .insert(method.to_owned(), delay);
+    }
+
+    /// How long the answer to `method` is held back: the longer of the two delays.
+    pub(crate) fn delay_for(&self, method: &str) -> Duration {
+        let state = lock(&self.state);
+        let extra = state.method_delays.get(method).copied().unwrap_or_default();
+        state.delay.max(extra)
     }
 
     /// Lets `n` more API requests through, then drops the connection that carries the next
@@ -175,6 +192,10 @@ pub struct Stats {
     connections: AtomicU64,
     /// Every request's bytes, while [`Stats::record_requests`] is on (fuzzing seeds).
     bodies: Mutex<Option<Vec<Vec<u8>>>>,
+    /// Woken on every request recorded, for tests waiting for one to arrive.
+    arrived: tokio::sync::Notify,
+    /// API requests received and not yet answered (or dropped), and the most at once.
+    in_flight: Mutex<(u64, u64)>,
 }
 
 impl Stats {
@@ -183,12 +204,68 @@ impl Stats {
         if let Some(bodies) = lock(&self.bodies).as_mut() {
             bodies.push(body.to_vec());
         }
+        self.arrived.notify_waiters();
+    }
+
+    /// Waits until `method` has been called at least `n` times (counted since the last
+    /// [`Stats::reset`]); the request has arrived and been executed by then, though its
+    /// answer may still be held back by a delay.
+    pub async fn wait_for(&self, method: &str, n: u64) {
+        self.wait_until(|stats| stats.count(method) >= n).await;
+    }
+
+    /// Waits until `done` holds, checked as each request arrives.
+    pub async fn wait_until(&self, done: impl Fn(&Self) -> bool) {
+        loop {
+            let arrived = self.arrived.notified();
+            tokio::pin!(arrived);
+            arrived.as_mut().enable();
+            if done(self) {
+                return;
+            }
+            arrived.await;
+        }
+    }
+
+    /// A request was received; it stays in flight until [`Stats::answered`].
+    pub(crate) fn started(&self) {
+        let mut in_flight = lock(&self.in_flight);
+        in_flight.0 += 1;
+        in_flight.1 = in_flight.1.max(in_flight.0);
+    }
+
+    /// A request was answered or dropped.
+    pub(crate) fn answered(&self) {
+        let mut in_flight = lock(&self.in_flight);
+        in_flight.0 = in_flight.0.saturating_sub(1);
+    }
+
+    /// API requests received and not yet answered.
+    pub fn in_flight(&self) -> u64 {
+        lock(&self.in_flight).0
+    }
+
+    /// The most API requests in flight at once since the last [`Stats::reset`]: how many
+    /// a client really had going concurrently.
+    pub fn peak_in_flight(&self) -> u64 {
+        lock(&self.in_flight).1
     }
 
     /// Keeps a copy of every API request from now on (`false` stops and forgets them):
     /// real requests from real clients, the seeds for fuzzing the handlers.
     pub fn record_requests(&self, on: bool) {
         *lock(&self.bodies) = on.then(Vec::new);
+    }
+
+    /// The recorded requests of one method (TL name), wrappers peeled off, as sent: what
+    /// a client really asked for, flags included.
+    pub fn recorded_calls(&self, method: &str) -> Vec<Vec<u8>> {
+        self.recorded_requests()
+            .iter()
+            .filter_map(|body| super::rpc::Call::parse(body).ok())
+            .filter(|call| call.method_name() == method)
+            .map(|call| call.query())
+            .collect()
     }
 
     /// The requests recorded so far, as sent (wrappers such as `invokeWithLayer` kept).
@@ -221,6 +298,8 @@ impl Stats {
 
     pub fn reset(&self) {
         lock(&self.requests).clear();
+        let mut in_flight = lock(&self.in_flight);
+        in_flight.1 = in_flight.0;
     }
 }
 

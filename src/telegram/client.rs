@@ -210,6 +210,7 @@ impl Telegram {
     where
         Fut: Future<Output = Result<T, InvocationError>>,
     {
+        super::outcome::note_write(method, Some(&self.session));
         match self.bounded(method, call).await {
             Err(Error::Network(reason)) if self.session.has_connected() => {
                 Err(Error::UnknownOutcome(format!(

@@ -9,6 +9,7 @@ pub mod login;
 pub mod login_state;
 pub mod model;
 pub mod ops;
+pub mod outcome;
 pub mod session;
 pub mod stats;
 pub mod telethon;

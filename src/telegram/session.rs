@@ -1606,12 +1606,8 @@ mod tests {
 
     const CHILD_ENV: &str = "TGMCP_TEST_SESSION_CHILD";
 
-    /// Runs only when re-executed by `concurrent_processes_lose_nothing`.
-    #[test]
-    fn child_process_writer() {
-        let Ok(spec) = std::env::var(CHILD_ENV) else {
-            return;
-        };
+    /// The writes of one child process (writer N of the test below, re-executed).
+    fn child_process_writer(spec: &str) {
         let (writer, path) = spec.split_once(':').unwrap();
         let writer: i64 = writer.parse().unwrap();
         let session = FileSession::open(path).unwrap();
@@ -1621,9 +1617,12 @@ mod tests {
         }
     }
 
+    /// Four processes (this test re-executed, writing as a child) write one session at
+    /// once; every peer each wrote is there afterwards.
     #[test]
     fn concurrent_processes_lose_nothing() {
-        if std::env::var_os(CHILD_ENV).is_some() {
+        if let Ok(spec) = std::env::var(CHILD_ENV) {
+            child_process_writer(&spec);
             return;
         }
         let dir = tempfile::tempdir().unwrap();
@@ -1635,7 +1634,7 @@ mod tests {
                 std::process::Command::new(&exe)
                     .args([
                         "--exact",
-                        "telegram::session::tests::child_process_writer",
+                        "telegram::session::tests::concurrent_processes_lose_nothing",
                         "--test-threads=1",
                         "--quiet",
                     ])

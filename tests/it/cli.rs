@@ -53,8 +53,10 @@ async fn sandbox_health_is_green_with_no_network() {
             .contains("0100001"),
         "phone is masked"
     );
-    // The demo profile lives in the demo's folder, apart from the real profiles.
+    // The demo profile lives in the demo's folder, apart from the real profiles, and
+    // nothing is left in the temp folder.
     assert!(!env.home.path().join("data").exists());
+    assert_eq!(env.tmp_leftovers(), Vec::<std::path::PathBuf>::new());
 }
 
 #[tokio::test]

@@ -144,7 +144,7 @@ fn snapshot(name: &str, actual: &str) {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("tests/it/snapshots")
         .join(name);
-    if std::env::var_os("UPDATE_SNAPSHOTS").is_some() {
+    if crate::golden::updating("UPDATE_SNAPSHOTS") {
         std::fs::write(&path, actual).unwrap();
         return;
     }

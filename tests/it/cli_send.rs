@@ -284,6 +284,7 @@ async fn markdown_html_reply_silent_no_preview() {
     assert!(f.last_sent(1)[0].entities.is_empty());
 
     let target = f.last_sent(1)[0].id.to_string();
+    f.sandbox.stats().record_requests(true);
     let run = send(
         &f.env,
         &[
@@ -298,6 +299,15 @@ async fn markdown_html_reply_silent_no_preview() {
     .await;
     assert_eq!(run.code, 0, "{run:?}");
     assert_eq!(f.last_sent(1)[0].reply_to, Some(target.parse().unwrap()));
+    // The flags reach Telegram (the world does not keep them: read the request).
+    let sent = crate::requests::send_message_requests(&f.sandbox);
+    assert_eq!(sent.len(), 1, "{sent:?}");
+    assert!(sent[0].silent && sent[0].no_webpage, "{:?}", sent[0]);
+    f.sandbox.stats().record_requests(true);
+    let run = send(&f.env, &["me", "loud, with a preview"]).await;
+    assert_eq!(run.code, 0, "{run:?}");
+    let sent = crate::requests::send_message_requests(&f.sandbox);
+    assert!(!sent[0].silent && !sent[0].no_webpage, "{:?}", sent[0]);
 }
 
 #[tokio::test]

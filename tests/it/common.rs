@@ -99,6 +99,9 @@ pub async fn within<T>(secs: u64, fut: impl std::future::Future<Output = T>) -> 
 /// the developer's TGMCP_*/API_* variables leaking in.
 pub struct TestEnv {
     pub home: tempfile::TempDir,
+    /// The binary's TMPDIR: its own, so a test can see what a run left there (a
+    /// `--sandbox` profile lives in the temp folder, not in TGMCP_HOME).
+    pub tmp: tempfile::TempDir,
 }
 
 pub struct Run {
@@ -132,6 +135,7 @@ impl TestEnv {
     pub fn new() -> Self {
         Self {
             home: tempfile::tempdir().expect("temp dir"),
+            tmp: tempfile::tempdir().expect("temp dir"),
         }
     }
 
@@ -159,6 +163,7 @@ impl TestEnv {
         }
         cmd.env("HOME", self.home.path())
             .env("TGMCP_HOME", self.home.path())
+            .env("TMPDIR", self.tmp.path())
             .stdin(std::process::Stdio::null())
             .kill_on_drop(true);
         cmd
@@ -182,6 +187,14 @@ impl TestEnv {
             stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
             stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
         }
+    }
+
+    /// What runs left in this environment's temp folder (nothing, once they ended).
+    pub fn tmp_leftovers(&self) -> Vec<std::path::PathBuf> {
+        std::fs::read_dir(self.tmp.path())
+            .expect("the temp folder exists")
+            .map(|entry| entry.expect("readable").path())
+            .collect()
     }
 
     pub fn profile_dir(&self, profile: &str) -> std::path::PathBuf {

@@ -221,7 +221,7 @@ fn generate(strategy: &BoxedStrategy<Value>, runner: &mut TestRunner) -> Value {
 
 #[tokio::test]
 async fn every_tool_survives_generated_and_random_arguments() {
-    let (_sandbox, env) = demo().await;
+    let (sandbox, env) = demo().await;
     let server = start(&env, &["serve"]).await;
     let tools = within(30, server.client.list_all_tools())
         .await
@@ -241,6 +241,7 @@ async fn every_tool_survives_generated_and_random_arguments() {
             } else {
                 generate(&random, &mut runner)
             };
+            sandbox.stats().reset();
             let mut params = CallToolRequestParams::new(tool.name.clone());
             if let Value::Object(map) = &arguments {
                 params = params.with_arguments(map.clone());
@@ -260,6 +261,30 @@ async fn every_tool_survives_generated_and_random_arguments() {
                     let error = &crate::mcp::error_of(&result);
                     assert!(error["kind"].is_string(), "{}: {error}", tool.name);
                     assert!(error["message"].is_string(), "{}: {error}", tool.name);
+                    // Against a healthy DC, bad arguments are the caller's fault or name
+                    // something that is not there: never network, session or an
+                    // unknown outcome.
+                    let allowed: &[&str] = if case < SCHEMA_CASES {
+                        &["invalid_input", "peer_not_found", "unknown_method"]
+                    } else {
+                        &["invalid_input", "peer_not_found"]
+                    };
+                    let kind = error["kind"].as_str().unwrap_or_default();
+                    assert!(
+                        allowed.contains(&kind),
+                        "{}({arguments}): {error}",
+                        tool.name
+                    );
+                    // Input refused as invalid is refused before reaching Telegram.
+                    if kind == "invalid_input" {
+                        assert_eq!(
+                            sandbox.stats().total(),
+                            0,
+                            "{}({arguments}) reached the DC: {:?}",
+                            tool.name,
+                            sandbox.stats().snapshot()
+                        );
+                    }
                     tool_errors += 1;
                 }
                 Ok(result) => {
@@ -596,7 +621,7 @@ fn the_sandbox_survives_mutated_real_requests() {
     let seeds = recorded_requests();
     assert!(seeds.len() >= 12, "recorded {} requests", seeds.len());
     // The cargo fuzz target starts from the same real requests.
-    if std::env::var_os("UPDATE_FUZZ_CORPUS").is_some() {
+    if crate::golden::updating("UPDATE_FUZZ_CORPUS") {
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/corpus/sandbox_call");
         std::fs::create_dir_all(&dir).unwrap();
         for (i, seed) in seeds.iter().enumerate() {

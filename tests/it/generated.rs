@@ -24,7 +24,7 @@ async fn check(args: &[&str], path: &Path) -> String {
     let run = env.run(&full).await;
     assert_eq!(run.code, 0, "{run:?}");
     assert!(run.stderr.is_empty(), "{run:?}");
-    if std::env::var_os("UPDATE_GENERATED").is_some() {
+    if crate::golden::updating("UPDATE_GENERATED") {
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
         std::fs::write(path, &run.stdout).unwrap();
         return run.stdout;

@@ -849,7 +849,13 @@ async fn limits_answer_413_and_503_with_json() {
         let client = Arc::clone(&client);
         tokio::spawn(async move { call(&client, "find_chats", json!({})).await })
     };
-    tokio::time::sleep(Duration::from_millis(500)).await;
+    // The slow call holds the slot once its request reached the DC.
+    let dialogs = sandbox.stats().count("messages.getDialogs");
+    within(
+        30,
+        sandbox.stats().wait_for("messages.getDialogs", dialogs + 1),
+    )
+    .await;
     let busy = server
         .post("/mcp", &[("authorization", &auth)], INITIALIZE)
         .await;
@@ -903,7 +909,8 @@ async fn graceful_shutdown_lets_a_call_in_flight_finish() {
             .await
         })
     };
-    tokio::time::sleep(Duration::from_millis(500)).await;
+    // SIGTERM once the call's request reached the DC.
+    within(30, sandbox.stats().wait_for("messages.sendMessage", 1)).await;
     signal(&server.child, "TERM").await;
     let result = within(20, in_flight).await.unwrap();
     assert!(structured(&result)["message_ids"][0].is_i64());

@@ -181,6 +181,7 @@ async fn cli_reads_history_and_resolves_peers_nested_in_objects() {
 #[tokio::test]
 async fn cli_writes_and_dangerous_methods_need_the_flag() {
     let f = fixture().await;
+    f.sandbox.stats().record_requests(true);
     let run = invoke(
         &f.env,
         &[
@@ -198,6 +199,11 @@ async fn cli_writes_and_dangerous_methods_need_the_flag() {
     let sent = f.sandbox.world().messages.last().cloned().unwrap();
     assert_eq!(sent.text, "from invoke");
     assert_eq!(sent.to, Peer::User(f.me));
+    // "silent" reached Telegram, and the random id as given.
+    let requests = crate::requests::send_message_requests(&f.sandbox);
+    assert_eq!(requests.len(), 1, "{requests:?}");
+    assert!(requests[0].silent, "{:?}", requests[0]);
+    assert_eq!(requests[0].random_id, 12345678901234567);
     let id = sent.id.to_string();
 
     let params = format!(r#"{{"id": [{id}], "revoke": true}}"#);

@@ -169,6 +169,18 @@ impl Server {
         self.stderr.lock().unwrap().clone()
     }
 
+    /// The server process's id (to signal it).
+    pub(crate) fn pid(&self) -> u32 {
+        self.child.id().expect("running")
+    }
+
+    /// Waits for the server to exit by itself (after a signal), keeping the client's side
+    /// open, and returns the exit code.
+    pub(crate) async fn exit_code(mut self) -> i32 {
+        let status = within(20, self.child.wait()).await.expect("tgmcp exits");
+        status.code().unwrap_or(-1)
+    }
+
     /// Closes the client's side, as an IDE does on exit, and returns the exit code.
     pub(crate) async fn stop(mut self) -> i32 {
         drop(within(10, self.client.cancel()).await);
@@ -366,7 +378,7 @@ async fn tools_list_matches_the_snapshot() {
     let actual = tools_list.unwrap();
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/it/snapshots/tools_list.json");
     let pretty = serde_json::to_string_pretty(&actual).unwrap() + "\n";
-    if std::env::var_os("UPDATE_SNAPSHOTS").is_some() {
+    if crate::golden::updating("UPDATE_SNAPSHOTS") {
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
         std::fs::write(&path, &pretty).unwrap();
     }
@@ -966,6 +978,7 @@ async fn sandbox_serve_works_with_no_account() {
     let server = start(&env, &["--sandbox", "serve"]).await;
     let info = server.ok("get_chat_info", json!({"chat_id": "me"})).await;
     assert_eq!(info["chat"]["username"], "alex_demo");
+    assert_eq!(env.tmp_leftovers().len(), 1, "the profile lives in TMPDIR");
     let page = server
         .ok("search_messages_globally", json!({"query": "invoice"}))
         .await;
@@ -975,6 +988,7 @@ async fn sandbox_serve_works_with_no_account() {
         !env.home.path().join("data").exists(),
         "nothing is left behind"
     );
+    assert_eq!(env.tmp_leftovers(), Vec::<PathBuf>::new(), "nor in TMPDIR");
 }
 
 #[tokio::test]
@@ -1406,27 +1420,41 @@ async fn a_dropped_connection_does_not_break_the_server() {
 #[tokio::test]
 async fn fifty_concurrent_calls_are_all_answered() {
     let (sandbox, env) = demo().await;
-    // Every round trip is slow, so serial handling would take 50 × 200 ms.
-    sandbox.faults().set_delay(Duration::from_millis(200));
     let server = start(&env, &["serve"]).await;
     server.ok("get_chat_info", json!({"chat_id": "me"})).await;
-    let started = Instant::now();
+    server
+        .ok("get_chat_info", json!({"chat_id": "@bob_builder"}))
+        .await;
+    // Every answer is held back long enough for all 50 to be out at once; a server
+    // handling calls one by one (or two at a time) never has more than that in flight.
+    sandbox.faults().set_delay(Duration::from_secs(2));
+    sandbox.stats().reset();
+    let client = &server;
     let calls = (0..50).map(|i| {
         let (tool, arguments) = match i % 3 {
             0 => ("search_messages_globally", json!({"query": "invoice"})),
             1 => ("get_chat_info", json!({"chat_id": "@bob_builder"})),
             _ => ("find_chats", json!({"limit": 5})),
         };
-        server.ok(tool, arguments)
+        async move { (tool, client.ok(tool, arguments).await) }
     });
     let results = join_all(calls).await;
-    assert_eq!(results.len(), 50);
-    let elapsed = started.elapsed();
-    eprintln!("50 concurrent calls took {elapsed:?}");
-    assert!(
-        elapsed < Duration::from_secs(8),
-        "calls ran one by one: {elapsed:?}"
+    for (tool, result) in &results {
+        let field = match *tool {
+            "search_messages_globally" => "messages",
+            "get_chat_info" => "chat",
+            _ => "chats",
+        };
+        assert!(result.get(field).is_some(), "{tool}: {result}");
+    }
+    assert_eq!(
+        sandbox.stats().total(),
+        50,
+        "{:?}",
+        sandbox.stats().snapshot()
     );
+    assert_eq!(sandbox.stats().peak_in_flight(), 50);
+    sandbox.faults().set_delay(Duration::ZERO);
     assert_eq!(server.stop().await, 0);
 }
 
@@ -1436,15 +1464,16 @@ async fn a_cancelled_call_stops_waiting_and_others_go_on() {
     let server = start(&env, &["-v", "serve"]).await;
     server.ok("get_chat_info", json!({"chat_id": "me"})).await;
     sandbox.faults().set_delay(Duration::from_secs(20));
-    // rmcp's client sends notifications/cancelled when a call is dropped.
-    let abandoned = tokio::time::timeout(
-        Duration::from_millis(300),
-        server
-            .client
-            .call_tool(params("get_chat_info", json!({"chat_id": "@bob_builder"}))),
-    )
-    .await;
-    assert!(abandoned.is_err(), "the call was still waiting");
+    // rmcp's client sends notifications/cancelled when a call is dropped: dropped once
+    // its request reached the DC.
+    let before = sandbox.stats().total();
+    let call = server
+        .client
+        .call_tool(params("get_chat_info", json!({"chat_id": "@bob_builder"})));
+    tokio::select! {
+        result = call => panic!("the call should still be waiting: {result:?}"),
+        () = within(30, sandbox.stats().wait_until(|s| s.total() > before)) => {}
+    }
     let deadline = Instant::now() + Duration::from_secs(5);
     while !server.stderr().contains("kind=\"interrupted\"") {
         assert!(

@@ -118,6 +118,13 @@ impl Call {
         Err(RpcErr::bad("INPUT_FETCH_ERROR"))
     }
 
+    /// The request itself, wrappers peeled off: its constructor id, then its arguments.
+    pub fn query(&self) -> Vec<u8> {
+        let mut bytes = self.id.to_le_bytes().to_vec();
+        bytes.extend_from_slice(&self.args);
+        bytes
+    }
+
     /// The TL name (`help.getConfig`), or `unknown` for ids not in the schema.
     pub fn method_name(&self) -> &'static str {
         match tl::name_for_id(self.id) {
