@@ -145,11 +145,11 @@ mod tests {
                 "part 2 of 3 may or may not have been delivered".into(),
             )),
         };
-        let detail = failure(&error).structured_content.unwrap();
-        assert_eq!(detail["error"]["kind"], "unknown_outcome");
-        assert_eq!(detail["error"]["sent_message_ids"], json!([41]));
+        let detail = meta_of(&failure(&error));
+        assert_eq!(detail["kind"], "unknown_outcome");
+        assert_eq!(detail["sent_message_ids"], json!([41]));
         assert_eq!(
-            detail["error"]["message"],
+            detail["message"],
             "sent 1 of 3 parts (message ids [41]), then: part 2 of 3 may or may not have been delivered; the parts after it were not sent — do not resend any part before reading the chat to see which parts arrived"
         );
         assert_eq!(error.exit_code(), 1);

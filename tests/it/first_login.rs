@@ -16,7 +16,10 @@ async fn setup_with_flags_saves_the_credentials_a_later_serve_reads() {
     let sandbox = Sandbox::start(world).await.unwrap();
     let env = TestEnv::new();
     let dir = env.profile_dir("default");
-    std::fs::create_dir_all(&dir).unwrap();
+    // Private, as tgmcp makes it (a folder others can read is refused).
+    std::os::unix::fs::DirBuilderExt::mode(std::fs::DirBuilder::new().recursive(true), 0o700)
+        .create(&dir)
+        .unwrap();
     sandbox
         .write_session(&dir.join("session.json"), None)
         .await
@@ -29,7 +32,7 @@ async fn setup_with_flags_saves_the_credentials_a_later_serve_reads() {
     let result = server.call("get_chat_info", json!({"chat_id": "me"})).await;
     assert_eq!(result.is_error, Some(true));
     assert_eq!(
-        result.structured_content.unwrap()["error"]["kind"],
+        crate::mcp::error_of(&result)["kind"],
         "config",
         "{}",
         server.stderr()

@@ -223,6 +223,8 @@ fn generate(strategy: &BoxedStrategy<Value>, runner: &mut TestRunner) -> Value {
 async fn every_tool_survives_generated_and_random_arguments() {
     let (sandbox, env) = demo().await;
     let server = start(&env, &["serve"]).await;
+    // The server's own warm-up call, so that it is not counted against a tool below.
+    within(30, sandbox.stats().wait_for("updates.getState", 1)).await;
     let tools = within(30, server.client.list_all_tools())
         .await
         .expect("tools/list");
@@ -270,6 +272,12 @@ async fn every_tool_survives_generated_and_random_arguments() {
                         &["invalid_input", "peer_not_found"]
                     };
                     let kind = error["kind"].as_str().unwrap_or_default();
+                    // Telegram's own refusal of a well-formed but too short search (a
+                    // one-letter query) is the caller's fault too; it did reach the DC.
+                    if kind == "rpc_error" && error["rpc_error"] == "QUERY_TOO_SHORT" {
+                        tool_errors += 1;
+                        continue;
+                    }
                     assert!(
                         allowed.contains(&kind),
                         "{}({arguments}): {error}",

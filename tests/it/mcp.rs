@@ -978,7 +978,14 @@ async fn sandbox_serve_works_with_no_account() {
     let server = start(&env, &["--sandbox", "serve"]).await;
     let info = server.ok("get_chat_info", json!({"chat_id": "me"})).await;
     assert_eq!(info["chat"]["username"], "alex_demo");
-    assert_eq!(env.tmp_leftovers().len(), 1, "the profile lives in TMPDIR");
+    assert!(
+        env.home
+            .path()
+            .join("sandbox/data/default/session.json")
+            .exists(),
+        "the demo's profile lives in the demo's folder"
+    );
+    assert!(env.tmp_leftovers().is_empty(), "nothing in TMPDIR");
     let page = server
         .ok("search_messages_globally", json!({"query": "invoice"}))
         .await;

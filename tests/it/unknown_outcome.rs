@@ -35,10 +35,9 @@ async fn kill(pid: u32, signal: &str) {
     assert!(status.success());
 }
 
-/// A tool error's `{"error": …}` object.
+/// A tool error's detail (`kind`, `message`, …).
 fn tool_error(result: &rmcp::model::CallToolResult) -> Value {
-    assert_eq!(result.is_error, Some(true), "{result:?}");
-    result.structured_content.as_ref().expect("structured")["error"].clone()
+    crate::mcp::error_of(result)
 }
 
 #[tokio::test]
@@ -70,7 +69,11 @@ async fn a_write_past_the_http_request_timeout_is_an_unknown_outcome() {
     sandbox.faults().set_delay(FOREVER);
     let result = crate::http::call(&client, "find_chats", json!({})).await;
     let error = tool_error(&result);
-    assert_eq!(error["kind"], "network", "{error}");
+    assert_eq!(error["kind"], "timeout", "{error}");
+    assert!(
+        error["message"].as_str().unwrap().contains("try again"),
+        "{error}"
+    );
     sandbox.faults().clear();
     drop(within(10, client.cancel()).await);
     assert_eq!(server.terminate().await, 0);
@@ -349,25 +352,23 @@ async fn send_past_timeout_once_connected_exits_1_saying_it_may_have_been_delive
     assert_eq!(copies(&sandbox, "slow answer"), 1);
 }
 
-/// Every signal that stops stdio `serve --sandbox` removes its throw-away profile (with
-/// its auth key) from the temp folder, and exits 130.
+/// Every signal that stops stdio `serve --sandbox` stops it the same way: the session is
+/// saved where the demo keeps it (never in the temp folder), and the exit is 130.
 #[tokio::test]
 async fn sigterm_and_sigint_stop_stdio_serve_and_leave_no_sandbox_profile() {
     for signal in ["TERM", "INT"] {
         let env = TestEnv::new();
         let server = crate::mcp::start(&env, &["--sandbox", "serve"]).await;
         server.ok("get_chat_info", json!({"chat_id": "me"})).await;
-        assert_eq!(
-            env.tmp_leftovers().len(),
-            1,
-            "the sandbox profile lives in TMPDIR"
-        );
         kill(server.pid(), signal).await;
         let stderr = server.stderr();
         let code = server.exit_code().await;
         assert_eq!(code, 130, "SIG{signal}: {stderr}");
         let left = env.tmp_leftovers();
         assert!(left.is_empty(), "SIG{signal} left {left:?}");
+        let session = env.home.path().join("sandbox/data/default/session.json");
+        let saved: Value = serde_json::from_slice(&std::fs::read(&session).unwrap()).unwrap();
+        assert!(saved["home_dc"].is_number(), "SIG{signal}: {saved}");
     }
 }
 
