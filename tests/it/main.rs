@@ -21,4 +21,5 @@ mod sandbox_dc;
 mod sandbox_dialogs;
 mod sandbox_messages;
 mod sandbox_send;
+mod sandbox_sent;
 mod sandbox_support;

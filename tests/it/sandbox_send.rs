@@ -70,14 +70,60 @@ fn find(demo: &Demo, dialog: Peer, text: &str) -> i32 {
         .id
 }
 
-/// The next pushed update that carries a message, with that message.
+/// The next pushed update that carries a message, with that message. A short form
+/// (`updateShortMessage`, `updateShortChatMessage`) comes back as the `updateNewMessage`
+/// it stands for, as clients read it.
 async fn next_message_update(tc: &mut TestClient) -> (tl::enums::Update, tl::types::Message) {
+    // Only the sender's own other sessions need `me`; these tests push to someone else.
+    next_message_push(tc, 0).await.1
+}
+
+/// The next pushed message: the `Updates` constructor it came in, and the update and
+/// message it stands for. `me` is the account the push went to (short private forms name
+/// only the other side).
+async fn next_message_push(
+    tc: &mut TestClient,
+    me: i64,
+) -> (u32, (tl::enums::Update, tl::types::Message)) {
+    use tl::Identifiable;
     loop {
         let got = within(5, tc.updates.recv()).await.expect("an update");
-        let UpdatesLike::Updates(tl::enums::Updates::Updates(u)) = got else {
+        let UpdatesLike::Updates(updates) = got else {
             continue;
         };
-        for update in u.updates {
+        let form = match &updates {
+            tl::enums::Updates::Updates(_) => tl::types::Updates::CONSTRUCTOR_ID,
+            tl::enums::Updates::UpdateShortMessage(_) => {
+                tl::types::UpdateShortMessage::CONSTRUCTOR_ID
+            }
+            tl::enums::Updates::UpdateShortChatMessage(_) => {
+                tl::types::UpdateShortChatMessage::CONSTRUCTOR_ID
+            }
+            _ => continue,
+        };
+        let list = match updates {
+            tl::enums::Updates::Updates(u) => u.updates,
+            tl::enums::Updates::UpdateShortMessage(u) => vec![short_as_new(
+                u.id,
+                u.out,
+                if u.out { me } else { u.user_id },
+                tl::types::PeerUser { user_id: u.user_id }.into(),
+                u.message,
+                u.reply_to,
+                (u.pts, u.date),
+            )],
+            tl::enums::Updates::UpdateShortChatMessage(u) => vec![short_as_new(
+                u.id,
+                u.out,
+                u.from_id,
+                tl::types::PeerChat { chat_id: u.chat_id }.into(),
+                u.message,
+                u.reply_to,
+                (u.pts, u.date),
+            )],
+            _ => continue,
+        };
+        for update in list {
             use tl::enums::Update as U;
             let message = match &update {
                 U::NewMessage(n) => &n.message,
@@ -88,9 +134,85 @@ async fn next_message_update(tc: &mut TestClient) -> (tl::enums::Update, tl::typ
             };
             if let tl::enums::Message::Message(m) = message {
                 let m = m.clone();
-                return (update, m);
+                return (form, (update, m));
             }
         }
+    }
+}
+
+/// The `updateNewMessage` a short push stands for.
+fn short_as_new(
+    id: i32,
+    out: bool,
+    from: i64,
+    peer_id: tl::enums::Peer,
+    text: String,
+    reply_to: Option<tl::enums::MessageReplyHeader>,
+    (pts, date): (i32, i32),
+) -> tl::enums::Update {
+    let mut m = plain_message(id, peer_id, text, date);
+    m.out = out;
+    m.from_id = Some(tl::types::PeerUser { user_id: from }.into());
+    m.reply_to = reply_to;
+    tl::types::UpdateNewMessage {
+        message: m.into(),
+        pts,
+        pts_count: 1,
+    }
+    .into()
+}
+
+fn plain_message(id: i32, peer_id: tl::enums::Peer, text: String, date: i32) -> tl::types::Message {
+    tl::types::Message {
+        out: false,
+        mentioned: false,
+        media_unread: false,
+        silent: false,
+        post: false,
+        from_scheduled: false,
+        legacy: false,
+        edit_hide: false,
+        pinned: false,
+        noforwards: false,
+        invert_media: false,
+        offline: false,
+        video_processing_pending: false,
+        paid_suggested_post_stars: false,
+        paid_suggested_post_ton: false,
+        id,
+        from_id: None,
+        from_boosts_applied: None,
+        from_rank: None,
+        peer_id,
+        saved_peer_id: None,
+        fwd_from: None,
+        via_bot_id: None,
+        via_business_bot_id: None,
+        guestchat_via_from: None,
+        reply_to: None,
+        date,
+        message: text,
+        media: None,
+        reply_markup: None,
+        entities: None,
+        views: None,
+        forwards: None,
+        replies: None,
+        edit_date: None,
+        post_author: None,
+        grouped_id: None,
+        reactions: None,
+        restriction_reason: None,
+        ttl_period: None,
+        quick_reply_shortcut_id: None,
+        effect: None,
+        factcheck: None,
+        report_delivery_until_date: None,
+        paid_message_stars: None,
+        suggested_post: None,
+        schedule_repeat_period: None,
+        summary_from_language: None,
+        rich_message: None,
     }
 }
 
@@ -99,12 +221,18 @@ async fn send_message_reaches_every_kind_of_chat() {
     let demo = Demo::start().await;
     let bob_id = demo.user("bob_builder");
     let mut bob = demo.connect_as(bob_id).await;
+    use tl::Identifiable;
+    // How Bob is told, as Telegram tells him: the short forms for a plain message in a
+    // private chat or a basic group, a full `updates` in a channel.
+    let short_private = Some(tl::types::UpdateShortMessage::CONSTRUCTOR_ID);
+    let short_chat = Some(tl::types::UpdateShortChatMessage::CONSTRUCTOR_ID);
+    let full = Some(tl::types::Updates::CONSTRUCTOR_ID);
     let targets = [
-        ("bob_builder", true),
-        ("Weekend hike", true),
-        ("rust_berlin", true),
-        ("alex_demo", false), // Saved Messages
-        ("Alex's Notes", false),
+        ("bob_builder", short_private),
+        ("Weekend hike", short_chat),
+        ("rust_berlin", full),
+        ("alex_demo", None), // Saved Messages
+        ("Alex's Notes", None),
     ];
     for (n, (name, bob_sees_it)) in targets.into_iter().enumerate() {
         let dialog = demo.peer(name);
@@ -123,8 +251,9 @@ async fn send_message_reaches_every_kind_of_chat() {
             "{name}: the id grammers reports"
         );
         assert_eq!(sent.text(), text);
-        if bob_sees_it {
-            let (update, m) = next_message_update(&mut bob).await;
+        if let Some(form) = bob_sees_it {
+            let (pushed_as, (update, m)) = next_message_push(&mut bob, bob_id).await;
+            assert_eq!(pushed_as, form, "{name}: the form of the push");
             assert_eq!(
                 (m.id, m.message.as_str(), m.out),
                 (sent.id(), text.as_str(), false)
@@ -162,8 +291,47 @@ async fn send_message_reaches_every_kind_of_chat() {
 #[tokio::test]
 async fn send_answer_keeps_pts_in_step_with_get_state() {
     let demo = Demo::start().await;
+    let state = || async {
+        let tl::enums::updates::State::State(state) = demo
+            .call(&tl::functions::updates::GetState {})
+            .await
+            .unwrap();
+        state
+    };
+    // To a user: Telegram's short answer, with the id, pts and date only.
     let answer = demo
         .call(&send(demo.input_named("carol"), "pts check", 7))
+        .await
+        .unwrap();
+    let tl::enums::Updates::UpdateShortSentMessage(short) = answer else {
+        panic!("updateShortSentMessage expected: {answer:?}")
+    };
+    assert!(short.out);
+    assert_eq!(short.id, find(&demo, demo.peer("carol"), "pts check"));
+    assert_eq!(
+        (short.pts_count, short.media, short.entities),
+        (1, None, None)
+    );
+    assert_eq!(state().await.pts, short.pts);
+
+    // Formatting the client sent comes back in the short answer, as Telegram sends it.
+    let mut bold = send(demo.input_named("carol"), "bold news", 8);
+    let entities = vec![
+        tl::types::MessageEntityBold {
+            offset: 0,
+            length: 4,
+        }
+        .into(),
+    ];
+    bold.entities = Some(entities.clone());
+    let tl::enums::Updates::UpdateShortSentMessage(short) = demo.call(&bold).await.unwrap() else {
+        panic!("updateShortSentMessage expected")
+    };
+    assert_eq!(short.entities, Some(entities));
+
+    // To a group: the full form, with updateMessageID for the random_id.
+    let answer = demo
+        .call(&send(demo.input_named("Weekend hike"), "pts check", 9))
         .await
         .unwrap();
     let tl::enums::Updates::Updates(u) = answer else {
@@ -176,15 +344,11 @@ async fn send_answer_keeps_pts_in_step_with_get_state() {
     else {
         panic!("updateMessageID then updateNewMessage: {:?}", u.updates);
     };
-    assert_eq!(sent.random_id, 7);
+    assert_eq!(sent.random_id, 9);
     assert_eq!((new.message.id(), new.pts_count), (sent.id, 1));
     let users: Vec<i64> = u.users.iter().map(|u| u.id()).collect();
-    assert!(users.contains(&demo.me) && users.contains(&demo.user("carol")));
-    let tl::enums::updates::State::State(state) = demo
-        .call(&tl::functions::updates::GetState {})
-        .await
-        .unwrap();
-    assert_eq!(state.pts, new.pts);
+    assert!(users.contains(&demo.me));
+    assert_eq!(state().await.pts, new.pts);
 }
 
 #[tokio::test]
