@@ -198,3 +198,20 @@ async fn invoke_shows_the_form_telegram_answered_with() {
         "{full}"
     );
 }
+
+#[tokio::test]
+async fn a_method_the_sandbox_does_not_play_says_so() {
+    let f = fixture().await;
+    let run = f
+        .env
+        .run(&["invoke", "messages.getDialogFilters", "{}"])
+        .await;
+    assert_eq!(run.code, 1, "{run:?}");
+    assert!(
+        run.stderr.contains("METHOD_NOT_SUPPORTED_BY_SANDBOX")
+            && run
+                .stderr
+                .contains("the offline sandbox (--sandbox) does not play this"),
+        "{run:?}"
+    );
+}
