@@ -33,6 +33,7 @@ mod search;
 mod seed;
 mod srp;
 mod tlbuild;
+mod updlog;
 mod world;
 
 use std::collections::HashMap;

@@ -567,3 +567,90 @@ async fn editing_checks_author_age_and_change() {
         "MEDIA_EDIT_NOT_SUPPORTED_BY_SANDBOX"
     );
 }
+
+/// A message the client never got pushed is recovered through updates.getDifference:
+/// grammers sees the gap in pts on the next push and asks the sandbox to replay it.
+#[tokio::test]
+async fn a_missed_update_is_recovered_through_get_difference() {
+    use grammers_client::sender::UpdatesConfiguration;
+    let demo = Demo::start().await;
+    let bob_id = demo.user("bob_builder");
+    let mut bob = demo.connect_as(bob_id).await;
+    // Bob's client learns Alex (short pushes name him by id only).
+    within(10, bob.client.resolve_username("alex_demo"))
+        .await
+        .unwrap();
+    let pushes = std::mem::replace(&mut bob.updates, tokio::sync::mpsc::channel(1).1);
+    let mut stream = bob
+        .client
+        .stream_updates(pushes, UpdatesConfiguration { catch_up: false })
+        .await
+        .unwrap();
+    let to_bob = demo.input_named("bob_builder");
+    demo.call(&send(to_bob.clone(), "before the gap", 31))
+        .await
+        .unwrap();
+    assert_eq!(next_new_text(&mut stream).await, "before the gap");
+
+    // Sent while Bob's connection heard nothing: in the world and the log, never pushed.
+    demo.sandbox
+        .world()
+        .add_message(MessageSpec::new(demo.me, Peer::User(bob_id), "missed"));
+    demo.sandbox.stats().reset();
+    demo.call(&send(to_bob, "after the gap", 32)).await.unwrap();
+    assert_eq!(next_new_text(&mut stream).await, "missed");
+    assert_eq!(next_new_text(&mut stream).await, "after the gap");
+    assert!(demo.sandbox.stats().count("updates.getDifference") >= 1);
+}
+
+/// The text of the next new message an update stream yields.
+async fn next_new_text(stream: &mut grammers_client::client::UpdateStream) -> String {
+    loop {
+        let (update, _, _) = within(10, stream.next_raw()).await.unwrap();
+        if let tl::enums::Update::NewMessage(n) = update
+            && let tl::enums::Message::Message(m) = n.message
+        {
+            return m.message;
+        }
+    }
+}
+
+/// More missed events than one answer holds: a slice, then the rest from its state.
+#[tokio::test]
+async fn a_long_difference_comes_in_slices() {
+    let demo = Demo::start().await;
+    let saved = demo.peer("alex_demo");
+    let start = demo.sandbox.world().pts(demo.me);
+    for n in 0..150 {
+        demo.sandbox
+            .world()
+            .add_message(MessageSpec::new(demo.me, saved, &format!("note {n}")));
+    }
+    let difference = |pts| tl::functions::updates::GetDifference {
+        pts,
+        pts_limit: None,
+        pts_total_limit: None,
+        date: 0,
+        qts: 0,
+        qts_limit: None,
+    };
+    let first = demo.call(&difference(start)).await.unwrap();
+    let tl::enums::updates::Difference::Slice(slice) = first else {
+        panic!("a slice: {first:?}")
+    };
+    assert_eq!(slice.new_messages.len(), 100, "Telegram's 100 per answer");
+    let tl::enums::updates::State::State(middle) = &slice.intermediate_state;
+    assert_eq!(middle.pts, start + 100);
+    let rest = demo.call(&difference(middle.pts)).await.unwrap();
+    let tl::enums::updates::Difference::Difference(rest) = rest else {
+        panic!("the rest: {rest:?}")
+    };
+    assert_eq!(rest.new_messages.len(), 50);
+    let last = rest.new_messages.last().unwrap();
+    let tl::enums::Message::Message(last) = last else {
+        panic!()
+    };
+    assert_eq!(last.message, "note 149");
+    let tl::enums::updates::State::State(state) = &rest.state;
+    assert_eq!(state.pts, start + 150);
+}
