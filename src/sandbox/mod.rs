@@ -94,6 +94,10 @@ pub(crate) struct Shared {
     /// The salt announced to every session; its value does not matter to a sandbox.
     pub salt: i64,
     pub connections: Mutex<Vec<Weak<dc::Outbox>>>,
+    /// How many messages were refused with `bad_server_salt`.
+    pub bad_salts: std::sync::atomic::AtomicUsize,
+    /// How many answers went out gzip-packed.
+    pub gzipped: std::sync::atomic::AtomicUsize,
     pub events: Mutex<Option<mpsc::UnboundedSender<Event>>>,
 }
 
@@ -183,6 +187,8 @@ impl Sandbox {
             stats: Stats::default(),
             salt: crypto::random_i64(),
             connections: Mutex::new(Vec::new()),
+            bad_salts: Default::default(),
+            gzipped: Default::default(),
             events: Mutex::new(None),
         });
         let accepts = listeners
@@ -281,6 +287,21 @@ impl Sandbox {
         self.shared
             .world()
             .authorized_user(&AuthKey::from_bytes(*key).id())
+    }
+
+    /// How many client messages were refused with `bad_server_salt` (a client's first
+    /// message, before it knows the salt, and any sent with a salt that is not valid).
+    pub fn bad_salts(&self) -> usize {
+        self.shared
+            .bad_salts
+            .load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// How many answers went out gzip-packed (those over a kilobyte).
+    pub fn gzipped_answers(&self) -> usize {
+        self.shared
+            .gzipped
+            .load(std::sync::atomic::Ordering::Relaxed)
     }
 
     pub fn faults(&self) -> &Faults {

@@ -20,6 +20,7 @@ mod sandbox_contacts;
 mod sandbox_dc;
 mod sandbox_dialogs;
 mod sandbox_messages;
+mod sandbox_protocol;
 mod sandbox_send;
 mod sandbox_sent;
 mod sandbox_support;
