@@ -19,6 +19,7 @@ mod sandbox;
 mod sandbox_contacts;
 mod sandbox_dc;
 mod sandbox_dialogs;
+mod sandbox_lookups;
 mod sandbox_messages;
 mod sandbox_protocol;
 mod sandbox_send;

@@ -19,7 +19,7 @@ pub(super) fn get_state(
     Ok(state(ctx, me).into())
 }
 
-fn state(ctx: &Ctx, me: i64) -> tl::types::updates::State {
+pub(super) fn state(ctx: &Ctx, me: i64) -> tl::types::updates::State {
     let unread: i32 = ctx
         .world
         .dialogs(me)
