@@ -25,3 +25,4 @@ mod sandbox_protocol;
 mod sandbox_send;
 mod sandbox_sent;
 mod sandbox_support;
+mod telethon;
