@@ -34,6 +34,24 @@ async fn telethon_reads_writes_and_decodes_everything() {
     let me = world.demo_user().unwrap();
     let sandbox = Sandbox::start(world).await.unwrap();
     let key = sandbox.authorized_key(me);
+    let (bob, hike, rust_id) = {
+        let w = sandbox.world();
+        let bob = w.user_by_username("bob_builder").unwrap().id;
+        let hike = w
+            .chats
+            .values()
+            .find(|c| c.title == "Weekend hike")
+            .unwrap()
+            .id;
+        (bob, hike, w.channel_by_username("rust_berlin").unwrap().id)
+    };
+    let bob_key: String = sandbox
+        .authorized_key(bob)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    let ids = serde_json::json!({"user": bob, "chat": hike, "channel": rust_id,
+                                 "bob_username": "bob_builder"});
     let hex: String = key.iter().map(|b| format!("{b:02x}")).collect();
     let addr = sandbox.addr();
     let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/telethon/smoke.py");
@@ -45,6 +63,8 @@ async fn telethon_reads_writes_and_decodes_everything() {
             .arg(addr.ip().to_string())
             .arg(addr.port().to_string())
             .arg(&hex)
+            .arg(&bob_key)
+            .arg(ids.to_string())
             .kill_on_drop(true)
             .output(),
     )
@@ -58,8 +78,29 @@ async fn telethon_reads_writes_and_decodes_everything() {
     assert_eq!(out["warnings"], serde_json::json!([]), "{stderr}");
     assert_eq!(out["me"]["id"], me);
     assert_eq!(out["me"]["username"], "alex_demo");
+    assert_eq!(
+        out["by_id"],
+        serde_json::json!([bob, hike, rust_id]),
+        "get_entity by id"
+    );
+    assert!(
+        !out["global_search"].as_array().unwrap().is_empty(),
+        "{out}"
+    );
+    assert_eq!(
+        out["pushed"], "pushed to Bob",
+        "a push to the second session"
+    );
+    assert_eq!(
+        out["caught_up"], "missed by Bob",
+        "recovered by getDifference"
+    );
+    assert_eq!(
+        out["file_roundtrip"], true,
+        "upload then download: {}",
+        out["file_debug"]
+    );
     let w = sandbox.world();
-    let bob = w.user_by_username("bob_builder").unwrap().id;
     assert!(out["dialogs"].as_array().unwrap().len() >= 5, "{out}");
     assert!(out["dialogs"].as_array().unwrap().contains(&bob.into()));
     assert!(!out["search"].as_array().unwrap().is_empty(), "{out}");

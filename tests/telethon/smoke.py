@@ -1,6 +1,7 @@
 """Drives the tgmcp sandbox DC with Telethon, a client nobody on the project wrote.
 
-Usage: smoke.py DC_ID HOST PORT AUTH_KEY_HEX
+Usage: smoke.py DC_ID HOST PORT AUTH_KEY_HEX SECOND_AUTH_KEY_HEX IDS_JSON
+(the second key is logged in as Bob; IDS_JSON names Bob, a basic group and a channel).
 Prints one JSON object with what each call answered; the Rust test (tests/it/telethon.rs)
 checks it against the sandbox's world. Any warning Telethon logs (an answer it could not
 decode, an unexpected constructor) is reported in "warnings".
@@ -14,7 +15,7 @@ import logging
 import struct
 import sys
 
-from telethon import TelegramClient, functions, types
+from telethon import TelegramClient, events, functions, types
 from telethon.sessions import StringSession
 
 API_ID = 12345
@@ -37,13 +38,51 @@ def string_session(dc_id, host, port, key):
 
 
 async def main():
-    dc_id, host, port, key_hex = sys.argv[1:5]
+    dc_id, host, port, key_hex, bob_key_hex, ids = sys.argv[1:7]
+    ids = json.loads(ids)
     collect = Collect()
     logging.getLogger().addHandler(collect)
     session = StringSession(string_session(int(dc_id), host, int(port), bytes.fromhex(key_hex)))
     client = TelegramClient(session, API_ID, API_HASH, receive_updates=False)
+    bob_session = StringSession(
+        string_session(int(dc_id), host, int(port), bytes.fromhex(bob_key_hex))
+    )
     out = {}
+    # Bob, logged in on a second connection, is pushed what Alex sends.
+    pushed = asyncio.Queue()
+    bob_client = TelegramClient(bob_session, API_ID, API_HASH)
+
+    async def on_new(event):
+        pushed.put_nowait(event.message.message)
+
+    bob_client.add_event_handler(on_new, events.NewMessage(incoming=True))
+    await bob_client.start()
+    await bob_client.get_dialogs()
     async with client:
+        await client.get_dialogs()
+        by_id = [
+            await client.get_entity(types.PeerUser(ids["user"])),
+            await client.get_entity(types.PeerChat(ids["chat"])),
+            await client.get_entity(types.PeerChannel(ids["channel"])),
+        ]
+        out["by_id"] = [e.id for e in by_id]
+        out["global_search"] = [m.message for m in await client.get_messages(None, search="invoice", limit=10)]
+        await client.send_message(ids["bob_username"], "pushed to Bob")
+        out["pushed"] = await asyncio.wait_for(pushed.get(), 10)
+        # Bob goes away; what he misses he gets through updates.getDifference on return.
+        await bob_client.disconnect()
+        await client.send_message(ids["bob_username"], "missed by Bob")
+        bob_client = TelegramClient(bob_session, API_ID, API_HASH, catch_up=True)
+        bob_client.add_event_handler(on_new, events.NewMessage(incoming=True))
+        await bob_client.start()
+        out["caught_up"] = await asyncio.wait_for(pushed.get(), 10)
+        await bob_client.disconnect()
+        # A file up and down again.
+        data = b"sandbox file bytes\n" * 200
+        up = await client.send_file(ids["bob_username"], data, file_name="notes.txt", force_document=True)
+        down = await client.download_media(up, file=bytes)
+        out["file_roundtrip"] = down == data
+        out["file_debug"] = [len(data), len(down or b""), (down or b"")[:24].hex()]
         me = await client.get_me()
         out["me"] = {"id": me.id, "username": me.username}
         dialogs = await client.get_dialogs(limit=50)

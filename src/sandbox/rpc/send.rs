@@ -32,7 +32,7 @@ pub(super) fn send_message(
     let mut spec = spec_for(ctx, me, dialog, &req.message);
     spec.entities = req.entities.unwrap_or_default();
     spec.reply_to = reply_to;
-    post(ctx, me, dialog, spec, req.random_id)
+    post(ctx, me, dialog, spec, req.random_id, Answer::ShortToUsers)
 }
 
 pub(super) fn send_media(
@@ -50,7 +50,9 @@ pub(super) fn send_media(
     let mut spec = spec_for(ctx, me, dialog, &req.message).media(media);
     spec.entities = req.entities.unwrap_or_default();
     spec.reply_to = reply_to;
-    post(ctx, me, dialog, spec, req.random_id)
+    // Telegram answers a media send in full whatever the chat (Telethon's send_file
+    // reads nothing else).
+    post(ctx, me, dialog, spec, req.random_id, Answer::Full)
 }
 
 /// What every send checks first: who is asking, a chat they may write to, the message
@@ -71,6 +73,15 @@ fn writable(
     Ok((me, dialog, reply_to))
 }
 
+/// How a send is answered.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Answer {
+    /// `updateShortSentMessage` in a chat with a user, bot or Saved Messages (sendMessage).
+    ShortToUsers,
+    /// A full `updates` everywhere (sendMedia).
+    Full,
+}
+
 /// Adds one message and answers with the updates that announce it.
 fn post(
     ctx: &mut Ctx,
@@ -78,13 +89,14 @@ fn post(
     dialog: Peer,
     spec: MessageSpec,
     random_id: i64,
+    form: Answer,
 ) -> Result<tl::enums::Updates, RpcErr> {
     let id = ctx.world.add_message(spec);
     let index = ctx
         .world
         .message_index(me, dialog, id)
         .ok_or_else(RpcErr::peer_id_invalid)?;
-    if let Peer::User(_) = dialog {
+    if let (Peer::User(_), Answer::ShortToUsers) = (dialog, form) {
         // To a user, a bot or Saved Messages Telegram answers the sender with the short
         // form: no users, no message, only what the server added to it.
         let answer = short_sent(ctx, me, index);
