@@ -21,7 +21,10 @@
 //! It plays the methods a Telegram client needs to log in, find people and chats, read
 //! (history, search in a chat and across chats, the chat list, with Telegram's paging and
 //! read state) and write (send and edit, with the new message pushed to everyone else's
-//! live connections). Methods it does not play answer METHOD_NOT_SUPPORTED_BY_SANDBOX.
+//! live connections), in Telegram's forms: short answers and pushes where Telegram uses
+//! them, `bad_server_salt` for a wrong salt, gzip-packed large answers, and an update log
+//! that `updates.getDifference` replays. Methods it does not play answer
+//! METHOD_NOT_SUPPORTED_BY_SANDBOX.
 
 mod crypto;
 mod dc;

@@ -1,9 +1,12 @@
 //! Writing: messages.sendMessage, messages.sendMedia, messages.sendMultiMedia and
 //! messages.editMessage.
 //!
-//! Both answer `updates` the way Telegram does for the sender (grammers finds its sent
-//! message through `updateMessageID.random_id`) and push the new or edited message to
-//! everyone else in the chat, each rendered for its reader and carrying their pts.
+//! They answer the sender the way Telegram does: `updateShortSentMessage` for a text
+//! message to a user, bot or Saved Messages, a full `updates` otherwise (with
+//! `updateMessageID.random_id` for a new message). The new or edited message is pushed to
+//! everyone else in the chat, each rendered for its reader and carrying their pts; a
+//! plain new message of a private chat or basic group goes as `updateShortMessage` /
+//! `updateShortChatMessage`.
 
 use grammers_tl_types as tl;
 
