@@ -277,6 +277,10 @@ fn rpc_message(code: i32, name: &str, method: Option<&str>) -> String {
         return format!("Telegram answered {name} ({code}){what} — {hint}");
     }
     let hint = match code {
+        // The offline sandbox's own answer for what it does not play; not the caller's fault.
+        _ if name.ends_with("NOT_SUPPORTED_BY_SANDBOX") => {
+            "the offline sandbox (--sandbox) does not play this; it works against Telegram itself"
+        }
         400 => "check the request's arguments",
         403 => "this account lacks the right to do that here",
         406 => "Telegram wants this resolved in an official app first",
@@ -513,6 +517,21 @@ mod tests {
         );
         let error = Error::from(rpc(500, "INTERDC_2_CALL_ERROR"));
         assert!(error.to_string().contains("try again later"));
+    }
+
+    #[test]
+    fn what_the_sandbox_does_not_play_says_so() {
+        for name in [
+            "METHOD_NOT_SUPPORTED_BY_SANDBOX",
+            "SCHEDULE_NOT_SUPPORTED_BY_SANDBOX",
+        ] {
+            let message = Error::from(rpc(400, name)).to_string();
+            assert!(
+                message.contains("the offline sandbox (--sandbox) does not play this"),
+                "{message}"
+            );
+            assert!(!message.contains("arguments"), "{message}");
+        }
     }
 
     #[test]

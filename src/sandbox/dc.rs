@@ -28,6 +28,17 @@ const RPC_RESULT: u32 = 0xf35c6d01;
 const MSG_CONTAINER: u32 = 0x73f1f8dc;
 const GZIP_PACKED: u32 = 0x3072cfa1;
 const MSGS_ACK: u32 = 0x62d6b459;
+/// `bad_server_salt`'s error code.
+const BAD_SALT: i32 = 48;
+/// How many consecutive salts [`future_salts`] hands out (each valid for an hour).
+const FUTURE_SALTS: i64 = 64;
+/// Answers longer than this go out gzip-packed, as Telegram packs its larger answers.
+const GZIP_ABOVE: usize = 1024;
+
+/// Whether a client's salt is the current one or one of the future salts announced.
+fn salt_is_valid(salt: i64, current: i64) -> bool {
+    (0..FUTURE_SALTS).contains(&salt.wrapping_sub(current))
+}
 
 /// Why a connection is closed. Never answered with a transport error: a -404 would make
 /// grammers throw its key away and try a key exchange the sandbox cannot do.
@@ -54,6 +65,8 @@ pub(crate) struct Outbox {
 struct Seal {
     key: AuthKey,
     session_id: i64,
+    /// Whether `new_session_created` went out (it waits for a message with a good salt).
+    announced: bool,
     salt: i64,
     last_msg_id: i64,
     content_sent: i32,
@@ -269,7 +282,7 @@ impl Connection {
         let plain =
             crypto::decrypt_from_client(&key, packet).map_err(|_| Close::Malformed("decrypt"))?;
         let mut cur = Cursor::from_slice(&plain);
-        let _salt = read::<i64>(&mut cur)?;
+        let salt = read::<i64>(&mut cur)?;
         let session_id = read::<i64>(&mut cur)?;
         let (msg_id, seq_no, body) = read_message(&mut cur)?;
 
@@ -286,6 +299,7 @@ impl Connection {
                 *seal = Some(Seal {
                     key,
                     session_id,
+                    announced: true,
                     salt: self.shared.salt,
                     last_msg_id,
                     content_sent,
@@ -294,7 +308,32 @@ impl Connection {
             }
             fresh
         };
-        if new_session {
+        if !salt_is_valid(salt, self.shared.salt) {
+            // As Telegram: the message is not processed; the client resends it with the
+            // salt it is given here.
+            let bad = tl::enums::BadMsgNotification::BadServerSalt(tl::types::BadServerSalt {
+                bad_msg_id: msg_id,
+                bad_msg_seqno: seq_no,
+                error_code: BAD_SALT,
+                new_server_salt: self.shared.salt,
+            });
+            self.outbox.send(&bad.to_bytes(), Kind::Response);
+            self.shared.bad_salts.fetch_add(1, Ordering::Relaxed);
+            if new_session {
+                // Announce the session with the first message that is processed.
+                if let Some(seal) = lock(&self.outbox.seal).as_mut() {
+                    seal.announced = false;
+                }
+            }
+            return Ok(());
+        }
+        let announce = new_session
+            || lock(&self.outbox.seal).as_mut().is_some_and(|seal| {
+                let first = !seal.announced;
+                seal.announced = true;
+                first
+            });
+        if announce {
             let created = tl::enums::NewSession::Created(tl::types::NewSessionCreated {
                 first_msg_id: msg_id,
                 unique_id: crypto::random_i64(),
@@ -409,6 +448,13 @@ impl Connection {
         RPC_RESULT.serialize(&mut body);
         req_msg_id.serialize(&mut body);
         match result {
+            Ok(bytes) if bytes.len() > GZIP_ABOVE => match gzip(&bytes) {
+                Some(packed) => {
+                    self.shared.gzipped.fetch_add(1, Ordering::Relaxed);
+                    body.extend_from_slice(&packed);
+                }
+                None => body.extend_from_slice(&bytes),
+            },
             Ok(bytes) => body.extend_from_slice(&bytes),
             Err(err) => tl::enums::RpcError::Error(tl::types::RpcError {
                 error_code: err.code,
@@ -494,7 +540,7 @@ fn future_salts(req_msg_id: i64, salt: i64) -> tl::enums::FutureSalts {
         .as_secs() as i32;
     // Consecutive one-hour salts starting now: grammers drops the oldest only once the
     // next has been valid for a minute, so this lasts a long test run without re-asking.
-    let salts = (0..64)
+    let salts = (0..FUTURE_SALTS as i32)
         .map(|i| tl::types::FutureSalt {
             valid_since: now.saturating_add(i * 3600),
             valid_until: now.saturating_add((i + 1) * 3600),
@@ -523,6 +569,18 @@ fn read_message(cur: &mut Cursor) -> Result<(i64, i32, Vec<u8>), Close> {
     cur.read_exact(&mut body)
         .map_err(|_| Close::Malformed("message length beyond packet"))?;
     Ok((msg_id, seq_no, body))
+}
+
+/// `gzip_packed` around `data`, or `None` if compressing failed (then it goes out plain).
+fn gzip(data: &[u8]) -> Option<Vec<u8>> {
+    let mut packed = Vec::with_capacity(data.len() / 2);
+    flate2::read::GzEncoder::new(data, flate2::Compression::fast())
+        .read_to_end(&mut packed)
+        .ok()?;
+    let mut out = Vec::with_capacity(packed.len() + 8);
+    GZIP_PACKED.serialize(&mut out);
+    packed.serialize(&mut out);
+    Some(out)
 }
 
 fn inflate(packed: &[u8]) -> Result<Vec<u8>, Close> {

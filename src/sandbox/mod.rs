@@ -21,7 +21,10 @@
 //! It plays the methods a Telegram client needs to log in, find people and chats, read
 //! (history, search in a chat and across chats, the chat list, with Telegram's paging and
 //! read state) and write (send and edit, with the new message pushed to everyone else's
-//! live connections). Methods it does not play answer METHOD_NOT_SUPPORTED_BY_SANDBOX.
+//! live connections), in Telegram's forms: short answers and pushes where Telegram uses
+//! them, `bad_server_salt` for a wrong salt, gzip-packed large answers, and an update log
+//! that `updates.getDifference` replays. Methods it does not play answer
+//! METHOD_NOT_SUPPORTED_BY_SANDBOX.
 
 mod crypto;
 mod dc;
@@ -33,6 +36,7 @@ mod search;
 mod seed;
 mod srp;
 mod tlbuild;
+mod updlog;
 mod world;
 
 use std::collections::HashMap;
@@ -92,6 +96,10 @@ pub(crate) struct Shared {
     /// The salt announced to every session; its value does not matter to a sandbox.
     pub salt: i64,
     pub connections: Mutex<Vec<Weak<dc::Outbox>>>,
+    /// How many messages were refused with `bad_server_salt`.
+    pub bad_salts: std::sync::atomic::AtomicUsize,
+    /// How many answers went out gzip-packed.
+    pub gzipped: std::sync::atomic::AtomicUsize,
     pub events: Mutex<Option<mpsc::UnboundedSender<Event>>>,
 }
 
@@ -181,6 +189,8 @@ impl Sandbox {
             stats: Stats::default(),
             salt: crypto::random_i64(),
             connections: Mutex::new(Vec::new()),
+            bad_salts: Default::default(),
+            gzipped: Default::default(),
             events: Mutex::new(None),
         });
         let accepts = listeners
@@ -279,6 +289,21 @@ impl Sandbox {
         self.shared
             .world()
             .authorized_user(&AuthKey::from_bytes(*key).id())
+    }
+
+    /// How many client messages were refused with `bad_server_salt` (a client's first
+    /// message, before it knows the salt, and any sent with a salt that is not valid).
+    pub fn bad_salts(&self) -> usize {
+        self.shared
+            .bad_salts
+            .load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// How many answers went out gzip-packed (those over a kilobyte).
+    pub fn gzipped_answers(&self) -> usize {
+        self.shared
+            .gzipped
+            .load(std::sync::atomic::Ordering::Relaxed)
     }
 
     pub fn faults(&self) -> &Faults {

@@ -317,6 +317,27 @@ fn document_media(document: tl::enums::Document, voice: bool) -> tl::enums::Mess
     .into()
 }
 
+/// A reply to message `id` of the same chat.
+pub fn reply_header(id: i32) -> tl::enums::MessageReplyHeader {
+    tl::types::MessageReplyHeader {
+        reply_to_scheduled: false,
+        forum_topic: false,
+        quote: false,
+        reply_to_ephemeral: false,
+        reply_to_msg_id: Some(id),
+        reply_to_peer_id: None,
+        reply_from: None,
+        reply_media: None,
+        reply_to_top_id: None,
+        quote_text: None,
+        quote_entities: None,
+        quote_offset: None,
+        todo_item_id: None,
+        poll_option: None,
+    }
+    .into()
+}
+
 pub fn message(m: &Message, viewer: i64) -> tl::enums::Message {
     let post = m.from.is_none();
     tl::types::Message {
@@ -345,25 +366,7 @@ pub fn message(m: &Message, viewer: i64) -> tl::enums::Message {
         via_bot_id: None,
         via_business_bot_id: None,
         guestchat_via_from: None,
-        reply_to: m.reply_to.map(|id| {
-            tl::types::MessageReplyHeader {
-                reply_to_scheduled: false,
-                forum_topic: false,
-                quote: false,
-                reply_to_ephemeral: false,
-                reply_to_msg_id: Some(id),
-                reply_to_peer_id: None,
-                reply_from: None,
-                reply_media: None,
-                reply_to_top_id: None,
-                quote_text: None,
-                quote_entities: None,
-                quote_offset: None,
-                todo_item_id: None,
-                poll_option: None,
-            }
-            .into()
-        }),
+        reply_to: m.reply_to.map(reply_header),
         date: m.date,
         message: m.text.clone(),
         media: m.media.as_ref().map(|x| media(x, m.date)),

@@ -361,6 +361,8 @@ pub struct World {
     pub files: HashMap<i64, Arc<Vec<u8>>>,
     /// Uploaded media not (yet) in a message: `messages.uploadMedia`'s results, by id.
     pub(crate) loose_media: HashMap<i64, Media>,
+    /// What changed in each box, by pts, for `updates.getDifference` to replay.
+    pub(crate) update_log: super::updlog::UpdateLog,
 }
 
 impl Default for World {
@@ -405,6 +407,7 @@ impl World {
             uploads: HashMap::new(),
             files: HashMap::new(),
             loose_media: HashMap::new(),
+            update_log: Default::default(),
         }
     }
 
@@ -555,6 +558,7 @@ impl World {
         let author = message.author().map(|a| (a, message.peer_for(a)));
         self.messages.push(message);
         self.bump_pts(to, from);
+        self.log_event(to, from, super::updlog::Event::New { to, id });
         if let Some((author, dialog)) = author {
             self.read_history(author, dialog, id);
         }
@@ -597,12 +601,36 @@ impl World {
         }
     }
 
-    /// One more event in `user`'s common box (a read mark moved); returns the new pts.
-    pub(crate) fn bump_user_pts(&mut self, user: i64) -> i32 {
-        self.users.get_mut(&user).map_or(0, |u| {
-            u.pts += 1;
-            u.pts
-        })
+    /// Logs `event`, which just bumped the pts of chat `to`'s box(es).
+    fn log_event(&mut self, to: Peer, from: Option<i64>, event: super::updlog::Event) {
+        use super::updlog::BoxId;
+        if let Peer::Channel(id) = to {
+            let pts = self.pts_for(0, to);
+            self.update_log.record(BoxId::Channel(id), pts, 1, event);
+            return;
+        }
+        for user in self.participants(to, from) {
+            let pts = self.pts(user);
+            self.update_log
+                .record(BoxId::User(user), pts, 1, event.clone());
+        }
+    }
+
+    /// `count` more events in `user`'s common box, logged as `event`; returns the new pts.
+    pub(crate) fn bump_user_pts_for(
+        &mut self,
+        user: i64,
+        count: i32,
+        event: super::updlog::Event,
+    ) -> i32 {
+        let Some(u) = self.users.get_mut(&user) else {
+            return 0;
+        };
+        u.pts += count;
+        let pts = u.pts;
+        self.update_log
+            .record(super::updlog::BoxId::User(user), pts, count, event);
+        pts
     }
 
     /// The pts of `user`'s common message box.
@@ -652,8 +680,9 @@ impl World {
         m.text = text;
         m.entities = entities;
         m.edit_date = Some(now());
-        let (to, from) = (m.to, m.from);
+        let (to, from, id) = (m.to, m.from, m.id);
         self.bump_pts(to, from);
+        self.log_event(to, from, super::updlog::Event::Edit { to, id });
     }
 
     /// Where message `id` of `dialog` (as `viewer` sees it) is in [`World::messages`].

@@ -24,7 +24,7 @@ use super::client::Telegram;
 use super::model::{Message, SendResult};
 use super::ops::SendMessage;
 use super::render::{self, Peers};
-use super::send::{format, lost_write, random_id, reply_header, updates_peers, utf16_len};
+use super::send::{Sent, format, lost_write, random_id, reply_header, updates_peers, utf16_len};
 use crate::error::{Error, Result};
 use crate::net::{FetchPolicy, Fetcher};
 
@@ -749,6 +749,15 @@ impl Telegram {
                 suggested_post: None,
             };
             let updates = self.sent(self.command(&request).await, "messages.sendMedia", &what)?;
+            if let tl::enums::Updates::UpdateShortSentMessage(short) = &updates {
+                let sent = Sent {
+                    peer,
+                    text: &request.message,
+                    entities: request.entities.as_deref().unwrap_or_default(),
+                    reply_to,
+                };
+                return Ok(vec![self.complete_short(short, &sent).await]);
+            }
             return self
                 .messages_from(&updates, &[random_id], "messages.sendMedia", &what)
                 .await;

@@ -230,44 +230,36 @@ pub(super) fn random_id() -> i64 {
     i64::from_le_bytes(bytes)
 }
 
+/// What Telegram answered a write with.
+pub(super) enum Answer<'a> {
+    /// The message itself, rendered with the peers the answer described.
+    Full(Box<Message>),
+    /// `updateShortSentMessage` (sends to users, bots and Saved Messages): the id, pts,
+    /// date and whatever the server added (media, entities), and nothing else.
+    Short(&'a tl::types::UpdateShortSentMessage),
+    /// Neither: the message is not in the answer.
+    Missing,
+}
+
 /// The message a write produced, from the `Updates` Telegram answered with.
-fn sent_message(
-    updates: &tl::enums::Updates,
+pub(super) fn sent_message<'a>(
+    updates: &'a tl::enums::Updates,
     random_id: i64,
-    text: &str,
     chat_hint: &Peers,
-    peer: &PeerRef,
-) -> Option<Message> {
+) -> Answer<'a> {
     use tl::enums::{Update, Updates};
-    let (list, users, chats): (Vec<&Update>, &[tl::enums::User], &[tl::enums::Chat]) = match updates
-    {
-        Updates::Updates(u) => (u.updates.iter().collect(), &u.users, &u.chats),
-        Updates::Combined(u) => (u.updates.iter().collect(), &u.users, &u.chats),
-        Updates::UpdateShort(u) => (vec![&u.update], &[], &[]),
-        Updates::UpdateShortSentMessage(u) => {
-            // Private chats: Telegram answers with the id only; the rest is what we sent.
-            let chat = chat_hint.entity(&peer_of(peer));
-            return Some(Message {
-                id: u.id,
-                chat,
-                date: super::dates::iso(u.date),
-                text: text.to_owned(),
-                sender: None,
-                out: true,
-                reply_to_msg_id: None,
-                edit_date: None,
-                media: None,
-                link: None,
-            });
-        }
-        _ => return None,
+    let list: Vec<&Update> = match updates {
+        Updates::Updates(u) => u.updates.iter().collect(),
+        Updates::Combined(u) => u.updates.iter().collect(),
+        Updates::UpdateShort(u) => vec![&u.update],
+        Updates::UpdateShortSentMessage(u) => return Answer::Short(u),
+        _ => return Answer::Missing,
     };
     let id = list.iter().find_map(|u| match u {
         Update::MessageId(m) if m.random_id == random_id => Some(m.id),
         _ => None,
     });
-    let peers = Peers::new(users, chats);
-    list.iter().find_map(|u| {
+    let found = list.iter().find_map(|u| {
         let message = match u {
             Update::NewMessage(m) => &m.message,
             Update::NewChannelMessage(m) => &m.message,
@@ -275,13 +267,110 @@ fn sent_message(
             Update::EditChannelMessage(m) => &m.message,
             _ => return None,
         };
-        let rendered = render::message(message, &peers)?;
+        let rendered = render::message(message, chat_hint)?;
         id.is_none_or(|id| id == rendered.id).then_some(rendered)
-    })
+    });
+    found.map_or(Answer::Missing, |m| Answer::Full(Box::new(m)))
 }
 
-fn peer_of(peer: &PeerRef) -> tl::enums::Peer {
-    tl::enums::Peer::from(peer.id)
+/// What a send asked for: everything Telegram's short answer does not repeat.
+pub(super) struct Sent<'a> {
+    pub peer: &'a PeerRef,
+    pub text: &'a str,
+    pub entities: &'a [tl::enums::MessageEntity],
+    pub reply_to: Option<i32>,
+}
+
+/// The message an `updateShortSentMessage` stands for: its id, date, media and entities
+/// from the answer; chat, text and reply from the request; the sender is the account.
+pub(super) fn short_message(
+    short: &tl::types::UpdateShortSentMessage,
+    me: Option<i64>,
+    sent: &Sent,
+) -> tl::enums::Message {
+    let entities = short
+        .entities
+        .clone()
+        .or_else(|| (!sent.entities.is_empty()).then(|| sent.entities.to_vec()));
+    tl::types::Message {
+        out: short.out,
+        mentioned: false,
+        media_unread: false,
+        silent: false,
+        post: false,
+        from_scheduled: false,
+        legacy: false,
+        edit_hide: false,
+        pinned: false,
+        noforwards: false,
+        invert_media: false,
+        offline: false,
+        video_processing_pending: false,
+        paid_suggested_post_stars: false,
+        paid_suggested_post_ton: false,
+        id: short.id,
+        from_id: me.map(|user_id| tl::types::PeerUser { user_id }.into()),
+        from_boosts_applied: None,
+        from_rank: None,
+        peer_id: peer_of(sent.peer, me),
+        saved_peer_id: None,
+        fwd_from: None,
+        via_bot_id: None,
+        via_business_bot_id: None,
+        guestchat_via_from: None,
+        reply_to: sent.reply_to.map(|id| {
+            tl::types::MessageReplyHeader {
+                reply_to_scheduled: false,
+                forum_topic: false,
+                quote: false,
+                reply_to_ephemeral: false,
+                reply_to_msg_id: Some(id),
+                reply_to_peer_id: None,
+                reply_from: None,
+                reply_media: None,
+                reply_to_top_id: None,
+                quote_text: None,
+                quote_entities: None,
+                quote_offset: None,
+                todo_item_id: None,
+                poll_option: None,
+            }
+            .into()
+        }),
+        date: short.date,
+        message: sent.text.to_owned(),
+        media: short.media.clone(),
+        reply_markup: None,
+        entities,
+        views: None,
+        forwards: None,
+        replies: None,
+        edit_date: None,
+        post_author: None,
+        grouped_id: None,
+        reactions: None,
+        restriction_reason: None,
+        ttl_period: short.ttl_period,
+        quick_reply_shortcut_id: None,
+        effect: None,
+        factcheck: None,
+        report_delivery_until_date: None,
+        paid_message_stars: None,
+        suggested_post: None,
+        schedule_repeat_period: None,
+        summary_from_language: None,
+        rich_message: None,
+    }
+    .into()
+}
+
+/// The chat `peer` names; Saved Messages (`me`, which grammers keeps as a placeholder
+/// id) is the account's own user.
+fn peer_of(peer: &PeerRef, me: Option<i64>) -> tl::enums::Peer {
+    match (peer.id.bare_id(), me) {
+        (None, Some(user_id)) => tl::types::PeerUser { user_id }.into(),
+        _ => tl::enums::Peer::from(peer.id),
+    }
 }
 
 /// The users and chats an `Updates` carries (to cache them).
@@ -414,13 +503,71 @@ impl Telegram {
         let (users, chats) = updates_peers(&updates);
         self.remember(users, chats).await?;
         let hint = Peers::new(users, chats);
-        sent_message(&updates, random_id, &text, &hint, peer).ok_or_else(|| {
-            lost_write(
+        match sent_message(&updates, random_id, &hint) {
+            Answer::Full(message) => Ok(*message),
+            Answer::Short(short) => {
+                let sent = Sent {
+                    peer,
+                    text: &text,
+                    entities: request.entities.as_deref().unwrap_or_default(),
+                    reply_to,
+                };
+                Ok(self.complete_short(short, &sent).await)
+            }
+            Answer::Missing => Err(lost_write(
                 "messages.sendMessage",
                 &what,
                 "Telegram's answer did not include the message",
-            )
-        })
+            )),
+        }
+    }
+
+    /// The complete message behind a short answer. A reply is read back (one more round
+    /// trip) so that the reply it reports is the one Telegram stored; anything else is
+    /// fully known from the answer and the request, so it costs nothing more.
+    pub(super) async fn complete_short(
+        &self,
+        short: &tl::types::UpdateShortSentMessage,
+        sent: &Sent<'_>,
+    ) -> Message {
+        if sent.reply_to.is_some() {
+            match self.read_back(short.id).await {
+                Ok(Some(message)) => return message,
+                Ok(None) => tracing::warn!(
+                    "message {} was sent but could not be read back; reporting it as sent",
+                    short.id
+                ),
+                Err(e) => tracing::warn!(
+                    "message {} was sent but could not be read back ({e}); reporting it as sent",
+                    short.id
+                ),
+            }
+        }
+        let me = match self.session().self_user_id() {
+            Some(id) => Some(id),
+            None => self.self_id().await.ok(),
+        };
+        let raw = short_message(short, me, sent);
+        let message = render::message(&raw, &Peers::new(&[], &[]));
+        message.expect("a message built from a short answer is never empty")
+    }
+
+    /// A message of a private chat or basic group, by id, as Telegram stored it.
+    async fn read_back(&self, id: i32) -> Result<Option<Message>> {
+        let request = tl::functions::messages::GetMessages {
+            id: vec![tl::types::InputMessageId { id }.into()],
+        };
+        let (messages, users, chats) = match self.query(&request).await? {
+            tl::enums::messages::Messages::Messages(m) => (m.messages, m.users, m.chats),
+            tl::enums::messages::Messages::Slice(m) => (m.messages, m.users, m.chats),
+            _ => return Ok(None),
+        };
+        self.remember(&users, &chats).await?;
+        let peers = Peers::new(&users, &chats);
+        Ok(messages
+            .iter()
+            .filter_map(|m| render::message(m, &peers))
+            .find(|m| m.id == id))
     }
 
     /// Replaces a message's text (and formatting).
@@ -458,13 +605,15 @@ impl Telegram {
         let updates = self.command(&request).await?;
         let (users, chats) = updates_peers(&updates);
         self.remember(users, chats).await?;
-        sent_message(&updates, 0, &text, &Peers::new(users, chats), &peer).ok_or_else(|| {
-            lost_write(
+        match sent_message(&updates, 0, &Peers::new(users, chats)) {
+            Answer::Full(message) => Ok(*message),
+            // Telegram answers edits in full; a short answer here would be a new kind.
+            Answer::Short(_) | Answer::Missing => Err(lost_write(
                 "messages.editMessage",
                 "the edit",
                 "Telegram's answer did not include the message",
-            )
-        })
+            )),
+        }
     }
 
     /// Sends to a phone number: finds the person among contacts or imports them as one,

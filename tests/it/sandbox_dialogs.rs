@@ -325,10 +325,21 @@ async fn difference_is_empty_when_up_to_date() {
         matches!(empty, tl::enums::updates::Difference::Empty(_)),
         "{empty:?}"
     );
+    // One behind: the last event is replayed, with the state to continue from.
     let behind = demo.call(&difference(state.pts - 1)).await.unwrap();
+    let tl::enums::updates::Difference::Difference(d) = behind else {
+        panic!("a replay: {behind:?}")
+    };
+    let tl::enums::updates::State::State(now) = &d.state;
+    assert_eq!(now.pts, state.pts);
+    assert_eq!(d.new_messages.len() + d.other_updates.len(), 1, "{d:?}");
+    // Further behind than the client's own pts_total_limit: too long, as Telegram says.
+    let mut limited = difference(state.pts - 3);
+    limited.pts_total_limit = Some(2);
+    let too_long = demo.call(&limited).await.unwrap();
     assert!(
-        matches!(behind, tl::enums::updates::Difference::TooLong(ref t) if t.pts == state.pts),
-        "{behind:?}"
+        matches!(too_long, tl::enums::updates::Difference::TooLong(ref t) if t.pts == state.pts),
+        "{too_long:?}"
     );
 }
 
@@ -349,7 +360,25 @@ async fn channel_difference_is_empty_when_up_to_date() {
         matches!(empty, tl::enums::updates::ChannelDifference::Empty(ref e) if e.pts == pts),
         "{empty:?}"
     );
+    // Behind within the log: the missed posts are replayed.
     let behind = demo.call(&difference(pts - 3)).await.unwrap();
+    let tl::enums::updates::ChannelDifference::Difference(replay) = behind else {
+        panic!("a replay of the last three events: {behind:?}");
+    };
+    assert!(replay.r#final && replay.pts == pts, "{replay:?}");
+    assert_eq!(
+        replay.new_messages.len() + replay.other_updates.len(),
+        3,
+        "{replay:?}"
+    );
+    // Behind the log's horizon: the dialog to start over from.
+    let horizon = 1000;
+    for n in 0..=horizon {
+        let spec = tgmcp::sandbox::MessageSpec::new(demo.me, rust, &format!("filler {n}"));
+        demo.sandbox.world().add_message(spec);
+    }
+    let pts = demo.sandbox.world().pts_for(demo.me, rust);
+    let behind = demo.call(&difference(pts - horizon - 1)).await.unwrap();
     let tl::enums::updates::ChannelDifference::TooLong(too_long) = behind else {
         panic!("a client behind is sent the dialog to start over: {behind:?}");
     };

@@ -68,14 +68,60 @@ fn find(demo: &Demo, dialog: Peer, text: &str) -> i32 {
         .id
 }
 
-/// The next pushed update that carries a message, with that message.
+/// The next pushed update that carries a message, with that message. A short form
+/// (`updateShortMessage`, `updateShortChatMessage`) comes back as the `updateNewMessage`
+/// it stands for, as clients read it.
 async fn next_message_update(tc: &mut TestClient) -> (tl::enums::Update, tl::types::Message) {
+    // Only the sender's own other sessions need `me`; these tests push to someone else.
+    next_message_push(tc, 0).await.1
+}
+
+/// The next pushed message: the `Updates` constructor it came in, and the update and
+/// message it stands for. `me` is the account the push went to (short private forms name
+/// only the other side).
+async fn next_message_push(
+    tc: &mut TestClient,
+    me: i64,
+) -> (u32, (tl::enums::Update, tl::types::Message)) {
+    use tl::Identifiable;
     loop {
         let got = within(5, tc.updates.recv()).await.expect("an update");
-        let UpdatesLike::Updates(tl::enums::Updates::Updates(u)) = got else {
+        let UpdatesLike::Updates(updates) = got else {
             continue;
         };
-        for update in u.updates {
+        let form = match &updates {
+            tl::enums::Updates::Updates(_) => tl::types::Updates::CONSTRUCTOR_ID,
+            tl::enums::Updates::UpdateShortMessage(_) => {
+                tl::types::UpdateShortMessage::CONSTRUCTOR_ID
+            }
+            tl::enums::Updates::UpdateShortChatMessage(_) => {
+                tl::types::UpdateShortChatMessage::CONSTRUCTOR_ID
+            }
+            _ => continue,
+        };
+        let list = match updates {
+            tl::enums::Updates::Updates(u) => u.updates,
+            tl::enums::Updates::UpdateShortMessage(u) => vec![short_as_new(
+                u.id,
+                u.out,
+                if u.out { me } else { u.user_id },
+                tl::types::PeerUser { user_id: u.user_id }.into(),
+                u.message,
+                u.reply_to,
+                (u.pts, u.date),
+            )],
+            tl::enums::Updates::UpdateShortChatMessage(u) => vec![short_as_new(
+                u.id,
+                u.out,
+                u.from_id,
+                tl::types::PeerChat { chat_id: u.chat_id }.into(),
+                u.message,
+                u.reply_to,
+                (u.pts, u.date),
+            )],
+            _ => continue,
+        };
+        for update in list {
             use tl::enums::Update as U;
             let message = match &update {
                 U::NewMessage(n) => &n.message,
@@ -86,9 +132,85 @@ async fn next_message_update(tc: &mut TestClient) -> (tl::enums::Update, tl::typ
             };
             if let tl::enums::Message::Message(m) = message {
                 let m = m.clone();
-                return (update, m);
+                return (form, (update, m));
             }
         }
+    }
+}
+
+/// The `updateNewMessage` a short push stands for.
+fn short_as_new(
+    id: i32,
+    out: bool,
+    from: i64,
+    peer_id: tl::enums::Peer,
+    text: String,
+    reply_to: Option<tl::enums::MessageReplyHeader>,
+    (pts, date): (i32, i32),
+) -> tl::enums::Update {
+    let mut m = plain_message(id, peer_id, text, date);
+    m.out = out;
+    m.from_id = Some(tl::types::PeerUser { user_id: from }.into());
+    m.reply_to = reply_to;
+    tl::types::UpdateNewMessage {
+        message: m.into(),
+        pts,
+        pts_count: 1,
+    }
+    .into()
+}
+
+fn plain_message(id: i32, peer_id: tl::enums::Peer, text: String, date: i32) -> tl::types::Message {
+    tl::types::Message {
+        out: false,
+        mentioned: false,
+        media_unread: false,
+        silent: false,
+        post: false,
+        from_scheduled: false,
+        legacy: false,
+        edit_hide: false,
+        pinned: false,
+        noforwards: false,
+        invert_media: false,
+        offline: false,
+        video_processing_pending: false,
+        paid_suggested_post_stars: false,
+        paid_suggested_post_ton: false,
+        id,
+        from_id: None,
+        from_boosts_applied: None,
+        from_rank: None,
+        peer_id,
+        saved_peer_id: None,
+        fwd_from: None,
+        via_bot_id: None,
+        via_business_bot_id: None,
+        guestchat_via_from: None,
+        reply_to: None,
+        date,
+        message: text,
+        media: None,
+        reply_markup: None,
+        entities: None,
+        views: None,
+        forwards: None,
+        replies: None,
+        edit_date: None,
+        post_author: None,
+        grouped_id: None,
+        reactions: None,
+        restriction_reason: None,
+        ttl_period: None,
+        quick_reply_shortcut_id: None,
+        effect: None,
+        factcheck: None,
+        report_delivery_until_date: None,
+        paid_message_stars: None,
+        suggested_post: None,
+        schedule_repeat_period: None,
+        summary_from_language: None,
+        rich_message: None,
     }
 }
 
@@ -97,12 +219,18 @@ async fn send_message_reaches_every_kind_of_chat() {
     let demo = Demo::start().await;
     let bob_id = demo.user("bob_builder");
     let mut bob = demo.connect_as(bob_id).await;
+    use tl::Identifiable;
+    // How Bob is told, as Telegram tells him: the short forms for a plain message in a
+    // private chat or a basic group, a full `updates` in a channel.
+    let short_private = Some(tl::types::UpdateShortMessage::CONSTRUCTOR_ID);
+    let short_chat = Some(tl::types::UpdateShortChatMessage::CONSTRUCTOR_ID);
+    let full = Some(tl::types::Updates::CONSTRUCTOR_ID);
     let targets = [
-        ("bob_builder", true),
-        ("Weekend hike", true),
-        ("rust_berlin", true),
-        ("alex_demo", false), // Saved Messages
-        ("Alex's Notes", false),
+        ("bob_builder", short_private),
+        ("Weekend hike", short_chat),
+        ("rust_berlin", full),
+        ("alex_demo", None), // Saved Messages
+        ("Alex's Notes", None),
     ];
     for (n, (name, bob_sees_it)) in targets.into_iter().enumerate() {
         let dialog = demo.peer(name);
@@ -121,8 +249,9 @@ async fn send_message_reaches_every_kind_of_chat() {
             "{name}: the id grammers reports"
         );
         assert_eq!(sent.text(), text);
-        if bob_sees_it {
-            let (update, m) = next_message_update(&mut bob).await;
+        if let Some(form) = bob_sees_it {
+            let (pushed_as, (update, m)) = next_message_push(&mut bob, bob_id).await;
+            assert_eq!(pushed_as, form, "{name}: the form of the push");
             assert_eq!(
                 (m.id, m.message.as_str(), m.out),
                 (sent.id(), text.as_str(), false)
@@ -161,8 +290,47 @@ async fn send_message_reaches_every_kind_of_chat() {
 #[tokio::test]
 async fn send_answer_keeps_pts_in_step_with_get_state() {
     let demo = Demo::start().await;
+    let state = || async {
+        let tl::enums::updates::State::State(state) = demo
+            .call(&tl::functions::updates::GetState {})
+            .await
+            .unwrap();
+        state
+    };
+    // To a user: Telegram's short answer, with the id, pts and date only.
     let answer = demo
         .call(&send(demo.input_named("carol"), "pts check", 7))
+        .await
+        .unwrap();
+    let tl::enums::Updates::UpdateShortSentMessage(short) = answer else {
+        panic!("updateShortSentMessage expected: {answer:?}")
+    };
+    assert!(short.out);
+    assert_eq!(short.id, find(&demo, demo.peer("carol"), "pts check"));
+    assert_eq!(
+        (short.pts_count, short.media, short.entities),
+        (1, None, None)
+    );
+    assert_eq!(state().await.pts, short.pts);
+
+    // Formatting the client sent comes back in the short answer, as Telegram sends it.
+    let mut bold = send(demo.input_named("carol"), "bold news", 8);
+    let entities = vec![
+        tl::types::MessageEntityBold {
+            offset: 0,
+            length: 4,
+        }
+        .into(),
+    ];
+    bold.entities = Some(entities.clone());
+    let tl::enums::Updates::UpdateShortSentMessage(short) = demo.call(&bold).await.unwrap() else {
+        panic!("updateShortSentMessage expected")
+    };
+    assert_eq!(short.entities, Some(entities));
+
+    // To a group: the full form, with updateMessageID for the random_id.
+    let answer = demo
+        .call(&send(demo.input_named("Weekend hike"), "pts check", 9))
         .await
         .unwrap();
     let tl::enums::Updates::Updates(u) = answer else {
@@ -175,15 +343,11 @@ async fn send_answer_keeps_pts_in_step_with_get_state() {
     else {
         panic!("updateMessageID then updateNewMessage: {:?}", u.updates);
     };
-    assert_eq!(sent.random_id, 7);
+    assert_eq!(sent.random_id, 9);
     assert_eq!((new.message.id(), new.pts_count), (sent.id, 1));
     let users: Vec<i64> = u.users.iter().map(|u| u.id()).collect();
-    assert!(users.contains(&demo.me) && users.contains(&demo.user("carol")));
-    let tl::enums::updates::State::State(state) = demo
-        .call(&tl::functions::updates::GetState {})
-        .await
-        .unwrap();
-    assert_eq!(state.pts, new.pts);
+    assert!(users.contains(&demo.me));
+    assert_eq!(state().await.pts, new.pts);
 }
 
 #[tokio::test]
@@ -401,4 +565,91 @@ async fn editing_checks_author_age_and_change() {
         demo.error(&media).await,
         "MEDIA_EDIT_NOT_SUPPORTED_BY_SANDBOX"
     );
+}
+
+/// A message the client never got pushed is recovered through updates.getDifference:
+/// grammers sees the gap in pts on the next push and asks the sandbox to replay it.
+#[tokio::test]
+async fn a_missed_update_is_recovered_through_get_difference() {
+    use grammers_client::sender::UpdatesConfiguration;
+    let demo = Demo::start().await;
+    let bob_id = demo.user("bob_builder");
+    let mut bob = demo.connect_as(bob_id).await;
+    // Bob's client learns Alex (short pushes name him by id only).
+    within(10, bob.client.resolve_username("alex_demo"))
+        .await
+        .unwrap();
+    let pushes = std::mem::replace(&mut bob.updates, tokio::sync::mpsc::channel(1).1);
+    let mut stream = bob
+        .client
+        .stream_updates(pushes, UpdatesConfiguration { catch_up: false })
+        .await
+        .unwrap();
+    let to_bob = demo.input_named("bob_builder");
+    demo.call(&send(to_bob.clone(), "before the gap", 31))
+        .await
+        .unwrap();
+    assert_eq!(next_new_text(&mut stream).await, "before the gap");
+
+    // Sent while Bob's connection heard nothing: in the world and the log, never pushed.
+    demo.sandbox
+        .world()
+        .add_message(MessageSpec::new(demo.me, Peer::User(bob_id), "missed"));
+    demo.sandbox.stats().reset();
+    demo.call(&send(to_bob, "after the gap", 32)).await.unwrap();
+    assert_eq!(next_new_text(&mut stream).await, "missed");
+    assert_eq!(next_new_text(&mut stream).await, "after the gap");
+    assert!(demo.sandbox.stats().count("updates.getDifference") >= 1);
+}
+
+/// The text of the next new message an update stream yields.
+async fn next_new_text(stream: &mut grammers_client::client::UpdateStream) -> String {
+    loop {
+        let (update, _, _) = within(10, stream.next_raw()).await.unwrap();
+        if let tl::enums::Update::NewMessage(n) = update
+            && let tl::enums::Message::Message(m) = n.message
+        {
+            return m.message;
+        }
+    }
+}
+
+/// More missed events than one answer holds: a slice, then the rest from its state.
+#[tokio::test]
+async fn a_long_difference_comes_in_slices() {
+    let demo = Demo::start().await;
+    let saved = demo.peer("alex_demo");
+    let start = demo.sandbox.world().pts(demo.me);
+    for n in 0..150 {
+        demo.sandbox
+            .world()
+            .add_message(MessageSpec::new(demo.me, saved, &format!("note {n}")));
+    }
+    let difference = |pts| tl::functions::updates::GetDifference {
+        pts,
+        pts_limit: None,
+        pts_total_limit: None,
+        date: 0,
+        qts: 0,
+        qts_limit: None,
+    };
+    let first = demo.call(&difference(start)).await.unwrap();
+    let tl::enums::updates::Difference::Slice(slice) = first else {
+        panic!("a slice: {first:?}")
+    };
+    assert_eq!(slice.new_messages.len(), 100, "Telegram's 100 per answer");
+    let tl::enums::updates::State::State(middle) = &slice.intermediate_state;
+    assert_eq!(middle.pts, start + 100);
+    let rest = demo.call(&difference(middle.pts)).await.unwrap();
+    let tl::enums::updates::Difference::Difference(rest) = rest else {
+        panic!("the rest: {rest:?}")
+    };
+    assert_eq!(rest.new_messages.len(), 50);
+    let last = rest.new_messages.last().unwrap();
+    let tl::enums::Message::Message(last) = last else {
+        panic!()
+    };
+    assert_eq!(last.message, "note 149");
+    let tl::enums::updates::State::State(state) = &rest.state;
+    assert_eq!(state.pts, start + 150);
 }

@@ -4,6 +4,7 @@ use grammers_tl_types as tl;
 
 use super::{Ctx, RpcErr};
 use crate::sandbox::tlbuild::{self, Mentions};
+use crate::sandbox::updlog::Event;
 use crate::sandbox::world::Peer;
 
 /// The most dialogs Telegram returns in one answer.
@@ -129,7 +130,11 @@ pub(super) fn read_history(
     let Some(max_id) = ctx.world.read_history(me, dialog, req.max_id) else {
         return Ok(affected(ctx.world.pts(me), 0));
     };
-    let pts = ctx.world.bump_user_pts(me);
+    let read = Event::ReadInbox {
+        peer: dialog,
+        max_id,
+    };
+    let pts = ctx.world.bump_user_pts_for(me, 1, read);
     let inbox = tl::types::UpdateReadHistoryInbox {
         folder_id: None,
         peer: tlbuild::peer(dialog),
@@ -146,7 +151,14 @@ pub(super) fn read_history(
         let outbox = tl::types::UpdateReadHistoryOutbox {
             peer: tlbuild::peer(Peer::User(me)),
             max_id,
-            pts: ctx.world.bump_user_pts(other),
+            pts: ctx.world.bump_user_pts_for(
+                other,
+                1,
+                Event::ReadOutbox {
+                    peer: Peer::User(me),
+                    max_id,
+                },
+            ),
             pts_count: 1,
         };
         push_one(ctx, other, Peer::User(me), outbox.into());
@@ -188,12 +200,22 @@ pub(super) fn delete_messages(
             !(visible && req.id.contains(&m.id))
         })
         .collect();
+    let ids: Vec<i32> = world
+        .messages
+        .iter()
+        .zip(&keep)
+        .filter(|(_, keep)| !**keep)
+        .map(|(m, _)| m.id)
+        .collect();
     let mut keep = keep.into_iter();
     ctx.world.messages.retain(|_| keep.next().unwrap_or(true));
     let deleted = (before - ctx.world.messages.len()) as i32;
     if deleted == 0 {
         return Ok(affected(ctx.world.pts(me), 0));
     }
-    let pts = ctx.world.bump_user_pts(me);
+    // One pts per deleted message, as Telegram counts them.
+    let pts = ctx
+        .world
+        .bump_user_pts_for(me, deleted, Event::Delete { ids });
     Ok(affected(pts, deleted))
 }

@@ -9,6 +9,7 @@ mod auth;
 mod channels;
 mod contacts;
 mod dialogs;
+mod lookups;
 mod messages;
 pub(super) mod qr;
 mod send;
@@ -396,6 +397,10 @@ fn dispatch(ctx: &mut Ctx, call: &Call) -> Result<Vec<u8>, RpcErr> {
         f::channels::GetMessages => channels::get_messages,
         f::channels::GetFullChannel => channels::get_full_channel,
         f::channels::ReadHistory => channels::read_history,
+        f::channels::GetChannels => lookups::get_channels,
+        f::messages::GetChats => lookups::get_chats,
+        f::messages::GetCommonChats => lookups::get_common_chats,
+        f::messages::GetPeerDialogs => lookups::get_peer_dialogs,
     }
 }
 

@@ -1,9 +1,12 @@
 //! Writing: messages.sendMessage, messages.sendMedia, messages.sendMultiMedia and
 //! messages.editMessage.
 //!
-//! Both answer `updates` the way Telegram does for the sender (grammers finds its sent
-//! message through `updateMessageID.random_id`) and push the new or edited message to
-//! everyone else in the chat, each rendered for its reader and carrying their pts.
+//! They answer the sender the way Telegram does: `updateShortSentMessage` for a text
+//! message to a user, bot or Saved Messages, a full `updates` otherwise (with
+//! `updateMessageID.random_id` for a new message). The new or edited message is pushed to
+//! everyone else in the chat, each rendered for its reader and carrying their pts; a
+//! plain new message of a private chat or basic group goes as `updateShortMessage` /
+//! `updateShortChatMessage`.
 
 use grammers_tl_types as tl;
 
@@ -32,7 +35,7 @@ pub(super) fn send_message(
     let mut spec = spec_for(ctx, me, dialog, &req.message);
     spec.entities = req.entities.unwrap_or_default();
     spec.reply_to = reply_to;
-    post(ctx, me, dialog, spec, req.random_id)
+    post(ctx, me, dialog, spec, req.random_id, Answer::ShortToUsers)
 }
 
 pub(super) fn send_media(
@@ -50,7 +53,9 @@ pub(super) fn send_media(
     let mut spec = spec_for(ctx, me, dialog, &req.message).media(media);
     spec.entities = req.entities.unwrap_or_default();
     spec.reply_to = reply_to;
-    post(ctx, me, dialog, spec, req.random_id)
+    // Telegram answers a media send in full whatever the chat (Telethon's send_file
+    // reads nothing else).
+    post(ctx, me, dialog, spec, req.random_id, Answer::Full)
 }
 
 /// What every send checks first: who is asking, a chat they may write to, the message
@@ -71,6 +76,15 @@ fn writable(
     Ok((me, dialog, reply_to))
 }
 
+/// How a send is answered.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Answer {
+    /// `updateShortSentMessage` in a chat with a user, bot or Saved Messages (sendMessage).
+    ShortToUsers,
+    /// A full `updates` everywhere (sendMedia).
+    Full,
+}
+
 /// Adds one message and answers with the updates that announce it.
 fn post(
     ctx: &mut Ctx,
@@ -78,13 +92,96 @@ fn post(
     dialog: Peer,
     spec: MessageSpec,
     random_id: i64,
+    form: Answer,
 ) -> Result<tl::enums::Updates, RpcErr> {
     let id = ctx.world.add_message(spec);
     let index = ctx
         .world
         .message_index(me, dialog, id)
         .ok_or_else(RpcErr::peer_id_invalid)?;
+    if let (Peer::User(_), Answer::ShortToUsers) = (dialog, form) {
+        // To a user, a bot or Saved Messages Telegram answers the sender with the short
+        // form: no users, no message, only what the server added to it.
+        let answer = short_sent(ctx, me, index);
+        queue_pushes(ctx, index, new_message, true);
+        return Ok(answer);
+    }
     Ok(announce(ctx, me, index, Some(random_id), new_message))
+}
+
+/// `updateShortSentMessage` for the sender of message `index`: its id, pts and date, and
+/// the media and entities the message ended up with.
+fn short_sent(ctx: &Ctx, me: i64, index: usize) -> tl::enums::Updates {
+    let m = &ctx.world.messages[index];
+    tl::types::UpdateShortSentMessage {
+        out: true,
+        id: m.id,
+        pts: ctx.world.pts_for(me, m.peer_for(me)),
+        pts_count: 1,
+        date: m.date,
+        media: m.media.as_ref().map(|x| tlbuild::message_media(x, m.date)),
+        entities: (!m.entities.is_empty()).then(|| m.entities.clone()),
+        ttl_period: None,
+    }
+    .into()
+}
+
+/// How Telegram pushes a new message to one reader when it can: `updateShortMessage`
+/// (private chats) or `updateShortChatMessage` (basic groups) for a plain message, which
+/// carries no media, no album and no channel. `None` when only the full form will do.
+fn short_push(ctx: &Ctx, m: &Message, reader: i64) -> Option<tl::enums::Updates> {
+    if m.media.is_some() || m.grouped_id.is_some() {
+        return None;
+    }
+    let dialog = m.peer_for(reader);
+    let pts = ctx.world.pts_for(reader, dialog);
+    let reply_to = m.reply_to.map(tlbuild::reply_header);
+    let entities = (!m.entities.is_empty()).then(|| m.entities.clone());
+    let out = m.is_out(reader);
+    match (dialog, m.from) {
+        (Peer::User(user_id), Some(_)) => Some(
+            tl::types::UpdateShortMessage {
+                out,
+                mentioned: false,
+                media_unread: false,
+                silent: false,
+                id: m.id,
+                user_id,
+                message: m.text.clone(),
+                pts,
+                pts_count: 1,
+                date: m.date,
+                fwd_from: None,
+                via_bot_id: None,
+                reply_to,
+                entities,
+                ttl_period: None,
+            }
+            .into(),
+        ),
+        (Peer::Chat(chat_id), Some(from)) => Some(
+            tl::types::UpdateShortChatMessage {
+                out,
+                mentioned: false,
+                media_unread: false,
+                silent: false,
+                id: m.id,
+                from_id: from,
+                chat_id,
+                message: m.text.clone(),
+                pts,
+                pts_count: 1,
+                date: m.date,
+                fwd_from: None,
+                via_bot_id: None,
+                reply_to,
+                entities,
+                ttl_period: None,
+            }
+            .into(),
+        ),
+        _ => None,
+    }
 }
 
 /// Most items in one album.
@@ -321,17 +418,27 @@ fn announce(
     random_id: Option<i64>,
     update: Announcement,
 ) -> tl::enums::Updates {
+    let answer = updates_for(ctx, &ctx.world.messages[index], me, random_id, update);
+    queue_pushes(ctx, index, update, random_id.is_some());
+    answer
+}
+
+/// Queues the push of message `index` to every participant's connections (the sender's
+/// other ones included), in the short form where Telegram uses one.
+fn queue_pushes(ctx: &mut Ctx, index: usize, update: Announcement, is_new: bool) {
     let m = &ctx.world.messages[index];
     let readers = ctx.world.participants(m.to, m.from.or(m.posted_by));
-    let answer = updates_for(ctx, m, me, random_id, update);
     let pushes: Vec<_> = readers
         .into_iter()
-        .map(|reader| (reader, updates_for(ctx, m, reader, None, update)))
+        .map(|reader| {
+            let short = is_new.then(|| short_push(ctx, m, reader)).flatten();
+            let updates = short.unwrap_or_else(|| updates_for(ctx, m, reader, None, update));
+            (reader, updates)
+        })
         .collect();
     for (reader, updates) in pushes {
         ctx.push(reader, updates);
     }
-    answer
 }
 
 /// [`announce`] for several new messages sent at once (an album): one `updates` with an

@@ -1,14 +1,14 @@
 //! The update state, and the difference a client asks for after a gap or a quiet spell.
 //!
-//! The sandbox keeps no log of past updates, so it cannot replay them: a client that is up
-//! to date gets an empty difference, and one that is behind is told it is too far behind
-//! (Telegram's answer when replaying would cost more than refetching), after which it
-//! refetches what it shows.
+//! A client that is behind gets what it missed replayed from the update log (see
+//! [`crate::sandbox::updlog`]), in slices when there is much; only one behind the log's
+//! horizon is told the difference is too long, after which it refetches what it shows.
 
 use grammers_tl_types as tl;
 
 use super::{Ctx, RpcErr};
 use crate::sandbox::tlbuild::{self, Mentions};
+use crate::sandbox::updlog::{BoxId, Entry, Event};
 use crate::sandbox::world::{Peer, now};
 
 pub(super) fn get_state(
@@ -19,7 +19,7 @@ pub(super) fn get_state(
     Ok(state(ctx, me).into())
 }
 
-fn state(ctx: &Ctx, me: i64) -> tl::types::updates::State {
+pub(super) fn state(ctx: &Ctx, me: i64) -> tl::types::updates::State {
     let unread: i32 = ctx
         .world
         .dialogs(me)
@@ -35,6 +35,95 @@ fn state(ctx: &Ctx, me: i64) -> tl::types::updates::State {
     }
 }
 
+/// Events one getDifference answer replays at most; past that it answers a slice, and the
+/// client asks again from the slice's intermediate state.
+pub(crate) const DIFFERENCE_LIMIT: usize = 100;
+/// The most messages one getChannelDifference answers with (Telegram's limit for users).
+const CHANNEL_DIFFERENCE_LIMIT: i32 = 100;
+
+/// What a replay renders for its reader: new messages and the other updates.
+#[derive(Default)]
+struct Replay {
+    new_messages: Vec<tl::enums::Message>,
+    other_updates: Vec<tl::enums::Update>,
+    mentions: Mentions,
+}
+
+impl Replay {
+    fn add(&mut self, ctx: &Ctx, me: i64, entry: &Entry) {
+        let find = |to: Peer, id: i32| ctx.world.messages.iter().find(|m| m.to == to && m.id == id);
+        let (pts, pts_count) = (entry.pts, entry.pts_count);
+        match &entry.event {
+            Event::New { to, id } => {
+                // A message deleted since is gone from the replay too.
+                if let Some(m) = find(*to, *id) {
+                    self.mentions.add_message(m, me);
+                    self.new_messages.push(tlbuild::message(m, me));
+                }
+            }
+            Event::Edit { to, id } => {
+                if let Some(m) = find(*to, *id) {
+                    self.mentions.add_message(m, me);
+                    let message = tlbuild::message(m, me);
+                    self.other_updates.push(match to {
+                        Peer::Channel(_) => tl::types::UpdateEditChannelMessage {
+                            message,
+                            pts,
+                            pts_count,
+                        }
+                        .into(),
+                        _ => tl::types::UpdateEditMessage {
+                            message,
+                            pts,
+                            pts_count,
+                        }
+                        .into(),
+                    });
+                }
+            }
+            Event::Delete { ids } => self.other_updates.push(
+                tl::types::UpdateDeleteMessages {
+                    messages: ids.clone(),
+                    pts,
+                    pts_count,
+                }
+                .into(),
+            ),
+            Event::ReadInbox { peer, max_id } => {
+                self.mentions.add(*peer);
+                self.other_updates.push(
+                    tl::types::UpdateReadHistoryInbox {
+                        folder_id: None,
+                        peer: tlbuild::peer(*peer),
+                        top_msg_id: None,
+                        max_id: *max_id,
+                        still_unread_count: ctx.world.unread_count(me, *peer),
+                        pts,
+                        pts_count,
+                    }
+                    .into(),
+                );
+            }
+            Event::ReadOutbox { peer, max_id } => {
+                self.mentions.add(*peer);
+                self.other_updates.push(
+                    tl::types::UpdateReadHistoryOutbox {
+                        peer: tlbuild::peer(*peer),
+                        max_id: *max_id,
+                        pts,
+                        pts_count,
+                    }
+                    .into(),
+                );
+            }
+        }
+    }
+}
+
+/// What the account missed since `req.pts`, replayed from the update log: everything at
+/// once as `updates.difference`, a part as `updates.differenceSlice` (ask again from its
+/// `intermediate_state`), `updates.differenceTooLong` only when the client is behind
+/// the log's horizon or further than its own `pts_total_limit`.
 pub(super) fn get_difference(
     ctx: &mut Ctx,
     req: tl::functions::updates::GetDifference,
@@ -48,7 +137,44 @@ pub(super) fn get_difference(
         }
         .into());
     }
-    Ok(tl::types::updates::DifferenceTooLong { pts }.into())
+    let too_far = req
+        .pts_total_limit
+        .is_some_and(|limit| i64::from(req.pts) + i64::from(limit) < i64::from(pts));
+    let entries = match ctx.world.update_log.since(BoxId::User(me), req.pts, pts) {
+        Some(entries) if !too_far => entries,
+        _ => return Ok(tl::types::updates::DifferenceTooLong { pts }.into()),
+    };
+    let sliced = entries.len() > DIFFERENCE_LIMIT;
+    let mut replay = Replay::default();
+    let mut last_pts = pts;
+    for entry in entries.into_iter().take(DIFFERENCE_LIMIT) {
+        replay.add(ctx, me, entry);
+        last_pts = entry.pts;
+    }
+    let users = replay.mentions.users(ctx.world, me);
+    let chats = replay.mentions.chats(ctx.world, me);
+    if sliced {
+        let mut intermediate = state(ctx, me);
+        intermediate.pts = last_pts;
+        return Ok(tl::types::updates::DifferenceSlice {
+            new_messages: replay.new_messages,
+            new_encrypted_messages: Vec::new(),
+            other_updates: replay.other_updates,
+            chats,
+            users,
+            intermediate_state: intermediate.into(),
+        }
+        .into());
+    }
+    Ok(tl::types::updates::Difference {
+        new_messages: replay.new_messages,
+        new_encrypted_messages: Vec::new(),
+        other_updates: replay.other_updates,
+        chats,
+        users,
+        state: state(ctx, me).into(),
+    }
+    .into())
 }
 
 pub(super) fn get_channel_difference(
@@ -67,6 +193,27 @@ pub(super) fn get_channel_difference(
         .into());
     }
     let dialog = Peer::Channel(id);
+    if let Some(entries) = ctx.world.update_log.since(BoxId::Channel(id), req.pts, pts) {
+        let limit = req.limit.clamp(1, CHANNEL_DIFFERENCE_LIMIT) as usize;
+        let complete = entries.len() <= limit;
+        let mut replay = Replay::default();
+        replay.mentions.add(dialog);
+        let mut last_pts = pts;
+        for entry in entries.into_iter().take(limit) {
+            replay.add(ctx, me, entry);
+            last_pts = entry.pts;
+        }
+        return Ok(tl::types::updates::ChannelDifference {
+            r#final: complete,
+            pts: if complete { pts } else { last_pts },
+            timeout: None,
+            new_messages: replay.new_messages,
+            other_updates: replay.other_updates,
+            chats: replay.mentions.chats(ctx.world, me),
+            users: replay.mentions.users(ctx.world, me),
+        }
+        .into());
+    }
     let mut mentions = Mentions::default();
     mentions.add(dialog);
     let top = ctx.world.top_message(me, dialog);
