@@ -74,13 +74,19 @@ pub async fn run(ctx: &Context, mut args: SetupArgs) -> Result<ExitCode> {
         }
     };
     closed?;
-    PendingLogin::remove(&login_path)?;
-    crate::config::save_credentials(&ctx.config.credentials_file(), &credentials)?;
+    logged_in(ctx, &credentials, &account)
+}
+
+/// After any login: no pending step left, the credentials saved for `serve`, a bearer
+/// token (the profile's, or a new one), and the client configurations printed.
+fn logged_in(ctx: &Context, credentials: &Credentials, account: &Account) -> Result<ExitCode> {
+    PendingLogin::remove(&ctx.config.login_file())?;
+    crate::config::save_credentials(&ctx.config.credentials_file(), credentials)?;
     let token = match crate::http::token::load(&ctx.config.token_file())? {
         Some(token) => token,
         None => new_token(ctx)?,
     };
-    print_success(ctx, &account, &token);
+    print_success(ctx, account, &token);
     Ok(ExitCode::Ok)
 }
 
@@ -497,14 +503,7 @@ async fn import_telethon(ctx: &Context, args: &SetupArgs, source: &str) -> Resul
         Error::Config(format!("cannot save {}: {e}", session_path.display()))
     })?;
     remove_trial();
-    PendingLogin::remove(&ctx.config.login_file())?;
-    crate::config::save_credentials(&ctx.config.credentials_file(), &credentials)?;
-    let token = match crate::http::token::load(&ctx.config.token_file())? {
-        Some(token) => token,
-        None => new_token(ctx)?,
-    };
-    print_success(ctx, &account, &token);
-    Ok(ExitCode::Ok)
+    logged_in(ctx, &credentials, &account)
 }
 
 /// How long a QR code is shown before a new one is asked for, at most (Telegram's expire
@@ -550,14 +549,7 @@ async fn qr_setup(ctx: &Context, mut args: SetupArgs) -> Result<ExitCode> {
         None => return Ok(ExitCode::InputNeeded),
     };
     closed?;
-    PendingLogin::remove(&login_path)?;
-    crate::config::save_credentials(&ctx.config.credentials_file(), &credentials)?;
-    let token = match crate::http::token::load(&ctx.config.token_file())? {
-        Some(token) => token,
-        None => new_token(ctx)?,
-    };
-    print_success(ctx, &account, &token);
-    Ok(ExitCode::Ok)
+    logged_in(ctx, &credentials, &account)
 }
 
 /// Shows QR codes until one is scanned; `None` when a run without a terminal printed the
