@@ -18,14 +18,16 @@ use tgmcp::sandbox::{Media, Sandbox, World};
 use crate::common::{Run, TestEnv};
 use crate::files_server::{TestCa, body};
 
-struct Fixture {
-    sandbox: Sandbox,
-    env: TestEnv,
-    me: i64,
-    dir: tempfile::TempDir,
+/// The demo world, a profile logged in to it, and a folder for files to send (also used
+/// by `hardening.rs`).
+pub(crate) struct Fixture {
+    pub(crate) sandbox: Sandbox,
+    pub(crate) env: TestEnv,
+    pub(crate) me: i64,
+    pub(crate) dir: tempfile::TempDir,
 }
 
-async fn fixture() -> Fixture {
+pub(crate) async fn fixture() -> Fixture {
     let world = World::demo();
     let me = world.demo_user().unwrap();
     let sandbox = Sandbox::start(world).await.unwrap();
@@ -62,7 +64,8 @@ impl Fixture {
         self.env.run(&args).await
     }
 
-    fn messages(&self) -> Vec<tgmcp::sandbox::Message> {
+    /// The messages this account sent.
+    pub(crate) fn messages(&self) -> Vec<tgmcp::sandbox::Message> {
         let world = self.sandbox.world();
         world
             .messages

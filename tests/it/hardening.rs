@@ -9,43 +9,13 @@ use std::path::{Path, PathBuf};
 use std::process::Stdio;
 
 use serde_json::{Value, json};
-use tgmcp::sandbox::{Media, Sandbox, World};
+use tgmcp::sandbox::Media;
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 
 use crate::common::{Run, TestEnv, within};
-
-struct Fixture {
-    sandbox: Sandbox,
-    env: TestEnv,
-    me: i64,
-    dir: tempfile::TempDir,
-}
-
-async fn fixture() -> Fixture {
-    let world = World::demo();
-    let me = world.demo_user().unwrap();
-    let sandbox = Sandbox::start(world).await.unwrap();
-    let env = TestEnv::new();
-    env.profile_at(&sandbox, "default", Some(me)).await;
-    Fixture {
-        sandbox,
-        env,
-        me,
-        dir: tempfile::tempdir().unwrap(),
-    }
-}
+use crate::files::{Fixture, fixture};
 
 impl Fixture {
-    fn sent(&self) -> Vec<tgmcp::sandbox::Message> {
-        let world = self.sandbox.world();
-        world
-            .messages
-            .iter()
-            .filter(|m| m.from == Some(self.me))
-            .cloned()
-            .collect()
-    }
-
     async fn run(&self, args: &[&str]) -> Run {
         self.env.run(args).await
     }
@@ -93,7 +63,7 @@ async fn the_session_and_credentials_are_never_sent_whatever_file_root_says() {
     let link = f.dir.path().join("notes.json");
     std::os::unix::fs::symlink(f.env.session_path("default"), &link).unwrap();
     let link = link.display().to_string();
-    let before = f.sent().len();
+    let before = f.messages().len();
 
     let run = f.run(&["send", "me", "--file", &session, "x"]).await;
     assert_eq!(run.code, 1, "{run:?}");
@@ -120,7 +90,7 @@ async fn the_session_and_credentials_are_never_sent_whatever_file_root_says() {
         }
         assert_eq!(server.stop().await, 0);
     }
-    assert_eq!(f.sent().len(), before, "nothing was sent");
+    assert_eq!(f.messages().len(), before, "nothing was sent");
 }
 
 // ---------------------------------------------------------------------------------------
@@ -223,7 +193,11 @@ async fn downloaded_names_are_safe_short_enough_and_private() {
 
     // text/plain gets .txt, not mime_guess's alphabetically first (.asm).
     let id = f.send_file("data:text/plain;base64,aGk=").await;
-    let [m] = f.sent().split_off(f.sent().len() - 1).try_into().unwrap();
+    let [m] = f
+        .messages()
+        .split_off(f.messages().len() - 1)
+        .try_into()
+        .unwrap();
     assert_eq!(m.id, id);
     assert!(
         matches!(&m.media, Some(Media::Document { file_name, .. }) if file_name == "file.txt"),
@@ -433,7 +407,7 @@ async fn sandbox_setup_with_json_logs_prints_only_json_on_stderr() {
 #[tokio::test]
 async fn an_oversized_stdio_message_gets_a_json_rpc_error() {
     let f = fixture().await;
-    let before = f.sent().len();
+    let before = f.messages().len();
     let mut child = f
         .env
         .command()
@@ -498,7 +472,7 @@ async fn an_oversized_stdio_message_gets_a_json_rpc_error() {
     );
     drop(writer.await.unwrap());
     let _ = within(15, child.wait()).await;
-    assert_eq!(f.sent().len(), before, "nothing was sent");
+    assert_eq!(f.messages().len(), before, "nothing was sent");
 }
 
 // ---------------------------------------------------------------------------------------
@@ -527,7 +501,7 @@ async fn a_loose_or_foreign_profile_or_token_is_refused() {
     let token = profile.join("token");
     tgmcp::http::token::save(&token, "tgmcp_0123456789abcdef0123456789abcdef").unwrap();
     assert_eq!(f.run(&["send", "me", "ok"]).await.code, 0);
-    let before = f.sent().len();
+    let before = f.messages().len();
 
     std::fs::set_permissions(&profile, std::fs::Permissions::from_mode(0o755)).unwrap();
     let run = f.run(&["send", "me", "x"]).await;
@@ -553,7 +527,7 @@ async fn a_loose_or_foreign_profile_or_token_is_refused() {
     } else {
         eprintln!("skipped the foreign-owner case: the tests do not run as root");
     }
-    assert_eq!(f.sent().len(), before, "nothing more was sent");
+    assert_eq!(f.messages().len(), before, "nothing more was sent");
 }
 
 // ---------------------------------------------------------------------------------------
@@ -588,12 +562,12 @@ async fn too_many_parts_are_refused_before_anything_is_sent() {
     let f = fixture().await;
     let paragraph = "word ".repeat(800); // 4000 characters, one part each
     let text = vec![paragraph.trim(); 21].join("\n\n");
-    let before = f.sent().len();
+    let before = f.messages().len();
     let run = send_stdin(&f.env, &["me", "-"], text.as_bytes()).await;
     assert_eq!(run.code, 2, "{run:?}");
     assert!(run.stderr.contains("21 messages"), "{run:?}");
     assert!(run.stderr.contains("--max-parts"), "{run:?}");
-    assert_eq!(f.sent().len(), before, "nothing was sent");
+    assert_eq!(f.messages().len(), before, "nothing was sent");
 
     let run = send_stdin(&f.env, &["me", "--max-parts", "21", "-"], text.as_bytes()).await;
     assert_eq!(run.code, 0, "{run:?}");
@@ -615,5 +589,5 @@ async fn too_many_parts_are_refused_before_anything_is_sent() {
         "{error}"
     );
     assert_eq!(server.stop().await, 0);
-    assert_eq!(f.sent().len(), before + 21);
+    assert_eq!(f.messages().len(), before + 21);
 }
