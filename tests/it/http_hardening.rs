@@ -466,6 +466,7 @@ async fn a_call_cut_by_shutdown_gets_an_error() {
     let client = Arc::new(server.client("/mcp", Some(&token)).await);
     // Longer than the 10 s shutdown lets calls in flight run.
     sandbox.faults().set_delay(Duration::from_secs(14));
+    sandbox.stats().reset();
     let in_flight = {
         let client = Arc::clone(&client);
         tokio::spawn(async move {
@@ -493,7 +494,8 @@ async fn a_call_cut_by_shutdown_gets_an_error() {
             .await
         })
     };
-    tokio::time::sleep(Duration::from_millis(500)).await;
+    // Both calls have reached the DC (their answers are held back) before the signal.
+    within(30, sandbox.stats().wait_until(|stats| stats.total() >= 2)).await;
     let status = tokio::process::Command::new("kill")
         .args(["-TERM", &server.pid().to_string()])
         .status()
@@ -544,7 +546,8 @@ async fn a_new_connection_when_every_allowed_one_is_busy_gets_503() {
             })
         })
         .collect();
-    tokio::time::sleep(Duration::from_millis(800)).await;
+    // Both connections are busy: their requests reached the DC, answers held back.
+    within(30, sandbox.stats().wait_for("contacts.getContacts", 2)).await;
     let (status, text) = raw(server.addr, &get("/health", "Host: 127.0.0.1\r\n")).await;
     assert_eq!(status, 503, "{text}");
     assert!(text.contains("--max-connections"), "{text}");
