@@ -411,53 +411,50 @@ fn long_values(json: &serde_json::Value, out: &mut Vec<String>) {
 /// and long hex or base64 runs (keys, hashes, tokens).
 fn scrub_shapes(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    let mut words = Vec::new();
     let mut token = String::new();
     let mut pending_secret = false;
-    let flush =
-        |token: &mut String, out: &mut String, words: &mut Vec<String>, secret: &mut bool| {
-            if token.is_empty() {
-                return;
-            }
-            let lower = token.to_ascii_lowercase();
-            if lower == "redacted" {
-                // Our own marker: the secret is already gone.
-                out.push_str(token);
-                *secret = false;
-                token.clear();
-                return;
-            }
-            let is_word = SECRET_WORDS.iter().any(|w| {
-                lower.trim_matches('"') == *w
-                    || lower.ends_with(&format!("_{w}"))
-                    || lower.ends_with(&format!("-{w}"))
-            });
-            if *secret && !is_word {
-                out.push_str(REDACTED);
-                *secret = false;
-            } else if looks_secret(token) {
-                out.push_str(REDACTED);
-            } else {
-                out.push_str(token);
-            }
-            if is_word {
-                *secret = true;
-            }
-            words.push(lower);
+    let flush = |token: &mut String, out: &mut String, secret: &mut bool| {
+        if token.is_empty() {
+            return;
+        }
+        let lower = token.to_ascii_lowercase();
+        if lower == "redacted" {
+            // Our own marker: the secret is already gone.
+            out.push_str(token);
+            *secret = false;
             token.clear();
-        };
+            return;
+        }
+        let is_word = SECRET_WORDS.iter().any(|w| {
+            lower.trim_matches('"') == *w
+                || lower.ends_with(&format!("_{w}"))
+                || lower.ends_with(&format!("-{w}"))
+        });
+        if *secret && !is_word {
+            out.push_str(REDACTED);
+            *secret = false;
+        } else if looks_secret(token) {
+            out.push_str(REDACTED);
+        } else {
+            out.push_str(token);
+        }
+        if is_word {
+            *secret = true;
+        }
+        token.clear();
+    };
     for c in text.chars() {
         if c.is_alphanumeric() || matches!(c, '+' | '_' | '-' | '/' | '.') {
             token.push(c);
         } else {
-            flush(&mut token, &mut out, &mut words, &mut pending_secret);
+            flush(&mut token, &mut out, &mut pending_secret);
             out.push(c);
             if c == '\n' {
                 pending_secret = false;
             }
         }
     }
-    flush(&mut token, &mut out, &mut words, &mut pending_secret);
+    flush(&mut token, &mut out, &mut pending_secret);
     out
 }
 
