@@ -33,6 +33,7 @@ mod sandbox_dc;
 mod sandbox_dialogs;
 mod sandbox_lookups;
 mod sandbox_messages;
+mod sandbox_participants;
 mod sandbox_protocol;
 mod sandbox_send;
 mod sandbox_sent;

@@ -50,8 +50,9 @@ async fn telethon_reads_writes_and_decodes_everything() {
         .iter()
         .map(|b| format!("{b:02x}"))
         .collect();
+    let outsider = sandbox.world().user_by_username("lucia_fz").unwrap().id;
     let ids = serde_json::json!({"user": bob, "chat": hike, "channel": rust_id,
-                                 "bob_username": "bob_builder"});
+                                 "bob_username": "bob_builder", "outsider": outsider});
     let hex: String = key.iter().map(|b| format!("{b:02x}")).collect();
     let addr = sandbox.addr();
     let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/telethon/smoke.py");
@@ -136,6 +137,14 @@ async fn telethon_reads_writes_and_decodes_everything() {
             .iter()
             .any(|m| m.id == group_sent && m.to == Peer::Channel(rust.id))
     );
+    // Participants: Telethon pages channels.getParticipants itself.
+    let mut members: Vec<i64> = rust.members.iter().copied().collect();
+    members.sort_unstable();
+    assert_eq!(out["participants"]["total"], members.len());
+    assert_eq!(out["participants"]["ids"], serde_json::json!(members));
+    assert_eq!(out["admins"], serde_json::json!([rust.creator]));
+    assert_eq!(out["broadcast_participants"], "CHAT_ADMIN_REQUIRED");
+    assert_eq!(out["outsider"], "USER_NOT_PARTICIPANT");
     // Telethon starts without the server salt: it was told it and resent.
     assert!(sandbox.bad_salts() >= 1);
 }

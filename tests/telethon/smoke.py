@@ -15,7 +15,7 @@ import logging
 import struct
 import sys
 
-from telethon import TelegramClient, events, functions, types
+from telethon import TelegramClient, errors, events, functions, types
 from telethon.sessions import StringSession
 
 API_ID = 12345
@@ -109,6 +109,21 @@ async def main():
         out["channel_history"] = [m.id for m in channel_msgs]
         group_sent = await client.send_message(rust, "hello group from Telethon")
         out["sent_group"] = {"id": group_sent.id, "text": group_sent.message}
+        # Who is in a supergroup; a broadcast channel's list is for its admins only.
+        members = await client.get_participants(rust)
+        out["participants"] = {"total": members.total, "ids": sorted(u.id for u in members)}
+        admins = await client.get_participants(rust, filter=types.ChannelParticipantsAdmins())
+        out["admins"] = [u.id for u in admins]
+        try:
+            await client.get_participants("sandbox_news")
+            out["broadcast_participants"] = "listed"
+        except errors.ChatAdminRequiredError:
+            out["broadcast_participants"] = "CHAT_ADMIN_REQUIRED"
+        try:
+            await client(functions.channels.GetParticipantRequest(rust, ids["outsider"]))
+            out["outsider"] = "found"
+        except errors.UserNotParticipantError:
+            out["outsider"] = "USER_NOT_PARTICIPANT"
     out["warnings"] = collect.records
     print(json.dumps(out))
 

@@ -11,6 +11,7 @@ mod contacts;
 mod dialogs;
 mod lookups;
 mod messages;
+mod participants;
 pub(super) mod qr;
 mod send;
 mod updates;
@@ -401,6 +402,8 @@ fn dispatch(ctx: &mut Ctx, call: &Call) -> Result<Vec<u8>, RpcErr> {
         f::messages::GetChats => lookups::get_chats,
         f::messages::GetCommonChats => lookups::get_common_chats,
         f::messages::GetPeerDialogs => lookups::get_peer_dialogs,
+        f::channels::GetParticipants => participants::get_participants,
+        f::channels::GetParticipant => participants::get_participant,
     }
 }
 
