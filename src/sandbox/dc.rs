@@ -1,6 +1,7 @@
 //! One client connection: `Full` transport framing, MTProto 2.0 decryption, the service
 //! messages (containers, gzip, salts, pings, acks), and answers in `rpc_result`s.
 
+use std::cell::{Cell, RefCell};
 use std::io::Read;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
@@ -16,6 +17,7 @@ use tokio::sync::{Notify, mpsc};
 
 use super::crypto::{self, AuthKey};
 use super::faults::{DropPoint, Verdict};
+use super::layer;
 use super::rpc::{self, Call, RpcErr};
 use super::{Shared, lock};
 
@@ -34,6 +36,10 @@ const BAD_SALT: i32 = 48;
 const FUTURE_SALTS: i64 = 64;
 /// Answers longer than this go out gzip-packed, as Telegram packs its larger answers.
 const GZIP_ABOVE: usize = 1024;
+/// The most a server container carries (Telegram's limits: 1024 messages, 1 MiB);
+/// answers that do not fit go out one by one.
+const CONTAINER_MAX_MESSAGES: usize = 1024;
+const CONTAINER_MAX_BYTES: usize = 1024 * 1024 - 1024;
 
 /// Whether a client's salt is the current one or one of the future salts announced.
 fn salt_is_valid(salt: i64, current: i64) -> bool {
@@ -110,6 +116,69 @@ impl Outbox {
         // Sent under the lock so the transport's seq numbers hit the wire in order.
         self.tx.send(frame).is_ok()
     }
+
+    /// Sends answers that are ready together, and a `msgs_ack` for `acks`, as Telegram
+    /// does: several messages go out in one `msg_container` (whose msg_id is above those
+    /// inside it; neither it nor the ack is content-related, so their seq_no is even).
+    /// Returns whether a container went out.
+    fn send_together(&self, bodies: Vec<Vec<u8>>, acks: Vec<i64>) -> bool {
+        let mut messages: Vec<(Vec<u8>, bool)> = bodies.into_iter().map(|b| (b, true)).collect();
+        if !acks.is_empty() {
+            let ack = tl::enums::MsgsAck::Ack(tl::types::MsgsAck { msg_ids: acks });
+            messages.push((ack.to_bytes(), false));
+        }
+        let size: usize = messages.iter().map(|(b, _)| b.len() + 16).sum();
+        if messages.len() < 2
+            || messages.len() > CONTAINER_MAX_MESSAGES
+            || size > CONTAINER_MAX_BYTES
+        {
+            for (body, content) in messages {
+                self.send_plain(&body, content);
+            }
+            return false;
+        }
+        if self.closed.load(Ordering::SeqCst) {
+            return false;
+        }
+        let mut guard = lock(&self.seal);
+        let Some(seal) = guard.as_mut() else {
+            return false;
+        };
+        let mut container = Vec::with_capacity(8 + size);
+        MSG_CONTAINER.serialize(&mut container);
+        (messages.len() as i32).serialize(&mut container);
+        for (body, content) in &messages {
+            let msg_id = seal.next_msg_id(Kind::Response);
+            let seq_no = seal.next_seq_no(*content);
+            msg_id.serialize(&mut container);
+            seq_no.serialize(&mut container);
+            (body.len() as i32).serialize(&mut container);
+            container.extend_from_slice(body);
+        }
+        let msg_id = seal.next_msg_id(Kind::Response);
+        let seq_no = seal.next_seq_no(false);
+        let frame = seal.seal_as(msg_id, seq_no, &container);
+        self.tx.send(frame).is_ok()
+    }
+
+    /// One message on its own; `content` says whether it is content-related (an ack is
+    /// not).
+    fn send_plain(&self, body: &[u8], content: bool) -> bool {
+        if content {
+            return self.send(body, Kind::Response);
+        }
+        if self.closed.load(Ordering::SeqCst) {
+            return false;
+        }
+        let mut guard = lock(&self.seal);
+        let Some(seal) = guard.as_mut() else {
+            return false;
+        };
+        let msg_id = seal.next_msg_id(Kind::Response);
+        let seq_no = seal.next_seq_no(false);
+        let frame = seal.seal_as(msg_id, seq_no, body);
+        self.tx.send(frame).is_ok()
+    }
 }
 
 impl Seal {
@@ -127,12 +196,25 @@ impl Seal {
         id
     }
 
+    /// The next seq_no: odd (and counted) for a content-related message, even for a
+    /// container or an ack.
+    fn next_seq_no(&mut self, content: bool) -> i32 {
+        if content {
+            self.content_sent += 1;
+            self.content_sent * 2 - 1
+        } else {
+            self.content_sent * 2
+        }
+    }
+
     fn seal(&mut self, body: &[u8], kind: Kind) -> Vec<u8> {
         let msg_id = self.next_msg_id(kind);
-        // Everything the sandbox sends is content-related, so seq_no is odd.
-        let seq_no = self.content_sent * 2 + 1;
-        self.content_sent += 1;
+        // Whatever goes out on its own here is content-related, so seq_no is odd.
+        let seq_no = self.next_seq_no(true);
+        self.seal_as(msg_id, seq_no, body)
+    }
 
+    fn seal_as(&mut self, msg_id: i64, seq_no: i32, body: &[u8]) -> Vec<u8> {
         let mut plain = Vec::with_capacity(32 + body.len() + 32);
         self.salt.serialize(&mut plain);
         self.session_id.serialize(&mut plain);
@@ -168,6 +250,9 @@ pub(crate) async fn serve_connection(stream: TcpStream, dc_id: i32, shared: Arc<
         dc_id,
         outbox: Arc::clone(&outbox),
         transport: Full::new(),
+        batching: Cell::new(false),
+        ready: RefCell::new(Vec::new()),
+        to_ack: RefCell::new(Vec::new()),
     };
     let mut buf: Vec<u8> = Vec::with_capacity(64 * 1024);
     let reason = loop {
@@ -240,9 +325,43 @@ struct Connection {
     dc_id: i32,
     outbox: Arc<Outbox>,
     transport: Full,
+    /// While a packet is handled: its answers wait in `ready` to go out together.
+    batching: Cell<bool>,
+    ready: RefCell<Vec<Vec<u8>>>,
+    /// The packet's content-related messages, acknowledged with `msgs_ack`.
+    to_ack: RefCell<Vec<i64>>,
 }
 
 impl Connection {
+    /// Sends an answer now, or with the rest of the packet's answers while batching.
+    fn emit(&self, body: Vec<u8>) {
+        if self.batching.get() {
+            self.ready.borrow_mut().push(body);
+        } else {
+            self.outbox.send(&body, Kind::Response);
+        }
+    }
+
+    /// Sends what handling one packet made ready: its answers and an ack for its
+    /// content-related messages, in one container when there are several.
+    fn flush(&self, ack: bool) {
+        self.batching.set(false);
+        let bodies = std::mem::take(&mut *self.ready.borrow_mut());
+        let mut acks = std::mem::take(&mut *self.to_ack.borrow_mut());
+        if !ack {
+            acks.clear();
+        }
+        if !acks.is_empty() {
+            self.shared.acks.fetch_add(1, Ordering::Relaxed);
+        }
+        if bodies.is_empty() && acks.is_empty() {
+            return;
+        }
+        if self.outbox.send_together(bodies, acks) {
+            self.shared.containers.fetch_add(1, Ordering::Relaxed);
+        }
+    }
+
     /// Handles every complete frame in `buf`, leaving a partial one for the next read.
     fn drain_frames(&mut self, buf: &mut Vec<u8>) -> Result<(), Close> {
         loop {
@@ -268,6 +387,14 @@ impl Connection {
     }
 
     fn on_packet(&mut self, packet: &[u8]) -> Result<(), Close> {
+        self.batching.set(true);
+        let handled = self.on_packet_batched(packet);
+        // A connection about to close acknowledges nothing more.
+        self.flush(handled.is_ok());
+        handled
+    }
+
+    fn on_packet_batched(&mut self, packet: &[u8]) -> Result<(), Close> {
         let key_id = crypto::packet_key_id(packet).ok_or(Close::Malformed("short packet"))?;
         if key_id == [0; 8] {
             // A plain message is a key exchange, which needs Telegram's RSA key.
@@ -317,7 +444,7 @@ impl Connection {
                 error_code: BAD_SALT,
                 new_server_salt: self.shared.salt,
             });
-            self.outbox.send(&bad.to_bytes(), Kind::Response);
+            self.emit(bad.to_bytes());
             self.shared.bad_salts.fetch_add(1, Ordering::Relaxed);
             if new_session {
                 // Announce the session with the first message that is processed.
@@ -339,7 +466,7 @@ impl Connection {
                 unique_id: crypto::random_i64(),
                 server_salt: self.shared.salt,
             });
-            self.outbox.send(&created.to_bytes(), Kind::Response);
+            self.emit(created.to_bytes());
         }
         self.on_message(msg_id, seq_no, body, 0)
     }
@@ -347,11 +474,16 @@ impl Connection {
     fn on_message(
         &mut self,
         msg_id: i64,
-        _seq_no: i32,
+        seq_no: i32,
         body: Vec<u8>,
         depth: u8,
     ) -> Result<(), Close> {
         let constructor = u32::from_bytes(&body).map_err(|_| Close::Malformed("empty message"))?;
+        // Content-related messages (odd seq_no) are acknowledged; a container or a
+        // gzip_packed wrapper is not one, what it carries is.
+        if seq_no % 2 == 1 && constructor != MSG_CONTAINER && constructor != GZIP_PACKED {
+            self.to_ack.borrow_mut().push(msg_id);
+        }
         match constructor {
             MSG_CONTAINER if depth == 0 => {
                 let mut cur = Cursor::from_slice(&body[4..]);
@@ -367,19 +499,19 @@ impl Connection {
             }
             GZIP_PACKED if depth < 2 => {
                 let inflated = inflate(&body[4..])?;
-                self.on_message(msg_id, _seq_no, inflated, depth + 1)
+                self.on_message(msg_id, seq_no, inflated, depth + 1)
             }
             MSGS_ACK => Ok(()),
             tl::functions::GetFutureSalts::CONSTRUCTOR_ID => {
                 let salts = future_salts(msg_id, self.shared.salt);
-                self.outbox.send(&salts.to_bytes(), Kind::Response);
+                self.emit(salts.to_bytes());
                 Ok(())
             }
             tl::functions::Ping::CONSTRUCTOR_ID
             | tl::functions::PingDelayDisconnect::CONSTRUCTOR_ID => {
                 let ping_id = i64::from_bytes(&body[4..]).map_err(|_| Close::Malformed("ping"))?;
                 let pong = tl::enums::Pong::Pong(tl::types::Pong { msg_id, ping_id });
-                self.outbox.send(&pong.to_bytes(), Kind::Response);
+                self.emit(pong.to_bytes());
                 Ok(())
             }
             tl::functions::RpcDropAnswer::CONSTRUCTOR_ID => {
@@ -414,6 +546,11 @@ impl Connection {
             return Err(Close::UnknownKey);
         };
 
+        if let Err(err) = layer::check(&self.shared, key_id, &call) {
+            self.answer(msg_id, Err(err), Some(method));
+            return Ok(());
+        }
+
         let drop_point = self.shared.faults.drop_point(method);
         let dropped = || {
             self.shared.stats.answered();
@@ -429,6 +566,8 @@ impl Connection {
             Some(DropPoint::Unanswered) => return dropped(),
             Some(DropPoint::Answered) => {
                 self.answer(msg_id, result, Some(method));
+                // The answer goes out, then the connection closes.
+                self.flush(true);
                 self.outbox.close_after_queued();
             }
             _ => self.answer(msg_id, result, Some(method)),
@@ -468,7 +607,7 @@ impl Connection {
             None => self.shared.faults.delay(),
         };
         if delay.is_zero() {
-            self.outbox.send(&body, Kind::Response);
+            self.emit(body);
             if in_flight {
                 self.shared.stats.answered();
             }

@@ -22,14 +22,17 @@
 //! (history, search in a chat and across chats, the chat list, with Telegram's paging and
 //! read state) and write (send and edit, with the new message pushed to everyone else's
 //! live connections), in Telegram's forms: short answers and pushes where Telegram uses
-//! them, `bad_server_salt` for a wrong salt, gzip-packed large answers, and an update log
-//! that `updates.getDifference` replays. Methods it does not play answer
+//! them, `bad_server_salt` for a wrong salt, gzip-packed large answers, answers ready
+//! together sent in one `msg_container` with a `msgs_ack` for the client's messages, the
+//! layer and `initConnection` checked per auth key (`layer.rs`), and an update log that
+//! `updates.getDifference` replays. Methods it does not play answer
 //! METHOD_NOT_SUPPORTED_BY_SANDBOX.
 
 mod crypto;
 mod dc;
 mod faults;
 pub mod fuzzing;
+mod layer;
 mod profile;
 mod rpc;
 mod search;
@@ -100,6 +103,12 @@ pub(crate) struct Shared {
     pub bad_salts: std::sync::atomic::AtomicUsize,
     /// How many answers went out gzip-packed.
     pub gzipped: std::sync::atomic::AtomicUsize,
+    /// The API layer each auth key saved with `initConnection` (see [`layer`]).
+    pub layers: Mutex<HashMap<[u8; 8], i32>>,
+    /// How many `msgs_ack` the sandbox sent.
+    pub acks: std::sync::atomic::AtomicUsize,
+    /// How many `msg_container`s the sandbox sent (answers and acks ready together).
+    pub containers: std::sync::atomic::AtomicUsize,
     pub events: Mutex<Option<mpsc::UnboundedSender<Event>>>,
 }
 
@@ -191,6 +200,9 @@ impl Sandbox {
             connections: Mutex::new(Vec::new()),
             bad_salts: Default::default(),
             gzipped: Default::default(),
+            layers: Mutex::new(HashMap::new()),
+            acks: Default::default(),
+            containers: Default::default(),
             events: Mutex::new(None),
         });
         let accepts = listeners
@@ -303,6 +315,20 @@ impl Sandbox {
     pub fn gzipped_answers(&self) -> usize {
         self.shared
             .gzipped
+            .load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// How many `msgs_ack` went out (the client's content-related messages, acknowledged
+    /// as Telegram acknowledges them).
+    pub fn acks_sent(&self) -> usize {
+        self.shared.acks.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// How many `msg_container`s went out (several answers, or answers and an ack, ready
+    /// at once).
+    pub fn containers_sent(&self) -> usize {
+        self.shared
+            .containers
             .load(std::sync::atomic::Ordering::Relaxed)
     }
 

@@ -37,6 +37,7 @@ mod sandbox_participants;
 mod sandbox_protocol;
 mod sandbox_send;
 mod sandbox_sent;
+mod sandbox_service;
 mod sandbox_support;
 mod sdk;
 mod telethon;

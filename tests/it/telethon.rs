@@ -145,6 +145,9 @@ async fn telethon_reads_writes_and_decodes_everything() {
     assert_eq!(out["admins"], serde_json::json!([rust.creator]));
     assert_eq!(out["broadcast_participants"], "CHAT_ADMIN_REQUIRED");
     assert_eq!(out["outsider"], "USER_NOT_PARTICIPANT");
+    // Answers come in containers with acks, and Telethon reads them.
+    assert!(out["service"]["containers"].as_u64().unwrap() >= 1, "{out}");
+    assert!(out["service"]["acks"].as_u64().unwrap() >= 1, "{out}");
     // Telethon starts without the server salt: it was told it and resent.
     assert!(sandbox.bad_salts() >= 1);
 }

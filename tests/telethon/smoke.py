@@ -31,6 +31,22 @@ class Collect(logging.Handler):
         self.records.append(f"{record.name}: {record.getMessage()}")
 
 
+class CountService(logging.Handler):
+    """Counts the server's containers and acks as Telethon's sender reports them."""
+
+    def __init__(self):
+        super().__init__(logging.DEBUG)
+        self.containers = 0
+        self.acks = 0
+
+    def emit(self, record):
+        text = record.getMessage()
+        if text == "Handling container":
+            self.containers += 1
+        elif text.startswith("Handling acknowledge for"):
+            self.acks += 1
+
+
 def string_session(dc_id, host, port, key):
     ip = ipaddress.ip_address(host).packed
     packed = struct.pack(f">B{len(ip)}sH256s", dc_id, ip, port, key)
@@ -42,6 +58,10 @@ async def main():
     ids = json.loads(ids)
     collect = Collect()
     logging.getLogger().addHandler(collect)
+    service = CountService()
+    telethon_log = logging.getLogger("telethon")
+    telethon_log.setLevel(logging.DEBUG)
+    telethon_log.addHandler(service)
     session = StringSession(string_session(int(dc_id), host, int(port), bytes.fromhex(key_hex)))
     client = TelegramClient(session, API_ID, API_HASH, receive_updates=False)
     bob_session = StringSession(
@@ -124,6 +144,7 @@ async def main():
             out["outsider"] = "found"
         except errors.UserNotParticipantError:
             out["outsider"] = "USER_NOT_PARTICIPANT"
+    out["service"] = {"containers": service.containers, "acks": service.acks}
     out["warnings"] = collect.records
     print(json.dumps(out))
 

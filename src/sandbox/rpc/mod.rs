@@ -67,6 +67,19 @@ impl RpcErr {
 pub struct Call {
     id: u32,
     args: Vec<u8>,
+    /// The layer of an `invokeWithLayer` wrapper, if there was one.
+    pub(crate) layer: Option<i32>,
+    /// The client parameters of an `initConnection` wrapper, if there was one.
+    pub(crate) init: Option<ClientInit>,
+}
+
+/// What `initConnection` tells the server about the client (the fields Telegram refuses
+/// empty).
+pub(crate) struct ClientInit {
+    pub api_id: i32,
+    pub device_model: String,
+    pub system_version: String,
+    pub app_version: String,
 }
 
 /// Reads whatever is left of a buffer: the query inside a generic wrapper.
@@ -86,19 +99,27 @@ impl Call {
     pub fn parse(body: &[u8]) -> Result<Self, RpcErr> {
         let fetch = |_| RpcErr::bad("INPUT_FETCH_ERROR");
         let mut bytes = body.to_vec();
+        let (mut layer, mut init) = (None, None);
         for _ in 0..MAX_WRAPPERS {
             let mut cur = Cursor::from_slice(&bytes);
             let id = u32::deserialize(&mut cur).map_err(fetch)?;
             let rest = match id {
                 tl::functions::InvokeWithLayer::<Rest>::CONSTRUCTOR_ID => {
-                    tl::functions::InvokeWithLayer::<Rest>::deserialize(&mut cur)
-                        .map_err(fetch)?
-                        .query
+                    let wrapper = tl::functions::InvokeWithLayer::<Rest>::deserialize(&mut cur)
+                        .map_err(fetch)?;
+                    layer = Some(wrapper.layer);
+                    wrapper.query
                 }
                 tl::functions::InitConnection::<Rest>::CONSTRUCTOR_ID => {
-                    tl::functions::InitConnection::<Rest>::deserialize(&mut cur)
-                        .map_err(fetch)?
-                        .query
+                    let wrapper = tl::functions::InitConnection::<Rest>::deserialize(&mut cur)
+                        .map_err(fetch)?;
+                    init = Some(ClientInit {
+                        api_id: wrapper.api_id,
+                        device_model: wrapper.device_model,
+                        system_version: wrapper.system_version,
+                        app_version: wrapper.app_version,
+                    });
+                    wrapper.query
                 }
                 tl::functions::InvokeWithoutUpdates::<Rest>::CONSTRUCTOR_ID => {
                     tl::functions::InvokeWithoutUpdates::<Rest>::deserialize(&mut cur)
@@ -112,7 +133,12 @@ impl Call {
                 }
                 _ => {
                     let Rest(args) = Rest::deserialize(&mut cur).map_err(fetch)?;
-                    return Ok(Self { id, args });
+                    return Ok(Self {
+                        id,
+                        args,
+                        layer,
+                        init,
+                    });
                 }
             };
             bytes = rest.0;
