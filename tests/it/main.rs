@@ -24,6 +24,7 @@ mod invoke;
 mod mcp;
 mod migrate;
 mod ops;
+mod promises;
 mod qr;
 mod reliability;
 mod requests;
