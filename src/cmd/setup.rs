@@ -23,7 +23,7 @@ use crate::config::Credentials;
 use crate::error::{Error, ExitCode, Result};
 use crate::sandbox::{DEMO_PASSWORD, DEMO_PHONE};
 use crate::telegram::login::{self, LoginStep, QrStep};
-use crate::telegram::{Account, FileSession, PendingLogin, Telegram};
+use crate::telegram::{Account, CodeDelivery, FileSession, PendingLogin, Telegram};
 
 const TIMEOUT: Duration = Duration::from_secs(30);
 
@@ -280,7 +280,9 @@ async fn login(
 
     if !pending.password_needed {
         loop {
-            let Some(code) = next_input(args.code.take(), interactive, prompt_code)? else {
+            let sent_by = pending.sent_by;
+            let Some(code) = next_input(args.code.take(), interactive, || prompt_code(sent_by))?
+            else {
                 output::json(&json!({"next": "code"}));
                 return Ok(None);
             };
@@ -377,9 +379,10 @@ fn prompt_phone(ctx: &Context) -> Result<String> {
         .map_err(prompt_error)
 }
 
-fn prompt_code() -> Result<String> {
+fn prompt_code(sent_by: Option<CodeDelivery>) -> Result<String> {
+    let sent_by = sent_by.unwrap_or(CodeDelivery::Other);
     Input::<String>::new()
-        .with_prompt("Login code (sent to your Telegram apps or by SMS)")
+        .with_prompt(format!("Login code ({})", sent_by.where_to_look()))
         .interact_text_on(&Term::stderr())
         .map_err(prompt_error)
 }

@@ -853,6 +853,11 @@ impl World {
         self.authorizations.get(key_id).copied()
     }
 
+    /// Whether `user` is logged in with any auth key (where Telegram sends login codes).
+    pub fn has_session(&self, user: i64) -> bool {
+        self.authorizations.values().any(|&u| u == user)
+    }
+
     /// Stores file `file_id` (a photo or document id) on DC `dc_id`: downloading it on
     /// another DC of the sandbox answers FILE_MIGRATE_X.
     pub fn set_file_dc(&mut self, file_id: i64, dc_id: i32) {

@@ -7,7 +7,7 @@ use grammers_client::{InvocationError, SignInError};
 use grammers_tl_types as tl;
 
 use super::client::Telegram;
-use super::login_state::PendingLogin;
+use super::login_state::{CodeDelivery, PendingLogin};
 use super::model::{Account, full_name, mask_phone};
 use crate::error::{Error, Result};
 
@@ -67,8 +67,20 @@ pub async fn send_code(tg: &Telegram, phone: &str, api_hash: &str) -> Result<Pen
         .await?;
     match sent {
         tl::enums::auth::SentCode::Code(code) => {
-            tracing::info!(phone = %mask_phone(phone), "login code requested");
-            Ok(PendingLogin::new(phone, code.phone_code_hash))
+            use tl::enums::auth::SentCodeType as T;
+            let sent_by = match code.r#type {
+                T::App(_) => CodeDelivery::App,
+                T::Sms(_) => CodeDelivery::Sms,
+                T::Call(_) => CodeDelivery::Call,
+                T::FlashCall(_) => CodeDelivery::FlashCall,
+                T::MissedCall(_) => CodeDelivery::MissedCall,
+                T::EmailCode(_) => CodeDelivery::Email,
+                _ => CodeDelivery::Other,
+            };
+            tracing::info!(phone = %mask_phone(phone), ?sent_by, "login code requested");
+            let mut pending = PendingLogin::new(phone, code.phone_code_hash);
+            pending.sent_by = Some(sent_by);
+            Ok(pending)
         }
         tl::enums::auth::SentCode::Success(_) | tl::enums::auth::SentCode::PaymentRequired(_) => {
             Err(Error::Rpc {

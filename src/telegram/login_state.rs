@@ -32,6 +32,38 @@ pub struct PendingLogin {
     /// The password hint Telegram gave, if any.
     #[serde(default)]
     pub hint: Option<String>,
+    /// Where Telegram sent the code, as its answer to auth.sendCode said.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sent_by: Option<CodeDelivery>,
+}
+
+/// Where a login code went (Telegram's `auth.SentCodeType`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CodeDelivery {
+    /// A message from Telegram in an app where the account is logged in.
+    App,
+    Sms,
+    Call,
+    FlashCall,
+    MissedCall,
+    Email,
+    /// Any other way Telegram has (Fragment, Firebase …).
+    Other,
+}
+
+impl CodeDelivery {
+    /// Where to look, for the code prompt.
+    pub fn where_to_look(self) -> &'static str {
+        match self {
+            Self::App => "sent to your Telegram app on another device",
+            Self::Sms => "sent by SMS",
+            Self::Call => "read out in a phone call",
+            Self::FlashCall | Self::MissedCall => "the last digits of the number that calls you",
+            Self::Email => "sent by email",
+            Self::Other => "sent to your Telegram apps or by SMS",
+        }
+    }
 }
 
 impl PendingLogin {
@@ -43,6 +75,7 @@ impl PendingLogin {
             created_at: unix_now(),
             password_needed: false,
             hint: None,
+            sent_by: None,
         }
     }
 

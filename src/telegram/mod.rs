@@ -24,7 +24,7 @@ mod send;
 pub use client::{ConnectOptions, Telegram};
 pub use files::{Attachments, DownloadTarget, Downloaded, FilePolicy, LocalFiles, UploadProgress};
 pub use invoke::{Invoke, Prepared};
-pub use login_state::PendingLogin;
+pub use login_state::{CodeDelivery, PendingLogin};
 pub use model::{
     Account, ChatInfo, ChatList, ChatType, Entity, Message, PhoneSendResult, ReadResult,
     SearchPage, SendResult,

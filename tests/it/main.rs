@@ -21,6 +21,7 @@ mod http;
 mod http_clients;
 mod http_hardening;
 mod invoke;
+mod login_code;
 mod mcp;
 mod migrate;
 mod ops;

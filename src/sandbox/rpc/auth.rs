@@ -47,14 +47,31 @@ pub(super) fn send_code(
         phone: req.phone_number,
         code: code.clone(),
     });
+    // As Telegram: to the app when the account is logged in somewhere, else by SMS
+    // (with a call offered after a minute).
+    let length = code.len() as i32;
+    let in_app = ctx
+        .world
+        .user_by_phone(&phone)
+        .is_some_and(|u| ctx.world.has_session(u.id));
+    let (r#type, next_type, timeout) = if in_app {
+        (
+            tl::types::auth::SentCodeTypeApp { length }.into(),
+            None,
+            None,
+        )
+    } else {
+        (
+            tl::types::auth::SentCodeTypeSms { length }.into(),
+            Some(tl::enums::auth::CodeType::Call),
+            Some(60),
+        )
+    };
     Ok(tl::types::auth::SentCode {
-        r#type: tl::types::auth::SentCodeTypeApp {
-            length: code.len() as i32,
-        }
-        .into(),
+        r#type,
         phone_code_hash,
-        next_type: None,
-        timeout: None,
+        next_type,
+        timeout,
     }
     .into())
 }
