@@ -1,7 +1,7 @@
 //! Promises the README makes that no other test kept: `serve --http` stops on Ctrl-C
 //! with exit 0 and the session saved; the URL rules hold through `serve` (nothing
 //! fetched from loopback or a metadata address); `--allow-http-urls` really fetches;
-//! proxies in the environment are ignored.
+//! proxies in the environment are ignored; `/health` asks Telegram at most once a second.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -218,4 +218,41 @@ async fn allow_http_urls_fetches_directly_whatever_the_proxy_variables_say() {
     assert_eq!(seen.load(Ordering::SeqCst), 1);
     assert_eq!(proxied.load(Ordering::SeqCst), 0, "a proxy was used");
     assert_eq!(saved_document_sizes(&sandbox, me), [FILE.len() as i64]);
+}
+
+/// However often `/health` is asked (a load balancer every few milliseconds, many at
+/// once), Telegram is asked at most once a second; in between the last answer is shown.
+#[tokio::test]
+async fn health_asks_telegram_at_most_once_a_second() {
+    let (sandbox, env, _token) = crate::http::demo().await;
+    let server = crate::http::start(&env, &[]).await;
+    let first = server.get("/health", &[]).await;
+    assert_eq!(first.status, 200, "{}", first.body);
+    let before = sandbox.stats().count("updates.getState");
+    assert!(before >= 1, "the first /health asked Telegram");
+    let started = std::time::Instant::now();
+    let mut answered = 0;
+    for _ in 0..6 {
+        let burst: Vec<_> = (0..8).map(|_| server.get("/health", &[])).collect();
+        for health in futures_util::future::join_all(burst).await {
+            assert_eq!(health.status, 200, "{}", health.body);
+            let body: Value = serde_json::from_str(&health.body).unwrap();
+            assert_eq!(body["telegram"]["authorized"], true, "{body}");
+            answered += 1;
+        }
+    }
+    let elapsed = started.elapsed();
+    let asked = sandbox.stats().count("updates.getState") - before;
+    assert_eq!(answered, 48);
+    // One probe per started second at most (the clock started after the first probe).
+    assert!(
+        asked <= elapsed.as_secs() + 1,
+        "{asked} probes for {answered} /health answers in {elapsed:?}"
+    );
+    // A second later, the next /health asks again.
+    let asked = sandbox.stats().count("updates.getState");
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    assert_eq!(server.get("/health", &[]).await.status, 200);
+    assert_eq!(sandbox.stats().count("updates.getState"), asked + 1);
+    assert_eq!(server.terminate().await, 0);
 }
