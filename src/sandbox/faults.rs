@@ -44,6 +44,9 @@ struct Flood {
     seconds: u32,
     /// How many more calls get the error; `None` = every call.
     remaining: Option<u32>,
+    /// Calls still let through before the error starts (a wait in the middle of an
+    /// upload).
+    after: u32,
 }
 
 struct InjectedError {
@@ -122,6 +125,20 @@ impl Faults {
             Flood {
                 seconds,
                 remaining: times,
+                after: 0,
+            },
+        );
+    }
+
+    /// [`Faults::flood_wait`], once `after` calls of `method` went through: the wait
+    /// comes in the middle of a run of calls, such as the parts of an upload.
+    pub fn flood_wait_after(&self, method: &str, after: u32, seconds: u32, times: Option<u32>) {
+        lock(&self.state).flood.insert(
+            method.to_owned(),
+            Flood {
+                seconds,
+                remaining: times,
+                after,
             },
         );
     }
@@ -153,6 +170,10 @@ impl Faults {
             *n -= 1;
         }
         if let Some(flood) = state.flood.get_mut(method)
+            && (flood.after == 0 || {
+                flood.after -= 1;
+                false
+            })
             && take_one(&mut flood.remaining)
         {
             return Verdict::Error {

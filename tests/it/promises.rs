@@ -1,7 +1,8 @@
 //! Promises the README makes that no other test kept: `serve --http` stops on Ctrl-C
 //! with exit 0 and the session saved; the URL rules hold through `serve` (nothing
 //! fetched from loopback or a metadata address); `--allow-http-urls` really fetches;
-//! proxies in the environment are ignored; `/health` asks Telegram at most once a second.
+//! proxies in the environment are ignored; `/health` asks Telegram at most once a second;
+//! a FLOOD_WAIT in the middle of an upload.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -255,4 +256,53 @@ async fn health_asks_telegram_at_most_once_a_second() {
     assert_eq!(server.get("/health", &[]).await.status, 200);
     assert_eq!(sandbox.stats().count("updates.getState"), asked + 1);
     assert_eq!(server.terminate().await, 0);
+}
+
+/// A FLOOD_WAIT on the second part of a three-part upload: a short one is waited out and
+/// the file sent once; a long one fails naming the wait, and nothing is sent.
+#[tokio::test]
+async fn a_flood_wait_in_the_middle_of_an_upload() {
+    let (sandbox, env) = crate::mcp::demo().await;
+    let me = sandbox.world().demo_user().unwrap();
+    let path = env.home.path().join("three-parts.bin");
+    let size = 3 * 512 * 1024 - 1000;
+    std::fs::write(&path, vec![7u8; size]).unwrap();
+    let path = path.to_str().unwrap();
+
+    sandbox
+        .faults()
+        .flood_wait_after("upload.saveFilePart", 1, 1, Some(1));
+    let run = env
+        .run(&["--json", "send", "me", "--file", path, "parts"])
+        .await;
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(
+        run.stderr
+            .contains("Telegram asks to wait 1 s (flood wait); waiting, then sending"),
+        "{run:?}"
+    );
+    assert_eq!(run.json()["messages"][0]["media"]["size"], size, "{run:?}");
+    assert_eq!(saved_document_sizes(&sandbox, me), [size as i64]);
+    // The upload starts again after the wait (one part, the refused one, then all
+    // three); the message goes out once.
+    assert_eq!(sandbox.stats().count("upload.saveFilePart"), 5);
+    assert_eq!(sandbox.stats().count("messages.sendMedia"), 1);
+
+    sandbox.stats().reset();
+    sandbox
+        .faults()
+        .flood_wait_after("upload.saveFilePart", 1, 300, Some(1));
+    let run = env
+        .run(&["--json", "send", "me", "--file", path, "parts"])
+        .await;
+    assert_eq!(run.code, 1, "{run:?}");
+    assert!(run.stdout.is_empty(), "{run:?}");
+    assert_eq!(
+        run.stderr.trim_end(),
+        "tgmcp: Telegram asks to wait 300 s before calling upload.saveFilePart again (flood wait) — retry after that",
+        "{run:?}"
+    );
+    assert_eq!(sandbox.stats().count("upload.saveFilePart"), 2);
+    assert_eq!(sandbox.stats().count("messages.sendMedia"), 0);
+    assert_eq!(saved_document_sizes(&sandbox, me), [size as i64]);
 }
