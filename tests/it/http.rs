@@ -348,6 +348,15 @@ async fn every_tool_over_http_with_the_token() {
     )
     .await;
     assert_eq!(stranger.is_error, Some(true), "{stranger:?}");
+    let stranger = crate::mcp::error_of(&stranger);
+    assert_eq!(stranger["kind"], "peer_not_found", "{stranger}");
+    assert!(
+        stranger["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("peer not found: +1555•••••99 is not on Telegram"),
+        "{stranger}"
+    );
     // Local paths are refused over HTTP (by policy); a bad value is invalid input.
     let files = call(
         &client,
@@ -356,6 +365,15 @@ async fn every_tool_over_http_with_the_token() {
     )
     .await;
     assert_eq!(files.is_error, Some(true));
+    let files = crate::mcp::error_of(&files);
+    assert_eq!(files["kind"], "forbidden", "{files}");
+    assert!(
+        files["message"]
+            .as_str()
+            .unwrap()
+            .contains("/etc/passwd: local paths are refused over HTTP"),
+        "{files}"
+    );
     let invalid = call(
         &client,
         "send_message",
@@ -363,6 +381,10 @@ async fn every_tool_over_http_with_the_token() {
     )
     .await;
     assert_eq!(invalid.is_error, Some(true));
+    assert_eq!(
+        crate::mcp::error_of(&invalid),
+        json!({"kind": "invalid_input", "message": "invalid input: files holds an empty entry — give a path, an https URL or a data: URI"})
+    );
 
     let health = server.get("/health", &[]).await.json();
     assert_eq!(health["sessions"], 1, "{health}");
@@ -758,6 +780,15 @@ async fn json_logs_have_one_event_per_request_with_tool_and_outcome() {
     )
     .await;
     assert_eq!(refused.is_error, Some(true));
+    let refused = crate::mcp::error_of(&refused);
+    assert_eq!(refused["kind"], "peer_not_found", "{refused}");
+    assert!(
+        refused["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("peer not found: @nobody_here_at_all does not exist"),
+        "{refused}"
+    );
     assert_eq!(server.get("/ready", &[]).await.status, 200);
     drop(within(10, client.cancel()).await);
     let stderr = server.stderr();
