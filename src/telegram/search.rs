@@ -301,6 +301,11 @@ impl Telegram {
     /// `messages.search` in one chat for each term (or the latest messages with none).
     pub async fn search_chat(&self, req: ChatSearch) -> Result<SearchPage> {
         let limit = check_limit(req.limit)?;
+        if req.reply_to_msg_id.is_some() && req.topic_id.is_some() {
+            return Err(Error::InvalidInput(
+                "give reply_to_msg_id (a thread) or topic_id (a forum topic), not both".into(),
+            ));
+        }
         let mut terms = split_terms(req.query.as_deref().unwrap_or_default());
         if terms.is_empty() {
             terms.push(String::new());
@@ -323,7 +328,7 @@ impl Telegram {
                 from_id: from.clone(),
                 saved_peer_id: None,
                 saved_reaction: None,
-                top_msg_id: req.reply_to_msg_id,
+                top_msg_id: req.reply_to_msg_id.or(req.topic_id),
                 filter: tl::enums::MessagesFilter::InputMessagesFilterEmpty,
                 min_date: date_arg(req.min_date),
                 max_date: date_arg(req.max_date),

@@ -12,7 +12,9 @@ mod dialogs;
 mod lookups;
 mod messages;
 pub(super) mod qr;
+mod read;
 mod send;
+mod topics;
 mod updates;
 mod upload;
 mod users;
@@ -401,6 +403,12 @@ fn dispatch(ctx: &mut Ctx, call: &Call) -> Result<Vec<u8>, RpcErr> {
         f::messages::GetChats => lookups::get_chats,
         f::messages::GetCommonChats => lookups::get_common_chats,
         f::messages::GetPeerDialogs => lookups::get_peer_dialogs,
+        f::messages::ReadMentions => read::read_mentions,
+        f::messages::ReadReactions => read::read_reactions,
+        f::messages::ReadDiscussion => read::read_discussion,
+        f::messages::GetDialogFilters => read::get_dialog_filters,
+        f::messages::GetForumTopics => topics::get_forum_topics,
+        f::messages::GetForumTopicsById => topics::get_forum_topics_by_id,
     }
 }
 
