@@ -20,7 +20,7 @@ mod peers;
 mod render;
 mod search;
 mod send;
-mod unread;
+pub mod unread;
 
 pub use client::{ConnectOptions, Telegram};
 pub use files::{Attachments, DownloadTarget, Downloaded, FilePolicy, LocalFiles, UploadProgress};

@@ -29,7 +29,9 @@ pub fn split_terms(query: &str) -> Vec<String> {
     query
         .split(',')
         .map(str::trim)
-        .filter(|t| !t.is_empty())
+        // Telegram searches words: a term with no letter or digit is empty to it
+        // (SEARCH_QUERY_EMPTY), so it is dropped here.
+        .filter(|t| t.chars().any(char::is_alphanumeric))
         .filter(|t| seen.insert(t.to_lowercase()))
         .map(str::to_owned)
         .collect()
@@ -378,6 +380,7 @@ mod tests {
             ["invoice", "meeting"]
         );
         assert!(split_terms(" , ").is_empty());
+        assert!(split_terms("\u{0}, ?!").is_empty());
     }
 
     fn hit(date: i32, chat: i64, id: i32) -> Hit {

@@ -266,6 +266,12 @@ impl Telegram {
             )));
         }
         let peer = self.resolve(&req.chat).await?;
+        if req.topic_id.is_some() && peer.id.kind() != PeerKind::Channel {
+            return Err(Error::InvalidInput(format!(
+                "{}: only forum supergroups have topics — leave topic_id out",
+                req.chat
+            )));
+        }
         let input: tl::enums::InputPeer = (&peer).into();
         let chat_id = if peer.id == PeerId::self_user() {
             self.self_id().await?
@@ -354,7 +360,15 @@ impl Telegram {
             peer: peer.clone(),
             topics: vec![topic],
         };
-        let tl::enums::messages::ForumTopics::Topics(found) = self.query(&request).await?;
+        let answer = match self.query(&request).await {
+            Err(e) if e.rpc_name() == Some("CHANNEL_FORUM_MISSING") => {
+                return Err(Error::PeerNotFound(
+                    "that chat is not a forum: it has no topics — leave topic_id out".into(),
+                ));
+            }
+            other => other?,
+        };
+        let tl::enums::messages::ForumTopics::Topics(found) = answer;
         found
             .topics
             .iter()
@@ -363,7 +377,7 @@ impl Telegram {
                 _ => None,
             })
             .ok_or_else(|| {
-                Error::InvalidInput(format!(
+                Error::PeerNotFound(format!(
                     "topic {topic} does not exist in that chat — list them with list_topics"
                 ))
             })
@@ -389,7 +403,7 @@ impl Telegram {
         };
         let answer = match self.query(&request).await {
             Err(e) if e.rpc_name() == Some("CHANNEL_FORUM_MISSING") => {
-                return Err(Error::InvalidInput(format!(
+                return Err(Error::PeerNotFound(format!(
                     "{} is not a forum: it has no topics — read it with search_messages_in_chat",
                     req.chat
                 )));
@@ -501,7 +515,8 @@ fn pick_folder(wanted: &str, filters: Vec<tl::enums::DialogFilter>) -> Result<Fo
         }
         names.push(format!("{} ({})", folder.title, folder.id));
     }
-    Err(Error::InvalidInput(if names.is_empty() {
+    // Only Telegram knows the folders, so a wrong name is "not there", not bad input.
+    Err(Error::PeerNotFound(if names.is_empty() {
         format!("folder {wanted:?} does not exist: this account has no chat folders")
     } else {
         format!(
@@ -573,5 +588,33 @@ fn in_folder(
         ChatType::Private => f.kinds.non_contacts,
         ChatType::Group => f.kinds.groups,
         ChatType::Channel => f.kinds.broadcasts,
+    }
+}
+
+impl Telegram {
+    /// The oldest `limit` messages of one chat that the account has not read, oldest
+    /// first: its read mark (messages.getPeerDialogs), then the messages after it.
+    pub async fn unread_messages(&self, chat: &str, limit: usize) -> Result<Vec<Message>> {
+        check_range("limit", limit, MAX_PER_CHAT)?;
+        let peer = self.resolve(chat).await?;
+        let request = tl::functions::messages::GetPeerDialogs {
+            peers: vec![
+                tl::types::InputDialogPeer {
+                    peer: (&peer).into(),
+                }
+                .into(),
+            ],
+        };
+        let tl::enums::messages::PeerDialogs::Dialogs(found) = self.query(&request).await?;
+        self.remember(&found.users, &found.chats).await?;
+        let read_max_id = found
+            .dialogs
+            .iter()
+            .find_map(|d| match d {
+                tl::enums::Dialog::Dialog(d) => Some(d.read_inbox_max_id),
+                _ => None,
+            })
+            .unwrap_or(0);
+        self.oldest_unread(&peer, read_max_id, limit).await
     }
 }

@@ -115,7 +115,7 @@ async fn get_unread_lists_chats_with_their_oldest_unread_messages() {
     work.sort();
     assert_eq!(work, ["Bob Builder", "Rust Berlin", "tgmcp dev"]);
     let error = server.fail("get_unread", json!({"folder": "Play"})).await;
-    assert_eq!(error["kind"], "invalid_input");
+    assert_eq!(error["kind"], "peer_not_found");
     assert!(
         error["message"].as_str().unwrap().contains("Work (2)"),
         "{error}"
@@ -314,11 +314,18 @@ async fn topics_are_listed_searched_and_posted_to() {
         .unwrap()["id"]
         .clone();
 
-    for not_forum in ["@rust_berlin", "@bob_builder"] {
+    for (not_forum, kind) in [
+        ("@rust_berlin", "peer_not_found"),
+        ("@bob_builder", "invalid_input"),
+    ] {
         let error = server
             .fail("list_topics", json!({"chat_id": not_forum}))
             .await;
-        assert_eq!(error["kind"], "invalid_input", "{error}");
+        assert_eq!(error["kind"], kind, "{error}");
+        assert!(
+            error["message"].as_str().unwrap().contains("forum"),
+            "{error}"
+        );
     }
 
     server

@@ -4,6 +4,7 @@
 
 mod bundle;
 mod cli;
+mod cli_inbox;
 mod cli_search;
 mod cli_send;
 mod common;
