@@ -835,7 +835,7 @@ fn inbox_chats(w: &mut World, s: &mut Script, c: &Cast) -> InboxChats {
         2 * HOUR,
     );
     s.add(
-        in_topic(c.erin, releases, "Changelog draft is ready"),
+        in_topic(c.lucia, releases, "Changelog draft is ready"),
         90 * MINUTE,
     )
     .reply_to("forum-alex");
