@@ -44,6 +44,8 @@ Register-ArgumentCompleter -Native -CommandName 'tgmcp' -ScriptBlock {
             [CompletionResult]::new('reset', 'reset', [CompletionResultType]::ParameterValue, 'Start the offline demo over (`tgmcp --sandbox reset`): a new world, login and token')
             [CompletionResult]::new('sandbox', 'sandbox', [CompletionResultType]::ParameterValue, 'Run the offline sandbox data center on loopback (for tests and demos)')
             [CompletionResult]::new('generate', 'generate', [CompletionResultType]::ParameterValue, 'Print the man page or shell completions (for packagers; the repository commits both)')
+            [CompletionResult]::new('chats', 'chats', [CompletionResultType]::ParameterValue, 'List your chats, or only those with unread messages (--unread)')
+            [CompletionResult]::new('read', 'read', [CompletionResultType]::ParameterValue, 'Show a chat''s messages, oldest first, and optionally mark them read')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -324,6 +326,49 @@ Register-ArgumentCompleter -Native -CommandName 'tgmcp' -ScriptBlock {
         'tgmcp;generate;help;help' {
             break
         }
+        'tgmcp;chats' {
+            [CompletionResult]::new('--type', '--type', [CompletionResultType]::ParameterName, 'Only chats of this type')
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Show at most N chats')
+            [CompletionResult]::new('--limit', '--limit', [CompletionResultType]::ParameterName, 'Show at most N chats')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile to use: one Telegram account, with its own session and settings')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file to read instead of the default one (which is optional)')
+            [CompletionResult]::new('--log-format', '--log-format', [CompletionResultType]::ParameterName, 'Format of the logs on stderr')
+            [CompletionResult]::new('--unread', '--unread', [CompletionResultType]::ParameterName, 'Only chats with unread messages (muted and archived ones included), newest first')
+            [CompletionResult]::new('--jsonl', '--jsonl', [CompletionResultType]::ParameterName, 'Print one JSON chat per line (JSON Lines), for pipes; overrides --json')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON on stdout instead of text')
+            [CompletionResult]::new('--sandbox', '--sandbox', [CompletionResultType]::ParameterName, 'Run against a built-in offline Telegram with demo chats; no account or network needed')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log more on stderr (-v info, -vv debug, -vvv trace)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log more on stderr (-v info, -vv debug, -vvv trace)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Log only errors, and hide progress')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Log only errors, and hide progress')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'tgmcp;read' {
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Show at most N messages: the latest ones, or with --unread the oldest unread ones')
+            [CompletionResult]::new('--limit', '--limit', [CompletionResultType]::ParameterName, 'Show at most N messages: the latest ones, or with --unread the oldest unread ones')
+            [CompletionResult]::new('--topic', '--topic', [CompletionResultType]::ParameterName, 'Only this forum topic (`tgmcp read CHAT` of a forum lists messages of all topics)')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile to use: one Telegram account, with its own session and settings')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file to read instead of the default one (which is optional)')
+            [CompletionResult]::new('--log-format', '--log-format', [CompletionResultType]::ParameterName, 'Format of the logs on stderr')
+            [CompletionResult]::new('--unread', '--unread', [CompletionResultType]::ParameterName, 'Only the messages you have not read yet (the oldest ones first)')
+            [CompletionResult]::new('--mark-read', '--mark-read', [CompletionResultType]::ParameterName, 'Then mark the chat (or topic) read up to the newest message shown')
+            [CompletionResult]::new('--jsonl', '--jsonl', [CompletionResultType]::ParameterName, 'Print one JSON message per line (JSON Lines), for pipes; overrides --json')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON on stdout instead of text')
+            [CompletionResult]::new('--sandbox', '--sandbox', [CompletionResultType]::ParameterName, 'Run against a built-in offline Telegram with demo chats; no account or network needed')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log more on stderr (-v info, -vv debug, -vvv trace)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log more on stderr (-v info, -vv debug, -vvv trace)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Log only errors, and hide progress')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Log only errors, and hide progress')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'tgmcp;help' {
             [CompletionResult]::new('setup', 'setup', [CompletionResultType]::ParameterValue, 'Log in to Telegram and save the session for this profile')
             [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Run the MCP server over stdio, or over HTTP with --http')
@@ -335,6 +380,8 @@ Register-ArgumentCompleter -Native -CommandName 'tgmcp' -ScriptBlock {
             [CompletionResult]::new('reset', 'reset', [CompletionResultType]::ParameterValue, 'Start the offline demo over (`tgmcp --sandbox reset`): a new world, login and token')
             [CompletionResult]::new('sandbox', 'sandbox', [CompletionResultType]::ParameterValue, 'Run the offline sandbox data center on loopback (for tests and demos)')
             [CompletionResult]::new('generate', 'generate', [CompletionResultType]::ParameterValue, 'Print the man page or shell completions (for packagers; the repository commits both)')
+            [CompletionResult]::new('chats', 'chats', [CompletionResultType]::ParameterValue, 'List your chats, or only those with unread messages (--unread)')
+            [CompletionResult]::new('read', 'read', [CompletionResultType]::ParameterValue, 'Show a chat''s messages, oldest first, and optionally mark them read')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -374,6 +421,12 @@ Register-ArgumentCompleter -Native -CommandName 'tgmcp' -ScriptBlock {
             break
         }
         'tgmcp;help;generate;completions' {
+            break
+        }
+        'tgmcp;help;chats' {
+            break
+        }
+        'tgmcp;help;read' {
             break
         }
         'tgmcp;help;help' {

@@ -16,6 +16,9 @@ _tgmcp() {
             ",$1")
                 cmd="tgmcp"
                 ;;
+            tgmcp,chats)
+                cmd="tgmcp__subcmd__chats"
+                ;;
             tgmcp,download)
                 cmd="tgmcp__subcmd__download"
                 ;;
@@ -30,6 +33,9 @@ _tgmcp() {
                 ;;
             tgmcp,invoke)
                 cmd="tgmcp__subcmd__invoke"
+                ;;
+            tgmcp,read)
+                cmd="tgmcp__subcmd__read"
                 ;;
             tgmcp,reset)
                 cmd="tgmcp__subcmd__reset"
@@ -67,6 +73,9 @@ _tgmcp() {
             tgmcp__subcmd__generate__subcmd__help,man)
                 cmd="tgmcp__subcmd__generate__subcmd__help__subcmd__man"
                 ;;
+            tgmcp__subcmd__help,chats)
+                cmd="tgmcp__subcmd__help__subcmd__chats"
+                ;;
             tgmcp__subcmd__help,download)
                 cmd="tgmcp__subcmd__help__subcmd__download"
                 ;;
@@ -81,6 +90,9 @@ _tgmcp() {
                 ;;
             tgmcp__subcmd__help,invoke)
                 cmd="tgmcp__subcmd__help__subcmd__invoke"
+                ;;
+            tgmcp__subcmd__help,read)
+                cmd="tgmcp__subcmd__help__subcmd__read"
                 ;;
             tgmcp__subcmd__help,reset)
                 cmd="tgmcp__subcmd__help__subcmd__reset"
@@ -113,12 +125,50 @@ _tgmcp() {
 
     case "${cmd}" in
         tgmcp)
-            opts="-v -q -h -V --profile --json --sandbox --verbose --quiet --config --log-format --help --version setup serve health search send download invoke reset sandbox generate help"
+            opts="-v -q -h -V --profile --json --sandbox --verbose --quiet --config --log-format --help --version setup serve health search send download invoke reset sandbox generate chats read help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tgmcp__subcmd__chats)
+            opts="-n -v -q -h -V --unread --type --limit --jsonl --profile --json --sandbox --verbose --quiet --config --log-format --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --type)
+                    COMPREPLY=($(compgen -W "private group channel" -- "${cur}"))
+                    return 0
+                    ;;
+                --limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -n)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -353,8 +403,22 @@ _tgmcp() {
             return 0
             ;;
         tgmcp__subcmd__help)
-            opts="setup serve health search send download invoke reset sandbox generate help"
+            opts="setup serve health search send download invoke reset sandbox generate chats read help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tgmcp__subcmd__help__subcmd__chats)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -451,6 +515,20 @@ _tgmcp() {
             return 0
             ;;
         tgmcp__subcmd__help__subcmd__invoke)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tgmcp__subcmd__help__subcmd__read)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -564,6 +642,44 @@ _tgmcp() {
                     return 0
                     ;;
                 --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tgmcp__subcmd__read)
+            opts="-n -v -q -h -V --unread --limit --topic --mark-read --jsonl --profile --json --sandbox --verbose --quiet --config --log-format --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -n)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --topic)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -770,7 +886,7 @@ _tgmcp() {
             fi
             case "${prev}" in
                 --tools)
-                    COMPREPLY=($(compgen -W "search_messages_globally search_messages_in_chat read_messages send_message edit_message find_chats get_chat_info send_message_to_phone download_media invoke_mtproto" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "search_messages_globally search_messages_in_chat read_messages send_message edit_message find_chats get_chat_info send_message_to_phone download_media invoke_mtproto get_unread mark_read list_topics" -- "${cur}"))
                     return 0
                     ;;
                 --file-root)

@@ -41,6 +41,8 @@ set edit:completion:arg-completer[tgmcp] = {|@words|
             cand reset 'Start the offline demo over (`tgmcp --sandbox reset`): a new world, login and token'
             cand sandbox 'Run the offline sandbox data center on loopback (for tests and demos)'
             cand generate 'Print the man page or shell completions (for packagers; the repository commits both)'
+            cand chats 'List your chats, or only those with unread messages (--unread)'
+            cand read 'Show a chat''s messages, oldest first, and optionally mark them read'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'tgmcp;setup'= {
@@ -304,6 +306,47 @@ set edit:completion:arg-completer[tgmcp] = {|@words|
         }
         &'tgmcp;generate;help;help'= {
         }
+        &'tgmcp;chats'= {
+            cand --type 'Only chats of this type'
+            cand -n 'Show at most N chats'
+            cand --limit 'Show at most N chats'
+            cand --profile 'Profile to use: one Telegram account, with its own session and settings'
+            cand --config 'Config file to read instead of the default one (which is optional)'
+            cand --log-format 'Format of the logs on stderr'
+            cand --unread 'Only chats with unread messages (muted and archived ones included), newest first'
+            cand --jsonl 'Print one JSON chat per line (JSON Lines), for pipes; overrides --json'
+            cand --json 'Print machine-readable JSON on stdout instead of text'
+            cand --sandbox 'Run against a built-in offline Telegram with demo chats; no account or network needed'
+            cand -v 'Log more on stderr (-v info, -vv debug, -vvv trace)'
+            cand --verbose 'Log more on stderr (-v info, -vv debug, -vvv trace)'
+            cand -q 'Log only errors, and hide progress'
+            cand --quiet 'Log only errors, and hide progress'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'tgmcp;read'= {
+            cand -n 'Show at most N messages: the latest ones, or with --unread the oldest unread ones'
+            cand --limit 'Show at most N messages: the latest ones, or with --unread the oldest unread ones'
+            cand --topic 'Only this forum topic (`tgmcp read CHAT` of a forum lists messages of all topics)'
+            cand --profile 'Profile to use: one Telegram account, with its own session and settings'
+            cand --config 'Config file to read instead of the default one (which is optional)'
+            cand --log-format 'Format of the logs on stderr'
+            cand --unread 'Only the messages you have not read yet (the oldest ones first)'
+            cand --mark-read 'Then mark the chat (or topic) read up to the newest message shown'
+            cand --jsonl 'Print one JSON message per line (JSON Lines), for pipes; overrides --json'
+            cand --json 'Print machine-readable JSON on stdout instead of text'
+            cand --sandbox 'Run against a built-in offline Telegram with demo chats; no account or network needed'
+            cand -v 'Log more on stderr (-v info, -vv debug, -vvv trace)'
+            cand --verbose 'Log more on stderr (-v info, -vv debug, -vvv trace)'
+            cand -q 'Log only errors, and hide progress'
+            cand --quiet 'Log only errors, and hide progress'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'tgmcp;help'= {
             cand setup 'Log in to Telegram and save the session for this profile'
             cand serve 'Run the MCP server over stdio, or over HTTP with --http'
@@ -315,6 +358,8 @@ set edit:completion:arg-completer[tgmcp] = {|@words|
             cand reset 'Start the offline demo over (`tgmcp --sandbox reset`): a new world, login and token'
             cand sandbox 'Run the offline sandbox data center on loopback (for tests and demos)'
             cand generate 'Print the man page or shell completions (for packagers; the repository commits both)'
+            cand chats 'List your chats, or only those with unread messages (--unread)'
+            cand read 'Show a chat''s messages, oldest first, and optionally mark them read'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'tgmcp;help;setup'= {
@@ -342,6 +387,10 @@ set edit:completion:arg-completer[tgmcp] = {|@words|
         &'tgmcp;help;generate;man'= {
         }
         &'tgmcp;help;generate;completions'= {
+        }
+        &'tgmcp;help;chats'= {
+        }
+        &'tgmcp;help;read'= {
         }
         &'tgmcp;help;help'= {
         }

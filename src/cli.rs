@@ -170,6 +170,14 @@ pub enum Command {
     /// Print the man page or shell completions (for packagers; the repository commits both)
     #[command(hide = true)]
     Generate(GenerateArgs),
+
+    /// List your chats, or only those with unread messages (--unread)
+    #[command(after_help = CHATS_EXAMPLES)]
+    Chats(ChatsArgs),
+
+    /// Show a chat's messages, oldest first, and optionally mark them read
+    #[command(after_help = READ_EXAMPLES)]
+    Read(ReadArgs),
 }
 
 const SERVE_LONG_ABOUT: &str = "\
@@ -1194,4 +1202,67 @@ mod tests {
         assert!(!help.contains("sandbox data center"));
         assert!(help.contains("TGMCP_PROFILE"));
     }
+}
+
+const CHATS_EXAMPLES: &str = "\
+Examples:
+  tgmcp chats --unread
+  tgmcp chats rust --type group
+  tgmcp chats --unread --json";
+
+#[derive(Debug, Args)]
+pub struct ChatsArgs {
+    /// A name or @username to look for; without one, your most recent chats
+    #[arg(value_name = "QUERY")]
+    pub query: Option<String>,
+
+    /// Only chats with unread messages (muted and archived ones included), newest first
+    #[arg(long, conflicts_with = "query")]
+    pub unread: bool,
+
+    /// Only chats of this type
+    #[arg(long = "type", value_enum, value_name = "TYPE")]
+    pub chat_type: Option<SearchChatType>,
+
+    /// Show at most N chats
+    #[arg(short = 'n', long, value_name = "N", default_value_t = 50, value_parser = parse_limit)]
+    pub limit: u32,
+
+    /// Print one JSON chat per line (JSON Lines), for pipes; overrides --json
+    #[arg(long)]
+    pub jsonl: bool,
+}
+
+const READ_EXAMPLES: &str = "\
+Examples:
+  tgmcp read @bob_builder
+  tgmcp read @tgmcp_dev --unread --mark-read
+  tgmcp read @tgmcp_dev --topic 2 --limit 5";
+
+#[derive(Debug, Args)]
+pub struct ReadArgs {
+    /// The chat: me, @username, a t.me link, a numeric id (-100… for channels and
+    /// supergroups) or +phone of a contact
+    #[arg(value_name = "CHAT", allow_negative_numbers = true)]
+    pub chat: String,
+
+    /// Only the messages you have not read yet (the oldest ones first)
+    #[arg(long, conflicts_with = "topic")]
+    pub unread: bool,
+
+    /// Show at most N messages: the latest ones, or with --unread the oldest unread ones
+    #[arg(short = 'n', long, value_name = "N", default_value_t = 20, value_parser = parse_limit)]
+    pub limit: u32,
+
+    /// Only this forum topic (`tgmcp read CHAT` of a forum lists messages of all topics)
+    #[arg(long, value_name = "ID", value_parser = clap::value_parser!(i32).range(1..))]
+    pub topic: Option<i32>,
+
+    /// Then mark the chat (or topic) read up to the newest message shown
+    #[arg(long)]
+    pub mark_read: bool,
+
+    /// Print one JSON message per line (JSON Lines), for pipes; overrides --json
+    #[arg(long)]
+    pub jsonl: bool,
 }

@@ -2,12 +2,14 @@
 //! and renders the result. Prompts, progress and printing live here, never in the core.
 
 mod bundle;
+pub mod chats;
 pub mod demo;
 pub mod download;
 pub mod generate;
 pub mod health;
 pub mod invoke;
 pub mod output;
+pub mod read;
 pub mod sandbox;
 pub mod search;
 pub mod send;
@@ -170,6 +172,8 @@ pub async fn run(cli: Cli, profile_explicit: bool) -> Result<ExitCode> {
                     Command::Send(args) => send::run(&ctx, args).await,
                     Command::Invoke(args) => invoke::run(&ctx, args).await,
                     Command::Download(args) => download::run(&ctx, args).await,
+                    Command::Chats(args) => chats::run(&ctx, args).await,
+                    Command::Read(args) => read::run(&ctx, args).await,
                     Command::Sandbox(_) | Command::Generate(_) | Command::Reset => {
                         unreachable!("handled above")
                     }

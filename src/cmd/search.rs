@@ -197,6 +197,7 @@ fn request(args: &SearchArgs, now: &Zoned) -> Result<Search> {
             from_user: args.from.clone(),
             reply_to_msg_id: None,
             cursor: None,
+            topic_id: None,
         }),
         None => Search::Global(GlobalSearch {
             query: query

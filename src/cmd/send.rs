@@ -57,6 +57,7 @@ pub async fn run(ctx: &Context, args: SendArgs) -> Result<ExitCode> {
         silent: args.silent,
         no_preview: args.no_preview,
         max_parts: Some(args.max_parts),
+        topic_id: None,
     };
     let session = ctx.open_session()?;
     let timeout = Duration::from_secs(args.timeout);

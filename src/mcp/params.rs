@@ -157,6 +157,9 @@ pub struct SearchInChat {
     pub reply_to_msg_id: Option<i32>,
     /// The `cursor` of the previous page, to get the next one.
     pub cursor: Option<String>,
+    /// Only this forum topic (ids from list_topics).
+    #[schemars(range(min = 1, max = i32::MAX))]
+    pub topic_id: Option<i32>,
 }
 
 impl SearchInChat {
@@ -171,6 +174,7 @@ impl SearchInChat {
             from_user: self.from_user.map(ChatId::into_peer),
             reply_to_msg_id: self.reply_to_msg_id,
             cursor: self.cursor,
+            topic_id: self.topic_id,
         })
     }
 }
@@ -217,6 +221,9 @@ pub struct SendMessageArgs {
     /// Send images as files (documents) instead of photos.
     #[serde(default)]
     pub force_document: bool,
+    /// Post in this forum topic (ids from list_topics).
+    #[schemars(range(min = 1, max = i32::MAX))]
+    pub topic_id: Option<i32>,
 }
 
 impl SendMessageArgs {
@@ -232,6 +239,7 @@ impl SendMessageArgs {
                 silent: false,
                 no_preview: false,
                 max_parts: None,
+                topic_id: self.topic_id,
             },
             files,
         ))

@@ -207,6 +207,85 @@ fn join_ids(ids: &[i32]) -> String {
         .join(", ")
 }
 
+/// `3 chats with unread messages` then, per chat, its counts and its unread lines.
+pub fn unread(unread: &crate::telegram::Unread) -> String {
+    if unread.chats.is_empty() {
+        return "Nothing unread.".to_owned();
+    }
+    let mut out = format!(
+        "{} with unread messages:",
+        plural(unread.chats.len(), "chat")
+    );
+    for chat in &unread.chats {
+        let _ = write!(
+            out,
+            "\n\n{}: {} unread",
+            entity_line(&chat.chat),
+            chat.unread_count
+        );
+        if chat.unread_mentions > 0 {
+            let _ = write!(out, ", {} mentions", chat.unread_mentions);
+        }
+        if chat.unread_reactions > 0 {
+            let _ = write!(out, ", {} reactions", chat.unread_reactions);
+        }
+        for (flag, name) in [
+            (chat.muted, "muted"),
+            (chat.archived, "archived"),
+            (chat.pinned, "pinned"),
+        ] {
+            if flag {
+                let _ = write!(out, ", {name}");
+            }
+        }
+        for message in &chat.messages {
+            let _ = write!(out, "\n{}", message_line(message));
+        }
+        if chat.cut {
+            out.push_str("\n(more unread)");
+        }
+    }
+    if unread.cut {
+        out.push_str("\n\nSome unread messages or chats were left out (raise the limits).");
+    }
+    out
+}
+
+pub fn marked_read(read: &crate::telegram::MarkedRead) -> String {
+    let mut out = format!("Marked chat {}", read.chat_id);
+    if let Some(topic) = read.topic_id {
+        let _ = write!(out, " topic {topic}");
+    }
+    match read.max_id {
+        Some(id) => {
+            let _ = write!(out, " read up to #{id}.");
+        }
+        None => out.push_str(" read, mentions and reactions included."),
+    }
+    out
+}
+
+pub fn topic_list(list: &crate::telegram::TopicList) -> String {
+    let mut out = format!(
+        "{} in {}:",
+        plural(list.topics.len(), "topic"),
+        entity_ref(&list.chat)
+    );
+    for t in &list.topics {
+        let _ = write!(out, "\n{} (topic_id {})", t.title, t.id);
+        if t.unread_count > 0 {
+            let _ = write!(out, ", {} unread", t.unread_count);
+        }
+        if t.unread_mentions > 0 {
+            let _ = write!(out, ", {} mentions", t.unread_mentions);
+        }
+        if let Some(date) = &t.last_message_date {
+            let _ = write!(out, ", last {date}");
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -32,6 +32,7 @@ mod crypto;
 mod dc;
 mod faults;
 pub mod fuzzing;
+mod inbox;
 mod layer;
 mod profile;
 mod rpc;
@@ -52,6 +53,7 @@ use tokio::task::{JoinHandle, JoinSet};
 
 pub use crypto::AuthKey;
 pub use faults::{DropPoint, Faults, Stats};
+pub use inbox::{ARCHIVE_FOLDER, DialogSettings, Folder, GENERAL_TOPIC, Topic};
 pub use seed::{DEMO_PASSWORD, DEMO_PASSWORD_HINT, DEMO_PHONE};
 pub use world::{
     Channel, ChannelSpec, Chat, Media, Message, MessageSpec, Peer, PhonePrivacy, User, UserSpec,

@@ -13,6 +13,7 @@ use std::collections::HashMap;
 
 use grammers_tl_types as tl;
 
+use super::inbox::Folder;
 use super::world::{ChannelSpec, Media, MessageSpec, Peer, PhonePrivacy, UserSpec, World, now};
 
 /// The demo account's phone number (the one `tgmcp --sandbox setup` logs in with).
@@ -201,8 +202,10 @@ impl World {
         groups(&mut s, &c, Peer::Chat(hike), Peer::Chat(book_club));
         rust_berlin(&mut w, &mut s, &c);
         channels(&mut w, &mut s, &c);
+        let inbox = inbox_chats(&mut w, &mut s, &c);
         s.perform(&mut w);
         leave_unread(&mut w, &c);
+        keep_inbox(&mut w, &c, inbox);
         w
     }
 
@@ -781,4 +784,139 @@ fn leave_unread(w: &mut World, c: &Cast) {
     for other in [c.bob, c.carol, c.dmitri, c.yuki] {
         w.read_history(other, Peer::User(me), 0);
     }
+}
+
+/// The chats added for inbox triage, after everything else so no earlier id moves.
+struct InboxChats {
+    forum: i64,
+    deals: i64,
+    old_project: i64,
+}
+
+/// A forum supergroup with topics (some unread, one mentioning Alex), a muted channel
+/// and an archived group, all with unread messages.
+fn inbox_chats(w: &mut World, s: &mut Script, c: &Cast) -> InboxChats {
+    let forum = w.add_channel(ChannelSpec {
+        title: "tgmcp dev".into(),
+        username: Some("tgmcp_dev".into()),
+        broadcast: false,
+        creator: c.bob,
+        members: vec![c.me, c.bob, c.carol, c.erin, c.lucia],
+        about: Some("Building tgmcp: releases, bugs and ideas, one topic each".into()),
+    });
+    w.make_forum(forum);
+    let opened = s.now - 12 * DAY;
+    let releases = w.add_topic(forum, "Releases", c.bob, opened);
+    let bugs = w.add_topic(forum, "Bugs", c.carol, opened);
+    let ideas = w.add_topic(forum, "Ideas", c.lucia, opened);
+    let f = Peer::Channel(forum);
+    let in_topic = |from: i64, topic: i32, text: &str| MessageSpec::new(from, f, text).topic(topic);
+    s.say(c.bob, f, 11 * DAY, "Welcome! Topics: Releases, Bugs, Ideas");
+    s.add(
+        in_topic(c.bob, releases, "v0.9 is out: inbox triage lands next"),
+        10 * DAY,
+    );
+    s.add(
+        in_topic(c.me, releases, "Great, I'll test the sandbox demo"),
+        10 * DAY - HOUR,
+    )
+    .label("forum-alex");
+    s.add(
+        in_topic(c.carol, bugs, "Search misses words with hyphens"),
+        9 * DAY,
+    );
+    s.add(
+        in_topic(c.lucia, ideas, "A summary of unread chats every morning?"),
+        8 * DAY,
+    );
+    // Unread from here on.
+    s.add(
+        in_topic(c.bob, releases, "@alex_demo can you cut v1.0 on Friday?"),
+        2 * HOUR,
+    );
+    s.add(
+        in_topic(c.lucia, releases, "Changelog draft is ready"),
+        90 * MINUTE,
+    )
+    .reply_to("forum-alex");
+    s.add(
+        in_topic(c.carol, bugs, "Hyphen search fixed on main"),
+        5 * HOUR,
+    );
+    s.say(c.erin, f, 6 * HOUR, "Standup moved to 10:30 tomorrow");
+
+    let deals = w.add_channel(ChannelSpec {
+        title: "Daily Deals".into(),
+        username: Some("daily_deals_demo".into()),
+        broadcast: true,
+        creator: c.erin,
+        members: vec![c.me, c.erin],
+        about: Some("Muted in the demo: noisy, and rarely urgent".into()),
+    });
+    for (n, text) in [
+        "50% off headphones",
+        "Flash sale: standing desks",
+        "Last chance: SSDs",
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        s.post(deals, c.erin, 7 * HOUR - n as i32 * HOUR, text);
+    }
+
+    let old_project = w.add_channel(ChannelSpec {
+        title: "Old Project".into(),
+        username: None,
+        broadcast: false,
+        creator: c.dave,
+        members: vec![c.me, c.dave, c.carol],
+        about: Some("Archived in the demo".into()),
+    });
+    let old = Peer::Channel(old_project);
+    s.say(c.dave, old, 20 * DAY, "Handing the project over next month");
+    s.say(
+        c.carol,
+        old,
+        4 * DAY,
+        "Anyone still have the old signing keys?",
+    );
+    InboxChats {
+        forum,
+        deals,
+        old_project,
+    }
+}
+
+/// Alex's chat-list settings: the forum read up to the first unread lines, the deals
+/// channel muted, the old project archived, a "Work" folder; mentions Alex has already
+/// scrolled past are no longer unread.
+fn keep_inbox(w: &mut World, c: &Cast, chats: InboxChats) {
+    let me = c.me;
+    let forum = Peer::Channel(chats.forum);
+    let read_to = w
+        .messages
+        .iter()
+        .filter(|m| m.to == forum && m.date <= now() - 8 * DAY)
+        .map(|m| m.id)
+        .max()
+        .unwrap_or(0);
+    w.read_history(me, forum, read_to);
+    w.mute(me, Peer::Channel(chats.deals), i32::MAX);
+    w.archive(me, Peer::Channel(chats.old_project), true);
+    let rust_berlin = w
+        .channel_by_username("rust_berlin")
+        .map(|ch| Peer::Channel(ch.id));
+    w.add_folder(
+        me,
+        Folder {
+            title: "Work".into(),
+            emoticon: Some("💼".into()),
+            include: [Some(forum), rust_berlin, Some(Peer::User(c.bob))]
+                .into_iter()
+                .flatten()
+                .collect(),
+            ..Folder::default()
+        },
+    );
+    w.settle_mentions(me);
 }

@@ -131,7 +131,7 @@ pub fn channel(c: &Channel, viewer: i64) -> tl::enums::Chat {
         noforwards: false,
         join_to_send: false,
         join_request: false,
-        forum: false,
+        forum: c.forum,
         stories_hidden: false,
         stories_hidden_min: false,
         stories_unavailable: true,
@@ -338,11 +338,28 @@ pub fn reply_header(id: i32) -> tl::enums::MessageReplyHeader {
     .into()
 }
 
+/// The reply header of a message: in a forum topic other than General, it points at the
+/// topic (`forum_topic`), and at the topic as `reply_to_top_id` when it answers a message
+/// inside it.
+pub fn topic_reply_header(m: &Message) -> Option<tl::enums::MessageReplyHeader> {
+    let Some(topic) = m.topic else {
+        return m.reply_to.map(reply_header);
+    };
+    let tl::enums::MessageReplyHeader::Header(mut header) =
+        reply_header(m.reply_to.unwrap_or(topic))
+    else {
+        return None;
+    };
+    header.forum_topic = true;
+    header.reply_to_top_id = m.reply_to.filter(|&r| r != topic).map(|_| topic);
+    Some(header.into())
+}
+
 pub fn message(m: &Message, viewer: i64) -> tl::enums::Message {
     let post = m.from.is_none();
     tl::types::Message {
         out: m.is_out(viewer),
-        mentioned: false,
+        mentioned: m.mentions.contains(&viewer),
         media_unread: false,
         silent: false,
         post,
@@ -366,7 +383,7 @@ pub fn message(m: &Message, viewer: i64) -> tl::enums::Message {
         via_bot_id: None,
         via_business_bot_id: None,
         guestchat_via_from: None,
-        reply_to: m.reply_to.map(reply_header),
+        reply_to: topic_reply_header(m),
         date: m.date,
         message: m.text.clone(),
         media: m.media.as_ref().map(|x| media(x, m.date)),
@@ -397,8 +414,9 @@ pub fn message(m: &Message, viewer: i64) -> tl::enums::Message {
 
 /// One entry of the caller's chat list, with its read state.
 pub fn dialog(world: &World, viewer: i64, p: Peer) -> tl::enums::Dialog {
+    let settings = world.dialog_settings(viewer, p);
     tl::types::Dialog {
-        pinned: false,
+        pinned: settings.pinned,
         unread_mark: false,
         view_forum_as_messages: false,
         peer: peer(p),
@@ -406,13 +424,13 @@ pub fn dialog(world: &World, viewer: i64, p: Peer) -> tl::enums::Dialog {
         read_inbox_max_id: world.read_inbox_max_id(viewer, p),
         read_outbox_max_id: world.read_outbox_max_id(viewer, p),
         unread_count: world.unread_count(viewer, p),
-        unread_mentions_count: 0,
+        unread_mentions_count: world.unread_mentions_count(viewer, p, None),
         unread_reactions_count: 0,
         unread_poll_votes_count: 0,
-        notify_settings: notify_settings(),
+        notify_settings: super::inbox::notify_settings(settings),
         pts: matches!(p, Peer::Channel(_)).then(|| world.pts_for(viewer, p)),
         draft: None,
-        folder_id: None,
+        folder_id: settings.archived.then_some(super::inbox::ARCHIVE_FOLDER),
         ttl_period: None,
     }
     .into()

@@ -34,6 +34,8 @@ pub(crate) enum Event {
     ReadInbox { peer: Peer, max_id: i32 },
     /// `peer` read the account's messages up to `max_id`.
     ReadOutbox { peer: Peer, max_id: i32 },
+    /// The account saw the contents (mentions) of these messages.
+    ReadContents { ids: Vec<i32> },
 }
 
 #[derive(Debug, Clone)]

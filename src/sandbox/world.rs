@@ -79,6 +79,8 @@ pub struct Channel {
     pub date: i32,
     pub pts: i32,
     pub(crate) last_message_id: i32,
+    /// A forum supergroup: its messages live in topics ([`World::add_topic`]).
+    pub forum: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -145,6 +147,12 @@ pub struct Message {
     pub edit_date: Option<i32>,
     /// Set on every message of one album.
     pub grouped_id: Option<i64>,
+    /// The forum topic it was posted in (the topic's id); `None` outside forums and in
+    /// the General topic.
+    pub topic: Option<i32>,
+    /// Users it mentions: by @username, by a mention entity, or by replying to them in a
+    /// group (Telegram counts a reply as a mention).
+    pub mentions: Vec<i64>,
 }
 
 impl Message {
@@ -261,6 +269,8 @@ pub struct MessageSpec {
     pub entities: Vec<tl::enums::MessageEntity>,
     pub media: Option<Media>,
     pub grouped_id: Option<i64>,
+    /// The forum topic to post in (see [`Message::topic`]).
+    pub topic: Option<i32>,
 }
 
 impl MessageSpec {
@@ -275,6 +285,7 @@ impl MessageSpec {
             entities: Vec::new(),
             media: None,
             grouped_id: None,
+            topic: None,
         }
     }
     /// A post in a broadcast channel: it names no sender.
@@ -302,6 +313,11 @@ impl MessageSpec {
     }
     pub fn entities(mut self, entities: Vec<tl::enums::MessageEntity>) -> Self {
         self.entities = entities;
+        self
+    }
+    /// Posts in forum topic `topic`.
+    pub fn topic(mut self, topic: i32) -> Self {
+        self.topic = Some(topic);
         self
     }
 }
@@ -363,6 +379,8 @@ pub struct World {
     pub(crate) loose_media: HashMap<i64, Media>,
     /// What changed in each box, by pts, for `updates.getDifference` to replay.
     pub(crate) update_log: super::updlog::UpdateLog,
+    /// Per-account chat-list state: mute, archive, pins, folders, topics, mentions.
+    pub(crate) inbox: super::inbox::Inbox,
 }
 
 impl Default for World {
@@ -408,6 +426,7 @@ impl World {
             files: HashMap::new(),
             loose_media: HashMap::new(),
             update_log: Default::default(),
+            inbox: Default::default(),
         }
     }
 
@@ -511,6 +530,7 @@ impl World {
                 date: now(),
                 pts: 1,
                 last_message_id: 0,
+                forum: false,
             },
         );
         id
@@ -553,7 +573,10 @@ impl World {
             media: spec.media,
             edit_date: None,
             grouped_id: spec.grouped_id,
+            topic: spec.topic.filter(|&t| t != super::inbox::GENERAL_TOPIC),
+            mentions: Vec::new(),
         };
+        let message = self.with_mentions(message);
         let (to, from) = (message.to, message.from);
         let author = message.author().map(|a| (a, message.peer_for(a)));
         self.messages.push(message);
@@ -770,10 +793,11 @@ impl World {
 
     /// Incoming messages in `dialog` that `viewer` has not read yet.
     pub fn unread_count(&self, viewer: i64, dialog: Peer) -> i32 {
-        let read = self.read_inbox_max_id(viewer, dialog);
         self.messages
             .iter()
-            .filter(|m| m.id > read && !m.is_out(viewer) && m.in_dialog(viewer, dialog))
+            .filter(|m| {
+                !m.is_out(viewer) && m.in_dialog(viewer, dialog) && !self.is_read(viewer, dialog, m)
+            })
             .count() as i32
     }
 

@@ -24,7 +24,7 @@ use super::client::Telegram;
 use super::model::{Message, SendResult};
 use super::ops::SendMessage;
 use super::render::{self, Peers};
-use super::send::{Sent, format, lost_write, random_id, reply_header, updates_peers, utf16_len};
+use super::send::{Sent, format, lost_write, random_id, topic_reply, updates_peers, utf16_len};
 use crate::error::{Error, Result};
 use crate::net::{FetchPolicy, Fetcher};
 
@@ -721,7 +721,7 @@ impl Telegram {
             [one] => one.to_string(),
             many => format!("the album of {}", many.join(", ")),
         };
-        let reply = reply_to.map(reply_header);
+        let reply = topic_reply(reply_to, req.topic_id);
         let entities = (!entities.is_empty()).then_some(entities);
         if uploaded.len() == 1 {
             let random_id = random_id();

@@ -20,6 +20,7 @@ mod peers;
 mod render;
 mod search;
 mod send;
+pub mod unread;
 
 pub use client::{ConnectOptions, Telegram};
 pub use files::{Attachments, DownloadTarget, Downloaded, FilePolicy, LocalFiles, UploadProgress};
@@ -29,9 +30,11 @@ pub use model::{
     Account, ChatInfo, ChatList, ChatType, Entity, Message, PhoneSendResult, ReadResult,
     SearchPage, SendResult,
 };
+pub use model::{MarkedRead, Topic, TopicList, Unread, UnreadChat};
 pub use ops::{
     ChatSearch, EditMessage, FindChats, GlobalSearch, ParseMode, SendMessage, SendToPhone,
 };
+pub use ops::{GetUnread, ListTopics, MarkRead};
 pub use send::{DEFAULT_MAX_PARTS, MAX_MESSAGE_LEN};
 pub use session::FileSession;
 pub use stats::{RpcSnapshot, RpcStats, Tally};

@@ -229,3 +229,75 @@ mod tests {
         assert_eq!(full_name(None, Some(" ")), "(no name)");
     }
 }
+
+/// A chat with unread messages (`get_unread`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
+pub struct UnreadChat {
+    pub chat: Entity,
+    pub unread_count: i32,
+    pub unread_mentions: i32,
+    pub unread_reactions: i32,
+    pub muted: bool,
+    pub archived: bool,
+    pub pinned: bool,
+    /// Marked unread by hand in a Telegram app.
+    #[serde(skip_serializing_if = "std::ops::Not::not", default)]
+    pub marked_unread: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub first_unread_id: Option<i32>,
+    /// ISO 8601, UTC: the newest message.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_message_date: Option<String>,
+    /// The oldest unread messages, oldest first.
+    pub messages: Vec<Message>,
+    /// More unread messages exist than `messages` holds.
+    #[serde(skip_serializing_if = "std::ops::Not::not", default)]
+    pub cut: bool,
+}
+
+/// What the account has not read yet (`get_unread`), most recent activity first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
+pub struct Unread {
+    pub chats: Vec<UnreadChat>,
+    /// Some chats' messages were left out by the per-chat or total bound, or more chats
+    /// have unread messages than were listed.
+    pub cut: bool,
+}
+
+/// A read mark moved (`mark_read`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
+pub struct MarkedRead {
+    /// Marked id of the chat.
+    pub chat_id: i64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub topic_id: Option<i32>,
+    /// Read up to this message; absent: everything.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_id: Option<i32>,
+    /// Unread mentions and reactions were cleared too.
+    pub mentions_cleared: bool,
+}
+
+/// A forum topic.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
+pub struct Topic {
+    /// Pass as topic_id. The General topic is 1.
+    pub id: i32,
+    pub title: String,
+    pub unread_count: i32,
+    pub unread_mentions: i32,
+    /// ISO 8601, UTC.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_message_date: Option<String>,
+    #[serde(skip_serializing_if = "std::ops::Not::not", default)]
+    pub closed: bool,
+    #[serde(skip_serializing_if = "std::ops::Not::not", default)]
+    pub pinned: bool,
+}
+
+/// A forum's topics (`list_topics`), most recent activity first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
+pub struct TopicList {
+    pub chat: Entity,
+    pub topics: Vec<Topic>,
+}

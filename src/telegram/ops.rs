@@ -38,6 +38,8 @@ pub struct ChatSearch {
     /// Read the replies to this message (a thread).
     pub reply_to_msg_id: Option<i32>,
     pub cursor: Option<String>,
+    /// Only this forum topic's messages.
+    pub topic_id: Option<i32>,
 }
 
 /// `send_message`.
@@ -52,6 +54,8 @@ pub struct SendMessage {
     /// Most messages a long text may be split into; `None` is
     /// [`super::send::DEFAULT_MAX_PARTS`]. More is refused before anything is sent.
     pub max_parts: Option<usize>,
+    /// Post in this forum topic.
+    pub topic_id: Option<i32>,
 }
 
 /// `edit_message`.
@@ -81,4 +85,53 @@ pub struct SendToPhone {
     pub remove_if_new: bool,
     pub parse_mode: Option<ParseMode>,
     pub reply_to: Option<i32>,
+}
+
+/// `get_unread`: the chats with unread messages, and each one's oldest unread messages.
+#[derive(Debug, Clone)]
+pub struct GetUnread {
+    pub include_messages: bool,
+    /// Most messages per chat.
+    pub per_chat_limit: usize,
+    /// Most messages in all.
+    pub total_limit: usize,
+    /// Most chats listed.
+    pub chat_limit: usize,
+    pub include_muted: bool,
+    pub include_archived: bool,
+    pub chat_type: Option<ChatType>,
+    /// A chat folder, by id or title.
+    pub folder: Option<String>,
+}
+
+impl Default for GetUnread {
+    fn default() -> Self {
+        Self {
+            include_messages: true,
+            per_chat_limit: 20,
+            total_limit: 200,
+            chat_limit: 50,
+            include_muted: false,
+            include_archived: false,
+            chat_type: None,
+            folder: None,
+        }
+    }
+}
+
+/// `mark_read`.
+#[derive(Debug, Clone, Default)]
+pub struct MarkRead {
+    pub chat: String,
+    /// Up to this message; `None` is everything (and clears mentions and reactions).
+    pub max_id: Option<i32>,
+    pub topic_id: Option<i32>,
+}
+
+/// `list_topics`.
+#[derive(Debug, Clone, Default)]
+pub struct ListTopics {
+    pub chat: String,
+    pub query: Option<String>,
+    pub limit: usize,
 }

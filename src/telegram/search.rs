@@ -29,7 +29,9 @@ pub fn split_terms(query: &str) -> Vec<String> {
     query
         .split(',')
         .map(str::trim)
-        .filter(|t| !t.is_empty())
+        // Telegram searches words: a term with no letter or digit is empty to it
+        // (SEARCH_QUERY_EMPTY), so it is dropped here.
+        .filter(|t| t.chars().any(char::is_alphanumeric))
         .filter(|t| seen.insert(t.to_lowercase()))
         .map(str::to_owned)
         .collect()
@@ -301,6 +303,11 @@ impl Telegram {
     /// `messages.search` in one chat for each term (or the latest messages with none).
     pub async fn search_chat(&self, req: ChatSearch) -> Result<SearchPage> {
         let limit = check_limit(req.limit)?;
+        if req.reply_to_msg_id.is_some() && req.topic_id.is_some() {
+            return Err(Error::InvalidInput(
+                "give reply_to_msg_id (a thread) or topic_id (a forum topic), not both".into(),
+            ));
+        }
         let mut terms = split_terms(req.query.as_deref().unwrap_or_default());
         if terms.is_empty() {
             terms.push(String::new());
@@ -323,7 +330,7 @@ impl Telegram {
                 from_id: from.clone(),
                 saved_peer_id: None,
                 saved_reaction: None,
-                top_msg_id: req.reply_to_msg_id,
+                top_msg_id: req.reply_to_msg_id.or(req.topic_id),
                 filter: tl::enums::MessagesFilter::InputMessagesFilterEmpty,
                 min_date: date_arg(req.min_date),
                 max_date: date_arg(req.max_date),
@@ -373,6 +380,7 @@ mod tests {
             ["invoice", "meeting"]
         );
         assert!(split_terms(" , ").is_empty());
+        assert!(split_terms("\u{0}, ?!").is_empty());
     }
 
     fn hit(date: i32, chat: i64, id: i32) -> Hit {

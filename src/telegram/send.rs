@@ -475,7 +475,7 @@ impl Telegram {
             invert_media: false,
             allow_paid_floodskip: false,
             peer: peer.into(),
-            reply_to: reply_to.map(reply_header),
+            reply_to: topic_reply(reply_to, req.topic_id),
             message: text.clone(),
             random_id,
             reply_markup: None,
@@ -658,6 +658,7 @@ impl Telegram {
             silent: false,
             no_preview: false,
             max_parts: None,
+            topic_id: None,
         };
         let sent = if attachments.is_empty() {
             self.send_parts(&peer, &text, &entities, &send).await?
@@ -744,6 +745,22 @@ impl Telegram {
             ))),
         }
     }
+}
+
+/// Where a send goes in a forum: replying to `reply_to` (or to nothing) inside `topic`.
+pub(super) fn topic_reply(
+    reply_to: Option<i32>,
+    topic: Option<i32>,
+) -> Option<tl::enums::InputReplyTo> {
+    let Some(topic) = topic else {
+        return reply_to.map(reply_header);
+    };
+    let tl::enums::InputReplyTo::Message(mut header) = reply_header(reply_to.unwrap_or(topic))
+    else {
+        return None;
+    };
+    header.top_msg_id = Some(topic);
+    Some(header.into())
 }
 
 /// Replying to message `id` of the same chat.

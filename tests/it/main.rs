@@ -4,6 +4,7 @@
 
 mod bundle;
 mod cli;
+mod cli_inbox;
 mod cli_search;
 mod cli_send;
 mod common;
@@ -20,6 +21,7 @@ mod hardening;
 mod http;
 mod http_clients;
 mod http_hardening;
+mod inbox;
 mod invoke;
 mod login_code;
 mod mcp;
@@ -33,6 +35,7 @@ mod sandbox;
 mod sandbox_contacts;
 mod sandbox_dc;
 mod sandbox_dialogs;
+mod sandbox_inbox;
 mod sandbox_lookups;
 mod sandbox_messages;
 mod sandbox_participants;

@@ -20,19 +20,27 @@ use tokio::process::{Child, Command};
 
 use crate::common::{TestEnv, within};
 
-const ALL_TOOLS: [&str; 10] = [
+const ALL_TOOLS: [&str; 13] = [
     "download_media",
     "edit_message",
     "find_chats",
     "get_chat_info",
+    "get_unread",
     "invoke_mtproto",
+    "list_topics",
+    "mark_read",
     "read_messages",
     "search_messages_globally",
     "search_messages_in_chat",
     "send_message",
     "send_message_to_phone",
 ];
-const WRITE_TOOLS: [&str; 3] = ["edit_message", "send_message", "send_message_to_phone"];
+const WRITE_TOOLS: [&str; 4] = [
+    "edit_message",
+    "mark_read",
+    "send_message",
+    "send_message_to_phone",
+];
 
 /// A running `tgmcp serve` and the MCP client connected to it.
 pub(crate) struct Server {
@@ -243,6 +251,9 @@ fn sample_arguments(tool: &str) -> Value {
         "invoke_mtproto" => {
             json!({"method_full_name": "users.getUsers", "params": {"id": ["me"]}})
         }
+        "get_unread" => json!({}),
+        "mark_read" => json!({"chat_id": "me"}),
+        "list_topics" => json!({"chat_id": "@tgmcp_dev"}),
         other => panic!("no sample for {other}"),
     }
 }
@@ -382,9 +393,10 @@ async fn tools_list_matches_the_snapshot() {
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
         std::fs::write(&path, &pretty).unwrap();
     }
-    // Every host pays for the list in context: it stays under about 4,000 tokens.
+    // Every host pays for the list in context: it stays under about 4,700 tokens.
     let size = actual.to_string().chars().count();
-    assert!(size < 16_000, "tools/list is {size} characters");
+    eprintln!("tools/list is {size} characters");
+    assert!(size < 19_000, "tools/list is {size} characters");
     let expected = std::fs::read_to_string(&path).unwrap_or_else(|e| {
         panic!(
             "{} is missing ({e}); run with UPDATE_SNAPSHOTS=1 to write it",

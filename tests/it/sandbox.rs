@@ -249,7 +249,7 @@ async fn unknown_methods_get_a_prompt_error() {
     let err = within(
         5,
         tc.client
-            .invoke(&tl::functions::messages::GetDialogFilters {}),
+            .invoke(&tl::functions::messages::GetSuggestedDialogFilters {}),
     )
     .await
     .unwrap_err();

@@ -204,7 +204,7 @@ async fn a_method_the_sandbox_does_not_play_says_so() {
     let f = fixture().await;
     let run = f
         .env
-        .run(&["invoke", "messages.getDialogFilters", "{}"])
+        .run(&["invoke", "messages.getSuggestedDialogFilters", "{}"])
         .await;
     assert_eq!(run.code, 1, "{run:?}");
     assert!(

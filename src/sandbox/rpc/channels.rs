@@ -109,6 +109,7 @@ pub(super) fn read_history(
             pts: ctx.world.pts_for(me, channel),
         };
         push_one(ctx, me, channel, update.into());
+        super::read::push_channel_outbox(ctx, me, channel_id, max_id);
     }
     Ok(true)
 }

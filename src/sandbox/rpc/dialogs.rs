@@ -41,16 +41,17 @@ pub(super) fn get_dialogs(
         tl::enums::InputPeer::Empty => None,
         ref input => Some(ctx.peer(me, input)?),
     };
-    // Nothing is archived in the sandbox: folder 1 (the archive) is empty.
-    let mut all: Vec<Position> = match req.folder_id {
-        Some(1) => Vec::new(),
-        _ => ctx
-            .world
-            .dialogs(me)
-            .into_iter()
-            .map(|peer| position(ctx, me, peer))
-            .collect(),
-    };
+    // Folder 1 is the archive; any other folder_id (or none) is the main list. Pinned
+    // dialogs come first, and only on the first page.
+    let archive = req.folder_id == Some(crate::sandbox::inbox::ARCHIVE_FOLDER);
+    let (mut pinned, mut all): (Vec<Position>, Vec<Position>) = ctx
+        .world
+        .dialogs(me)
+        .into_iter()
+        .filter(|&peer| ctx.world.dialog_settings(me, peer).archived == archive)
+        .map(|peer| position(ctx, me, peer))
+        .partition(|p| ctx.world.dialog_settings(me, p.peer).pinned);
+    pinned.sort_by(|a, b| b.cmp(a));
     all.sort_by(|a, b| b.cmp(a));
 
     let has_offset = req.offset_date != 0 || req.offset_id != 0 || offset_peer.is_some();
@@ -67,13 +68,18 @@ pub(super) fn get_dialogs(
         !has_offset || key < offset || (key == offset && offset_peer.is_some_and(|o| p.peer < o))
     };
     let limit = req.limit.clamp(0, MAX_LIMIT) as usize;
-    let page: Vec<Position> = all
+    if req.exclude_pinned {
+        pinned.clear();
+    }
+    let first = if has_offset { &[][..] } else { &pinned[..] };
+    let page: Vec<Position> = first
         .iter()
-        .filter(after_offset)
+        .chain(all.iter().filter(after_offset))
         .take(limit)
         .copied()
         .collect();
-    Ok(dialogs_answer(ctx, me, &page, all.len(), has_offset))
+    let total = pinned.len() + all.len();
+    Ok(dialogs_answer(ctx, me, &page, total, has_offset))
 }
 
 fn dialogs_answer(

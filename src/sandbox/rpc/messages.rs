@@ -309,9 +309,19 @@ pub(super) fn search(
         max_date: req.max_date,
     };
     let history = ctx.world.history(me, dialog);
+    // In a forum, top_msg_id names a topic: its messages, not a reply thread.
+    let topic = match (req.top_msg_id, dialog) {
+        (Some(top), Peer::Channel(channel)) if ctx.world.is_forum(dialog) => {
+            if !ctx.world.topics(channel).iter().any(|t| t.id == top) {
+                return Err(RpcErr::bad("TOPIC_ID_INVALID"));
+            }
+            Some(top)
+        }
+        _ => None,
+    };
     let thread = match req.top_msg_id {
-        Some(top) => Some(Thread::new(&history, top)?),
-        None => None,
+        Some(top) if topic.is_none() => Some(Thread::new(&history, top)?),
+        _ => None,
     };
     let found: Vec<&Message> = history
         .iter()
@@ -321,6 +331,7 @@ pub(super) fn search(
                 && passes(&req.filter, m)
                 && from.is_none_or(|author| sent_by(author, m))
                 && thread.as_ref().is_none_or(|t| t.contains(m))
+                && topic.is_none_or(|t| ctx.world.topic_of(m) == Some(t))
                 && query.matches(&m.text)
         })
         .collect();

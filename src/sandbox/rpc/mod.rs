@@ -13,7 +13,9 @@ mod lookups;
 mod messages;
 mod participants;
 pub(super) mod qr;
+mod read;
 mod send;
+mod topics;
 mod updates;
 mod upload;
 mod users;
@@ -430,6 +432,12 @@ fn dispatch(ctx: &mut Ctx, call: &Call) -> Result<Vec<u8>, RpcErr> {
         f::messages::GetPeerDialogs => lookups::get_peer_dialogs,
         f::channels::GetParticipants => participants::get_participants,
         f::channels::GetParticipant => participants::get_participant,
+        f::messages::ReadMentions => read::read_mentions,
+        f::messages::ReadReactions => read::read_reactions,
+        f::messages::ReadDiscussion => read::read_discussion,
+        f::messages::GetDialogFilters => read::get_dialog_filters,
+        f::messages::GetForumTopics => topics::get_forum_topics,
+        f::messages::GetForumTopicsById => topics::get_forum_topics_by_id,
     }
 }
 

@@ -35,6 +35,7 @@ pub(super) fn send_message(
     let mut spec = spec_for(ctx, me, dialog, &req.message);
     spec.entities = req.entities.unwrap_or_default();
     spec.reply_to = reply_to;
+    spec.topic = forum_topic(ctx, dialog, req.reply_to.as_ref(), reply_to);
     post(ctx, me, dialog, spec, req.random_id, Answer::ShortToUsers)
 }
 
@@ -53,6 +54,7 @@ pub(super) fn send_media(
     let mut spec = spec_for(ctx, me, dialog, &req.message).media(media);
     spec.entities = req.entities.unwrap_or_default();
     spec.reply_to = reply_to;
+    spec.topic = forum_topic(ctx, dialog, req.reply_to.as_ref(), reply_to);
     // Telegram answers a media send in full whatever the chat (Telethon's send_file
     // reads nothing else).
     post(ctx, me, dialog, spec, req.random_id, Answer::Full)
@@ -341,6 +343,20 @@ fn reply_target(
     reply_to: Option<&tl::enums::InputReplyTo>,
 ) -> Result<Option<i32>, RpcErr> {
     let invalid = || RpcErr::bad("REPLY_MESSAGE_ID_INVALID");
+    if let (Some(tl::enums::InputReplyTo::Message(r)), Peer::Channel(channel)) = (reply_to, dialog)
+        && ctx.world.is_forum(dialog)
+    {
+        let topics = ctx.world.topics(channel);
+        if let Some(top) = r.top_msg_id
+            && !topics.iter().any(|t| t.id == top)
+        {
+            return Err(RpcErr::bad("TOPIC_ID_INVALID"));
+        }
+        // Naming the topic itself posts in it without replying to anything.
+        if topics.iter().any(|t| t.id == r.reply_to_msg_id) && r.reply_to_peer_id.is_none() {
+            return Ok(None);
+        }
+    }
     match reply_to {
         None => Ok(None),
         Some(tl::enums::InputReplyTo::Message(r)) if r.reply_to_peer_id.is_none() => ctx
@@ -351,6 +367,34 @@ fn reply_target(
         // Replies to stories, other chats' messages and the like are not played.
         Some(_) => Err(invalid()),
     }
+}
+
+/// The forum topic a send goes to: the one named by `top_msg_id` or `reply_to_msg_id`, or
+/// the topic of the message it answers; `None` (General) otherwise.
+fn forum_topic(
+    ctx: &Ctx,
+    dialog: Peer,
+    reply_to: Option<&tl::enums::InputReplyTo>,
+    answered: Option<i32>,
+) -> Option<i32> {
+    let Peer::Channel(channel) = dialog else {
+        return None;
+    };
+    if !ctx.world.is_forum(dialog) {
+        return None;
+    }
+    let Some(tl::enums::InputReplyTo::Message(r)) = reply_to else {
+        return None;
+    };
+    let is_topic = |id: i32| ctx.world.topics(channel).iter().any(|t| t.id == id);
+    if let Some(top) = r.top_msg_id.filter(|&t| is_topic(t)) {
+        return Some(top);
+    }
+    if is_topic(r.reply_to_msg_id) {
+        return Some(r.reply_to_msg_id);
+    }
+    let index = ctx.world.message_index(0, dialog, answered?)?;
+    ctx.world.topic_of(&ctx.world.messages[index])
 }
 
 /// Senders edit their own messages; a broadcast channel's creator and admins edit any

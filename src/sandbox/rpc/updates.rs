@@ -104,6 +104,15 @@ impl Replay {
                     .into(),
                 );
             }
+            Event::ReadContents { ids } => self.other_updates.push(
+                tl::types::UpdateReadMessagesContents {
+                    messages: ids.clone(),
+                    pts,
+                    pts_count,
+                    date: None,
+                }
+                .into(),
+            ),
             Event::ReadOutbox { peer, max_id } => {
                 self.mentions.add(*peer);
                 self.other_updates.push(
