@@ -8,14 +8,17 @@
 //! ([`link`]), so an IDE never waits on the network to start it.
 
 mod check;
+mod feed;
 mod link;
 mod params;
+mod params_watch;
 mod reply;
 mod schema;
 mod server;
 pub mod stdio;
 mod text;
 mod tools;
+mod tools_watch;
 
 pub use link::{Link, Status};
 pub use server::{CallNote, CallObserver, FileOptions, TelegramServer, Transport};
@@ -23,7 +26,7 @@ pub use server::{CallNote, CallObserver, FileOptions, TelegramServer, Transport}
 use crate::error::Error;
 
 /// Every tool, by the names the reference Telegram MCP server uses.
-pub const TOOL_NAMES: [&str; 10] = [
+pub const TOOL_NAMES: [&str; 11] = [
     "search_messages_globally",
     "search_messages_in_chat",
     "read_messages",
@@ -35,6 +38,7 @@ pub const TOOL_NAMES: [&str; 10] = [
     "download_media",
     // Any API method; gated per method (read-only, dangerous) rather than as a whole.
     "invoke_mtproto",
+    "wait_for_messages",
 ];
 
 /// The tools that write to Telegram; `--read-only` turns them off.

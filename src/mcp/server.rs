@@ -131,7 +131,7 @@ pub trait CallObserver: Send + Sync {
 impl TelegramServer {
     /// A server offering the `selection` of tools over `link`.
     pub fn new(link: Arc<Link>, selection: ToolSelection) -> Self {
-        let mut tools = Self::tool_router();
+        let mut tools = Self::tool_router() + Self::watch_router();
         for name in TOOL_NAMES {
             if !selection.offers(name) {
                 tools.remove_route(name);
@@ -169,6 +169,15 @@ impl TelegramServer {
     pub fn with_call_timeout(mut self, timeout: Duration) -> Self {
         self.call_timeout = Some(timeout);
         self
+    }
+
+    pub(super) fn link(&self) -> &Arc<Link> {
+        &self.link
+    }
+
+    /// The server's limit per request (`--request-timeout`), if any.
+    pub(super) fn request_limit(&self) -> Option<Duration> {
+        self.call_timeout
     }
 
     pub(super) fn is_read_only(&self) -> bool {

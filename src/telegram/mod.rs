@@ -13,6 +13,7 @@ pub mod outcome;
 pub mod session;
 pub mod stats;
 pub mod telethon;
+pub mod watch;
 
 mod chats;
 mod messages;
@@ -35,3 +36,4 @@ pub use ops::{
 pub use send::{DEFAULT_MAX_PARTS, MAX_MESSAGE_LEN};
 pub use session::FileSession;
 pub use stats::{RpcSnapshot, RpcStats, Tally};
+pub use watch::{NewMessages, NewMessagesPage};

@@ -40,3 +40,4 @@ mod sandbox_support;
 mod sdk;
 mod telethon;
 mod unknown_outcome;
+mod watch;
