@@ -49,6 +49,9 @@ _tgmcp() {
             tgmcp,setup)
                 cmd="tgmcp__subcmd__setup"
                 ;;
+            tgmcp,watch)
+                cmd="tgmcp__subcmd__watch"
+                ;;
             tgmcp__subcmd__generate,completions)
                 cmd="tgmcp__subcmd__generate__subcmd__completions"
                 ;;
@@ -100,6 +103,9 @@ _tgmcp() {
             tgmcp__subcmd__help,setup)
                 cmd="tgmcp__subcmd__help__subcmd__setup"
                 ;;
+            tgmcp__subcmd__help,watch)
+                cmd="tgmcp__subcmd__help__subcmd__watch"
+                ;;
             tgmcp__subcmd__help__subcmd__generate,completions)
                 cmd="tgmcp__subcmd__help__subcmd__generate__subcmd__completions"
                 ;;
@@ -113,7 +119,7 @@ _tgmcp() {
 
     case "${cmd}" in
         tgmcp)
-            opts="-v -q -h -V --profile --json --sandbox --verbose --quiet --config --log-format --help --version setup serve health search send download invoke reset sandbox generate help"
+            opts="-v -q -h -V --profile --json --sandbox --verbose --quiet --config --log-format --help --version setup serve health search send download invoke reset sandbox generate watch help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -353,7 +359,7 @@ _tgmcp() {
             return 0
             ;;
         tgmcp__subcmd__help)
-            opts="setup serve health search send download invoke reset sandbox generate help"
+            opts="setup serve health search send download invoke reset sandbox generate watch help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -535,6 +541,20 @@ _tgmcp() {
             return 0
             ;;
         tgmcp__subcmd__help__subcmd__setup)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tgmcp__subcmd__help__subcmd__watch)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -770,7 +790,7 @@ _tgmcp() {
             fi
             case "${prev}" in
                 --tools)
-                    COMPREPLY=($(compgen -W "search_messages_globally search_messages_in_chat read_messages send_message edit_message find_chats get_chat_info send_message_to_phone download_media invoke_mtproto" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "search_messages_globally search_messages_in_chat read_messages send_message edit_message find_chats get_chat_info send_message_to_phone download_media invoke_mtproto wait_for_messages" -- "${cur}"))
                     return 0
                     ;;
                 --file-root)
@@ -864,6 +884,40 @@ _tgmcp() {
                     return 0
                     ;;
                 --import-telethon)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tgmcp__subcmd__watch)
+            opts="-v -q -h -V --jsonl --timeout --count --profile --json --sandbox --verbose --quiet --config --log-format --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --count)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -41,6 +41,7 @@ set edit:completion:arg-completer[tgmcp] = {|@words|
             cand reset 'Start the offline demo over (`tgmcp --sandbox reset`): a new world, login and token'
             cand sandbox 'Run the offline sandbox data center on loopback (for tests and demos)'
             cand generate 'Print the man page or shell completions (for packagers; the repository commits both)'
+            cand watch 'Print new messages as they arrive, until interrupted'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'tgmcp;setup'= {
@@ -304,6 +305,24 @@ set edit:completion:arg-completer[tgmcp] = {|@words|
         }
         &'tgmcp;generate;help;help'= {
         }
+        &'tgmcp;watch'= {
+            cand --timeout 'Stop after this many seconds'
+            cand --count 'Stop after this many messages'
+            cand --profile 'Profile to use: one Telegram account, with its own session and settings'
+            cand --config 'Config file to read instead of the default one (which is optional)'
+            cand --log-format 'Format of the logs on stderr'
+            cand --jsonl 'Print one JSON message per line (JSON Lines), for pipes'
+            cand --json 'Print machine-readable JSON on stdout instead of text'
+            cand --sandbox 'Run against a built-in offline Telegram with demo chats; no account or network needed'
+            cand -v 'Log more on stderr (-v info, -vv debug, -vvv trace)'
+            cand --verbose 'Log more on stderr (-v info, -vv debug, -vvv trace)'
+            cand -q 'Log only errors, and hide progress'
+            cand --quiet 'Log only errors, and hide progress'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'tgmcp;help'= {
             cand setup 'Log in to Telegram and save the session for this profile'
             cand serve 'Run the MCP server over stdio, or over HTTP with --http'
@@ -315,6 +334,7 @@ set edit:completion:arg-completer[tgmcp] = {|@words|
             cand reset 'Start the offline demo over (`tgmcp --sandbox reset`): a new world, login and token'
             cand sandbox 'Run the offline sandbox data center on loopback (for tests and demos)'
             cand generate 'Print the man page or shell completions (for packagers; the repository commits both)'
+            cand watch 'Print new messages as they arrive, until interrupted'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'tgmcp;help;setup'= {
@@ -342,6 +362,8 @@ set edit:completion:arg-completer[tgmcp] = {|@words|
         &'tgmcp;help;generate;man'= {
         }
         &'tgmcp;help;generate;completions'= {
+        }
+        &'tgmcp;help;watch'= {
         }
         &'tgmcp;help;help'= {
         }

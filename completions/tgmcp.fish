@@ -44,6 +44,7 @@ complete -c tgmcp -n "__fish_tgmcp_needs_command" -f -a "invoke" -d 'Call any Te
 complete -c tgmcp -n "__fish_tgmcp_needs_command" -f -a "reset" -d 'Start the offline demo over (`tgmcp --sandbox reset`): a new world, login and token'
 complete -c tgmcp -n "__fish_tgmcp_needs_command" -f -a "sandbox" -d 'Run the offline sandbox data center on loopback (for tests and demos)'
 complete -c tgmcp -n "__fish_tgmcp_needs_command" -f -a "generate" -d 'Print the man page or shell completions (for packagers; the repository commits both)'
+complete -c tgmcp -n "__fish_tgmcp_needs_command" -f -a "watch" -d 'Print new messages as they arrive, until interrupted'
 complete -c tgmcp -n "__fish_tgmcp_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand setup" -l api-id -d 'api_id of your app, from https://my.telegram.org' -r
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand setup" -l api-hash -d 'api_hash of your app, from https://my.telegram.org' -r
@@ -73,7 +74,8 @@ find_chats\t''
 get_chat_info\t''
 send_message_to_phone\t''
 download_media\t''
-invoke_mtproto\t''"
+invoke_mtproto\t''
+wait_for_messages\t''"
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand serve" -l file-root -d 'Let tools read local files only inside this folder (repeatable; symlinks that lead outside are refused). Without it, any file this user can read. Over --http, local files are always refused' -r -F
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand serve" -l download-dir -d 'Where download_media saves files [default on stdio: the user\'s Downloads folder; over --http, download_media is refused unless this is set]' -r -F
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand serve" -l max-file-size -d 'Largest file sent, from disk or a URL: bytes, or with a unit (50MB, 2GB, 512KiB)' -r
@@ -245,16 +247,30 @@ complete -c tgmcp -n "__fish_tgmcp_using_subcommand generate; and __fish_seen_su
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand generate; and __fish_seen_subcommand_from help" -f -a "man" -d 'The man page, in roff (man/tgmcp.1)'
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand generate; and __fish_seen_subcommand_from help" -f -a "completions" -d 'Completions for a shell (completions/)'
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand generate; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c tgmcp -n "__fish_tgmcp_using_subcommand help; and not __fish_seen_subcommand_from setup serve health search send download invoke reset sandbox generate help" -f -a "setup" -d 'Log in to Telegram and save the session for this profile'
-complete -c tgmcp -n "__fish_tgmcp_using_subcommand help; and not __fish_seen_subcommand_from setup serve health search send download invoke reset sandbox generate help" -f -a "serve" -d 'Run the MCP server over stdio, or over HTTP with --http'
-complete -c tgmcp -n "__fish_tgmcp_using_subcommand help; and not __fish_seen_subcommand_from setup serve health search send download invoke reset sandbox generate help" -f -a "health" -d 'Check the session and the connection to Telegram'
-complete -c tgmcp -n "__fish_tgmcp_using_subcommand help; and not __fish_seen_subcommand_from setup serve health search send download invoke reset sandbox generate help" -f -a "search" -d 'Search messages in all your chats, or list and search one chat'
-complete -c tgmcp -n "__fish_tgmcp_using_subcommand help; and not __fish_seen_subcommand_from setup serve health search send download invoke reset sandbox generate help" -f -a "send" -d 'Send a text message or files, from arguments or stdin'
-complete -c tgmcp -n "__fish_tgmcp_using_subcommand help; and not __fish_seen_subcommand_from setup serve health search send download invoke reset sandbox generate help" -f -a "download" -d 'Save the photo or file of a message'
-complete -c tgmcp -n "__fish_tgmcp_using_subcommand help; and not __fish_seen_subcommand_from setup serve health search send download invoke reset sandbox generate help" -f -a "invoke" -d 'Call any Telegram API method by name, with JSON parameters'
-complete -c tgmcp -n "__fish_tgmcp_using_subcommand help; and not __fish_seen_subcommand_from setup serve health search send download invoke reset sandbox generate help" -f -a "reset" -d 'Start the offline demo over (`tgmcp --sandbox reset`): a new world, login and token'
-complete -c tgmcp -n "__fish_tgmcp_using_subcommand help; and not __fish_seen_subcommand_from setup serve health search send download invoke reset sandbox generate help" -f -a "sandbox" -d 'Run the offline sandbox data center on loopback (for tests and demos)'
-complete -c tgmcp -n "__fish_tgmcp_using_subcommand help; and not __fish_seen_subcommand_from setup serve health search send download invoke reset sandbox generate help" -f -a "generate" -d 'Print the man page or shell completions (for packagers; the repository commits both)'
-complete -c tgmcp -n "__fish_tgmcp_using_subcommand help; and not __fish_seen_subcommand_from setup serve health search send download invoke reset sandbox generate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand watch" -l timeout -d 'Stop after this many seconds' -r
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand watch" -l count -d 'Stop after this many messages' -r
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand watch" -l profile -d 'Profile to use: one Telegram account, with its own session and settings' -r
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand watch" -l config -d 'Config file to read instead of the default one (which is optional)' -r -F
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand watch" -l log-format -d 'Format of the logs on stderr' -r -f -a "text\t'Human-readable lines'
+json\t'One JSON object per line'"
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand watch" -l jsonl -d 'Print one JSON message per line (JSON Lines), for pipes'
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand watch" -l json -d 'Print machine-readable JSON on stdout instead of text'
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand watch" -l sandbox -d 'Run against a built-in offline Telegram with demo chats; no account or network needed'
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand watch" -s v -l verbose -d 'Log more on stderr (-v info, -vv debug, -vvv trace)'
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand watch" -s q -l quiet -d 'Log only errors, and hide progress'
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand watch" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand watch" -s V -l version -d 'Print version'
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand help; and not __fish_seen_subcommand_from setup serve health search send download invoke reset sandbox generate watch help" -f -a "setup" -d 'Log in to Telegram and save the session for this profile'
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand help; and not __fish_seen_subcommand_from setup serve health search send download invoke reset sandbox generate watch help" -f -a "serve" -d 'Run the MCP server over stdio, or over HTTP with --http'
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand help; and not __fish_seen_subcommand_from setup serve health search send download invoke reset sandbox generate watch help" -f -a "health" -d 'Check the session and the connection to Telegram'
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand help; and not __fish_seen_subcommand_from setup serve health search send download invoke reset sandbox generate watch help" -f -a "search" -d 'Search messages in all your chats, or list and search one chat'
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand help; and not __fish_seen_subcommand_from setup serve health search send download invoke reset sandbox generate watch help" -f -a "send" -d 'Send a text message or files, from arguments or stdin'
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand help; and not __fish_seen_subcommand_from setup serve health search send download invoke reset sandbox generate watch help" -f -a "download" -d 'Save the photo or file of a message'
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand help; and not __fish_seen_subcommand_from setup serve health search send download invoke reset sandbox generate watch help" -f -a "invoke" -d 'Call any Telegram API method by name, with JSON parameters'
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand help; and not __fish_seen_subcommand_from setup serve health search send download invoke reset sandbox generate watch help" -f -a "reset" -d 'Start the offline demo over (`tgmcp --sandbox reset`): a new world, login and token'
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand help; and not __fish_seen_subcommand_from setup serve health search send download invoke reset sandbox generate watch help" -f -a "sandbox" -d 'Run the offline sandbox data center on loopback (for tests and demos)'
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand help; and not __fish_seen_subcommand_from setup serve health search send download invoke reset sandbox generate watch help" -f -a "generate" -d 'Print the man page or shell completions (for packagers; the repository commits both)'
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand help; and not __fish_seen_subcommand_from setup serve health search send download invoke reset sandbox generate watch help" -f -a "watch" -d 'Print new messages as they arrive, until interrupted'
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand help; and not __fish_seen_subcommand_from setup serve health search send download invoke reset sandbox generate watch help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand help; and __fish_seen_subcommand_from generate" -f -a "man" -d 'The man page, in roff (man/tgmcp.1)'
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand help; and __fish_seen_subcommand_from generate" -f -a "completions" -d 'Completions for a shell (completions/)'

@@ -13,6 +13,7 @@ pub mod search;
 pub mod send;
 pub mod serve;
 pub mod setup;
+pub mod watch;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -170,6 +171,7 @@ pub async fn run(cli: Cli, profile_explicit: bool) -> Result<ExitCode> {
                     Command::Send(args) => send::run(&ctx, args).await,
                     Command::Invoke(args) => invoke::run(&ctx, args).await,
                     Command::Download(args) => download::run(&ctx, args).await,
+                    Command::Watch(args) => watch::run(&ctx, args).await,
                     Command::Sandbox(_) | Command::Generate(_) | Command::Reset => {
                         unreachable!("handled above")
                     }

@@ -30,9 +30,9 @@ pub struct WaitForMessages {
     /// Return messages newer than this id at once, if any (needs one chat).
     #[schemars(range(min = 0, max = i32::MAX))]
     pub since_message_id: Option<i32>,
-    /// Seconds to wait for a first message.
+    /// Seconds to wait for a first message (0: only what since_message_id finds).
     #[serde(default = "default_timeout")]
-    #[schemars(range(min = 1, max = 120))]
+    #[schemars(range(min = 0, max = 120))]
     pub timeout_s: u32,
     /// Seconds without a new message before answering.
     #[serde(default = "default_quiet")]
@@ -69,9 +69,9 @@ impl WaitForMessages {
                     .into(),
             ));
         }
-        if !(1..=MAX_TIMEOUT_S).contains(&self.timeout_s) {
+        if self.timeout_s > MAX_TIMEOUT_S {
             return Err(Error::InvalidInput(format!(
-                "timeout_s must be 1 to {MAX_TIMEOUT_S}, not {}",
+                "timeout_s must be 0 to {MAX_TIMEOUT_S}, not {}",
                 self.timeout_s
             )));
         }

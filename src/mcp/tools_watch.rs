@@ -68,9 +68,10 @@ impl TelegramServer {
                 limit.saturating_sub(Duration::from_secs(1))
             });
         let deadline = started + cap;
-        // Subscribe first, read history second: nothing slips between the two.
-        let mut events = self.link().feed().await?.subscribe()?;
+        // Chats first (a mistake there costs no update traffic); then subscribe before
+        // reading history, so nothing slips between the two.
         let filter = self.chat_filter(&wait.chats).await?;
+        let mut events = self.link().feed().await?.subscribe()?;
         let mut seen = HashSet::new();
         let mut messages: Vec<Message> = Vec::new();
         if let (Some(since), Some(chat)) = (wait.since, wait.chats.first()) {

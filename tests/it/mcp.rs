@@ -244,7 +244,7 @@ fn sample_arguments(tool: &str) -> Value {
         "invoke_mtproto" => {
             json!({"method_full_name": "users.getUsers", "params": {"id": ["me"]}})
         }
-        "wait_for_messages" => json!({"timeout_s": 1}),
+        "wait_for_messages" => json!({"timeout_s": 0}),
         other => panic!("no sample for {other}"),
     }
 }

@@ -12,16 +12,18 @@ use crate::mcp::{demo, start};
 
 /// Bob, logged in to the sandbox in a test client (a second account, another device).
 async fn bob(sandbox: &Sandbox) -> (TestClient, i64) {
-    let bob = sandbox
+    user(sandbox, "bob_builder").await
+}
+
+async fn user(sandbox: &Sandbox, username: &str) -> (TestClient, i64) {
+    let id = sandbox
         .world()
-        .user_by_username("bob_builder")
-        .expect("bob")
+        .user_by_username(username)
+        .expect("the user exists")
         .id;
-    let client = connect(sandbox, sandbox.authorized_key(bob));
-    within(10, client.client.get_me())
-        .await
-        .expect("bob logs in");
-    (client, bob)
+    let client = connect(sandbox, sandbox.authorized_key(id));
+    within(10, client.client.get_me()).await.expect("logs in");
+    (client, id)
 }
 
 /// Bob sends `text` to Alex (the demo account).
@@ -240,4 +242,112 @@ async fn a_cancelled_wait_stops_at_once() {
     }
     server.ok("get_chat_info", json!({"chat_id": "me"})).await;
     assert_eq!(server.stop().await, 0);
+}
+
+/// `tgmcp watch ARGS` running in `env`, its stdout read line by line.
+struct Watch {
+    child: tokio::process::Child,
+    lines: tokio::io::Lines<tokio::io::BufReader<tokio::process::ChildStdout>>,
+}
+
+impl Watch {
+    /// Starts it and waits until it follows updates (its `updates.getState` reached the
+    /// DC), so what is sent next is new to it.
+    async fn start(sandbox: &Sandbox, env: &TestEnv, args: &[&str]) -> Self {
+        use tokio::io::AsyncBufReadExt;
+        let states = sandbox.stats().count("updates.getState");
+        let mut child = env
+            .command()
+            .arg("watch")
+            .args(args)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("tgmcp watch starts");
+        let lines = tokio::io::BufReader::new(child.stdout.take().unwrap()).lines();
+        within(
+            30,
+            sandbox
+                .stats()
+                .wait_until(|s| s.count("updates.getState") > states),
+        )
+        .await;
+        Self { child, lines }
+    }
+
+    async fn line(&mut self) -> Value {
+        let line = within(30, self.lines.next_line())
+            .await
+            .expect("stdout readable")
+            .expect("a line");
+        serde_json::from_str(&line).unwrap_or_else(|e| panic!("not JSON ({e}): {line}"))
+    }
+
+    async fn exit_code(mut self) -> (i32, String) {
+        let rest = within(30, self.lines.next_line()).await.expect("readable");
+        let status = within(30, self.child.wait()).await.expect("exits");
+        (status.code().unwrap_or(-1), rest.unwrap_or_default())
+    }
+}
+
+#[tokio::test]
+async fn watch_prints_each_message_once_across_a_drop_beside_serve() {
+    let (sandbox, env) = demo().await;
+    // A serve on the same profile, following updates too.
+    let server = start(&env, &["serve"]).await;
+    server
+        .ok("wait_for_messages", json!({"timeout_s": 1}))
+        .await;
+    let mut watch = Watch::start(
+        &sandbox,
+        &env,
+        &["@bob_builder", "--jsonl", "--count", "2", "--timeout", "60"],
+    )
+    .await;
+    let (bob_client, _) = bob(&sandbox).await;
+    bob_says(&sandbox, &bob_client, "first").await;
+    let first = watch.line().await;
+    assert_eq!(first["text"], "first", "{first}");
+    assert_eq!(first["sender"]["username"], "bob_builder", "{first}");
+
+    // Every connection dropped: the next message comes through getDifference.
+    sandbox.drop_connections();
+    drop(bob_client);
+    let (bob, _) = bob(&sandbox).await;
+    // A message in another chat is not printed.
+    let (carol, _) = user(&sandbox, "carol").await;
+    bob_says(&sandbox, &carol, "from carol").await;
+    bob_says(&sandbox, &bob, "second").await;
+    let second = watch.line().await;
+    assert_eq!(second["text"], "second", "{second}");
+    let (code, rest) = watch.exit_code().await;
+    assert_eq!(
+        (code, rest.as_str()),
+        (0, ""),
+        "--count 2 stops after two, once each"
+    );
+
+    // serve saw the same message, once.
+    let since = first["id"].as_i64().unwrap();
+    let seen = server
+        .ok(
+            "wait_for_messages",
+            json!({"chat_id": "@bob_builder", "since_message_id": since, "timeout_s": 1}),
+        )
+        .await;
+    assert_eq!(texts(&seen), ["second"]);
+    assert_eq!(server.stop().await, 0);
+}
+
+#[tokio::test]
+async fn watch_with_nothing_new_exits_1_at_its_timeout() {
+    let (sandbox, env) = demo().await;
+    let watch = Watch::start(&sandbox, &env, &["--timeout", "1"]).await;
+    let (code, rest) = watch.exit_code().await;
+    assert_eq!((code, rest.as_str()), (1, ""));
+    let run = env
+        .run(&["watch", "@no_such_user_here", "--timeout", "1"])
+        .await;
+    assert_eq!(run.code, 1, "{run:?}");
+    assert!(run.stderr.contains("no_such_user_here"), "{run:?}");
 }
