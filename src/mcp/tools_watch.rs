@@ -80,7 +80,7 @@ impl TelegramServer {
                 .await?
                 .messages_after(chat, since, MAX_MESSAGES as i32)
                 .await?;
-            for message in missed.into_iter().filter(|m| filter.admits(m)) {
+            for message in missed.into_iter().filter(|m| self.admits(&filter, m)) {
                 seen.insert((message.chat.id, message.id));
                 messages.push(message);
             }
@@ -103,7 +103,7 @@ impl TelegramServer {
                 Ok(Event::Message(message)) => {
                     let newer = wait.since.is_none_or(|since| message.id > since);
                     if newer
-                        && filter.admits(&message)
+                        && self.admits(&filter, &message)
                         && seen.insert((message.chat.id, message.id))
                     {
                         messages.push((*message).clone());

@@ -27,6 +27,7 @@ mod ops;
 mod qr;
 mod reliability;
 mod requests;
+mod resources;
 mod sandbox;
 mod sandbox_contacts;
 mod sandbox_dc;

@@ -15,7 +15,7 @@ async fn bob(sandbox: &Sandbox) -> (TestClient, i64) {
     user(sandbox, "bob_builder").await
 }
 
-async fn user(sandbox: &Sandbox, username: &str) -> (TestClient, i64) {
+pub(crate) async fn user(sandbox: &Sandbox, username: &str) -> (TestClient, i64) {
     let id = sandbox
         .world()
         .user_by_username(username)
@@ -27,7 +27,7 @@ async fn user(sandbox: &Sandbox, username: &str) -> (TestClient, i64) {
 }
 
 /// Bob sends `text` to Alex (the demo account).
-async fn bob_says(sandbox: &Sandbox, bob: &TestClient, text: &str) {
+pub(crate) async fn bob_says(sandbox: &Sandbox, bob: &TestClient, text: &str) {
     let alex = sandbox.world().demo_user().expect("demo user");
     let peer = sandbox
         .world()
