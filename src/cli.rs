@@ -178,6 +178,9 @@ pub enum Command {
     /// Show a chat's messages, oldest first, and optionally mark them read
     #[command(after_help = READ_EXAMPLES)]
     Read(ReadArgs),
+    /// Print new messages as they arrive, until interrupted
+    #[command(long_about = WATCH_LONG_ABOUT, after_help = WATCH_EXAMPLES)]
+    Watch(WatchArgs),
 }
 
 const SERVE_LONG_ABOUT: &str = "\
@@ -1265,4 +1268,37 @@ pub struct ReadArgs {
     /// Print one JSON message per line (JSON Lines), for pipes; overrides --json
     #[arg(long)]
     pub jsonl: bool,
+const WATCH_LONG_ABOUT: &str = "\
+Print new messages as they arrive, until interrupted.
+
+Watches every chat, or only the CHATs given. Each message is printed once, also when the \
+connection drops in between (what arrived meanwhile is fetched when it is back). It runs \
+beside `tgmcp serve` on the same profile. `--jsonl` (or `--json`) prints one JSON message \
+per line, the shape `search --jsonl` prints. Stops after --count messages or --timeout \
+seconds: exit 0 if something was printed, 1 if nothing arrived; Ctrl-C exits 130.";
+
+const WATCH_EXAMPLES: &str = "\
+Examples:
+  tgmcp watch                                      # every chat, until Ctrl-C
+  tgmcp watch @ops --jsonl | while read -r m; do echo \"$m\" | jq -r .text; done
+  tgmcp watch @bob_builder --count 1 --timeout 60  # the next message from Bob";
+
+#[derive(Debug, Args)]
+pub struct WatchArgs {
+    /// Only these chats: me, @username, a t.me link, a numeric id (-100… for channels and
+    /// supergroups) or +phone of a contact
+    #[arg(value_name = "CHAT", allow_negative_numbers = true)]
+    pub chats: Vec<String>,
+
+    /// Print one JSON message per line (JSON Lines), for pipes
+    #[arg(long)]
+    pub jsonl: bool,
+
+    /// Stop after this many seconds
+    #[arg(long, value_name = "SECONDS", value_parser = clap::value_parser!(u64).range(1..))]
+    pub timeout: Option<u64>,
+
+    /// Stop after this many messages
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    pub count: Option<u64>,
 }

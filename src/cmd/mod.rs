@@ -15,6 +15,7 @@ pub mod search;
 pub mod send;
 pub mod serve;
 pub mod setup;
+pub mod watch;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -174,6 +175,7 @@ pub async fn run(cli: Cli, profile_explicit: bool) -> Result<ExitCode> {
                     Command::Download(args) => download::run(&ctx, args).await,
                     Command::Chats(args) => chats::run(&ctx, args).await,
                     Command::Read(args) => read::run(&ctx, args).await,
+                    Command::Watch(args) => watch::run(&ctx, args).await,
                     Command::Sandbox(_) | Command::Generate(_) | Command::Reset => {
                         unreachable!("handled above")
                     }

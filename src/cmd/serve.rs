@@ -202,9 +202,18 @@ fn link(ctx: &Context) -> Link {
         }
     };
     match ctx.credentials(None, None) {
+        // Updates kept: wait_for_messages and resource subscriptions follow them.
         Ok(Some(credentials)) => Link::new(
             profile,
-            ctx.connect(session, credentials.api_id, CALL_TIMEOUT),
+            crate::telegram::Telegram::open(
+                session,
+                crate::telegram::ConnectOptions {
+                    api_id: credentials.api_id,
+                    timeout: CALL_TIMEOUT,
+                    updates: true,
+                    ..crate::telegram::ConnectOptions::default()
+                },
+            ),
         ),
         Ok(None) => Link::offline(
             profile,

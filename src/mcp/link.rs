@@ -33,6 +33,8 @@ pub struct Link {
     status: Mutex<Status>,
     /// The client's request counters; outlive the client, for a last scrape.
     stats: Arc<RpcStats>,
+    /// New messages, once a tool call or subscription asked for them.
+    feed: tokio::sync::OnceCell<super::feed::Feed>,
 }
 
 /// The connection's state as last seen, for health checks. Never holds a secret.
@@ -64,6 +66,7 @@ impl Link {
             logged_out: AtomicBool::new(false),
             warm_up: Mutex::new(None),
             status: Mutex::new(Status::default()),
+            feed: tokio::sync::OnceCell::new(),
         }
     }
 
@@ -85,6 +88,7 @@ impl Link {
             warm_up: Mutex::new(None),
             status: Mutex::new(status),
             stats: Arc::default(),
+            feed: tokio::sync::OnceCell::new(),
         }
     }
 
@@ -130,6 +134,16 @@ impl Link {
         RwLockReadGuard::try_map(self.telegram.read().await, Option::as_ref).map_err(|_| {
             Error::Network("the server is shutting down; the Telegram connection is closed".into())
         })
+    }
+
+    /// The account's new messages, started on first use.
+    pub(super) async fn feed(&self) -> Result<&super::feed::Feed> {
+        self.feed
+            .get_or_try_init(|| async {
+                let telegram = self.telegram().await?;
+                super::feed::Feed::start(&telegram).await
+            })
+            .await
     }
 
     /// Learns from a call's failure: an unauthorized session stays unauthorized.
@@ -207,6 +221,9 @@ impl Link {
     pub async fn close(&self) -> Result<()> {
         if let Some(task) = self.warm_up.lock().ok().and_then(|mut slot| slot.take()) {
             task.abort();
+        }
+        if let Some(feed) = self.feed.get() {
+            feed.stop();
         }
         match self.telegram.write().await.take() {
             Some(telegram) => telegram.close().await,

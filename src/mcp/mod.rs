@@ -8,16 +8,21 @@
 //! ([`link`]), so an IDE never waits on the network to start it.
 
 mod check;
+mod feed;
 mod link;
 mod params;
 mod params_inbox;
+mod params_watch;
+mod prompts;
 mod reply;
+mod resources;
 mod schema;
 mod server;
 pub mod stdio;
 mod text;
 mod tools;
 mod tools_inbox;
+mod tools_watch;
 
 pub use link::{Link, Status};
 pub use server::{CallNote, CallObserver, FileOptions, TelegramServer, Transport};
@@ -25,7 +30,7 @@ pub use server::{CallNote, CallObserver, FileOptions, TelegramServer, Transport}
 use crate::error::Error;
 
 /// Every tool, by the names the reference Telegram MCP server uses.
-pub const TOOL_NAMES: [&str; 13] = [
+pub const TOOL_NAMES: [&str; 14] = [
     "search_messages_globally",
     "search_messages_in_chat",
     "read_messages",
@@ -40,6 +45,7 @@ pub const TOOL_NAMES: [&str; 13] = [
     "get_unread",
     "mark_read",
     "list_topics",
+    "wait_for_messages",
 ];
 
 /// The tools that write to Telegram; `--read-only` turns them off.

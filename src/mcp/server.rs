@@ -8,11 +8,15 @@ use std::time::{Duration, Instant};
 
 use rmcp::handler::server::router::tool::ToolRouter;
 use rmcp::handler::server::tool::ToolCallContext;
+#[allow(deprecated)]
 use rmcp::model::{
-    CallToolRequestParams, CallToolResponse, CallToolResult, ContentBlock, Implementation,
-    ServerCapabilities, ServerConfig,
+    CallToolRequestParams, CallToolResponse, CallToolResult, CompleteRequestParams, CompleteResult,
+    ContentBlock, GetPromptRequestParams, GetPromptResponse, Implementation, ListPromptsResult,
+    ListResourceTemplatesResult, ListResourcesResult, PaginatedRequestParams,
+    ReadResourceRequestParams, ReadResourceResponse, ServerCapabilities, ServerConfig,
+    SubscribeRequestParams, SubscriptionFilter, UnsubscribeRequestParams,
 };
-use rmcp::service::RequestContext;
+use rmcp::service::{RequestContext, SubscriptionContext};
 use rmcp::{ErrorData, RoleServer, ServerHandler, tool_handler};
 use serde::Serialize;
 use tokio::sync::RwLockReadGuard;
@@ -39,6 +43,8 @@ pub struct TelegramServer {
     /// Longest a tool call may take before it answers with a timeout error.
     call_timeout: Option<Duration>,
     files: FileOptions,
+    /// This session's resource subscriptions.
+    subscriptions: super::resources::Subscriptions,
 }
 
 /// How the server is reached, which decides what a tool may do with the local disk.
@@ -131,7 +137,7 @@ pub trait CallObserver: Send + Sync {
 impl TelegramServer {
     /// A server offering the `selection` of tools over `link`.
     pub fn new(link: Arc<Link>, selection: ToolSelection) -> Self {
-        let mut tools = Self::tool_router() + Self::inbox_router();
+        let mut tools = Self::tool_router() + Self::inbox_router() + Self::watch_router();
         for name in TOOL_NAMES {
             if !selection.offers(name) {
                 tools.remove_route(name);
@@ -144,6 +150,7 @@ impl TelegramServer {
             observer: None,
             call_timeout: None,
             files: FileOptions::new(Transport::Http),
+            subscriptions: super::resources::Subscriptions::default(),
         }
     }
 
@@ -169,6 +176,19 @@ impl TelegramServer {
     pub fn with_call_timeout(mut self, timeout: Duration) -> Self {
         self.call_timeout = Some(timeout);
         self
+    }
+
+    pub(super) fn subscriptions(&self) -> &super::resources::Subscriptions {
+        &self.subscriptions
+    }
+
+    pub(super) fn link(&self) -> &Arc<Link> {
+        &self.link
+    }
+
+    /// The server's limit per request (`--request-timeout`), if any.
+    pub(super) fn request_limit(&self) -> Option<Duration> {
+        self.call_timeout
     }
 
     pub(super) fn is_read_only(&self) -> bool {
@@ -251,9 +271,18 @@ impl ServerHandler for TelegramServer {
         if self.selection.is_read_only() {
             instructions.push_str(READ_ONLY_NOTE);
         }
-        ServerConfig::new(ServerCapabilities::builder().enable_tools().build())
+        let capabilities = ServerCapabilities::builder()
+            .enable_completions()
+            .enable_prompts()
+            .enable_resources()
+            .enable_resources_subscribe()
+            .enable_tools()
+            .build();
+        ServerConfig::new(capabilities)
             .with_server_info(
-                Implementation::new("tgmcp", env!("CARGO_PKG_VERSION")).with_title("Telegram"),
+                Implementation::new("tgmcp", env!("CARGO_PKG_VERSION"))
+                    .with_title("Telegram")
+                    .with_icons(vec![super::resources::icon()]),
             )
             .with_instructions(instructions)
     }
@@ -302,6 +331,93 @@ impl ServerHandler for TelegramServer {
             result.content.push(ContentBlock::text(note));
         }
         Ok(response)
+    }
+
+    async fn list_resources(
+        &self,
+        _request: Option<PaginatedRequestParams>,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<ListResourcesResult, ErrorData> {
+        Ok(Self::resource_list())
+    }
+
+    async fn list_resource_templates(
+        &self,
+        _request: Option<PaginatedRequestParams>,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<ListResourceTemplatesResult, ErrorData> {
+        Ok(Self::resource_templates())
+    }
+
+    async fn read_resource(
+        &self,
+        request: ReadResourceRequestParams,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<ReadResourceResponse, ErrorData> {
+        self.read(&request.uri)
+            .await
+            .map(Into::into)
+            .map_err(|e| super::resources::rpc_error(&e.with_profile(self.link.profile())))
+    }
+
+    #[allow(deprecated)]
+    async fn subscribe(
+        &self,
+        request: SubscribeRequestParams,
+        context: RequestContext<RoleServer>,
+    ) -> Result<(), ErrorData> {
+        self.subscribe_to(request.uri, context.peer)
+            .await
+            .map_err(|e| super::resources::rpc_error(&e.with_profile(self.link.profile())))
+    }
+
+    #[allow(deprecated)]
+    async fn unsubscribe(
+        &self,
+        request: UnsubscribeRequestParams,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<(), ErrorData> {
+        self.unsubscribe_from(&request.uri);
+        Ok(())
+    }
+
+    fn accepted_subscription_filter(
+        &self,
+        requested: &SubscriptionFilter,
+    ) -> Option<SubscriptionFilter> {
+        Some(Self::accepted_filter(requested))
+    }
+
+    async fn listen(&self, context: SubscriptionContext) -> Result<(), ErrorData> {
+        self.listen_to(context)
+            .await
+            .map_err(|e| super::resources::rpc_error(&e))
+    }
+
+    async fn list_prompts(
+        &self,
+        _request: Option<PaginatedRequestParams>,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<ListPromptsResult, ErrorData> {
+        Ok(super::prompts::list())
+    }
+
+    async fn get_prompt(
+        &self,
+        request: GetPromptRequestParams,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<GetPromptResponse, ErrorData> {
+        super::prompts::get(&request).map(Into::into)
+    }
+
+    async fn complete(
+        &self,
+        request: CompleteRequestParams,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<CompleteResult, ErrorData> {
+        self.complete_chat(&request)
+            .await
+            .map_err(|e| super::resources::rpc_error(&e.with_profile(self.link.profile())))
     }
 }
 

@@ -286,6 +286,19 @@ pub fn topic_list(list: &crate::telegram::TopicList) -> String {
     out
 }
 
+/// `wait_for_messages`: the new messages, oldest first.
+pub fn new_messages(page: &crate::telegram::NewMessagesPage) -> String {
+    let mut out = match page.messages.len() {
+        0 => "No new messages.".to_owned(),
+        n => format!("{n} new {}:", plural(n, "message")),
+    };
+    for message in &page.messages {
+        out.push('\n');
+        out.push_str(&message_line(message));
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -148,6 +148,15 @@ impl Telegram {
         &self.session
     }
 
+    pub(crate) fn session_arc(&self) -> &Arc<FileSession> {
+        &self.session
+    }
+
+    /// The sender pool, for grammers' update receiver.
+    pub(crate) fn sender_handle(&self) -> SenderPoolHandle {
+        self.handle.clone()
+    }
+
     /// Upper bound for one call (`ConnectOptions::timeout`).
     pub fn call_timeout(&self) -> Duration {
         self.options.timeout

@@ -13,6 +13,7 @@ pub mod outcome;
 pub mod session;
 pub mod stats;
 pub mod telethon;
+pub mod watch;
 
 mod chats;
 mod messages;
@@ -38,3 +39,4 @@ pub use ops::{GetUnread, ListTopics, MarkRead};
 pub use send::{DEFAULT_MAX_PARTS, MAX_MESSAGE_LEN};
 pub use session::FileSession;
 pub use stats::{RpcSnapshot, RpcStats, Tally};
+pub use watch::{NewMessages, NewMessagesPage};

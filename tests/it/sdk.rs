@@ -73,6 +73,7 @@ fn cases() -> Value {
             "files": ["data:text/plain;base64,aGVsbG8gZnJvbSBhbiBTREs="]}],
         ["download_media", {"chat_id": "me", "message_id": "$sent"}],
         ["invoke_mtproto", {"method_full_name": "users.getUsers", "params_json": {"id": ["me"]}}],
+        ["wait_for_messages", {"timeout_s": 1}],
         ["search_messages_globally", {"query": "x", "limit": "ten"}],
         ["get_chat_info", {"chat_id": "@no_such_user_here"}],
     ])
