@@ -1268,6 +1268,8 @@ pub struct ReadArgs {
     /// Print one JSON message per line (JSON Lines), for pipes; overrides --json
     #[arg(long)]
     pub jsonl: bool,
+}
+
 const WATCH_LONG_ABOUT: &str = "\
 Print new messages as they arrive, until interrupted.
 
