@@ -113,7 +113,7 @@ _tgmcp() {
 
     case "${cmd}" in
         tgmcp)
-            opts="-v -q -h -V --profile --json --sandbox --verbose --quiet --config --log-format --help --version setup serve health search send download invoke reset sandbox generate help"
+            opts="-v -q -h -V --profile --json --sandbox --verbose --quiet --config --env-file --log-format --help --version setup serve health search send download invoke reset sandbox generate help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -124,6 +124,10 @@ _tgmcp() {
                     return 0
                     ;;
                 --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --env-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -139,7 +143,7 @@ _tgmcp() {
             return 0
             ;;
         tgmcp__subcmd__download)
-            opts="-o -v -q -h -V --output --timeout --profile --json --sandbox --verbose --quiet --config --log-format --help --version"
+            opts="-o -v -q -h -V --output --timeout --profile --json --sandbox --verbose --quiet --config --env-file --log-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -165,6 +169,10 @@ _tgmcp() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --env-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --log-format)
                     COMPREPLY=($(compgen -W "text json" -- "${cur}"))
                     return 0
@@ -177,7 +185,7 @@ _tgmcp() {
             return 0
             ;;
         tgmcp__subcmd__generate)
-            opts="-v -q -h -V --profile --json --sandbox --verbose --quiet --config --log-format --help --version man completions help"
+            opts="-v -q -h -V --profile --json --sandbox --verbose --quiet --config --env-file --log-format --help --version man completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -188,6 +196,10 @@ _tgmcp() {
                     return 0
                     ;;
                 --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --env-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -203,7 +215,7 @@ _tgmcp() {
             return 0
             ;;
         tgmcp__subcmd__generate__subcmd__completions)
-            opts="-v -q -h -V --profile --json --sandbox --verbose --quiet --config --log-format --help --version bash elvish fish powershell zsh"
+            opts="-v -q -h -V --profile --json --sandbox --verbose --quiet --config --env-file --log-format --help --version bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -214,6 +226,10 @@ _tgmcp() {
                     return 0
                     ;;
                 --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --env-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -285,7 +301,7 @@ _tgmcp() {
             return 0
             ;;
         tgmcp__subcmd__generate__subcmd__man)
-            opts="-v -q -h -V --profile --json --sandbox --verbose --quiet --config --log-format --help --version"
+            opts="-v -q -h -V --profile --json --sandbox --verbose --quiet --config --env-file --log-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -296,6 +312,10 @@ _tgmcp() {
                     return 0
                     ;;
                 --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --env-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -311,7 +331,7 @@ _tgmcp() {
             return 0
             ;;
         tgmcp__subcmd__health)
-            opts="-v -q -h -V --timeout --url --bundle --log --profile --json --sandbox --verbose --quiet --config --log-format --help --version"
+            opts="-v -q -h -V --timeout --url --bundle --log --profile --json --sandbox --verbose --quiet --config --env-file --log-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -338,6 +358,10 @@ _tgmcp() {
                     return 0
                     ;;
                 --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --env-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -549,7 +573,7 @@ _tgmcp() {
             return 0
             ;;
         tgmcp__subcmd__invoke)
-            opts="-v -q -h -V --list --describe --allow-dangerous --allow-secrets --no-resolve --timeout --profile --json --sandbox --verbose --quiet --config --log-format --help --version"
+            opts="-v -q -h -V --list --describe --allow-dangerous --allow-secrets --no-resolve --timeout --profile --json --sandbox --verbose --quiet --config --env-file --log-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -575,6 +599,10 @@ _tgmcp() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --env-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --log-format)
                     COMPREPLY=($(compgen -W "text json" -- "${cur}"))
                     return 0
@@ -587,7 +615,7 @@ _tgmcp() {
             return 0
             ;;
         tgmcp__subcmd__reset)
-            opts="-v -q -h -V --profile --json --sandbox --verbose --quiet --config --log-format --help --version"
+            opts="-v -q -h -V --profile --json --sandbox --verbose --quiet --config --env-file --log-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -598,6 +626,10 @@ _tgmcp() {
                     return 0
                     ;;
                 --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --env-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -613,7 +645,7 @@ _tgmcp() {
             return 0
             ;;
         tgmcp__subcmd__sandbox)
-            opts="-v -q -h -V --listen --demo-home --profile --json --sandbox --verbose --quiet --config --log-format --help --version"
+            opts="-v -q -h -V --listen --demo-home --profile --json --sandbox --verbose --quiet --config --env-file --log-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -635,6 +667,10 @@ _tgmcp() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --env-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --log-format)
                     COMPREPLY=($(compgen -W "text json" -- "${cur}"))
                     return 0
@@ -647,7 +683,7 @@ _tgmcp() {
             return 0
             ;;
         tgmcp__subcmd__search)
-            opts="-c -n -v -q -h -V --chat --from --since --until --type --limit --all --cursor --jsonl --profile --json --sandbox --verbose --quiet --config --log-format --help --version"
+            opts="-c -n -v -q -h -V --chat --from --since --until --type --limit --all --cursor --jsonl --profile --json --sandbox --verbose --quiet --config --env-file --log-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -697,6 +733,10 @@ _tgmcp() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --env-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --log-format)
                     COMPREPLY=($(compgen -W "text json" -- "${cur}"))
                     return 0
@@ -709,7 +749,7 @@ _tgmcp() {
             return 0
             ;;
         tgmcp__subcmd__send)
-            opts="-f -v -q -h -V --markdown --html --reply-to --silent --no-preview --max-parts --max-wait --timeout --file --as-document --allow-http-urls --allow-private-urls --max-file-size --profile --json --sandbox --verbose --quiet --config --log-format --help --version"
+            opts="-f -v -q -h -V --markdown --html --reply-to --silent --no-preview --max-parts --max-wait --timeout --file --as-document --allow-http-urls --allow-private-urls --max-file-size --profile --json --sandbox --verbose --quiet --config --env-file --log-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -751,6 +791,10 @@ _tgmcp() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --env-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --log-format)
                     COMPREPLY=($(compgen -W "text json" -- "${cur}"))
                     return 0
@@ -763,7 +807,7 @@ _tgmcp() {
             return 0
             ;;
         tgmcp__subcmd__serve)
-            opts="-v -q -h -V --read-only --tools --allow-dangerous-methods --file-root --download-dir --allow-http-urls --allow-private-urls --max-file-size --http --no-auth --allow-host --metrics-public --max-body-bytes --max-concurrent --request-timeout --header-timeout --idle-timeout --max-connections --profile --json --sandbox --verbose --quiet --config --log-format --help --version"
+            opts="-v -q -h -V --read-only --tools --allow-dangerous-methods --file-root --download-dir --allow-http-urls --allow-private-urls --max-file-size --http --no-auth --allow-host --metrics-public --max-body-bytes --max-concurrent --request-timeout --header-timeout --idle-timeout --max-connections --profile --json --sandbox --verbose --quiet --config --env-file --log-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -825,6 +869,10 @@ _tgmcp() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --env-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --log-format)
                     COMPREPLY=($(compgen -W "text json" -- "${cur}"))
                     return 0
@@ -837,7 +885,7 @@ _tgmcp() {
             return 0
             ;;
         tgmcp__subcmd__setup)
-            opts="-v -q -h -V --api-id --api-hash --phone --code --password --overwrite --rotate-token --import-telethon --qr --profile --json --sandbox --verbose --quiet --config --log-format --help --version"
+            opts="-v -q -h -V --api-id --api-hash --phone --code --password --overwrite --rotate-token --import-telethon --qr --profile --json --sandbox --verbose --quiet --config --env-file --log-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -872,6 +920,10 @@ _tgmcp() {
                     return 0
                     ;;
                 --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --env-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
