@@ -40,5 +40,6 @@ mod sandbox_send;
 mod sandbox_sent;
 mod sandbox_support;
 mod sdk;
+mod subscribers;
 mod telethon;
 mod unknown_outcome;
