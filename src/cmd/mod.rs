@@ -169,6 +169,7 @@ pub async fn run(cli: Cli, profile_explicit: bool) -> Result<ExitCode> {
 pub async fn run_with_env(cli: Cli, profile_explicit: bool, env: Env) -> Result<ExitCode> {
     let wants_login = matches!(&cli.command, Command::Setup(args) if !args.rotate_token);
     let profile = cli.global.profile.as_str().to_owned();
+    let demo = cli.global.sandbox;
     let result = async {
         match cli.command {
             Command::Sandbox(args) => sandbox::run(cli.global, profile_explicit, args).await,
@@ -193,7 +194,10 @@ pub async fn run_with_env(cli: Cli, profile_explicit: bool, env: Env) -> Result<
         }
     }
     .await;
-    result.map_err(|e| e.with_profile(&profile))
+    result.map_err(|e| {
+        let e = e.with_profile(&profile);
+        if demo { e.in_demo() } else { e }
+    })
 }
 
 /// `tgmcp --sandbox reset`: the demo starts over.

@@ -262,6 +262,7 @@ impl Telegram {
             return Err(Error::NotLoggedIn {
                 profile: None,
                 rpc: None,
+                demo: false,
             });
         };
         self.remember_self(&user).await?;

@@ -74,3 +74,36 @@ async fn a_logged_out_profile_does_not_stay_connected_without_telegram() {
     client.cancel().await.unwrap();
     assert_eq!(server.terminate().await, 0);
 }
+
+/// Issue 17: a demo profile that is not logged in points at the demo's own setup, not
+/// at a real login.
+#[tokio::test]
+async fn the_demo_says_how_to_log_the_demo_in() {
+    let env = TestEnv::new();
+    // A setup that stops after the phone leaves the demo profile logged out.
+    let run = env
+        .run(&[
+            "--sandbox",
+            "--profile",
+            "half",
+            "setup",
+            "--phone",
+            "+15550100",
+        ])
+        .await;
+    assert_eq!(run.code, 10, "{run:?}");
+    let run = env
+        .run(&["--sandbox", "--profile", "half", "search", "invoice"])
+        .await;
+    assert_eq!(run.code, 3, "{run:?}");
+    assert!(
+        run.stderr
+            .contains("run `tgmcp --sandbox --profile half setup`"),
+        "{run:?}"
+    );
+    // The real face keeps its own hint.
+    let run = env.run(&["search", "invoice"]).await;
+    assert_eq!(run.code, 3, "{run:?}");
+    assert!(run.stderr.contains("run `tgmcp setup`"), "{run:?}");
+    let _ = env.run(&["--sandbox", "reset"]).await;
+}
