@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_tgmcp_global_optspecs
-    string join \n profile= json sandbox v/verbose q/quiet config= log-format= h/help V/version
+    string join \n profile= json sandbox v/verbose q/quiet config= env-file= log-format= h/help V/version
 end
 
 function __fish_tgmcp_needs_command
@@ -26,6 +26,7 @@ end
 
 complete -c tgmcp -n "__fish_tgmcp_needs_command" -l profile -d 'Profile to use: one Telegram account, with its own session and settings' -r
 complete -c tgmcp -n "__fish_tgmcp_needs_command" -l config -d 'Config file to read instead of the default one (which is optional)' -r -F
+complete -c tgmcp -n "__fish_tgmcp_needs_command" -l env-file -d 'Read settings from a .env file (KEY=VALUE lines), as fast-mcp-telegram does: its API_ID, API_HASH, PHONE_NUMBER, SESSION_NAME, SERVER_MODE, HOST, PORT, DISABLE_AUTH and LOG_LEVEL, and TGMCP_HOME, TGMCP_PROFILE, TGMCP_CONFIG, TGMCP_API_ID, TGMCP_API_HASH, TGMCP_PHONE and TGMCP_LOG. The process environment wins over the file' -r -F
 complete -c tgmcp -n "__fish_tgmcp_needs_command" -l log-format -d 'Format of the logs on stderr' -r -f -a "text\t'Human-readable lines'
 json\t'One JSON object per line'"
 complete -c tgmcp -n "__fish_tgmcp_needs_command" -l json -d 'Print machine-readable JSON on stdout instead of text'
@@ -55,6 +56,7 @@ complete -c tgmcp -n "__fish_tgmcp_using_subcommand setup" -l password -d 'Two-s
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand setup" -l import-telethon -d 'Log in with an existing Telethon session instead of a code: the path of a `.session` file (as fast-mcp-telegram and Telethon scripts keep them) or a StringSession. Its DC and auth key are checked with Telegram, then saved in the profile; the Telethon session keeps working too' -r
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand setup" -l profile -d 'Profile to use: one Telegram account, with its own session and settings' -r
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand setup" -l config -d 'Config file to read instead of the default one (which is optional)' -r -F
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand setup" -l env-file -d 'Read settings from a .env file (KEY=VALUE lines), as fast-mcp-telegram does: its API_ID, API_HASH, PHONE_NUMBER, SESSION_NAME, SERVER_MODE, HOST, PORT, DISABLE_AUTH and LOG_LEVEL, and TGMCP_HOME, TGMCP_PROFILE, TGMCP_CONFIG, TGMCP_API_ID, TGMCP_API_HASH, TGMCP_PHONE and TGMCP_LOG. The process environment wins over the file' -r -F
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand setup" -l log-format -d 'Format of the logs on stderr' -r -f -a "text\t'Human-readable lines'
 json\t'One JSON object per line'"
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand setup" -l overwrite -d 'Replace the profile\'s existing session (logging in again)'
@@ -92,6 +94,7 @@ complete -c tgmcp -n "__fish_tgmcp_using_subcommand serve" -l idle-timeout -d 'S
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand serve" -l max-connections -d 'Connections open at once (lowered to fit the descriptor limit, `ulimit -n`). At the cap, the connection that has waited longest with no request is closed to make room; when all are busy, a new one is answered 503' -r
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand serve" -l profile -d 'Profile to use: one Telegram account, with its own session and settings' -r
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand serve" -l config -d 'Config file to read instead of the default one (which is optional)' -r -F
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand serve" -l env-file -d 'Read settings from a .env file (KEY=VALUE lines), as fast-mcp-telegram does: its API_ID, API_HASH, PHONE_NUMBER, SESSION_NAME, SERVER_MODE, HOST, PORT, DISABLE_AUTH and LOG_LEVEL, and TGMCP_HOME, TGMCP_PROFILE, TGMCP_CONFIG, TGMCP_API_ID, TGMCP_API_HASH, TGMCP_PHONE and TGMCP_LOG. The process environment wins over the file' -r -F
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand serve" -l log-format -d 'Format of the logs on stderr' -r -f -a "text\t'Human-readable lines'
 json\t'One JSON object per line'"
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand serve" -l read-only -d 'Offer only the tools that read: hide send_message, edit_message and send_message_to_phone, and refuse them if called; invoke_mtproto then runs only methods that change nothing'
@@ -112,6 +115,7 @@ complete -c tgmcp -n "__fish_tgmcp_using_subcommand health" -l bundle -d 'Write 
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand health" -l log -d 'With --bundle: add the end of this log file (its secrets taken out too)' -r -F
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand health" -l profile -d 'Profile to use: one Telegram account, with its own session and settings' -r
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand health" -l config -d 'Config file to read instead of the default one (which is optional)' -r -F
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand health" -l env-file -d 'Read settings from a .env file (KEY=VALUE lines), as fast-mcp-telegram does: its API_ID, API_HASH, PHONE_NUMBER, SESSION_NAME, SERVER_MODE, HOST, PORT, DISABLE_AUTH and LOG_LEVEL, and TGMCP_HOME, TGMCP_PROFILE, TGMCP_CONFIG, TGMCP_API_ID, TGMCP_API_HASH, TGMCP_PHONE and TGMCP_LOG. The process environment wins over the file' -r -F
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand health" -l log-format -d 'Format of the logs on stderr' -r -f -a "text\t'Human-readable lines'
 json\t'One JSON object per line'"
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand health" -l json -d 'Print machine-readable JSON on stdout instead of text'
@@ -131,6 +135,7 @@ complete -c tgmcp -n "__fish_tgmcp_using_subcommand search" -s n -l limit -d 'Sh
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand search" -l cursor -d 'Continue a search where an earlier one stopped: the `cursor` of its --json output, with the same QUERY and --chat' -r
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand search" -l profile -d 'Profile to use: one Telegram account, with its own session and settings' -r
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand search" -l config -d 'Config file to read instead of the default one (which is optional)' -r -F
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand search" -l env-file -d 'Read settings from a .env file (KEY=VALUE lines), as fast-mcp-telegram does: its API_ID, API_HASH, PHONE_NUMBER, SESSION_NAME, SERVER_MODE, HOST, PORT, DISABLE_AUTH and LOG_LEVEL, and TGMCP_HOME, TGMCP_PROFILE, TGMCP_CONFIG, TGMCP_API_ID, TGMCP_API_HASH, TGMCP_PHONE and TGMCP_LOG. The process environment wins over the file' -r -F
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand search" -l log-format -d 'Format of the logs on stderr' -r -f -a "text\t'Human-readable lines'
 json\t'One JSON object per line'"
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand search" -l all -d 'Fetch every match, page after page (a spinner on stderr shows progress at a terminal)'
@@ -149,6 +154,7 @@ complete -c tgmcp -n "__fish_tgmcp_using_subcommand send" -s f -l file -d 'Attac
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand send" -l max-file-size -d 'Largest file sent, from disk or a URL: bytes, or with a unit (50MB, 2GB, 512KiB)' -r
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand send" -l profile -d 'Profile to use: one Telegram account, with its own session and settings' -r
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand send" -l config -d 'Config file to read instead of the default one (which is optional)' -r -F
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand send" -l env-file -d 'Read settings from a .env file (KEY=VALUE lines), as fast-mcp-telegram does: its API_ID, API_HASH, PHONE_NUMBER, SESSION_NAME, SERVER_MODE, HOST, PORT, DISABLE_AUTH and LOG_LEVEL, and TGMCP_HOME, TGMCP_PROFILE, TGMCP_CONFIG, TGMCP_API_ID, TGMCP_API_HASH, TGMCP_PHONE and TGMCP_LOG. The process environment wins over the file' -r -F
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand send" -l log-format -d 'Format of the logs on stderr' -r -f -a "text\t'Human-readable lines'
 json\t'One JSON object per line'"
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand send" -l markdown -d 'Format the text as Markdown: **bold**, *italic*, `code`, [text](https://…)'
@@ -168,6 +174,7 @@ complete -c tgmcp -n "__fish_tgmcp_using_subcommand download" -s o -l output -d 
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand download" -l timeout -d 'Seconds to wait for Telegram before giving up (exit 4)' -r
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand download" -l profile -d 'Profile to use: one Telegram account, with its own session and settings' -r
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand download" -l config -d 'Config file to read instead of the default one (which is optional)' -r -F
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand download" -l env-file -d 'Read settings from a .env file (KEY=VALUE lines), as fast-mcp-telegram does: its API_ID, API_HASH, PHONE_NUMBER, SESSION_NAME, SERVER_MODE, HOST, PORT, DISABLE_AUTH and LOG_LEVEL, and TGMCP_HOME, TGMCP_PROFILE, TGMCP_CONFIG, TGMCP_API_ID, TGMCP_API_HASH, TGMCP_PHONE and TGMCP_LOG. The process environment wins over the file' -r -F
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand download" -l log-format -d 'Format of the logs on stderr' -r -f -a "text\t'Human-readable lines'
 json\t'One JSON object per line'"
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand download" -l json -d 'Print machine-readable JSON on stdout instead of text'
@@ -181,6 +188,7 @@ complete -c tgmcp -n "__fish_tgmcp_using_subcommand invoke" -l describe -d 'Prin
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand invoke" -l timeout -d 'Give up when Telegram does not answer within this many seconds (exit 4)' -r
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand invoke" -l profile -d 'Profile to use: one Telegram account, with its own session and settings' -r
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand invoke" -l config -d 'Config file to read instead of the default one (which is optional)' -r -F
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand invoke" -l env-file -d 'Read settings from a .env file (KEY=VALUE lines), as fast-mcp-telegram does: its API_ID, API_HASH, PHONE_NUMBER, SESSION_NAME, SERVER_MODE, HOST, PORT, DISABLE_AUTH and LOG_LEVEL, and TGMCP_HOME, TGMCP_PROFILE, TGMCP_CONFIG, TGMCP_API_ID, TGMCP_API_HASH, TGMCP_PHONE and TGMCP_LOG. The process environment wins over the file' -r -F
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand invoke" -l log-format -d 'Format of the logs on stderr' -r -f -a "text\t'Human-readable lines'
 json\t'One JSON object per line'"
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand invoke" -l allow-dangerous -d 'Allow methods that cannot be undone (deleting messages, chats, sessions …)'
@@ -194,6 +202,7 @@ complete -c tgmcp -n "__fish_tgmcp_using_subcommand invoke" -s h -l help -d 'Pri
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand invoke" -s V -l version -d 'Print version'
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand reset" -l profile -d 'Profile to use: one Telegram account, with its own session and settings' -r
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand reset" -l config -d 'Config file to read instead of the default one (which is optional)' -r -F
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand reset" -l env-file -d 'Read settings from a .env file (KEY=VALUE lines), as fast-mcp-telegram does: its API_ID, API_HASH, PHONE_NUMBER, SESSION_NAME, SERVER_MODE, HOST, PORT, DISABLE_AUTH and LOG_LEVEL, and TGMCP_HOME, TGMCP_PROFILE, TGMCP_CONFIG, TGMCP_API_ID, TGMCP_API_HASH, TGMCP_PHONE and TGMCP_LOG. The process environment wins over the file' -r -F
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand reset" -l log-format -d 'Format of the logs on stderr' -r -f -a "text\t'Human-readable lines'
 json\t'One JSON object per line'"
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand reset" -l json -d 'Print machine-readable JSON on stdout instead of text'
@@ -206,6 +215,7 @@ complete -c tgmcp -n "__fish_tgmcp_using_subcommand sandbox" -l listen -d 'Addre
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand sandbox" -l demo-home -d 'Play the demo that `--sandbox` commands share, announcing it in this folder (how the first `--sandbox` command starts it in the background)' -r -F
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand sandbox" -l profile -d 'Profile to use: one Telegram account, with its own session and settings' -r
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand sandbox" -l config -d 'Config file to read instead of the default one (which is optional)' -r -F
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand sandbox" -l env-file -d 'Read settings from a .env file (KEY=VALUE lines), as fast-mcp-telegram does: its API_ID, API_HASH, PHONE_NUMBER, SESSION_NAME, SERVER_MODE, HOST, PORT, DISABLE_AUTH and LOG_LEVEL, and TGMCP_HOME, TGMCP_PROFILE, TGMCP_CONFIG, TGMCP_API_ID, TGMCP_API_HASH, TGMCP_PHONE and TGMCP_LOG. The process environment wins over the file' -r -F
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand sandbox" -l log-format -d 'Format of the logs on stderr' -r -f -a "text\t'Human-readable lines'
 json\t'One JSON object per line'"
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand sandbox" -l json -d 'Print machine-readable JSON on stdout instead of text'
@@ -216,6 +226,7 @@ complete -c tgmcp -n "__fish_tgmcp_using_subcommand sandbox" -s h -l help -d 'Pr
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand sandbox" -s V -l version -d 'Print version'
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand generate; and not __fish_seen_subcommand_from man completions help" -l profile -d 'Profile to use: one Telegram account, with its own session and settings' -r
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand generate; and not __fish_seen_subcommand_from man completions help" -l config -d 'Config file to read instead of the default one (which is optional)' -r -F
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand generate; and not __fish_seen_subcommand_from man completions help" -l env-file -d 'Read settings from a .env file (KEY=VALUE lines), as fast-mcp-telegram does: its API_ID, API_HASH, PHONE_NUMBER, SESSION_NAME, SERVER_MODE, HOST, PORT, DISABLE_AUTH and LOG_LEVEL, and TGMCP_HOME, TGMCP_PROFILE, TGMCP_CONFIG, TGMCP_API_ID, TGMCP_API_HASH, TGMCP_PHONE and TGMCP_LOG. The process environment wins over the file' -r -F
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand generate; and not __fish_seen_subcommand_from man completions help" -l log-format -d 'Format of the logs on stderr' -r -f -a "text\t'Human-readable lines'
 json\t'One JSON object per line'"
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand generate; and not __fish_seen_subcommand_from man completions help" -l json -d 'Print machine-readable JSON on stdout instead of text'
@@ -229,6 +240,7 @@ complete -c tgmcp -n "__fish_tgmcp_using_subcommand generate; and not __fish_see
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand generate; and not __fish_seen_subcommand_from man completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand generate; and __fish_seen_subcommand_from man" -l profile -d 'Profile to use: one Telegram account, with its own session and settings' -r
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand generate; and __fish_seen_subcommand_from man" -l config -d 'Config file to read instead of the default one (which is optional)' -r -F
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand generate; and __fish_seen_subcommand_from man" -l env-file -d 'Read settings from a .env file (KEY=VALUE lines), as fast-mcp-telegram does: its API_ID, API_HASH, PHONE_NUMBER, SESSION_NAME, SERVER_MODE, HOST, PORT, DISABLE_AUTH and LOG_LEVEL, and TGMCP_HOME, TGMCP_PROFILE, TGMCP_CONFIG, TGMCP_API_ID, TGMCP_API_HASH, TGMCP_PHONE and TGMCP_LOG. The process environment wins over the file' -r -F
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand generate; and __fish_seen_subcommand_from man" -l log-format -d 'Format of the logs on stderr' -r -f -a "text\t'Human-readable lines'
 json\t'One JSON object per line'"
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand generate; and __fish_seen_subcommand_from man" -l json -d 'Print machine-readable JSON on stdout instead of text'
@@ -239,6 +251,7 @@ complete -c tgmcp -n "__fish_tgmcp_using_subcommand generate; and __fish_seen_su
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand generate; and __fish_seen_subcommand_from man" -s V -l version -d 'Print version'
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand generate; and __fish_seen_subcommand_from completions" -l profile -d 'Profile to use: one Telegram account, with its own session and settings' -r
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand generate; and __fish_seen_subcommand_from completions" -l config -d 'Config file to read instead of the default one (which is optional)' -r -F
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand generate; and __fish_seen_subcommand_from completions" -l env-file -d 'Read settings from a .env file (KEY=VALUE lines), as fast-mcp-telegram does: its API_ID, API_HASH, PHONE_NUMBER, SESSION_NAME, SERVER_MODE, HOST, PORT, DISABLE_AUTH and LOG_LEVEL, and TGMCP_HOME, TGMCP_PROFILE, TGMCP_CONFIG, TGMCP_API_ID, TGMCP_API_HASH, TGMCP_PHONE and TGMCP_LOG. The process environment wins over the file' -r -F
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand generate; and __fish_seen_subcommand_from completions" -l log-format -d 'Format of the logs on stderr' -r -f -a "text\t'Human-readable lines'
 json\t'One JSON object per line'"
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand generate; and __fish_seen_subcommand_from completions" -l json -d 'Print machine-readable JSON on stdout instead of text'

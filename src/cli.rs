@@ -93,6 +93,13 @@ pub struct GlobalArgs {
     #[arg(long, global = true, env = "TGMCP_CONFIG", value_name = "FILE")]
     pub config: Option<PathBuf>,
 
+    /// Read settings from a .env file (KEY=VALUE lines), as fast-mcp-telegram does: its
+    /// API_ID, API_HASH, PHONE_NUMBER, SESSION_NAME, SERVER_MODE, HOST, PORT, DISABLE_AUTH and
+    /// LOG_LEVEL, and TGMCP_HOME, TGMCP_PROFILE, TGMCP_CONFIG, TGMCP_API_ID, TGMCP_API_HASH,
+    /// TGMCP_PHONE and TGMCP_LOG. The process environment wins over the file
+    #[arg(long, global = true, env = "TGMCP_ENV_FILE", value_name = "FILE")]
+    pub env_file: Option<PathBuf>,
+
     /// Format of the logs on stderr
     #[arg(
         long,

@@ -28,6 +28,11 @@ use serde::Deserialize;
 
 use crate::error::{Error, Result};
 
+pub mod env_file;
+pub mod reference;
+
+pub use env_file::EnvFile;
+
 /// The profile used when none is named.
 pub const DEFAULT_PROFILE: &str = "default";
 
@@ -45,6 +50,8 @@ pub const TOKEN_FILE: &str = "token";
 #[derive(Clone, Default)]
 pub struct Env {
     vars: HashMap<String, String>,
+    /// Variables that came from an `--env-file`, and which file.
+    from_file: HashMap<String, PathBuf>,
 }
 
 impl Env {
@@ -78,6 +85,42 @@ impl<K: Into<String>, V: Into<String>> FromIterator<(K, V)> for Env {
                 .into_iter()
                 .map(|(key, value)| (key.into(), value.into()))
                 .collect(),
+            from_file: HashMap::new(),
+        }
+    }
+}
+
+impl Env {
+    /// The process environment over `--env-file`'s settings, if one is named.
+    pub fn load(env_file: Option<&Path>) -> Result<(Self, Option<EnvFile>)> {
+        let env = Self::from_process();
+        match env_file {
+            None => Ok((env, None)),
+            Some(path) => {
+                let file = EnvFile::read(path)?;
+                Ok((env.under(&file), Some(file)))
+            }
+        }
+    }
+
+    /// Fills in what this environment does not set (or sets empty) from `file`.
+    pub fn under(mut self, file: &EnvFile) -> Self {
+        for (key, value) in &file.vars {
+            if self.get(key).is_none() {
+                self.vars.insert(key.clone(), value.clone());
+                self.from_file.insert(key.clone(), file.path.clone());
+            }
+        }
+        self
+    }
+
+    /// `KEY="value" (in FILE)` or `KEY="value" (in the environment)`, for an error
+    /// message about a setting that is not secret.
+    pub fn describe(&self, key: &str) -> String {
+        let value = self.get(key).unwrap_or_default();
+        match self.from_file.get(key) {
+            Some(path) => format!("{key}={value:?} (in {})", path.display()),
+            None => format!("{key}={value:?} (in the environment)"),
         }
     }
 }

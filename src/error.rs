@@ -53,11 +53,13 @@ const PEER_NOT_FOUND_NAMES: &[&str] = &[
 pub enum Error {
     /// The profile has no authorized session. `profile` is unknown where Telegram's
     /// answer is converted; the CLI and MCP faces fill it with [`Error::with_profile`].
-    #[error("{}", not_logged_in_message(.profile.as_deref(), .rpc.as_deref()))]
+    #[error("{}", not_logged_in_message(.profile.as_deref(), .rpc.as_deref(), *.demo))]
     NotLoggedIn {
         profile: Option<String>,
         /// Telegram's reason, e.g. `AUTH_KEY_UNREGISTERED` or `SESSION_REVOKED`.
         rpc: Option<String>,
+        /// A `--sandbox` demo profile: the hint names `tgmcp --sandbox setup`.
+        demo: bool,
     },
 
     /// The peer (user, group or channel) does not exist or this account cannot see it.
@@ -142,6 +144,20 @@ impl Error {
         Self::NotLoggedIn {
             profile: Some(profile.into()),
             rpc: None,
+            demo: false,
+        }
+    }
+
+    /// Marks a [`Error::NotLoggedIn`] as the `--sandbox` demo's, so its hint says
+    /// `tgmcp --sandbox setup` rather than a real login. Other errors pass through.
+    pub fn in_demo(self) -> Self {
+        match self {
+            Self::NotLoggedIn { profile, rpc, .. } => Self::NotLoggedIn {
+                profile,
+                rpc,
+                demo: true,
+            },
+            other => other,
         }
     }
 
@@ -149,9 +165,14 @@ impl Error {
     /// message can say which `tgmcp setup` to run. Other errors pass through.
     pub fn with_profile(self, name: &str) -> Self {
         match self {
-            Self::NotLoggedIn { profile: None, rpc } => Self::NotLoggedIn {
+            Self::NotLoggedIn {
+                profile: None,
+                rpc,
+                demo,
+            } => Self::NotLoggedIn {
                 profile: Some(name.to_owned()),
                 rpc,
+                demo,
             },
             other => other,
         }
@@ -224,7 +245,7 @@ impl Error {
     }
 }
 
-fn not_logged_in_message(profile: Option<&str>, rpc: Option<&str>) -> String {
+fn not_logged_in_message(profile: Option<&str>, rpc: Option<&str>, demo: bool) -> String {
     let mut message = String::from("not logged in");
     if let Some(profile) = profile {
         message.push_str(&format!(" for profile '{profile}'"));
@@ -232,11 +253,12 @@ fn not_logged_in_message(profile: Option<&str>, rpc: Option<&str>) -> String {
     if let Some(rpc) = rpc {
         message.push_str(&format!(" (Telegram said {rpc})"));
     }
+    let tgmcp = if demo { "tgmcp --sandbox" } else { "tgmcp" };
     match profile {
         Some(profile) if profile != "default" => {
-            message.push_str(&format!(" — run `tgmcp --profile {profile} setup`"));
+            message.push_str(&format!(" — run `{tgmcp} --profile {profile} setup`"));
         }
-        _ => message.push_str(" — run `tgmcp setup`"),
+        _ => message.push_str(&format!(" — run `{tgmcp} setup`")),
     }
     message
 }
@@ -334,6 +356,7 @@ impl From<RpcError> for Error {
             return Self::NotLoggedIn {
                 profile: None,
                 rpc: Some(error.name),
+                demo: false,
             };
         }
         // FLOOD_WAIT_X, FLOOD_PREMIUM_WAIT_X, SLOWMODE_WAIT_X: grammers moves X into `value`.

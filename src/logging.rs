@@ -4,9 +4,40 @@ use tracing_subscriber::EnvFilter;
 use tracing_subscriber::filter::LevelFilter;
 
 use crate::cli::{GlobalArgs, LogFormat};
+use crate::config::Env;
+use crate::error::Result;
 
 /// `TGMCP_LOG`, then `RUST_LOG`, then the level `-v`/`-q` ask for (warnings by default).
 pub fn init(global: &GlobalArgs) {
+    // The process environment has no LOG_LEVEL error to report here: it is checked by
+    // `init_with`, which main uses.
+    let env = Env::from_process();
+    init_directive(global, directive(global, &env, None));
+}
+
+/// As [`init`], from `env` (the process over `--env-file`), with the reference server's
+/// `LOG_LEVEL` below `-v`/`-q`. An invalid `LOG_LEVEL` is an error and installs nothing.
+pub fn init_with(global: &GlobalArgs, env: &Env) -> Result<()> {
+    let reference = crate::config::reference::log_level(env)?;
+    init_directive(global, directive(global, env, reference));
+    Ok(())
+}
+
+fn directive(global: &GlobalArgs, env: &Env, reference: Option<&str>) -> String {
+    let level = match (global.quiet, global.verbose) {
+        (true, _) => "error",
+        (false, 0) => reference.unwrap_or("warn"),
+        (false, 1) => "info",
+        (false, 2) => "debug",
+        _ => "trace",
+    };
+    env.get("TGMCP_LOG")
+        .or_else(|| env.get("RUST_LOG"))
+        .unwrap_or(level)
+        .to_owned()
+}
+
+fn init_directive(global: &GlobalArgs, directive: String) {
     let level = match (global.quiet, global.verbose) {
         (true, _) => "error",
         (false, 0) => "warn",
@@ -14,9 +45,6 @@ pub fn init(global: &GlobalArgs) {
         (false, 2) => "debug",
         _ => "trace",
     };
-    let directive = std::env::var("TGMCP_LOG")
-        .or_else(|_| std::env::var("RUST_LOG"))
-        .unwrap_or_else(|_| level.to_owned());
     // rmcp logs requests as Rust debug dumps (at debug level, and at info what a client
     // sent, such as a cancellation's reason), and they hold message text and phone
     // numbers: rmcp stays at warnings at most, and never above the chosen level, unless

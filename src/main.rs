@@ -9,10 +9,37 @@ fn main() -> std::process::ExitCode {
     let profile_explicit = matches
         .value_source("profile")
         .is_some_and(|source| source != ValueSource::DefaultValue);
-    let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
-    tgmcp::logging::init(&cli.global);
+    let mut cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
     let log_format = cli.global.log_format;
     let report = |message: String| tgmcp::logging::stderr_line(log_format, "ERROR", &message);
+    // The process environment over `--env-file`, and the reference server's variables
+    // applied to the command line (they can pick the profile and turn on HTTP).
+    let (env, env_file) = match tgmcp::config::Env::load(cli.global.env_file.as_deref()) {
+        Ok(loaded) => loaded,
+        Err(e) => {
+            report(format!("tgmcp: {e}"));
+            return e.exit_status().into();
+        }
+    };
+    if let Err(e) = tgmcp::logging::init_with(&cli.global, &env) {
+        report(format!("tgmcp: {e}"));
+        return e.exit_status().into();
+    }
+    if let Some(file) = env_file.filter(|file| !file.skipped.is_empty()) {
+        tracing::warn!(
+            "{} sets {}, which tgmcp has no use for (fast-mcp-telegram settings); they are ignored",
+            file.path.display(),
+            file.skipped.join(", ")
+        );
+    }
+    let profile_explicit = match tgmcp::cmd::reference_env::apply(&mut cli, profile_explicit, &env)
+    {
+        Ok(explicit) => explicit,
+        Err(e) => {
+            report(format!("tgmcp: {e}"));
+            return e.exit_status().into();
+        }
+    };
 
     // `serve --http` answers many clients at once; `serve` (either way) stops on signals
     // by itself, draining calls and saving the session.
@@ -32,12 +59,12 @@ fn main() -> std::process::ExitCode {
     };
     let (result, interrupted) = runtime.block_on(async {
         if serve {
-            return (tgmcp::cmd::run(cli, profile_explicit).await, false);
+            return (tgmcp::cmd::run_with_env(cli, profile_explicit, env).await, false);
         }
         // Ctrl-C after a write left is not a plain interruption: it may be carried out.
         let writes = WriteWatch::new();
         tokio::select! {
-            result = writes.watch(tgmcp::cmd::run(cli, profile_explicit)) => (result, false),
+            result = writes.watch(tgmcp::cmd::run_with_env(cli, profile_explicit, env)) => (result, false),
             _ = tokio::signal::ctrl_c() => {
                 (Err(writes.stopped("interrupted").unwrap_or(Error::Interrupted)), true)
             }

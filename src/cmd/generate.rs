@@ -49,6 +49,10 @@ const OTHER_ENVIRONMENT: &[(&str, &str)] = &[
         "The app credentials under the names other Telegram tools use; TGMCP_API_ID and TGMCP_API_HASH win over them.",
     ),
     (
+        "SERVER_MODE, HOST, PORT, DISABLE_AUTH, LOG_LEVEL, SESSION_NAME, PHONE_NUMBER",
+        "fast-mcp-telegram's settings: SERVER_MODE (or MODE) stdio, http-auth or http-no-auth makes serve serve HTTP on HOST:PORT (127.0.0.1:8000), without a token for http-no-auth or DISABLE_AUTH=true (loopback only); LOG_LEVEL is the log level without -v or -q; SESSION_NAME the profile; PHONE_NUMBER setup's phone. Flags and TGMCP_* variables win; --env-file supplies them from a file.",
+    ),
+    (
         "TGMCP_LOG, RUST_LOG",
         "What to log on stderr, as a tracing filter (e.g. debug, or tgmcp=debug,grammers=info); overrides -v and -q.",
     ),

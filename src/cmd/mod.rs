@@ -10,6 +10,7 @@ pub mod health;
 pub mod invoke;
 pub mod output;
 pub mod read;
+pub mod reference_env;
 pub mod sandbox;
 pub mod search;
 pub mod send;
@@ -49,7 +50,16 @@ impl Context {
         profile_explicit: bool,
         wants_login: bool,
     ) -> Result<Self> {
-        let env = Env::from_process();
+        Self::with_env(global, Env::from_process(), profile_explicit, wants_login).await
+    }
+
+    /// As [`Context::new`], with the environment given (the process over `--env-file`).
+    pub async fn with_env(
+        global: GlobalArgs,
+        env: Env,
+        profile_explicit: bool,
+        wants_login: bool,
+    ) -> Result<Self> {
         if !global.sandbox {
             let config = Config::load(
                 &crate::config::Overrides {
@@ -155,16 +165,22 @@ impl Context {
 
 /// Runs the parsed command line.
 pub async fn run(cli: Cli, profile_explicit: bool) -> Result<ExitCode> {
+    run_with_env(cli, profile_explicit, Env::from_process()).await
+}
+
+/// Runs the parsed command line with `env` (the process over `--env-file`).
+pub async fn run_with_env(cli: Cli, profile_explicit: bool, env: Env) -> Result<ExitCode> {
     let wants_login = matches!(&cli.command, Command::Setup(args) if !args.rotate_token);
     let profile = cli.global.profile.as_str().to_owned();
+    let demo = cli.global.sandbox;
     let result = async {
         match cli.command {
             Command::Sandbox(args) => sandbox::run(cli.global, profile_explicit, args).await,
             // Needs no profile or config: packagers run it in a bare build environment.
             Command::Generate(args) => generate::run(args),
-            Command::Reset => reset(&cli.global),
+            Command::Reset => reset(&cli.global, &env),
             command => {
-                let ctx = Context::new(cli.global, profile_explicit, wants_login).await?;
+                let ctx = Context::with_env(cli.global, env, profile_explicit, wants_login).await?;
                 match command {
                     Command::Setup(args) => setup::run(&ctx, args).await,
                     Command::Health(args) => health::run(&ctx, args).await,
@@ -184,17 +200,20 @@ pub async fn run(cli: Cli, profile_explicit: bool) -> Result<ExitCode> {
         }
     }
     .await;
-    result.map_err(|e| e.with_profile(&profile))
+    result.map_err(|e| {
+        let e = e.with_profile(&profile);
+        if demo { e.in_demo() } else { e }
+    })
 }
 
 /// `tgmcp --sandbox reset`: the demo starts over.
-fn reset(global: &GlobalArgs) -> Result<ExitCode> {
+fn reset(global: &GlobalArgs, env: &Env) -> Result<ExitCode> {
     if !global.sandbox {
         return Err(Error::Config(
             "reset starts the offline demo over and touches no real profile — run `tgmcp --sandbox reset` (to log a real profile in again, use `tgmcp setup --overwrite`)".into(),
         ));
     }
-    let home = demo::demo_home(&Env::from_process())?;
+    let home = demo::demo_home(env)?;
     let had_one = demo::reset(&home)?;
     if global.json {
         output::json(&serde_json::json!({"ok": true, "reset": had_one, "home": home}));

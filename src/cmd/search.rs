@@ -485,6 +485,7 @@ mod tests {
             last_name: None,
             bot: false,
             members_count: None,
+            subscribers_count: None,
             unread_count: None,
         }
     }

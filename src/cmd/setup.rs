@@ -254,10 +254,16 @@ async fn login(
             let phone = match args.phone.take() {
                 Some(phone) => phone,
                 None if ctx.demo.is_some() && !interactive => DEMO_PHONE.to_owned(),
+                // fast-mcp-telegram's PHONE_NUMBER (never the demo's: it has its own).
+                None if let Some(phone) =
+                    crate::config::reference::phone(&ctx.env).filter(|_| ctx.demo.is_none()) =>
+                {
+                    phone
+                }
                 None if interactive => prompt_phone(ctx)?,
                 None => {
                     return Err(Error::Config(
-                        "the phone number is needed — pass --phone +15551234567 (or set TGMCP_PHONE)".into(),
+                        "the phone number is needed — pass --phone +15551234567 (or set TGMCP_PHONE or PHONE_NUMBER)".into(),
                     ));
                 }
             };

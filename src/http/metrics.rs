@@ -201,6 +201,15 @@ impl Metrics {
                 rss as f64,
             );
         }
+        if let Some(seconds) = process_cpu_seconds() {
+            header(
+                &mut out,
+                "process_cpu_seconds_total",
+                "counter",
+                "User and system CPU time spent, in seconds.",
+            );
+            let _ = writeln!(out, "process_cpu_seconds_total {seconds}");
+        }
         if let Some(fds) = process_open_fds() {
             gauge(
                 &mut out,
@@ -357,12 +366,38 @@ pub fn process_rss_bytes() -> Option<u64> {
     Some(kib * 1024)
 }
 
+/// utime + stime from /proc/self/stat (Linux); `None` elsewhere.
+fn process_cpu_seconds() -> Option<f64> {
+    cpu_seconds_from_stat(&std::fs::read_to_string("/proc/self/stat").ok()?)
+}
+
+/// Fields 14 and 15 of `/proc/PID/stat`, in clock ticks of 1/100 s (USER_HZ, which
+/// Linux fixes at 100 for user space). The command name (field 2) may hold spaces and
+/// parentheses, so fields are counted after its last `)`.
+fn cpu_seconds_from_stat(stat: &str) -> Option<f64> {
+    const USER_HZ: f64 = 100.0;
+    let mut fields = stat.get(stat.rfind(')')? + 1..)?.split_whitespace();
+    // After the name: state is field 3, so utime (14) is the 12th.
+    let utime: u64 = fields.nth(11)?.parse().ok()?;
+    let stime: u64 = fields.next()?.parse().ok()?;
+    Some((utime + stime) as f64 / USER_HZ)
+}
+
 fn process_open_fds() -> Option<usize> {
     Some(std::fs::read_dir("/proc/self/fd").ok()?.count())
 }
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn cpu_seconds_count_fields_after_the_name() {
+        let stat =
+            "4242 (tg mcp) (x)) S 1 4242 4242 0 -1 4194560 1234 0 0 0 250 75 0 0 20 0 9 0 100 0 0";
+        assert_eq!(super::cpu_seconds_from_stat(stat), Some(3.25));
+        assert_eq!(super::cpu_seconds_from_stat("4242 (x) S 1"), None);
+        assert!(super::process_cpu_seconds().is_some_and(|s| s >= 0.0));
+    }
+
     use super::*;
 
     #[test]

@@ -769,6 +769,8 @@ async fn health(State(state): State<AppState>) -> Response {
     };
     let body = json!({
         "status": if healthy { "ok" } else { "unavailable" },
+        // What a load balancer reads; the same as a 200.
+        "healthy": healthy,
         "version": env!("CARGO_PKG_VERSION"),
         "uptime_s": state.started.elapsed().as_secs(),
         "transport": "streamable-http",

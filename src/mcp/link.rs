@@ -155,10 +155,8 @@ impl Link {
         status.last_error_kind = Some(error.kind());
         match error {
             Error::Network(_) => status.connected = Some(false),
-            Error::NotLoggedIn { .. } => {
-                status.connected = Some(true);
-                status.authorized = Some(false);
-            }
+            // Not proof that Telegram answered: the session may say so with no network.
+            Error::NotLoggedIn { .. } => status.authorized = Some(false),
             _ => {}
         }
     }
@@ -184,7 +182,8 @@ impl Link {
     /// Asks Telegram whether the session is authorized (one cheap call, at most
     /// `timeout`) and records the answer.
     pub async fn probe(&self, timeout: Duration) -> Status {
-        if self.offline.is_none() && !self.logged_out.load(Ordering::Relaxed) {
+        // Also once logged out: whether Telegram can be reached is still worth knowing.
+        if self.offline.is_none() {
             let telegram = self.telegram.read().await;
             if let Some(telegram) = telegram.as_ref() {
                 let answer = tokio::time::timeout(timeout, telegram.is_authorized())
@@ -204,7 +203,11 @@ impl Link {
     fn learn(&self, telegram: &Telegram, authorized: &Result<bool>) {
         match authorized {
             Ok(true) => self.observe_success(),
-            Ok(false) => self.observe(&Error::not_logged_in(&self.profile)),
+            Ok(false) => {
+                // Telegram itself said so.
+                self.observe(&Error::not_logged_in(&self.profile));
+                self.status().connected = Some(true);
+            }
             Err(e) => {
                 tracing::debug!("Telegram check failed: {e}");
                 self.observe(e);

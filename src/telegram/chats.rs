@@ -7,7 +7,7 @@ use grammers_tl_types as tl;
 
 use super::client::Telegram;
 use super::dates::iso;
-use super::model::{ChatInfo, ChatList, Entity};
+use super::model::{ChatInfo, ChatList, ChatType, Entity};
 use super::ops::FindChats;
 use super::render::{self, Peers};
 use super::search::split_terms;
@@ -189,6 +189,9 @@ impl Telegram {
             described(&full.chats, peer.id.bot_api_dialog_id_unchecked())?;
         if details.participants_count.is_some() {
             entity.members_count = details.participants_count;
+            if entity.kind == ChatType::Channel {
+                entity.subscribers_count = details.participants_count;
+            }
         }
         Ok(ChatInfo {
             link: entity

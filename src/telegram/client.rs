@@ -271,6 +271,7 @@ impl Telegram {
             return Err(Error::NotLoggedIn {
                 profile: None,
                 rpc: None,
+                demo: false,
             });
         };
         self.remember_self(&user).await?;

@@ -67,6 +67,9 @@ pub struct Entity {
     /// Members or subscribers, when known.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub members_count: Option<i32>,
+    /// A broadcast channel's subscribers, when known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub subscribers_count: Option<i32>,
     /// Unread messages, when known (dialog listings).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub unread_count: Option<i32>,

@@ -25,6 +25,7 @@ pub fn user_entity(user: &tl::types::User) -> Entity {
         last_name: user.last_name.clone(),
         bot: user.bot,
         members_count: None,
+        subscribers_count: None,
         unread_count: None,
     }
 }
@@ -40,6 +41,8 @@ pub fn chat_entity(chat: &tl::enums::Chat) -> Option<Entity> {
         last_name: None,
         bot: false,
         members_count: members,
+        // As fast-mcp-telegram names it for broadcast channels.
+        subscribers_count: members.filter(|_| kind == ChatType::Channel),
         unread_count: None,
     };
     match chat {
@@ -138,6 +141,7 @@ impl Peers {
             last_name: None,
             bot: false,
             members_count: None,
+            subscribers_count: None,
             unread_count: None,
         })
     }

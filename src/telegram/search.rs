@@ -398,6 +398,7 @@ mod tests {
                     last_name: None,
                     bot: false,
                     members_count: None,
+                    subscribers_count: None,
                     unread_count: None,
                 },
                 date: date.to_string(),

@@ -155,6 +155,15 @@ impl TestEnv {
                     "RUST_LOG",
                     "XDG_CONFIG_HOME",
                     "XDG_DATA_HOME",
+                    // fast-mcp-telegram's names, which tgmcp reads too.
+                    "SERVER_MODE",
+                    "MODE",
+                    "HOST",
+                    "PORT",
+                    "DISABLE_AUTH",
+                    "LOG_LEVEL",
+                    "SESSION_NAME",
+                    "PHONE_NUMBER",
                 ]
                 .contains(&key.as_ref())
             {
