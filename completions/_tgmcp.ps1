@@ -74,6 +74,7 @@ Register-ArgumentCompleter -Native -CommandName 'tgmcp' -ScriptBlock {
         }
         'tgmcp;serve' {
             [CompletionResult]::new('--tools', '--tools', [CompletionResultType]::ParameterName, 'Offer only these tools (names separated by commas)')
+            [CompletionResult]::new('--max-writes-per-minute', '--max-writes-per-minute', [CompletionResultType]::ParameterName, 'Most writes (sends, edits, invoke_mtproto writers) per minute for this account, so a runaway assistant cannot get it limited by Telegram; over it a call fails with retry_after and sends nothing. 0 turns the limit off')
             [CompletionResult]::new('--file-root', '--file-root', [CompletionResultType]::ParameterName, 'Let tools read local files only inside this folder (repeatable; symlinks that lead outside are refused). Without it, any file this user can read. Over --http, local files are always refused')
             [CompletionResult]::new('--download-dir', '--download-dir', [CompletionResultType]::ParameterName, 'Where download_media saves files [default on stdio: the user''s Downloads folder; over --http, download_media is refused unless this is set]')
             [CompletionResult]::new('--max-file-size', '--max-file-size', [CompletionResultType]::ParameterName, 'Largest file sent, from disk or a URL: bytes, or with a unit (50MB, 2GB, 512KiB)')

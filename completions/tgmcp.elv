@@ -69,6 +69,7 @@ set edit:completion:arg-completer[tgmcp] = {|@words|
         }
         &'tgmcp;serve'= {
             cand --tools 'Offer only these tools (names separated by commas)'
+            cand --max-writes-per-minute 'Most writes (sends, edits, invoke_mtproto writers) per minute for this account, so a runaway assistant cannot get it limited by Telegram; over it a call fails with retry_after and sends nothing. 0 turns the limit off'
             cand --file-root 'Let tools read local files only inside this folder (repeatable; symlinks that lead outside are refused). Without it, any file this user can read. Over --http, local files are always refused'
             cand --download-dir 'Where download_media saves files [default on stdio: the user''s Downloads folder; over --http, download_media is refused unless this is set]'
             cand --max-file-size 'Largest file sent, from disk or a URL: bytes, or with a unit (50MB, 2GB, 512KiB)'

@@ -335,6 +335,17 @@ pub struct ServeArgs {
     )]
     pub allow_dangerous_methods: bool,
 
+    /// Most writes (sends, edits, invoke_mtproto writers) per minute for this account, so
+    /// a runaway assistant cannot get it limited by Telegram; over it a call fails with
+    /// retry_after and sends nothing. 0 turns the limit off
+    #[arg(
+        long,
+        env = "TGMCP_MAX_WRITES_PER_MINUTE",
+        value_name = "N",
+        default_value_t = crate::telegram::limit::DEFAULT_WRITES_PER_MINUTE
+    )]
+    pub max_writes_per_minute: u32,
+
     /// Let tools read local files only inside this folder (repeatable; symlinks that lead
     /// outside are refused). Without it, any file this user can read. Over --http, local
     /// files are always refused

@@ -25,6 +25,14 @@ const CLOSE_TIMEOUT: Duration = Duration::from_secs(5);
 const DRAIN_TIMEOUT: Duration = Duration::from_secs(10);
 
 pub async fn run(ctx: &Context, args: ServeArgs) -> Result<ExitCode> {
+    // A broken access list stops the server: running without it would allow every chat.
+    let guard = Guard {
+        access: ctx.config.file.access_list(&ctx.config.profile)?,
+        writes_per_minute: args.max_writes_per_minute,
+    };
+    if guard.access.is_some() {
+        tracing::info!("the profile's access list applies to every tool and /mtproto-api");
+    }
     let selection = ToolSelection::new(args.read_only, args.tools)
         .with_dangerous_methods(args.allow_dangerous_methods);
     let hidden = selection.overridden_by_read_only();
@@ -45,7 +53,7 @@ pub async fn run(ctx: &Context, args: ServeArgs) -> Result<ExitCode> {
         if !args.file_root.is_empty() {
             tracing::warn!("--file-root has no effect over --http: local paths are refused there");
         }
-        return serve_http(ctx, args.http, selection, files).await;
+        return serve_http(ctx, args.http, selection, files, guard).await;
     }
 
     if std::io::stdin().is_terminal() && !ctx.global.quiet {
@@ -56,7 +64,7 @@ pub async fn run(ctx: &Context, args: ServeArgs) -> Result<ExitCode> {
         );
     }
 
-    let link = Arc::new(link(ctx));
+    let link = Arc::new(link(ctx, guard));
     link.warm_up();
     let files = FileOptions {
         transport: Transport::Stdio,
@@ -127,6 +135,7 @@ async fn serve_http(
     args: HttpArgs,
     selection: ToolSelection,
     files: FileOptions,
+    guard: Guard,
 ) -> Result<ExitCode> {
     let addr = args.addr.expect("called with --http");
     let selection = if files.download_dir.is_none() {
@@ -162,7 +171,7 @@ async fn serve_http(
         }
     }
 
-    let link = Arc::new(link(ctx));
+    let link = Arc::new(link(ctx, guard));
     link.warm_up();
     let options = crate::http::Options {
         token,
@@ -190,7 +199,15 @@ async fn serve_http(
 
 /// The profile's Telegram link, built without touching the network. Without a session
 /// or credentials the server still starts, and every tool says what is missing.
-fn link(ctx: &Context) -> Link {
+/// What `serve` applies to every call of the account (issue 20): the profile's access
+/// list and the send rate limit. Terminal subcommands apply neither: they are the
+/// user's own hands, and the user can reach every chat in their Telegram app anyway.
+struct Guard {
+    access: Option<crate::telegram::AccessList>,
+    writes_per_minute: u32,
+}
+
+fn link(ctx: &Context, guard: Guard) -> Link {
     let profile = ctx.config.profile.as_str();
     // The session first: without one, `tgmcp setup` is the fix, and it asks for the
     // credentials too.
@@ -204,7 +221,9 @@ fn link(ctx: &Context) -> Link {
     match ctx.credentials(None, None) {
         Ok(Some(credentials)) => Link::new(
             profile,
-            ctx.connect(session, credentials.api_id, CALL_TIMEOUT),
+            ctx.connect(session, credentials.api_id, CALL_TIMEOUT)
+                .with_access(guard.access)
+                .with_write_limit(guard.writes_per_minute),
         ),
         Ok(None) => Link::offline(
             profile,
