@@ -346,6 +346,16 @@ pub struct ServeArgs {
     )]
     pub max_writes_per_minute: u32,
 
+    /// Draft mode: send_message saves the text as a draft in the chat instead of sending
+    /// it; the user sees it in their Telegram app and sends it themselves
+    #[arg(
+        long,
+        env = "TGMCP_DRAFTS",
+        action = ArgAction::SetTrue,
+        value_parser = BoolishValueParser::new()
+    )]
+    pub drafts: bool,
+
     /// Let tools read local files only inside this folder (repeatable; symlinks that lead
     /// outside are refused). Without it, any file this user can read. Over --http, local
     /// files are always refused

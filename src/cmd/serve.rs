@@ -29,6 +29,7 @@ pub async fn run(ctx: &Context, args: ServeArgs) -> Result<ExitCode> {
     let guard = Guard {
         access: ctx.config.file.access_list(&ctx.config.profile)?,
         writes_per_minute: args.max_writes_per_minute,
+        drafts: args.drafts,
     };
     if guard.access.is_some() {
         tracing::info!("the profile's access list applies to every tool and /mtproto-api");
@@ -205,6 +206,7 @@ async fn serve_http(
 struct Guard {
     access: Option<crate::telegram::AccessList>,
     writes_per_minute: u32,
+    drafts: bool,
 }
 
 fn link(ctx: &Context, guard: Guard) -> Link {
@@ -223,7 +225,8 @@ fn link(ctx: &Context, guard: Guard) -> Link {
             profile,
             ctx.connect(session, credentials.api_id, CALL_TIMEOUT)
                 .with_access(guard.access)
-                .with_write_limit(guard.writes_per_minute),
+                .with_write_limit(guard.writes_per_minute)
+                .with_drafts(guard.drafts),
         ),
         Ok(None) => Link::offline(
             profile,

@@ -363,6 +363,8 @@ pub struct World {
     pub(crate) loose_media: HashMap<i64, Media>,
     /// What changed in each box, by pts, for `updates.getDifference` to replay.
     pub(crate) update_log: super::updlog::UpdateLog,
+    /// Each user's unsent drafts, by dialog (`messages.saveDraft`).
+    pub drafts: HashMap<(i64, Peer), tl::enums::DraftMessage>,
 }
 
 impl Default for World {
@@ -408,6 +410,7 @@ impl World {
             files: HashMap::new(),
             loose_media: HashMap::new(),
             update_log: Default::default(),
+            drafts: HashMap::new(),
         }
     }
 

@@ -95,6 +95,8 @@ pub struct Telegram {
     access: super::access::AccessState,
     /// The account's send rate limit ([`super::limit`]); none by default.
     write_limit: Option<super::limit::WriteLimit>,
+    /// Draft mode (`serve --drafts`): `send_message` saves drafts ([`super::drafts`]).
+    drafts_only: bool,
 }
 
 impl Telegram {
@@ -135,6 +137,7 @@ impl Telegram {
             updates: std::sync::Mutex::new(updates),
             access: super::access::AccessState::default(),
             write_limit: None,
+            drafts_only: false,
         }
     }
 
@@ -149,6 +152,16 @@ impl Telegram {
     pub fn with_write_limit(mut self, per_minute: u32) -> Self {
         self.write_limit = Some(super::limit::WriteLimit::new(per_minute));
         self
+    }
+
+    /// Draft mode: `send_message` saves a draft in the chat instead of sending.
+    pub fn with_drafts(mut self, on: bool) -> Self {
+        self.drafts_only = on;
+        self
+    }
+
+    pub(crate) fn drafts_only(&self) -> bool {
+        self.drafts_only
     }
 
     pub(crate) fn access_state(&self) -> &super::access::AccessState {

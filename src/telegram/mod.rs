@@ -18,6 +18,7 @@ pub mod stats;
 pub mod telethon;
 
 mod chats;
+mod drafts;
 mod messages;
 pub mod peers;
 mod render;

@@ -410,8 +410,18 @@ impl Telegram {
             return Err(Error::InvalidInput("message is empty".into()));
         }
         check_text_parts(&text, &entities, attachments, req.max_parts)?;
-        let peer = self.resolve_for(&req.chat, Intent::Write).await?;
+        let (peer, draft) = self.send_target(&req.chat).await?;
+        if draft && !attachments.is_empty() {
+            return Err(Error::InvalidInput(
+                "this server saves drafts instead of sending (draft mode), and a draft holds text only — send the text without files".into(),
+            ));
+        }
         self.take_write()?;
+        if draft {
+            return self
+                .save_draft(&peer, &text, entities, req.reply_to, req.no_preview)
+                .await;
+        }
         if attachments.is_empty() {
             self.send_parts(&peer, &text, &entities, &req).await
         } else {
@@ -431,6 +441,7 @@ impl Telegram {
         let mut result = SendResult {
             message_ids: Vec::with_capacity(count),
             messages: Vec::with_capacity(count),
+            draft: false,
         };
         for (i, (part, part_entities)) in parts.into_iter().enumerate() {
             let reply_to = if i == 0 { req.reply_to } else { None };

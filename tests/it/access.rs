@@ -352,3 +352,98 @@ async fn over_the_write_rate_limit_nothing_is_sent() {
         .await;
     assert_eq!(server.stop().await, 0);
 }
+
+fn draft_text(sandbox: &Sandbox, chat: tgmcp::sandbox::Peer) -> Option<String> {
+    let world = sandbox.world();
+    let me = world.demo_user().unwrap();
+    match world.drafts.get(&(me, chat))? {
+        grammers_tl_types::enums::DraftMessage::Message(d) => Some(d.message.clone()),
+        grammers_tl_types::enums::DraftMessage::Empty(_) => None,
+    }
+}
+
+#[tokio::test]
+async fn draft_mode_saves_a_draft_the_dialog_shows_and_sends_nothing() {
+    let (sandbox, env) = demo().await;
+    let bob = ids(&sandbox).bob;
+    let server = start(&env, &["serve", "--drafts"]).await;
+    let result = server
+        .call(
+            "send_message",
+            json!({"chat_id": "@bob_builder", "message": "see you **Thursday**", "parse_mode": "markdown"}),
+        )
+        .await;
+    assert_ne!(result.is_error, Some(true), "{result:?}");
+    let sent = result.structured_content.clone().unwrap();
+    assert_eq!(sent["draft"], true, "{sent}");
+    assert_eq!(sent["message_ids"], json!([]));
+    assert!(crate::mcp::text(&result).contains("draft"), "{result:?}");
+    assert_eq!(sandbox.stats().count("messages.sendMessage"), 0);
+    assert_eq!(sandbox.stats().count("messages.saveDraft"), 1);
+    assert_eq!(
+        draft_text(&sandbox, tgmcp::sandbox::Peer::User(bob)).as_deref(),
+        Some("see you Thursday")
+    );
+    // The user's dialog with Bob shows it, as their Telegram app would.
+    let dialogs = server
+        .ok(
+            "invoke_mtproto",
+            json!({"method_full_name": "messages.getPeerDialogs", "params": {"peers": ["@bob_builder"]}}),
+        )
+        .await;
+    let draft = &dialogs["result"]["dialogs"][0]["draft"];
+    assert_eq!(draft["_"], "draftMessage", "{dialogs}");
+    assert_eq!(draft["message"], "see you Thursday");
+    // Files cannot go into a draft: refused, nothing saved or sent.
+    let error = server
+        .fail(
+            "send_message",
+            json!({"chat_id": "me", "message": "x", "files": ["data:text/plain;base64,aGk="]}),
+        )
+        .await;
+    assert_eq!(error["kind"], "invalid_input", "{error}");
+    assert_eq!(sandbox.stats().count("messages.saveDraft"), 1);
+    assert_eq!(server.stop().await, 0);
+}
+
+#[tokio::test]
+async fn a_draft_entry_lets_the_assistant_draft_where_it_may_not_send() {
+    let (sandbox, env) = demo().await;
+    write_config(
+        &env,
+        "[access]\nread = [\"*\"]\nwrite = [\"me\"]\ndraft = [\"@rust_berlin\"]\n",
+    );
+    let rust = sandbox
+        .world()
+        .channel_by_username("rust_berlin")
+        .unwrap()
+        .id;
+    let server = start(&env, &["serve"]).await;
+    let drafted = server
+        .ok(
+            "send_message",
+            json!({"chat_id": "https://t.me/rust_berlin", "message": "meetup idea"}),
+        )
+        .await;
+    assert_eq!(drafted["draft"], true, "{drafted}");
+    assert_eq!(
+        draft_text(&sandbox, tgmcp::sandbox::Peer::Channel(rust)).as_deref(),
+        Some("meetup idea")
+    );
+    let error = server
+        .fail(
+            "send_message",
+            json!({"chat_id": "@bob_builder", "message": "hi"}),
+        )
+        .await;
+    assert_denied(&error, "send to bob");
+    let sent = server
+        .ok(
+            "send_message",
+            json!({"chat_id": "me", "message": "to myself"}),
+        )
+        .await;
+    assert!(sent.get("draft").is_none(), "{sent}");
+    assert_eq!(sandbox.stats().count("messages.sendMessage"), 1);
+    assert_eq!(server.stop().await, 0);
+}

@@ -9,6 +9,7 @@ mod auth;
 mod channels;
 mod contacts;
 mod dialogs;
+mod drafts;
 mod lookups;
 mod messages;
 pub(super) mod qr;
@@ -401,6 +402,7 @@ fn dispatch(ctx: &mut Ctx, call: &Call) -> Result<Vec<u8>, RpcErr> {
         f::messages::GetChats => lookups::get_chats,
         f::messages::GetCommonChats => lookups::get_common_chats,
         f::messages::GetPeerDialogs => lookups::get_peer_dialogs,
+        f::messages::SaveDraft => drafts::save_draft,
     }
 }
 
