@@ -87,6 +87,7 @@ set edit:completion:arg-completer[tgmcp] = {|@words|
             cand --read-only 'Offer only the tools that read: hide send_message, edit_message and send_message_to_phone, and refuse them if called; invoke_mtproto then runs only methods that change nothing'
             cand --allow-dangerous-methods 'Let callers run methods that cannot be undone (deleting messages, chats, the account''s sessions …) through invoke_mtproto and /mtproto-api when they also set allow_dangerous. Off by default: a model can be talked into setting allow_dangerous by a message it reads, so the person who starts the server decides'
             cand --drafts 'Draft mode: send_message saves the text as a draft in the chat instead of sending it; the user sees it in their Telegram app and sends it themselves'
+            cand --confirm-writes 'Ask the user before each write (send, edit, invoke_mtproto writers) with a yes/no form in the MCP client (elicitation); a decline sends nothing. Clients that cannot ask get a refusal — use --drafts for those'
             cand --allow-http-urls 'Also fetch plain http:// URLs (default: https only)'
             cand --allow-private-urls 'Let URLs reach loopback, private, link-local and other internal addresses (and cloud metadata services). Off by default so a URL cannot reach into your network; turn it on only if you mean it'
             cand --no-auth 'Serve without a bearer token; allowed on a loopback address only'

@@ -356,6 +356,17 @@ pub struct ServeArgs {
     )]
     pub drafts: bool,
 
+    /// Ask the user before each write (send, edit, invoke_mtproto writers) with a yes/no
+    /// form in the MCP client (elicitation); a decline sends nothing. Clients that cannot
+    /// ask get a refusal — use --drafts for those
+    #[arg(
+        long,
+        env = "TGMCP_CONFIRM_WRITES",
+        action = ArgAction::SetTrue,
+        value_parser = BoolishValueParser::new()
+    )]
+    pub confirm_writes: bool,
+
     /// Let tools read local files only inside this folder (repeatable; symlinks that lead
     /// outside are refused). Without it, any file this user can read. Over --http, local
     /// files are always refused

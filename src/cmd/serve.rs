@@ -35,7 +35,8 @@ pub async fn run(ctx: &Context, args: ServeArgs) -> Result<ExitCode> {
         tracing::info!("the profile's access list applies to every tool and /mtproto-api");
     }
     let selection = ToolSelection::new(args.read_only, args.tools)
-        .with_dangerous_methods(args.allow_dangerous_methods);
+        .with_dangerous_methods(args.allow_dangerous_methods)
+        .with_confirm_writes(args.confirm_writes);
     let hidden = selection.overridden_by_read_only();
     if !hidden.is_empty() {
         tracing::warn!(
@@ -198,8 +199,6 @@ async fn serve_http(
     served.map(|()| ExitCode::Ok)
 }
 
-/// The profile's Telegram link, built without touching the network. Without a session
-/// or credentials the server still starts, and every tool says what is missing.
 /// What `serve` applies to every call of the account (issue 20): the profile's access
 /// list and the send rate limit. Terminal subcommands apply neither: they are the
 /// user's own hands, and the user can reach every chat in their Telegram app anyway.
@@ -209,6 +208,8 @@ struct Guard {
     drafts: bool,
 }
 
+/// The profile's Telegram link, built without touching the network. Without a session
+/// or credentials the server still starts, and every tool says what is missing.
 fn link(ctx: &Context, guard: Guard) -> Link {
     let profile = ctx.config.profile.as_str();
     // The session first: without one, `tgmcp setup` is the fix, and it asks for the

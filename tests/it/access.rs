@@ -447,3 +447,142 @@ async fn a_draft_entry_lets_the_assistant_draft_where_it_may_not_send() {
     assert_eq!(sandbox.stats().count("messages.sendMessage"), 1);
     assert_eq!(server.stop().await, 0);
 }
+
+/// A client that can ask its user, and answers every question with `yes`; it records
+/// what it was asked.
+struct Asker {
+    yes: bool,
+    asked: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
+}
+
+impl rmcp::ClientHandler for Asker {
+    async fn create_elicitation(
+        &self,
+        request: rmcp::model::ElicitRequestParams,
+        _: rmcp::service::RequestContext<rmcp::RoleClient>,
+    ) -> Result<rmcp::model::ElicitResult, rmcp::ErrorData> {
+        if let rmcp::model::ElicitRequestParams::FormElicitationParams {
+            message,
+            requested_schema,
+            ..
+        } = request
+        {
+            let schema = serde_json::to_value(&requested_schema).unwrap();
+            // Only a yes/no: never a code, password or token.
+            assert_eq!(schema["properties"].as_object().unwrap().len(), 1);
+            assert_eq!(schema["properties"]["confirm"]["type"], "boolean");
+            self.asked.lock().unwrap().push(message);
+        }
+        Ok(
+            rmcp::model::ElicitResult::new(rmcp::model::ElicitationAction::Accept)
+                .with_content(json!({"confirm": self.yes})),
+        )
+    }
+
+    fn get_info(&self) -> rmcp::model::ClientConfig {
+        rmcp::model::ClientConfig::new(
+            rmcp::model::ClientCapabilities::builder()
+                .enable_elicitation()
+                .build(),
+            rmcp::model::Implementation::new("asker", "1"),
+        )
+    }
+}
+
+async fn call_with(
+    env: &TestEnv,
+    yes: bool,
+    calls: &[(&str, Value)],
+) -> (Vec<rmcp::model::CallToolResult>, Vec<String>) {
+    use rmcp::ServiceExt;
+    let mut child = env
+        .command()
+        .args(["serve", "--confirm-writes"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let transport = (child.stdout.take().unwrap(), child.stdin.take().unwrap());
+    let asked = std::sync::Arc::default();
+    let client = crate::common::within(
+        30,
+        Asker {
+            yes,
+            asked: std::sync::Arc::clone(&asked),
+        }
+        .serve(transport),
+    )
+    .await
+    .unwrap();
+    let mut results = Vec::new();
+    for (tool, arguments) in calls {
+        let Value::Object(arguments) = arguments.clone() else {
+            unreachable!()
+        };
+        let params =
+            rmcp::model::CallToolRequestParams::new(tool.to_string()).with_arguments(arguments);
+        results.push(
+            crate::common::within(30, client.call_tool(params))
+                .await
+                .unwrap(),
+        );
+    }
+    drop(client.cancel().await);
+    let _ = crate::common::within(15, child.wait()).await;
+    let asked = asked.lock().unwrap().clone();
+    (results, asked)
+}
+
+#[tokio::test]
+async fn confirm_writes_asks_a_client_that_can_and_refuses_one_that_cannot() {
+    let (sandbox, env) = demo().await;
+    let send = json!({"chat_id": "@bob_builder", "message": "lunch at noon?"});
+
+    // Declined: nothing sent, and the model is told.
+    let (results, asked) = call_with(&env, false, &[("send_message", send.clone())]).await;
+    assert_eq!(results[0].is_error, Some(true), "{results:?}");
+    assert!(
+        crate::mcp::text(&results[0]).contains("declined"),
+        "{results:?}"
+    );
+    assert_eq!(asked.len(), 1);
+    assert!(asked[0].contains("@bob_builder") && asked[0].contains("lunch at noon?"));
+    assert_eq!(sandbox.stats().count("messages.sendMessage"), 0);
+
+    // Accepted: sent once; a read is not asked about.
+    let (results, asked) = call_with(
+        &env,
+        true,
+        &[
+            ("send_message", send.clone()),
+            ("search_messages_in_chat", json!({"chat_id": "me"})),
+        ],
+    )
+    .await;
+    assert_ne!(results[0].is_error, Some(true), "{results:?}");
+    assert_ne!(results[1].is_error, Some(true), "{results:?}");
+    assert_eq!(asked.len(), 1, "{asked:?}");
+    assert_eq!(sandbox.stats().count("messages.sendMessage"), 1);
+
+    // A client without elicitation: refused, pointing at draft mode.
+    let server = start(&env, &["serve", "--confirm-writes"]).await;
+    let error = server.fail("send_message", send).await;
+    assert_eq!(error["kind"], "forbidden", "{error}");
+    assert!(
+        error["message"].as_str().unwrap().contains("--drafts"),
+        "{error}"
+    );
+    let error = server
+        .fail(
+            "invoke_mtproto",
+            json!({"method_full_name": "messages.sendMessage", "params": {"peer": "me", "message": "x"}}),
+        )
+        .await;
+    assert_eq!(error["kind"], "forbidden", "{error}");
+    server
+        .ok("search_messages_in_chat", json!({"chat_id": "me"}))
+        .await;
+    assert_eq!(sandbox.stats().count("messages.sendMessage"), 1);
+    assert_eq!(server.stop().await, 0);
+}
