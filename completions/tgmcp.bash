@@ -879,7 +879,7 @@ _tgmcp() {
             return 0
             ;;
         tgmcp__subcmd__serve)
-            opts="-v -q -h -V --read-only --tools --allow-dangerous-methods --file-root --download-dir --allow-http-urls --allow-private-urls --max-file-size --http --no-auth --allow-host --metrics-public --max-body-bytes --max-concurrent --request-timeout --header-timeout --idle-timeout --max-connections --profile --json --sandbox --verbose --quiet --config --log-format --help --version"
+            opts="-v -q -h -V --read-only --tools --allow-dangerous-methods --max-writes-per-minute --drafts --confirm-writes --file-root --download-dir --allow-http-urls --allow-private-urls --max-file-size --http --no-auth --allow-host --metrics-public --max-body-bytes --max-concurrent --request-timeout --header-timeout --idle-timeout --max-connections --profile --json --sandbox --verbose --quiet --config --log-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -887,6 +887,10 @@ _tgmcp() {
             case "${prev}" in
                 --tools)
                     COMPREPLY=($(compgen -W "search_messages_globally search_messages_in_chat read_messages send_message edit_message find_chats get_chat_info send_message_to_phone download_media invoke_mtproto get_unread mark_read list_topics" -- "${cur}"))
+                    return 0
+                    ;;
+                --max-writes-per-minute)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --file-root)

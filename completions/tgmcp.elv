@@ -73,6 +73,7 @@ set edit:completion:arg-completer[tgmcp] = {|@words|
         }
         &'tgmcp;serve'= {
             cand --tools 'Offer only these tools (names separated by commas)'
+            cand --max-writes-per-minute 'Most writes (sends, edits, invoke_mtproto writers) per minute for this account, so a runaway assistant cannot get it limited by Telegram; over it a call fails with retry_after and sends nothing. 0 turns the limit off'
             cand --file-root 'Let tools read local files only inside this folder (repeatable; symlinks that lead outside are refused). Without it, any file this user can read. Over --http, local files are always refused'
             cand --download-dir 'Where download_media saves files [default on stdio: the user''s Downloads folder; over --http, download_media is refused unless this is set]'
             cand --max-file-size 'Largest file sent, from disk or a URL: bytes, or with a unit (50MB, 2GB, 512KiB)'
@@ -90,6 +91,8 @@ set edit:completion:arg-completer[tgmcp] = {|@words|
             cand --log-format 'Format of the logs on stderr'
             cand --read-only 'Offer only the tools that read: hide send_message, edit_message and send_message_to_phone, and refuse them if called; invoke_mtproto then runs only methods that change nothing'
             cand --allow-dangerous-methods 'Let callers run methods that cannot be undone (deleting messages, chats, the account''s sessions …) through invoke_mtproto and /mtproto-api when they also set allow_dangerous. Off by default: a model can be talked into setting allow_dangerous by a message it reads, so the person who starts the server decides'
+            cand --drafts 'Draft mode: send_message saves the text as a draft in the chat instead of sending it; the user sees it in their Telegram app and sends it themselves'
+            cand --confirm-writes 'Ask the user before each write (send, edit, invoke_mtproto writers) with a yes/no form in the MCP client (elicitation); a decline sends nothing. Clients that cannot ask get a refusal — use --drafts for those'
             cand --allow-http-urls 'Also fetch plain http:// URLs (default: https only)'
             cand --allow-private-urls 'Let URLs reach loopback, private, link-local and other internal addresses (and cloud metadata services). Off by default so a URL cannot reach into your network; turn it on only if you mean it'
             cand --no-auth 'Serve without a bearer token; allowed on a loopback address only'

@@ -353,6 +353,38 @@ pub struct ServeArgs {
     )]
     pub allow_dangerous_methods: bool,
 
+    /// Most writes (sends, edits, invoke_mtproto writers) per minute for this account, so
+    /// a runaway assistant cannot get it limited by Telegram; over it a call fails with
+    /// retry_after and sends nothing. 0 turns the limit off
+    #[arg(
+        long,
+        env = "TGMCP_MAX_WRITES_PER_MINUTE",
+        value_name = "N",
+        default_value_t = crate::telegram::limit::DEFAULT_WRITES_PER_MINUTE
+    )]
+    pub max_writes_per_minute: u32,
+
+    /// Draft mode: send_message saves the text as a draft in the chat instead of sending
+    /// it; the user sees it in their Telegram app and sends it themselves
+    #[arg(
+        long,
+        env = "TGMCP_DRAFTS",
+        action = ArgAction::SetTrue,
+        value_parser = BoolishValueParser::new()
+    )]
+    pub drafts: bool,
+
+    /// Ask the user before each write (send, edit, invoke_mtproto writers) with a yes/no
+    /// form in the MCP client (elicitation); a decline sends nothing. Clients that cannot
+    /// ask get a refusal — use --drafts for those
+    #[arg(
+        long,
+        env = "TGMCP_CONFIRM_WRITES",
+        action = ArgAction::SetTrue,
+        value_parser = BoolishValueParser::new()
+    )]
+    pub confirm_writes: bool,
+
     /// Let tools read local files only inside this folder (repeatable; symlinks that lead
     /// outside are refused). Without it, any file this user can read. Over --http, local
     /// files are always refused

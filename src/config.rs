@@ -448,6 +448,9 @@ struct Settings {
     #[serde(default, deserialize_with = "deserialize_api_id")]
     api_id: Option<i32>,
     api_hash: Option<String>,
+    /// Per-chat access lists (issue 20), see [`AccessSettings`].
+    #[serde(default)]
+    access: Option<AccessSettings>,
 }
 
 #[derive(Default, Deserialize)]
@@ -456,6 +459,8 @@ struct RawConfigFile {
     #[serde(default, deserialize_with = "deserialize_api_id")]
     api_id: Option<i32>,
     api_hash: Option<String>,
+    #[serde(default)]
+    access: Option<AccessSettings>,
     #[serde(default)]
     profiles: BTreeMap<String, Settings>,
 }
@@ -542,6 +547,7 @@ impl ConfigFile {
             top: Settings {
                 api_id: raw.api_id,
                 api_hash: raw.api_hash,
+                access: raw.access,
             },
             profiles: raw.profiles,
         })
@@ -1110,5 +1116,60 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("nope").join("f");
         assert!(write_private_file_atomic(&path, b"x").is_err());
+    }
+}
+
+// ---- Access lists (issue 20) ----
+
+/// `[access]` (or `[profiles.NAME.access]`, which replaces it for that profile): the
+/// chats the assistant may read, write to, and only draft in. Absent: every chat.
+///
+/// ```toml
+/// [access]
+/// read = ["me", "@my_team", "contacts"]   # chats and classes: contacts, private,
+/// write = ["me"]                          # groups, channels, bots, "*" (all)
+/// draft = ["@my_team"]                    # send_message saves a draft here
+/// ```
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AccessSettings {
+    #[serde(default)]
+    read: Vec<String>,
+    #[serde(default)]
+    write: Vec<String>,
+    #[serde(default)]
+    draft: Vec<String>,
+}
+
+impl ConfigFile {
+    /// The profile's access list: `[profiles.NAME.access]`, else `[access]`, else none.
+    pub fn access_list(
+        &self,
+        profile: &ProfileName,
+    ) -> Result<Option<crate::telegram::AccessList>> {
+        let Some((settings, source)) = self.lookup(profile, |s| s.access.clone()) else {
+            return Ok(None);
+        };
+        let parse = |key: &str, entries: &[String]| {
+            entries
+                .iter()
+                .map(|text| {
+                    crate::telegram::AccessEntry::parse(text).map_err(|e| {
+                        let why = match e {
+                            Error::InvalidInput(why) => why,
+                            other => other.to_string(),
+                        };
+                        Error::Config(format!(
+                            "{source}: access.{key} entry {text:?} is not a chat or class ({why}) — use me, @username, an id, a t.me link, or contacts, private, groups, channels, bots, \"*\""
+                        ))
+                    })
+                })
+                .collect::<Result<Vec<_>>>()
+        };
+        Ok(Some(crate::telegram::AccessList {
+            read: parse("read", &settings.read)?,
+            write: parse("write", &settings.write)?,
+            draft: parse("draft", &settings.draft)?,
+        }))
     }
 }

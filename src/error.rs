@@ -134,6 +134,13 @@ pub enum Error {
     /// The user interrupted the operation.
     #[error("interrupted")]
     Interrupted,
+
+    /// This server's own send rate limit (`serve --max-writes-per-minute`): nothing was
+    /// sent; retry after `seconds`.
+    #[error(
+        "this server allows {per_minute} writes per minute (--max-writes-per-minute) and that is used up — nothing was sent; retry after {seconds} s"
+    )]
+    RateLimited { seconds: u32, per_minute: u32 },
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -191,6 +198,7 @@ impl Error {
             | Self::Rejected(_)
             | Self::PartialSend { .. }
             | Self::UnknownOutcome(_)
+            | Self::RateLimited { .. }
             | Self::Forbidden(_) => ExitCode::Failed,
             Self::InvalidInput(_) | Self::UnknownMethod(_) | Self::Config(_) | Self::Session(_) => {
                 ExitCode::Usage
@@ -222,13 +230,14 @@ impl Error {
             Self::Config(_) => "config",
             Self::Session(_) => "session",
             Self::Interrupted => "interrupted",
+            Self::RateLimited { .. } => "rate_limited",
         }
     }
 
     /// Seconds to wait before retrying, when Telegram said so.
     pub fn retry_after(&self) -> Option<u32> {
         match self {
-            Self::FloodWait { seconds, .. } => Some(*seconds),
+            Self::FloodWait { seconds, .. } | Self::RateLimited { seconds, .. } => Some(*seconds),
             Self::PartialSend { reason, .. } => reason.retry_after(),
             _ => None,
         }

@@ -25,8 +25,18 @@ const CLOSE_TIMEOUT: Duration = Duration::from_secs(5);
 const DRAIN_TIMEOUT: Duration = Duration::from_secs(10);
 
 pub async fn run(ctx: &Context, args: ServeArgs) -> Result<ExitCode> {
+    // A broken access list stops the server: running without it would allow every chat.
+    let guard = Guard {
+        access: ctx.config.file.access_list(&ctx.config.profile)?,
+        writes_per_minute: args.max_writes_per_minute,
+        drafts: args.drafts,
+    };
+    if guard.access.is_some() {
+        tracing::info!("the profile's access list applies to every tool and /mtproto-api");
+    }
     let selection = ToolSelection::new(args.read_only, args.tools)
-        .with_dangerous_methods(args.allow_dangerous_methods);
+        .with_dangerous_methods(args.allow_dangerous_methods)
+        .with_confirm_writes(args.confirm_writes);
     let hidden = selection.overridden_by_read_only();
     if !hidden.is_empty() {
         tracing::warn!(
@@ -45,7 +55,7 @@ pub async fn run(ctx: &Context, args: ServeArgs) -> Result<ExitCode> {
         if !args.file_root.is_empty() {
             tracing::warn!("--file-root has no effect over --http: local paths are refused there");
         }
-        return serve_http(ctx, args.http, selection, files).await;
+        return serve_http(ctx, args.http, selection, files, guard).await;
     }
 
     if std::io::stdin().is_terminal() && !ctx.global.quiet {
@@ -56,7 +66,7 @@ pub async fn run(ctx: &Context, args: ServeArgs) -> Result<ExitCode> {
         );
     }
 
-    let link = Arc::new(link(ctx));
+    let link = Arc::new(link(ctx, guard));
     link.warm_up();
     let files = FileOptions {
         transport: Transport::Stdio,
@@ -127,6 +137,7 @@ async fn serve_http(
     args: HttpArgs,
     selection: ToolSelection,
     files: FileOptions,
+    guard: Guard,
 ) -> Result<ExitCode> {
     let addr = args.addr.expect("called with --http");
     let selection = if files.download_dir.is_none() {
@@ -162,7 +173,7 @@ async fn serve_http(
         }
     }
 
-    let link = Arc::new(link(ctx));
+    let link = Arc::new(link(ctx, guard));
     link.warm_up();
     let options = crate::http::Options {
         token,
@@ -188,9 +199,18 @@ async fn serve_http(
     served.map(|()| ExitCode::Ok)
 }
 
+/// What `serve` applies to every call of the account (issue 20): the profile's access
+/// list and the send rate limit. Terminal subcommands apply neither: they are the
+/// user's own hands, and the user can reach every chat in their Telegram app anyway.
+struct Guard {
+    access: Option<crate::telegram::AccessList>,
+    writes_per_minute: u32,
+    drafts: bool,
+}
+
 /// The profile's Telegram link, built without touching the network. Without a session
 /// or credentials the server still starts, and every tool says what is missing.
-fn link(ctx: &Context) -> Link {
+fn link(ctx: &Context, guard: Guard) -> Link {
     let profile = ctx.config.profile.as_str();
     // The session first: without one, `tgmcp setup` is the fix, and it asks for the
     // credentials too.
@@ -213,7 +233,10 @@ fn link(ctx: &Context) -> Link {
                     updates: true,
                     ..crate::telegram::ConnectOptions::default()
                 },
-            ),
+            )
+            .with_access(guard.access)
+            .with_write_limit(guard.writes_per_minute)
+            .with_drafts(guard.drafts),
         ),
         Ok(None) => Link::offline(
             profile,

@@ -117,7 +117,7 @@ fn status(error: &Error) -> StatusCode {
         Error::InvalidInput(_) | Error::PeerNotFound(_) => StatusCode::BAD_REQUEST,
         Error::Forbidden(_) => StatusCode::FORBIDDEN,
         Error::UnknownMethod(_) => StatusCode::NOT_FOUND,
-        Error::FloodWait { .. } => StatusCode::TOO_MANY_REQUESTS,
+        Error::FloodWait { .. } | Error::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
         Error::Rpc { .. }
         | Error::Rejected(_)
         | Error::PartialSend { .. }

@@ -8,6 +8,7 @@
 //! ([`link`]), so an IDE never waits on the network to start it.
 
 mod check;
+mod confirm;
 mod feed;
 mod link;
 mod params;
@@ -67,6 +68,8 @@ pub struct ToolSelection {
     dangerous_methods: bool,
     /// `download_media` needs a folder it may write to (over HTTP, `--download-dir`).
     no_download_folder: bool,
+    /// `--confirm-writes`: the user says yes to each write ([`confirm`]).
+    confirm_writes: bool,
 }
 
 impl ToolSelection {
@@ -76,7 +79,18 @@ impl ToolSelection {
             allowed,
             dangerous_methods: false,
             no_download_folder: false,
+            confirm_writes: false,
         }
+    }
+
+    /// Asks the user before each write (`serve --confirm-writes`).
+    pub fn with_confirm_writes(mut self, on: bool) -> Self {
+        self.confirm_writes = on;
+        self
+    }
+
+    pub fn confirms_writes(&self) -> bool {
+        self.confirm_writes
     }
 
     /// The operator's consent to dangerous methods (`serve --allow-dangerous-methods`).

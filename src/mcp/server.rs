@@ -314,6 +314,13 @@ impl ServerHandler for TelegramServer {
                 return Ok(reply::failure(&error).into());
             }
         };
+        if self.selection.confirms_writes()
+            && super::confirm::is_write(name, &arguments)
+            && let Err(error) = super::confirm::ask(name, &arguments, &context).await
+        {
+            self.refused(name, &error, &context);
+            return Ok(reply::failure(&error).into());
+        }
         request.arguments = Some(arguments);
         let response = self
             .tools

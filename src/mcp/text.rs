@@ -46,6 +46,9 @@ pub fn read_result(read: &ReadResult) -> String {
 }
 
 pub fn send_result(sent: &SendResult) -> String {
+    if sent.draft {
+        return "Saved as a draft in the chat, not sent: the user sees it in their Telegram app and sends it themselves.".into();
+    }
     let to = sent
         .messages
         .first()
@@ -381,6 +384,7 @@ mod tests {
         let sent = SendResult {
             message_ids: vec![41, 42],
             messages: vec![first],
+            draft: false,
         };
         assert_eq!(
             send_result(&sent),

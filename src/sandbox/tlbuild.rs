@@ -429,7 +429,7 @@ pub fn dialog(world: &World, viewer: i64, p: Peer) -> tl::enums::Dialog {
         unread_poll_votes_count: 0,
         notify_settings: super::inbox::notify_settings(settings),
         pts: matches!(p, Peer::Channel(_)).then(|| world.pts_for(viewer, p)),
-        draft: None,
+        draft: world.drafts.get(&(viewer, p)).cloned(),
         folder_id: settings.archived.then_some(super::inbox::ARCHIVE_FOLDER),
         ttl_period: None,
     }

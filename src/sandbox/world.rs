@@ -381,6 +381,8 @@ pub struct World {
     pub(crate) update_log: super::updlog::UpdateLog,
     /// Per-account chat-list state: mute, archive, pins, folders, topics, mentions.
     pub(crate) inbox: super::inbox::Inbox,
+    /// Each user's unsent drafts, by dialog (`messages.saveDraft`).
+    pub drafts: HashMap<(i64, Peer), tl::enums::DraftMessage>,
 }
 
 impl Default for World {
@@ -427,6 +429,7 @@ impl World {
             loose_media: HashMap::new(),
             update_log: Default::default(),
             inbox: Default::default(),
+            drafts: HashMap::new(),
         }
     }
 

@@ -27,7 +27,8 @@ impl Telegram {
         }
         let terms = split_terms(req.query.as_deref().unwrap_or_default());
         let mut chats = if terms.is_empty() {
-            self.dialogs(if req.chat_type.is_some() {
+            // Filtered below: ask for a full page, so `limit` chats can remain.
+            self.dialogs(if req.chat_type.is_some() || self.has_access_list() {
                 MAX_CHATS
             } else {
                 req.limit
@@ -37,6 +38,7 @@ impl Telegram {
             self.search_chats(&terms, req.limit).await?
         };
         chats.retain(|c| req.chat_type.is_none_or(|t| t == c.kind));
+        let mut chats = self.keep_readable(chats, |c| c).await?;
         chats.truncate(req.limit);
         Ok(ChatList { chats })
     }

@@ -91,6 +91,12 @@ pub struct Telegram {
     options: ConnectOptions,
     stats: Arc<RpcStats>,
     updates: std::sync::Mutex<Option<tokio::sync::mpsc::Receiver<UpdatesLike>>>,
+    /// The profile's access list ([`super::access`]); none by default.
+    access: super::access::AccessState,
+    /// The account's send rate limit ([`super::limit`]); none by default.
+    write_limit: Option<super::limit::WriteLimit>,
+    /// Draft mode (`serve --drafts`): `send_message` saves drafts ([`super::drafts`]).
+    drafts_only: bool,
 }
 
 impl Telegram {
@@ -129,7 +135,41 @@ impl Telegram {
             options,
             stats,
             updates: std::sync::Mutex::new(updates),
+            access: super::access::AccessState::default(),
+            write_limit: None,
+            drafts_only: false,
         }
+    }
+
+    /// Applies a profile's access list: every chat outside it is refused and filtered
+    /// from results ([`super::access`]).
+    pub fn with_access(mut self, list: Option<super::access::AccessList>) -> Self {
+        self.access = super::access::AccessState::new(list);
+        self
+    }
+
+    /// Limits writes to `per_minute` (0: no limit) for this account ([`super::limit`]).
+    pub fn with_write_limit(mut self, per_minute: u32) -> Self {
+        self.write_limit = Some(super::limit::WriteLimit::new(per_minute));
+        self
+    }
+
+    /// Draft mode: `send_message` saves a draft in the chat instead of sending.
+    pub fn with_drafts(mut self, on: bool) -> Self {
+        self.drafts_only = on;
+        self
+    }
+
+    pub(crate) fn drafts_only(&self) -> bool {
+        self.drafts_only
+    }
+
+    pub(crate) fn access_state(&self) -> &super::access::AccessState {
+        &self.access
+    }
+
+    pub(crate) fn write_limit(&self) -> Option<&super::limit::WriteLimit> {
+        self.write_limit.as_ref()
     }
 
     /// The updates Telegram pushes, once, when opened with [`ConnectOptions::updates`].

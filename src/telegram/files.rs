@@ -643,6 +643,7 @@ impl Telegram {
         let mut result = SendResult {
             message_ids: Vec::with_capacity(total),
             messages: Vec::with_capacity(total),
+            draft: false,
         };
         let partial = |result: &SendResult, reason: Error| {
             if result.message_ids.is_empty() {

@@ -12,6 +12,7 @@ use grammers_session::types::{PeerKind, PeerRef};
 use grammers_tl_types::{self as tl, Cursor, Deserializable, RemoteCall, Serializable};
 use serde_json::Value;
 
+use super::access::Intent;
 use super::client::Telegram;
 use super::peers::parse_chat;
 use crate::error::{Error, Result};
@@ -146,15 +147,46 @@ impl Telegram {
     pub async fn invoke_prepared(&self, prepared: &Prepared) -> Result<Value> {
         let schema = Schema::get();
         let def = prepared.def;
+        let name = def.name.as_str();
+        let rule = self
+            .has_access_list()
+            .then(|| policy::access_rule(name).unwrap_or(policy::AccessRule::Refused));
+        let intent = match rule {
+            Some(policy::AccessRule::Refused) => {
+                return Err(Error::Forbidden(format!(
+                    "{name} is not run while this profile has an access list: its answer covers chats the list may not allow — use find_chats or search_messages_globally, which filter by the list"
+                )));
+            }
+            Some(policy::AccessRule::Write) => Intent::Write,
+            Some(policy::AccessRule::Read) | None => Intent::Read,
+        };
         let mut resolved = HashMap::new();
         for text in &prepared.chats {
-            resolved.insert(text.clone(), self.resolve(text).await?);
+            resolved.insert(text.clone(), self.resolve_for(text, intent).await?);
+        }
+        if rule.is_some() {
+            let raw = super::access_invoke::raw_peers(&prepared.params);
+            for peer in &raw {
+                let shown = if *peer == grammers_session::types::PeerId::self_user() {
+                    "me".to_owned()
+                } else {
+                    peer.bot_api_dialog_id_unchecked().to_string()
+                };
+                self.check_access(*peer, intent, &shown).await?;
+            }
+            if intent == Intent::Write && raw.is_empty() && prepared.chats.is_empty() {
+                return Err(Error::Forbidden(format!(
+                    "{name} names no chat, so its effect cannot be checked against this profile's access list, and it is not run while one is set"
+                )));
+            }
+        }
+        if !policy::is_read_only(name) {
+            self.take_write()?;
         }
         let body =
             schema::encode::encode_call(schema, def, &prepared.params, &mut Resolved(resolved))
                 .map_err(Error::InvalidInput)?;
         let call = RawCall(body);
-        let name = def.name.as_str();
         let answer = if policy::is_read_only(name) {
             self.read(name, |client| {
                 let call = call.clone();
@@ -165,10 +197,14 @@ impl Telegram {
             self.write(name, async { self.client().invoke(&call).await })
                 .await?
         };
-        let (value, seen) = schema::decode::decode(schema, &def.ty, &answer.0).map_err(|e| {
-            Error::Network(format!("unreadable answer from Telegram to {name}: {e}"))
-        })?;
+        let (mut value, seen) =
+            schema::decode::decode(schema, &def.ty, &answer.0).map_err(|e| {
+                Error::Network(format!("unreadable answer from Telegram to {name}: {e}"))
+            })?;
         self.remember_seen(&answer.0, &seen).await;
+        if rule.is_some() {
+            self.filter_answer(&mut value).await?;
+        }
         Ok(value)
     }
 

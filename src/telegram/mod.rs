@@ -1,10 +1,13 @@
 //! The Telegram core: one function per operation, typed inputs, serde outputs. It never
 //! prints, prompts or reads the environment.
 
+pub mod access;
+mod access_invoke;
 pub mod client;
 pub mod dates;
 pub mod files;
 pub mod invoke;
+pub mod limit;
 pub mod login;
 pub mod login_state;
 pub mod model;
@@ -16,13 +19,15 @@ pub mod telethon;
 pub mod watch;
 
 mod chats;
+mod drafts;
 mod messages;
-mod peers;
+pub mod peers;
 mod render;
 mod search;
 mod send;
 pub mod unread;
 
+pub use access::{AccessList, ChatClass, Entry as AccessEntry, Intent};
 pub use client::{ConnectOptions, Telegram};
 pub use files::{Attachments, DownloadTarget, Downloaded, FilePolicy, LocalFiles, UploadProgress};
 pub use invoke::{Invoke, Prepared};

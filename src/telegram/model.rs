@@ -143,6 +143,10 @@ pub struct ReadResult {
 pub struct SendResult {
     pub message_ids: Vec<i32>,
     pub messages: Vec<Message>,
+    /// Nothing was sent: the text was saved as a draft in the chat (draft mode), for
+    /// the user to send from their Telegram app.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub draft: bool,
 }
 
 /// Chats found or listed.

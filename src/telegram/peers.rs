@@ -6,6 +6,7 @@ use grammers_session::Session;
 use grammers_session::types::{PeerAuth, PeerId, PeerInfo, PeerRef};
 use grammers_tl_types as tl;
 
+use super::access::{Intent, denied};
 use super::client::Telegram;
 use super::model::mask_phone;
 use crate::error::{Error, Result};
@@ -107,9 +108,38 @@ fn is_username(name: &str) -> bool {
 }
 
 impl Telegram {
-    /// The peer behind `chat_id`.
+    /// The peer behind `chat_id`, to read from: refused when the access list does not
+    /// let this server read it ([`super::access`]).
     pub(crate) async fn resolve(&self, chat: &str) -> Result<PeerRef> {
-        match parse_chat(chat)? {
+        self.resolve_for(chat, Intent::Read).await
+    }
+
+    /// The peer behind `chat_id`, for `intent`; the one place the access list is applied
+    /// to a chat a caller names. A chat outside the list gets the same refusal whether it
+    /// exists or not.
+    pub async fn resolve_for(&self, chat: &str, intent: Intent) -> Result<PeerRef> {
+        let chat_ref = parse_chat(chat)?;
+        if !self.has_access_list() {
+            return self.resolve_ref(&chat_ref, chat).await;
+        }
+        // An id is checked before it is looked up, so an unseen one and a denied one
+        // answer alike.
+        if let ChatRef::Peer(id) = &chat_ref {
+            self.check_access(*id, intent, chat).await?;
+            return self.resolve_ref(&chat_ref, chat).await;
+        }
+        let peer = match self.resolve_ref(&chat_ref, chat).await {
+            Ok(peer) => peer,
+            Err(Error::PeerNotFound(_)) => return Err(denied(chat, intent)),
+            Err(e) => return Err(e),
+        };
+        self.check_access(peer.id, intent, chat).await?;
+        Ok(peer)
+    }
+
+    /// The peer `chat_ref` names, whatever the access list says (`chat` names it in errors).
+    pub(crate) async fn resolve_ref(&self, chat_ref: &ChatRef, chat: &str) -> Result<PeerRef> {
+        match chat_ref.clone() {
             ChatRef::Me => Ok(PeerRef {
                 id: PeerId::self_user(),
                 auth: PeerAuth::default(),

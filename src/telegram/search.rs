@@ -121,6 +121,9 @@ struct TermPage {
     /// Telegram has more beyond these.
     more: bool,
     total: Option<i32>,
+    /// Where Telegram's page ended, when the access list dropped hits: once every hit
+    /// is consumed, the term continues after the dropped ones.
+    last: Option<(i32, i64, i32)>,
 }
 
 fn hits(raw: Vec<tl::enums::Message>, peers: &Peers, skip: &HashSet<(i64, i32)>) -> Vec<Hit> {
@@ -180,6 +183,15 @@ fn merge(pages: Vec<Option<TermPage>>, cursor: &mut Cursor, limit: usize) -> (Ve
         }
     }
 
+    for (t, page) in pages.iter().enumerate() {
+        if let Some(page) = page
+            && let Some(last) = page.last
+            && heads[t] == page.hits.len()
+        {
+            let term = &mut cursor.terms[t];
+            (term.rate, term.peer, term.id) = last;
+        }
+    }
     let mut more = false;
     for (t, page) in pages.iter().enumerate() {
         if let Some(page) = page {
@@ -251,14 +263,53 @@ impl Telegram {
         });
         let pages = futures_util::future::try_join_all(fetches).await?;
         let total = match pages.as_slice() {
-            [Some(only)] => only.total,
+            // With an access list Telegram's count includes chats it hides: unknown.
+            [Some(only)] if !self.has_access_list() => only.total,
             _ => None,
         };
         let (messages, more) = merge(pages, &mut cursor, limit as usize);
         Ok(page(messages, more, &cursor, total))
     }
 
+    /// One term's page, without the chats the access list hides. A page the list
+    /// empties entirely is followed by the next (a few at most), so an empty page with
+    /// `has_more` stays rare.
     async fn search_global_term(
+        &self,
+        req: &GlobalSearch,
+        term: &TermCursor,
+        limit: i32,
+        skip: &HashSet<(i64, i32)>,
+    ) -> Result<TermPage> {
+        let mut term = term.clone();
+        let mut rounds = 0;
+        loop {
+            let mut page = self.search_global_raw(req, &term, limit, skip).await?;
+            let Some(access) = self.access().await? else {
+                return Ok(page);
+            };
+            let before = page.hits.len();
+            let last = page.hits.last().map(|h| (h.date, h.chat, h.message.id));
+            page.hits.retain(|h| {
+                access.permits(
+                    &super::access::ChatFacts::of(&h.message.chat),
+                    super::access::Intent::Read,
+                )
+            });
+            if page.hits.len() < before {
+                page.last = last;
+            }
+            rounds += 1;
+            match last {
+                Some(last) if page.hits.is_empty() && page.more && rounds < 5 => {
+                    (term.rate, term.peer, term.id) = last;
+                }
+                _ => return Ok(page),
+            }
+        }
+    }
+
+    async fn search_global_raw(
         &self,
         req: &GlobalSearch,
         term: &TermCursor,
@@ -297,6 +348,7 @@ impl Telegram {
             hits: hits(page.messages, &peers, skip),
             more,
             total: page.count,
+            last: None,
         })
     }
 
@@ -314,7 +366,12 @@ impl Telegram {
         }
         let peer = self.resolve(&req.chat).await?;
         let from = match &req.from_user {
-            Some(user) => Some(tl::enums::InputPeer::from(&self.resolve(user).await?)),
+            // A sender filter inside a readable chat: the sender need not be listed.
+            Some(user) => Some(tl::enums::InputPeer::from(
+                &self
+                    .resolve_ref(&super::peers::parse_chat(user)?, user)
+                    .await?,
+            )),
             None => None,
         };
         let mut cursor = match &req.cursor {
@@ -355,7 +412,12 @@ impl Telegram {
                 let hits = hits(page.messages, &peers, skip);
                 // A short page is the last one; a full one may be followed by more.
                 let more = sliced && fetched >= limit as usize;
-                Ok::<_, Error>(Some(TermPage { hits, more, total }))
+                Ok::<_, Error>(Some(TermPage {
+                    hits,
+                    more,
+                    total,
+                    last: None,
+                }))
             }
         });
         let pages = futures_util::future::try_join_all(fetches).await?;
@@ -418,6 +480,7 @@ mod tests {
             hits,
             more,
             total: None,
+            last: None,
         })
     }
 

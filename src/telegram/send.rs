@@ -9,6 +9,7 @@ use grammers_client::parsers::{parse_html_message, parse_markdown_message};
 use grammers_session::types::PeerRef;
 use grammers_tl_types as tl;
 
+use super::access::Intent;
 use super::client::Telegram;
 use super::files::Attachments;
 use super::model::{Message, PhoneSendResult, SendResult, mask_phone};
@@ -409,7 +410,18 @@ impl Telegram {
             return Err(Error::InvalidInput("message is empty".into()));
         }
         check_text_parts(&text, &entities, attachments, req.max_parts)?;
-        let peer = self.resolve(&req.chat).await?;
+        let (peer, draft) = self.send_target(&req.chat).await?;
+        if draft && !attachments.is_empty() {
+            return Err(Error::InvalidInput(
+                "this server saves drafts instead of sending (draft mode), and a draft holds text only — send the text without files".into(),
+            ));
+        }
+        self.take_write()?;
+        if draft {
+            return self
+                .save_draft(&peer, &text, entities, req.reply_to, req.no_preview)
+                .await;
+        }
         if attachments.is_empty() {
             self.send_parts(&peer, &text, &entities, &req).await
         } else {
@@ -429,6 +441,7 @@ impl Telegram {
         let mut result = SendResult {
             message_ids: Vec::with_capacity(count),
             messages: Vec::with_capacity(count),
+            draft: false,
         };
         for (i, (part, part_entities)) in parts.into_iter().enumerate() {
             let reply_to = if i == 0 { req.reply_to } else { None };
@@ -587,7 +600,8 @@ impl Telegram {
                 req.message_id
             )));
         }
-        let peer = self.resolve(&req.chat).await?;
+        let peer = self.resolve_for(&req.chat, Intent::Write).await?;
+        self.take_write()?;
         let request = tl::functions::messages::EditMessage {
             no_webpage: false,
             invert_media: false,
@@ -640,6 +654,8 @@ impl Telegram {
             return Err(Error::InvalidInput("message is empty".into()));
         }
         check_text_parts(&text, &entities, attachments, None)?;
+        self.check_phone_access(&digits).await?;
+        self.take_write()?;
         let (user, created) = self.contact_for_phone(&digits, &req).await?;
         let peer = self
             .known_peer(grammers_session::types::PeerId::user_unchecked(user.id))
@@ -682,6 +698,41 @@ impl Telegram {
             messages: sent.messages,
             contact_removed,
         })
+    }
+
+    /// With an access list, a phone number is sent to only when it is an account the
+    /// list lets this server write to — checked before a contact is imported, so a
+    /// refused number changes nothing.
+    async fn check_phone_access(&self, digits: &str) -> Result<()> {
+        if !self.has_access_list() {
+            return Ok(());
+        }
+        let shown = mask_phone(digits);
+        let resolved = self
+            .query(&tl::functions::contacts::ResolvePhone {
+                phone: digits.to_owned(),
+            })
+            .await;
+        match resolved {
+            Ok(tl::enums::contacts::ResolvedPeer::Peer(found)) => {
+                self.remember(&found.users, &found.chats).await?;
+                self.check_access(
+                    grammers_session::types::PeerId::from(&found.peer),
+                    Intent::Write,
+                    &shown,
+                )
+                .await
+            }
+            Err(e)
+                if matches!(
+                    e.rpc_name(),
+                    Some("PHONE_NOT_OCCUPIED" | "PHONE_NUMBER_INVALID")
+                ) =>
+            {
+                Err(super::access::denied(&shown, Intent::Write))
+            }
+            Err(e) => Err(e),
+        }
     }
 
     /// The user with phone `digits`: an existing contact, or one imported now (`true`).

@@ -8,8 +8,10 @@
 //! in two, so a schema upgrade forces a decision for each new method instead of letting
 //! it run unguarded.
 
+mod access;
 mod writers;
 
+pub use access::{AccessRule, REFUSED_WITH_ACCESS_LIST, access_rule};
 pub use writers::{WRAPPERS, WRITERS};
 
 /// Methods whose effect cannot be undone: refused unless `allow_dangerous` is set.

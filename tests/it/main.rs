@@ -2,6 +2,7 @@
 //! real grammers client, the real binary or the real MCP server against an in-process
 //! sandbox DC on loopback; nothing here reaches Telegram.
 
+mod access;
 mod bundle;
 mod cli;
 mod cli_inbox;

@@ -9,6 +9,7 @@ mod auth;
 mod channels;
 mod contacts;
 mod dialogs;
+mod drafts;
 mod lookups;
 mod messages;
 mod participants;
@@ -438,6 +439,7 @@ fn dispatch(ctx: &mut Ctx, call: &Call) -> Result<Vec<u8>, RpcErr> {
         f::messages::GetDialogFilters => read::get_dialog_filters,
         f::messages::GetForumTopics => topics::get_forum_topics,
         f::messages::GetForumTopicsById => topics::get_forum_topics_by_id,
+        f::messages::SaveDraft => drafts::save_draft,
     }
 }
 
