@@ -770,7 +770,7 @@ _tgmcp() {
             fi
             case "${prev}" in
                 --tools)
-                    COMPREPLY=($(compgen -W "search_messages_globally search_messages_in_chat read_messages send_message edit_message find_chats get_chat_info send_message_to_phone download_media invoke_mtproto" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "search_messages_globally search_messages_in_chat read_messages send_message edit_message find_chats get_chat_info send_message_to_phone download_media invoke_mtproto forward_messages delete_messages pin_message send_reaction" -- "${cur}"))
                     return 0
                     ;;
                 --file-root)

@@ -73,7 +73,11 @@ find_chats\t''
 get_chat_info\t''
 send_message_to_phone\t''
 download_media\t''
-invoke_mtproto\t''"
+invoke_mtproto\t''
+forward_messages\t''
+delete_messages\t''
+pin_message\t''
+send_reaction\t''"
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand serve" -l file-root -d 'Let tools read local files only inside this folder (repeatable; symlinks that lead outside are refused). Without it, any file this user can read. Over --http, local files are always refused' -r -F
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand serve" -l download-dir -d 'Where download_media saves files [default on stdio: the user\'s Downloads folder; over --http, download_media is refused unless this is set]' -r -F
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand serve" -l max-file-size -d 'Largest file sent, from disk or a URL: bytes, or with a unit (50MB, 2GB, 512KiB)' -r

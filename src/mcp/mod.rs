@@ -10,12 +10,14 @@
 mod check;
 mod link;
 mod params;
+mod params_actions;
 mod reply;
 mod schema;
 mod server;
 pub mod stdio;
 mod text;
 mod tools;
+mod tools_actions;
 
 pub use link::{Link, Status};
 pub use server::{CallNote, CallObserver, FileOptions, TelegramServer, Transport};
@@ -23,7 +25,7 @@ pub use server::{CallNote, CallObserver, FileOptions, TelegramServer, Transport}
 use crate::error::Error;
 
 /// Every tool, by the names the reference Telegram MCP server uses.
-pub const TOOL_NAMES: [&str; 10] = [
+pub const TOOL_NAMES: [&str; 14] = [
     "search_messages_globally",
     "search_messages_in_chat",
     "read_messages",
@@ -35,10 +37,22 @@ pub const TOOL_NAMES: [&str; 10] = [
     "download_media",
     // Any API method; gated per method (read-only, dangerous) rather than as a whole.
     "invoke_mtproto",
+    "forward_messages",
+    "delete_messages",
+    "pin_message",
+    "send_reaction",
 ];
 
 /// The tools that write to Telegram; `--read-only` turns them off.
-pub const WRITE_TOOLS: [&str; 3] = ["send_message", "edit_message", "send_message_to_phone"];
+pub const WRITE_TOOLS: [&str; 7] = [
+    "send_message",
+    "edit_message",
+    "send_message_to_phone",
+    "forward_messages",
+    "delete_messages",
+    "pin_message",
+    "send_reaction",
+];
 
 /// Which tools this server offers: `--read-only` and the `--tools` allow-list.
 #[derive(Debug, Clone, Default)]

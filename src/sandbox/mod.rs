@@ -51,8 +51,8 @@ pub use crypto::AuthKey;
 pub use faults::{DropPoint, Faults, Stats};
 pub use seed::{DEMO_PASSWORD, DEMO_PASSWORD_HINT, DEMO_PHONE};
 pub use world::{
-    Channel, ChannelSpec, Chat, Media, Message, MessageSpec, Peer, PhonePrivacy, User, UserSpec,
-    World,
+    Action, Channel, ChannelSpec, Chat, Forwarded, Media, Message, MessageSpec, Peer, PhonePrivacy,
+    User, UserSpec, World,
 };
 
 /// The DC id a single-DC sandbox plays. Sessions point their home DC here.

@@ -145,6 +145,37 @@ pub struct Message {
     pub edit_date: Option<i32>,
     /// Set on every message of one album.
     pub grouped_id: Option<i64>,
+    /// Users who deleted it for themselves only (deleteMessages without revoke).
+    pub hidden_for: BTreeSet<i64>,
+    /// Where a forwarded message came from.
+    pub fwd_from: Option<Forwarded>,
+    /// Pinned in its chat.
+    pub pinned: bool,
+    /// Reactions as (user, emoji), oldest first; one per user.
+    pub reactions: Vec<(i64, String)>,
+    /// Set on a service message: what happened.
+    pub action: Option<Action>,
+}
+
+/// The origin a forwarded message names (`fwd_from`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Forwarded {
+    /// The original author: a user, or the channel of a post.
+    pub from: Option<Peer>,
+    /// When the original was sent.
+    pub date: i32,
+    /// The original's id when it was a channel post.
+    pub channel_post: Option<i32>,
+}
+
+/// What a service message says happened.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Action {
+    /// Pinned the message it replies to.
+    PinMessage,
+    /// Added these users (a user who joined added themselves).
+    ChatAddUser(Vec<i64>),
+    ChatEditTitle(String),
 }
 
 impl Message {
@@ -168,13 +199,13 @@ impl Message {
     /// Whether it belongs to `dialog` as `viewer` sees their dialogs. A private message is
     /// in the dialog with the other party; anything else is in the chat it was sent to.
     pub fn in_dialog(&self, viewer: i64, dialog: Peer) -> bool {
-        match (self.to, dialog) {
+        (match (self.to, dialog) {
             (Peer::User(to), Peer::User(other)) => {
                 (self.from == Some(viewer) && to == other)
                     || (to == viewer && self.from == Some(other))
             }
             (to, dialog) => to == dialog,
-        }
+        }) && !self.hidden_for.contains(&viewer)
     }
 }
 
@@ -261,6 +292,8 @@ pub struct MessageSpec {
     pub entities: Vec<tl::enums::MessageEntity>,
     pub media: Option<Media>,
     pub grouped_id: Option<i64>,
+    pub fwd_from: Option<Forwarded>,
+    pub action: Option<Action>,
 }
 
 impl MessageSpec {
@@ -275,6 +308,8 @@ impl MessageSpec {
             entities: Vec::new(),
             media: None,
             grouped_id: None,
+            fwd_from: None,
+            action: None,
         }
     }
     /// A post in a broadcast channel: it names no sender.
@@ -302,6 +337,15 @@ impl MessageSpec {
     }
     pub fn entities(mut self, entities: Vec<tl::enums::MessageEntity>) -> Self {
         self.entities = entities;
+        self
+    }
+    pub fn forwarded(mut self, origin: Forwarded) -> Self {
+        self.fwd_from = Some(origin);
+        self
+    }
+    /// A service message: `action` happened (the text stays empty).
+    pub fn service(mut self, action: Action) -> Self {
+        self.action = Some(action);
         self
     }
 }
@@ -553,6 +597,11 @@ impl World {
             media: spec.media,
             edit_date: None,
             grouped_id: spec.grouped_id,
+            hidden_for: BTreeSet::new(),
+            fwd_from: spec.fwd_from,
+            pinned: false,
+            reactions: Vec::new(),
+            action: spec.action,
         };
         let (to, from) = (message.to, message.from);
         let author = message.author().map(|a| (a, message.peer_for(a)));
@@ -587,7 +636,7 @@ impl World {
     }
 
     /// One more event in the box of chat `to`: the channel's, or each participant's own.
-    fn bump_pts(&mut self, to: Peer, from: Option<i64>) {
+    pub(crate) fn bump_pts(&mut self, to: Peer, from: Option<i64>) {
         if let Peer::Channel(id) = to {
             if let Some(c) = self.channels.get_mut(&id) {
                 c.pts += 1;
@@ -602,7 +651,7 @@ impl World {
     }
 
     /// Logs `event`, which just bumped the pts of chat `to`'s box(es).
-    fn log_event(&mut self, to: Peer, from: Option<i64>, event: super::updlog::Event) {
+    pub(crate) fn log_event(&mut self, to: Peer, from: Option<i64>, event: super::updlog::Event) {
         use super::updlog::BoxId;
         if let Peer::Channel(id) = to {
             let pts = self.pts_for(0, to);

@@ -1,6 +1,7 @@
 //! The Telegram core: one function per operation, typed inputs, serde outputs. It never
 //! prints, prompts or reads the environment.
 
+pub mod actions;
 pub mod client;
 pub mod dates;
 pub mod files;
@@ -15,6 +16,7 @@ pub mod stats;
 pub mod telethon;
 
 mod chats;
+pub mod markdown;
 mod messages;
 mod peers;
 mod render;
@@ -26,11 +28,12 @@ pub use files::{Attachments, DownloadTarget, Downloaded, FilePolicy, LocalFiles,
 pub use invoke::{Invoke, Prepared};
 pub use login_state::PendingLogin;
 pub use model::{
-    Account, ChatInfo, ChatList, ChatType, Entity, Message, PhoneSendResult, ReadResult,
-    SearchPage, SendResult,
+    Account, ChatInfo, ChatList, ChatType, DeleteResult, Entity, Message, PhoneSendResult,
+    PinResult, Reaction, ReactionResult, ReadResult, SearchPage, SendResult,
 };
 pub use ops::{
-    ChatSearch, EditMessage, FindChats, GlobalSearch, ParseMode, SendMessage, SendToPhone,
+    ChatSearch, DeleteMessages, EditMessage, FindChats, ForwardMessages, GlobalSearch, ParseMode,
+    PinMessage, SendMessage, SendReaction, SendToPhone,
 };
 pub use send::{DEFAULT_MAX_PARTS, MAX_MESSAGE_LEN};
 pub use session::FileSession;

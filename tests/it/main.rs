@@ -2,6 +2,7 @@
 //! real grammers client, the real binary or the real MCP server against an in-process
 //! sandbox DC on loopback; nothing here reaches Telegram.
 
+mod actions;
 mod bundle;
 mod cli;
 mod cli_search;
@@ -28,6 +29,7 @@ mod qr;
 mod reliability;
 mod requests;
 mod sandbox;
+mod sandbox_actions;
 mod sandbox_contacts;
 mod sandbox_dc;
 mod sandbox_dialogs;

@@ -5,6 +5,7 @@
 //! answer's TL type match the method's. Handlers live by TL namespace; what they share
 //! (who is asking, resolving `InputPeer`s and friends) lives here.
 
+mod actions;
 mod auth;
 mod channels;
 mod contacts;
@@ -384,7 +385,7 @@ fn dispatch(ctx: &mut Ctx, call: &Call) -> Result<Vec<u8>, RpcErr> {
         f::messages::SearchGlobal => messages::search_global,
         f::messages::GetDialogs => dialogs::get_dialogs,
         f::messages::ReadHistory => dialogs::read_history,
-        f::messages::DeleteMessages => dialogs::delete_messages,
+        f::messages::DeleteMessages => actions::delete_messages,
         f::messages::GetFullChat => channels::get_full_chat,
         f::messages::SendMessage => send::send_message,
         f::messages::EditMessage => send::edit_message,
@@ -401,6 +402,10 @@ fn dispatch(ctx: &mut Ctx, call: &Call) -> Result<Vec<u8>, RpcErr> {
         f::messages::GetChats => lookups::get_chats,
         f::messages::GetCommonChats => lookups::get_common_chats,
         f::messages::GetPeerDialogs => lookups::get_peer_dialogs,
+        f::messages::ForwardMessages => actions::forward_messages,
+        f::channels::DeleteMessages => actions::delete_channel_messages,
+        f::messages::UpdatePinnedMessage => actions::update_pinned_message,
+        f::messages::SendReaction => actions::send_reaction,
     }
 }
 
