@@ -337,6 +337,12 @@ fn rpc_hint(name: &str) -> Option<&'static str> {
         }
         "CHAT_ADMIN_REQUIRED" => "that needs admin rights in this chat",
         "USER_IS_BLOCKED" | "YOU_BLOCKED_USER" => "one of you has blocked the other",
+        "REACTION_INVALID" => {
+            "this chat does not allow that reaction; use one of Telegram's standard ones, such as 👍 ❤ 🔥 🎉 😁 🤔 👀"
+        }
+        "MESSAGE_DELETE_FORBIDDEN" => {
+            "this account may delete only its own messages here (others' need admin rights); delete without for_everyone to remove it for yourself"
+        }
         _ => return None,
     })
 }

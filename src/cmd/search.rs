@@ -508,6 +508,12 @@ mod tests {
             edit_date: None,
             media: None,
             link: link.map(str::to_owned),
+            reactions: Vec::new(),
+            forwarded_from: None,
+            pinned: false,
+            mentioned: false,
+            topic_id: None,
+            service: false,
         }
     }
 

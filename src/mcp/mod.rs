@@ -12,6 +12,7 @@ mod confirm;
 mod feed;
 mod link;
 mod params;
+mod params_actions;
 mod params_inbox;
 mod params_watch;
 mod prompts;
@@ -22,6 +23,7 @@ mod server;
 pub mod stdio;
 mod text;
 mod tools;
+mod tools_actions;
 mod tools_inbox;
 mod tools_watch;
 
@@ -31,7 +33,7 @@ pub use server::{CallNote, CallObserver, FileOptions, TelegramServer, Transport}
 use crate::error::Error;
 
 /// Every tool, by the names the reference Telegram MCP server uses.
-pub const TOOL_NAMES: [&str; 14] = [
+pub const TOOL_NAMES: [&str; 18] = [
     "search_messages_globally",
     "search_messages_in_chat",
     "read_messages",
@@ -47,14 +49,22 @@ pub const TOOL_NAMES: [&str; 14] = [
     "mark_read",
     "list_topics",
     "wait_for_messages",
+    "forward_messages",
+    "delete_messages",
+    "pin_message",
+    "send_reaction",
 ];
 
 /// The tools that write to Telegram; `--read-only` turns them off.
-pub const WRITE_TOOLS: [&str; 4] = [
+pub const WRITE_TOOLS: [&str; 8] = [
     "send_message",
     "edit_message",
     "send_message_to_phone",
     "mark_read",
+    "forward_messages",
+    "delete_messages",
+    "pin_message",
+    "send_reaction",
 ];
 
 /// Which tools this server offers: `--read-only` and the `--tools` allow-list.

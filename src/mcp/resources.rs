@@ -23,7 +23,11 @@ use tokio::task::AbortHandle;
 use super::feed::{ChatFilter, Event};
 use super::server::TelegramServer;
 use crate::error::{Error, Result};
-use crate::telegram::{ChatSearch, FindChats, Message};
+use crate::telegram::access::{ChatFacts, Resolved};
+use crate::telegram::{ChatSearch, Entity, FindChats, Intent, Message};
+
+/// The access list in force (`None`: every chat may be read).
+pub(super) type Readable = Option<std::sync::Arc<Resolved>>;
 
 pub const ME: &str = "tg://me";
 pub const CHATS: &str = "tg://chats";
@@ -142,15 +146,23 @@ pub fn rpc_error(error: &Error) -> ErrorData {
 }
 
 impl TelegramServer {
-    /// Whether results from chat `chat_id` may be shown to this session: the one place an
-    /// access list decides what resources and waits return.
-    pub(super) fn may_read(&self, _chat_id: i64) -> bool {
-        true
+    /// The access list in force for this call, resolved once (`None`: every chat).
+    pub(super) async fn readable(&self) -> Result<Readable> {
+        self.telegram().await?.access().await
+    }
+
+    /// Whether results from `chat` may be shown to this session: the one place an
+    /// access list decides what resources, completions and waits return. (Chats named
+    /// in a request are checked earlier, when the core resolves them.)
+    pub(super) fn may_read(readable: &Readable, chat: &Entity) -> bool {
+        readable
+            .as_ref()
+            .is_none_or(|list| list.permits(&ChatFacts::of(chat), Intent::Read))
     }
 
     /// [`TelegramServer::may_read`] on a message.
-    pub(super) fn admits(&self, filter: &ChatFilter, message: &Message) -> bool {
-        filter.admits(message) && self.may_read(message.chat.id)
+    pub(super) fn admits(readable: &Readable, filter: &ChatFilter, message: &Message) -> bool {
+        filter.admits(message) && Self::may_read(readable, &message.chat)
     }
 
     pub(super) fn resource_list() -> ListResourcesResult {
@@ -191,17 +203,16 @@ impl TelegramServer {
                         chat_type: None,
                     })
                     .await?;
-                list.chats.retain(|chat| self.may_read(chat.id));
+                let readable = self.readable().await?;
+                list.chats.retain(|chat| Self::may_read(&readable, chat));
                 json_contents(uri, &list)
             }
             Uri::Chat(chat) => {
+                // Resolved by the core, which refuses a chat the list denies.
                 let info = telegram.chat_info(&chat).await?;
-                self.check_read(info.chat.id, &chat)?;
                 json_contents(uri, &info)
             }
             Uri::Messages(chat) => {
-                let id = telegram.chat_id_of(&chat).await?;
-                self.check_read(id, &chat)?;
                 let page = telegram
                     .search_chat(ChatSearch {
                         chat,
@@ -214,16 +225,6 @@ impl TelegramServer {
         }
     }
 
-    fn check_read(&self, id: i64, chat: &str) -> Result<()> {
-        if self.may_read(id) {
-            Ok(())
-        } else {
-            Err(Error::Forbidden(format!(
-                "{chat} is not readable through this server"
-            )))
-        }
-    }
-
     /// The chat a subscribable URI names, resolved to its marked id.
     async fn subscribable(&self, uri: &str) -> Result<i64> {
         let Uri::Messages(chat) = Uri::parse(uri)? else {
@@ -231,9 +232,8 @@ impl TelegramServer {
                 "only {MESSAGES_TEMPLATE} can be subscribed to, not {uri}"
             )));
         };
-        let id = self.telegram().await?.chat_id_of(&chat).await?;
-        self.check_read(id, &chat)?;
-        Ok(id)
+        // Resolved by the core, which refuses a chat the list denies.
+        self.telegram().await?.chat_id_of(&chat).await
     }
 
     /// `resources/subscribe`: a task that sends `notifications/resources/updated` for
@@ -338,6 +338,7 @@ impl TelegramServer {
             .trim_start_matches('@')
             .to_lowercase();
         let telegram = self.telegram().await?;
+        let readable = telegram.access().await?;
         let mut chats = telegram
             .find_chats(FindChats {
                 query: None,
@@ -375,7 +376,7 @@ impl TelegramServer {
         }
         let values: Vec<String> = chats
             .iter()
-            .filter(|chat| self.may_read(chat.id))
+            .filter(|chat| Self::may_read(&readable, chat))
             .map(|chat| match &chat.username {
                 Some(name) => format!("@{name}"),
                 None => chat.id.to_string(),

@@ -137,7 +137,10 @@ pub trait CallObserver: Send + Sync {
 impl TelegramServer {
     /// A server offering the `selection` of tools over `link`.
     pub fn new(link: Arc<Link>, selection: ToolSelection) -> Self {
-        let mut tools = Self::tool_router() + Self::inbox_router() + Self::watch_router();
+        let mut tools = Self::tool_router()
+            + Self::inbox_router()
+            + Self::watch_router()
+            + Self::actions_router();
         for name in TOOL_NAMES {
             if !selection.offers(name) {
                 tools.remove_route(name);

@@ -146,6 +146,21 @@ fn message_line(message: &Message) -> String {
     if message.edit_date.is_some() {
         line.push_str(", edited");
     }
+    if let Some(from) = &message.forwarded_from {
+        let _ = write!(line, ", forwarded from {}", from.title);
+    }
+    if let Some(topic) = message.topic_id {
+        let _ = write!(line, ", topic #{topic}");
+    }
+    if message.pinned {
+        line.push_str(", pinned");
+    }
+    if message.mentioned {
+        line.push_str(", mentions you");
+    }
+    if !message.reactions.is_empty() {
+        let _ = write!(line, ", reactions {}", reactions_text(&message.reactions));
+    }
     line.push_str(": ");
     if let Some(media) = &message.media {
         let _ = write!(line, "[{}", media.kind);
@@ -302,6 +317,62 @@ pub fn new_messages(page: &crate::telegram::NewMessagesPage) -> String {
     out
 }
 
+pub fn forwarded(sent: &crate::telegram::SendResult) -> String {
+    let to = sent
+        .messages
+        .first()
+        .map(|m| format!(" to {}", entity_ref(&m.chat)))
+        .unwrap_or_default();
+    format!(
+        "Forwarded {} {}{to} (new ids {}).",
+        sent.message_ids.len(),
+        plural(sent.message_ids.len(), "message"),
+        join_ids(&sent.message_ids)
+    )
+}
+
+pub fn deleted(result: &crate::telegram::DeleteResult) -> String {
+    let whom = if result.for_everyone {
+        "for everyone"
+    } else {
+        "for the user only"
+    };
+    format!(
+        "Deleted {} {} {whom}.",
+        result.deleted,
+        plural(usize::try_from(result.deleted).unwrap_or(0), "message")
+    )
+}
+
+pub fn pinned(result: &crate::telegram::PinResult) -> String {
+    if result.pinned {
+        format!("Pinned message {}.", result.message_id)
+    } else {
+        format!("Unpinned message {}.", result.message_id)
+    }
+}
+
+pub fn reacted(result: &crate::telegram::ReactionResult) -> String {
+    let reactions = reactions_text(&result.reactions);
+    if reactions.is_empty() {
+        format!("Message {} has no reactions now.", result.message_id)
+    } else {
+        format!("Message {} reactions: {reactions}.", result.message_id)
+    }
+}
+
+/// `👍 2 (mine), 🔥 1`.
+fn reactions_text(reactions: &[crate::telegram::Reaction]) -> String {
+    reactions
+        .iter()
+        .map(|r| {
+            let mine = if r.mine { " (mine)" } else { "" };
+            format!("{} {}{mine}", r.emoji, r.count)
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -343,6 +414,12 @@ mod tests {
             edit_date: None,
             media: None,
             link: None,
+            reactions: Vec::new(),
+            forwarded_from: None,
+            pinned: false,
+            mentioned: false,
+            topic_id: None,
+            service: false,
         }
     }
 

@@ -71,6 +71,7 @@ impl TelegramServer {
         // Chats first (a mistake there costs no update traffic); then subscribe before
         // reading history, so nothing slips between the two.
         let filter = self.chat_filter(&wait.chats).await?;
+        let readable = self.readable().await?;
         let mut events = self.link().feed().await?.subscribe()?;
         let mut seen = HashSet::new();
         let mut messages: Vec<Message> = Vec::new();
@@ -80,7 +81,10 @@ impl TelegramServer {
                 .await?
                 .messages_after(chat, since, MAX_MESSAGES as i32)
                 .await?;
-            for message in missed.into_iter().filter(|m| self.admits(&filter, m)) {
+            for message in missed
+                .into_iter()
+                .filter(|m| Self::admits(&readable, &filter, m))
+            {
                 seen.insert((message.chat.id, message.id));
                 messages.push(message);
             }
@@ -103,7 +107,7 @@ impl TelegramServer {
                 Ok(Event::Message(message)) => {
                     let newer = wait.since.is_none_or(|since| message.id > since);
                     if newer
-                        && self.admits(&filter, &message)
+                        && Self::admits(&readable, &filter, &message)
                         && seen.insert((message.chat.id, message.id))
                     {
                         messages.push((*message).clone());

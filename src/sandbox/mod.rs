@@ -56,8 +56,8 @@ pub use faults::{DropPoint, Faults, Stats};
 pub use inbox::{ARCHIVE_FOLDER, DialogSettings, Folder, GENERAL_TOPIC, Topic};
 pub use seed::{DEMO_PASSWORD, DEMO_PASSWORD_HINT, DEMO_PHONE};
 pub use world::{
-    Channel, ChannelSpec, Chat, Media, Message, MessageSpec, Peer, PhonePrivacy, User, UserSpec,
-    World,
+    Action, Channel, ChannelSpec, Chat, Forwarded, Media, Message, MessageSpec, Peer, PhonePrivacy,
+    User, UserSpec, World,
 };
 
 /// The DC id a single-DC sandbox plays. Sessions point their home DC here.

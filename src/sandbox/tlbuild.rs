@@ -9,7 +9,7 @@ use std::net::SocketAddr;
 
 use grammers_tl_types as tl;
 
-use super::world::{Channel, Chat, Media, Message, Peer, User, World, now};
+use super::world::{Action, Channel, Chat, Forwarded, Media, Message, Peer, User, World, now};
 
 pub fn peer(p: Peer) -> tl::enums::Peer {
     match p {
@@ -357,6 +357,9 @@ pub fn topic_reply_header(m: &Message) -> Option<tl::enums::MessageReplyHeader> 
 
 pub fn message(m: &Message, viewer: i64) -> tl::enums::Message {
     let post = m.from.is_none();
+    if let Some(action) = &m.action {
+        return service_message(m, action, viewer);
+    }
     tl::types::Message {
         out: m.is_out(viewer),
         mentioned: m.mentions.contains(&viewer),
@@ -366,7 +369,7 @@ pub fn message(m: &Message, viewer: i64) -> tl::enums::Message {
         from_scheduled: false,
         legacy: false,
         edit_hide: false,
-        pinned: false,
+        pinned: m.pinned,
         noforwards: false,
         invert_media: false,
         offline: false,
@@ -379,7 +382,7 @@ pub fn message(m: &Message, viewer: i64) -> tl::enums::Message {
         from_rank: None,
         peer_id: peer(m.peer_for(viewer)),
         saved_peer_id: None,
-        fwd_from: None,
+        fwd_from: m.fwd_from.as_ref().map(fwd_header),
         via_bot_id: None,
         via_business_bot_id: None,
         guestchat_via_from: None,
@@ -396,7 +399,7 @@ pub fn message(m: &Message, viewer: i64) -> tl::enums::Message {
         edit_date: m.edit_date,
         post_author: None,
         grouped_id: m.grouped_id,
-        reactions: None,
+        reactions: reactions(m, viewer),
         restriction_reason: None,
         ttl_period: None,
         quick_reply_shortcut_id: None,
@@ -710,6 +713,17 @@ impl Mentions {
         if let Some(from) = m.from {
             self.add(Peer::User(from));
         }
+        if let Some(origin) = m.fwd_from.as_ref().and_then(|f| f.from) {
+            self.add(origin);
+        }
+        for (user, _) in recent_reactions(m) {
+            self.add(Peer::User(*user));
+        }
+        if let Some(Action::ChatAddUser(users)) = &m.action {
+            for user in users {
+                self.add(Peer::User(*user));
+            }
+        }
         self
     }
 
@@ -821,6 +835,126 @@ pub fn config(this_dc: i32, dcs: &[(i32, SocketAddr)]) -> tl::enums::Config {
         base_lang_pack_version: None,
         reactions_default: None,
         autologin_token: None,
+    }
+    .into()
+}
+
+/// `messageService` for a service message: what happened, as `viewer` sees it.
+fn service_message(m: &Message, action: &Action, viewer: i64) -> tl::enums::Message {
+    let action = match action {
+        Action::PinMessage => tl::enums::MessageAction::PinMessage,
+        Action::ChatAddUser(users) => tl::types::MessageActionChatAddUser {
+            users: users.clone(),
+        }
+        .into(),
+        Action::ChatEditTitle(title) => tl::types::MessageActionChatEditTitle {
+            title: title.clone(),
+        }
+        .into(),
+    };
+    tl::types::MessageService {
+        out: m.is_out(viewer),
+        mentioned: false,
+        media_unread: false,
+        reactions_are_possible: false,
+        silent: false,
+        post: m.from.is_none(),
+        legacy: false,
+        id: m.id,
+        from_id: m.from.map(|u| peer(Peer::User(u))),
+        peer_id: peer(m.peer_for(viewer)),
+        saved_peer_id: None,
+        reply_to: m.reply_to.map(reply_header),
+        date: m.date,
+        action,
+        reactions: None,
+        ttl_period: None,
+    }
+    .into()
+}
+
+fn fwd_header(origin: &Forwarded) -> tl::enums::MessageFwdHeader {
+    tl::types::MessageFwdHeader {
+        imported: false,
+        saved_out: false,
+        from_id: origin.from.map(peer),
+        from_name: None,
+        date: origin.date,
+        channel_post: origin.channel_post,
+        post_author: None,
+        saved_from_peer: None,
+        saved_from_msg_id: None,
+        saved_from_id: None,
+        saved_from_name: None,
+        saved_date: None,
+        psa_type: None,
+    }
+    .into()
+}
+
+/// Telegram lists the latest reactions, newest first, up to this many.
+const RECENT_REACTIONS: usize = 5;
+
+fn recent_reactions(m: &Message) -> impl Iterator<Item = &(i64, String)> {
+    m.reactions.iter().rev().take(RECENT_REACTIONS)
+}
+
+/// `messageReactions` as `viewer` sees them: a count per emoji in the order they first
+/// came, the viewer's own marked `chosen_order`, and who reacted lately.
+fn reactions(m: &Message, viewer: i64) -> Option<tl::enums::MessageReactions> {
+    (!m.reactions.is_empty()).then(|| message_reactions(m, viewer))
+}
+
+/// [`reactions`], empty when there are none (what `updateMessageReactions` carries after
+/// the last reaction is taken back).
+pub fn message_reactions(m: &Message, viewer: i64) -> tl::enums::MessageReactions {
+    let mut results: Vec<(String, i32, bool)> = Vec::new();
+    for (user, emoji) in &m.reactions {
+        match results.iter_mut().find(|(e, _, _)| e == emoji) {
+            Some(result) => {
+                result.1 += 1;
+                result.2 |= *user == viewer;
+            }
+            None => results.push((emoji.clone(), 1, *user == viewer)),
+        }
+    }
+    let emoji = |emoticon: &str| -> tl::enums::Reaction {
+        tl::types::ReactionEmoji {
+            emoticon: emoticon.to_owned(),
+        }
+        .into()
+    };
+    tl::types::MessageReactions {
+        min: false,
+        can_see_list: !matches!(m.to, Peer::User(_)),
+        reactions_as_tags: false,
+        results: results
+            .iter()
+            .map(|(e, count, mine)| {
+                tl::types::ReactionCount {
+                    chosen_order: mine.then_some(0),
+                    reaction: emoji(e),
+                    count: *count,
+                }
+                .into()
+            })
+            .collect(),
+        recent_reactions: Some(
+            recent_reactions(m)
+                .map(|(user, e)| {
+                    tl::types::MessagePeerReaction {
+                        big: false,
+                        unread: false,
+                        my: *user == viewer,
+                        peer_id: peer(Peer::User(*user)),
+                        date: m.edit_date.unwrap_or(m.date),
+                        reaction: emoji(e),
+                    }
+                    .into()
+                })
+                .collect(),
+        ),
+        top_reactors: None,
     }
     .into()
 }

@@ -30,6 +30,15 @@ pub(crate) enum Event {
     Edit { to: Peer, id: i32 },
     /// Messages were deleted.
     Delete { ids: Vec<i32> },
+    /// Messages of a channel were deleted.
+    DeleteChannel { channel: i64, ids: Vec<i32> },
+    /// Messages sent to `to` (by `from`, for a private chat) were pinned or unpinned.
+    Pin {
+        to: Peer,
+        from: Option<i64>,
+        ids: Vec<i32>,
+        pinned: bool,
+    },
     /// The account read `peer` up to `max_id`.
     ReadInbox { peer: Peer, max_id: i32 },
     /// `peer` read the account's messages up to `max_id`.

@@ -153,6 +153,37 @@ pub struct Message {
     /// Users it mentions: by @username, by a mention entity, or by replying to them in a
     /// group (Telegram counts a reply as a mention).
     pub mentions: Vec<i64>,
+    /// Users who deleted it for themselves only (deleteMessages without revoke).
+    pub hidden_for: BTreeSet<i64>,
+    /// Where a forwarded message came from.
+    pub fwd_from: Option<Forwarded>,
+    /// Pinned in its chat.
+    pub pinned: bool,
+    /// Reactions as (user, emoji), oldest first; one per user.
+    pub reactions: Vec<(i64, String)>,
+    /// Set on a service message: what happened.
+    pub action: Option<Action>,
+}
+
+/// The origin a forwarded message names (`fwd_from`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Forwarded {
+    /// The original author: a user, or the channel of a post.
+    pub from: Option<Peer>,
+    /// When the original was sent.
+    pub date: i32,
+    /// The original's id when it was a channel post.
+    pub channel_post: Option<i32>,
+}
+
+/// What a service message says happened.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Action {
+    /// Pinned the message it replies to.
+    PinMessage,
+    /// Added these users (a user who joined added themselves).
+    ChatAddUser(Vec<i64>),
+    ChatEditTitle(String),
 }
 
 impl Message {
@@ -176,13 +207,13 @@ impl Message {
     /// Whether it belongs to `dialog` as `viewer` sees their dialogs. A private message is
     /// in the dialog with the other party; anything else is in the chat it was sent to.
     pub fn in_dialog(&self, viewer: i64, dialog: Peer) -> bool {
-        match (self.to, dialog) {
+        (match (self.to, dialog) {
             (Peer::User(to), Peer::User(other)) => {
                 (self.from == Some(viewer) && to == other)
                     || (to == viewer && self.from == Some(other))
             }
             (to, dialog) => to == dialog,
-        }
+        }) && !self.hidden_for.contains(&viewer)
     }
 }
 
@@ -271,6 +302,8 @@ pub struct MessageSpec {
     pub grouped_id: Option<i64>,
     /// The forum topic to post in (see [`Message::topic`]).
     pub topic: Option<i32>,
+    pub fwd_from: Option<Forwarded>,
+    pub action: Option<Action>,
 }
 
 impl MessageSpec {
@@ -286,6 +319,8 @@ impl MessageSpec {
             media: None,
             grouped_id: None,
             topic: None,
+            fwd_from: None,
+            action: None,
         }
     }
     /// A post in a broadcast channel: it names no sender.
@@ -318,6 +353,15 @@ impl MessageSpec {
     /// Posts in forum topic `topic`.
     pub fn topic(mut self, topic: i32) -> Self {
         self.topic = Some(topic);
+        self
+    }
+    pub fn forwarded(mut self, origin: Forwarded) -> Self {
+        self.fwd_from = Some(origin);
+        self
+    }
+    /// A service message: `action` happened (the text stays empty).
+    pub fn service(mut self, action: Action) -> Self {
+        self.action = Some(action);
         self
     }
 }
@@ -578,6 +622,11 @@ impl World {
             grouped_id: spec.grouped_id,
             topic: spec.topic.filter(|&t| t != super::inbox::GENERAL_TOPIC),
             mentions: Vec::new(),
+            hidden_for: BTreeSet::new(),
+            fwd_from: spec.fwd_from,
+            pinned: false,
+            reactions: Vec::new(),
+            action: spec.action,
         };
         let message = self.with_mentions(message);
         let (to, from) = (message.to, message.from);
@@ -613,7 +662,7 @@ impl World {
     }
 
     /// One more event in the box of chat `to`: the channel's, or each participant's own.
-    fn bump_pts(&mut self, to: Peer, from: Option<i64>) {
+    pub(crate) fn bump_pts(&mut self, to: Peer, from: Option<i64>) {
         if let Peer::Channel(id) = to {
             if let Some(c) = self.channels.get_mut(&id) {
                 c.pts += 1;
@@ -628,7 +677,7 @@ impl World {
     }
 
     /// Logs `event`, which just bumped the pts of chat `to`'s box(es).
-    fn log_event(&mut self, to: Peer, from: Option<i64>, event: super::updlog::Event) {
+    pub(crate) fn log_event(&mut self, to: Peer, from: Option<i64>, event: super::updlog::Event) {
         use super::updlog::BoxId;
         if let Peer::Channel(id) = to {
             let pts = self.pts_for(0, to);

@@ -3,6 +3,7 @@
 
 pub mod access;
 mod access_invoke;
+pub mod actions;
 pub mod client;
 pub mod dates;
 pub mod files;
@@ -20,6 +21,7 @@ pub mod watch;
 
 mod chats;
 mod drafts;
+pub mod markdown;
 mod messages;
 pub mod peers;
 mod render;
@@ -33,12 +35,13 @@ pub use files::{Attachments, DownloadTarget, Downloaded, FilePolicy, LocalFiles,
 pub use invoke::{Invoke, Prepared};
 pub use login_state::{CodeDelivery, PendingLogin};
 pub use model::{
-    Account, ChatInfo, ChatList, ChatType, Entity, Message, PhoneSendResult, ReadResult,
-    SearchPage, SendResult,
+    Account, ChatInfo, ChatList, ChatType, DeleteResult, Entity, Message, PhoneSendResult,
+    PinResult, Reaction, ReactionResult, ReadResult, SearchPage, SendResult,
 };
 pub use model::{MarkedRead, Topic, TopicList, Unread, UnreadChat};
 pub use ops::{
-    ChatSearch, EditMessage, FindChats, GlobalSearch, ParseMode, SendMessage, SendToPhone,
+    ChatSearch, DeleteMessages, EditMessage, FindChats, ForwardMessages, GlobalSearch, ParseMode,
+    PinMessage, SendMessage, SendReaction, SendToPhone,
 };
 pub use ops::{GetUnread, ListTopics, MarkRead};
 pub use send::{DEFAULT_MAX_PARTS, MAX_MESSAGE_LEN};

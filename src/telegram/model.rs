@@ -114,6 +114,22 @@ pub struct Message {
     /// https://t.me link, for chats with a public username.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub link: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub reactions: Vec<Reaction>,
+    /// The original's author (id 0 when they hide their account).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub forwarded_from: Option<Entity>,
+    #[serde(skip_serializing_if = "std::ops::Not::not", default)]
+    pub pinned: bool,
+    /// Mentions the user.
+    #[serde(skip_serializing_if = "std::ops::Not::not", default)]
+    pub mentioned: bool,
+    /// Forum topic.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub topic_id: Option<i32>,
+    /// A service message: text says what happened.
+    #[serde(skip_serializing_if = "std::ops::Not::not", default)]
+    pub service: bool,
 }
 
 /// One page of search results, newest first.
@@ -189,6 +205,43 @@ pub struct PhoneSendResult {
     pub messages: Vec<Message>,
     /// The contact was created for this message and removed again.
     pub contact_removed: bool,
+}
+
+/// One reaction on a message: an emoji, how many chose it, and whether the account did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
+pub struct Reaction {
+    /// The emoji; `custom` for a custom emoji, `paid` for Telegram Stars.
+    pub emoji: String,
+    pub count: i32,
+    /// The account chose it.
+    #[serde(skip_serializing_if = "std::ops::Not::not", default)]
+    pub mine: bool,
+}
+
+/// What deleting messages did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
+pub struct DeleteResult {
+    /// How many messages Telegram deleted (ids it could not find are skipped).
+    pub deleted: i32,
+    /// Deleted for the other people in the chat too.
+    pub for_everyone: bool,
+}
+
+/// A pin or unpin.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
+pub struct PinResult {
+    pub message_id: i32,
+    pub pinned: bool,
+    /// The "pinned a message" service message Telegram added.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub service_message_id: Option<i32>,
+}
+
+/// A message's reactions after a reaction was set or taken back.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
+pub struct ReactionResult {
+    pub message_id: i32,
+    pub reactions: Vec<Reaction>,
 }
 
 pub fn full_name(first: Option<&str>, last: Option<&str>) -> String {

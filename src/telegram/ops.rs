@@ -135,3 +135,41 @@ pub struct ListTopics {
     pub query: Option<String>,
     pub limit: usize,
 }
+
+/// `forward_messages`.
+#[derive(Debug, Clone, Default)]
+pub struct ForwardMessages {
+    pub from_chat: String,
+    pub message_ids: Vec<i32>,
+    pub to_chat: String,
+    /// Send as copies: no "forwarded from" header.
+    pub drop_author: bool,
+    pub silent: bool,
+}
+
+/// `delete_messages`.
+#[derive(Debug, Clone, Default)]
+pub struct DeleteMessages {
+    pub chat: String,
+    pub message_ids: Vec<i32>,
+    /// Also for the other people in the chat (channels and supergroups: always).
+    pub for_everyone: bool,
+}
+
+/// `pin_message`.
+#[derive(Debug, Clone, Default)]
+pub struct PinMessage {
+    pub chat: String,
+    pub message_id: i32,
+    pub unpin: bool,
+    pub silent: bool,
+}
+
+/// `send_reaction`.
+#[derive(Debug, Clone, Default)]
+pub struct SendReaction {
+    pub chat: String,
+    pub message_id: i32,
+    /// `None` takes the account's reaction back.
+    pub emoji: Option<String>,
+}

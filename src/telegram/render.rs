@@ -163,7 +163,10 @@ pub fn message(raw: &tl::enums::Message, peers: &Peers) -> Option<Message> {
                 id: m.id,
                 link: link(&chat, m.id),
                 date: iso(m.date),
-                text: m.message.clone(),
+                text: super::markdown::to_markdown(
+                    &m.message,
+                    m.entities.as_deref().unwrap_or_default(),
+                ),
                 sender,
                 out: m.out,
                 reply_to_msg_id: match &m.reply_to {
@@ -173,21 +176,42 @@ pub fn message(raw: &tl::enums::Message, peers: &Peers) -> Option<Message> {
                 edit_date: m.edit_date.map(iso),
                 media: m.media.as_ref().and_then(media),
                 chat,
+                reactions: m
+                    .reactions
+                    .as_ref()
+                    .map(super::actions::reactions)
+                    .unwrap_or_default(),
+                forwarded_from: m.fwd_from.as_ref().and_then(|f| forwarded_from(f, peers)),
+                pinned: m.pinned,
+                mentioned: m.mentioned,
+                topic_id: topic_id(m.reply_to.as_ref()),
+                service: false,
             })
         }
         tl::enums::Message::Service(m) => {
             let chat = peers.chat(&m.peer_id);
+            let sender = m.from_id.as_ref().map(|p| peers.entity(p));
+            let reply_to = match &m.reply_to {
+                Some(tl::enums::MessageReplyHeader::Header(h)) => h.reply_to_msg_id,
+                _ => None,
+            };
             Some(Message {
                 id: m.id,
                 link: None,
                 date: iso(m.date),
-                text: format!("[{}]", action_name(&m.action)),
-                sender: m.from_id.as_ref().map(|p| peers.entity(p)),
+                text: what_happened(&m.action, sender.as_ref(), reply_to, peers),
+                sender,
                 out: m.out,
-                reply_to_msg_id: None,
+                reply_to_msg_id: reply_to,
                 edit_date: None,
                 media: None,
                 chat,
+                reactions: Vec::new(),
+                forwarded_from: None,
+                pinned: false,
+                mentioned: m.mentioned,
+                topic_id: topic_id(m.reply_to.as_ref()),
+                service: true,
             })
         }
     }
@@ -207,6 +231,80 @@ fn action_name(action: &tl::enums::MessageAction) -> String {
         words.push(c.to_ascii_lowercase());
     }
     words
+}
+
+/// A service message as what happened: "Carol Chen joined", "Alex pinned #12",
+/// "Bob changed the title to …"; other actions by their TL name.
+fn what_happened(
+    action: &tl::enums::MessageAction,
+    sender: Option<&Entity>,
+    reply_to: Option<i32>,
+    peers: &Peers,
+) -> String {
+    use tl::enums::MessageAction as A;
+    let who = sender.map_or("Someone", |s| s.title.as_str()).to_owned();
+    let name = |id: i64| {
+        let title = peers
+            .entity(&tl::types::PeerUser { user_id: id }.into())
+            .title;
+        if title.is_empty() {
+            format!("user {id}")
+        } else {
+            title
+        }
+    };
+    match action {
+        A::PinMessage => match reply_to {
+            Some(id) => format!("{who} pinned #{id}"),
+            None => format!("{who} pinned a message"),
+        },
+        A::ChatAddUser(a) if a.users.len() == 1 && sender.is_some_and(|s| s.id == a.users[0]) => {
+            format!("{who} joined")
+        }
+        A::ChatAddUser(a) => {
+            let names: Vec<String> = a.users.iter().map(|&id| name(id)).collect();
+            format!("{who} added {}", names.join(", "))
+        }
+        A::ChatJoinedByLink(_) | A::ChatJoinedByRequest => format!("{who} joined"),
+        A::ChatDeleteUser(d) if sender.is_some_and(|s| s.id == d.user_id) => format!("{who} left"),
+        A::ChatDeleteUser(d) => format!("{who} removed {}", name(d.user_id)),
+        A::ChatEditTitle(t) => format!("{who} changed the title to {:?}", t.title),
+        A::ChatEditPhoto(_) => format!("{who} changed the photo"),
+        A::ChatCreate(c) => format!("{who} created the group {:?}", c.title),
+        A::ChannelCreate(c) => format!("{who} created the channel {:?}", c.title),
+        other => format!("[{}]", action_name(other)),
+    }
+}
+
+/// Who a forwarded message came from.
+fn forwarded_from(header: &tl::enums::MessageFwdHeader, peers: &Peers) -> Option<Entity> {
+    let tl::enums::MessageFwdHeader::Header(h) = header;
+    match (&h.from_id, &h.from_name) {
+        (Some(peer), _) => Some(peers.entity(peer)),
+        (None, Some(name)) => Some(Entity {
+            id: 0,
+            kind: ChatType::Private,
+            title: name.clone(),
+            username: None,
+            first_name: None,
+            last_name: None,
+            bot: false,
+            members_count: None,
+            subscribers_count: None,
+            unread_count: None,
+        }),
+        (None, None) => None,
+    }
+}
+
+/// The forum topic a message belongs to, from its reply header.
+fn topic_id(reply_to: Option<&tl::enums::MessageReplyHeader>) -> Option<i32> {
+    match reply_to {
+        Some(tl::enums::MessageReplyHeader::Header(h)) if h.forum_topic => {
+            h.reply_to_top_id.or(h.reply_to_msg_id)
+        }
+        _ => None,
+    }
 }
 
 /// A t.me link to the message, for channels and supergroups (public ones by username,

@@ -471,6 +471,12 @@ mod tests {
                 edit_date: None,
                 media: None,
                 link: None,
+                reactions: Vec::new(),
+                forwarded_from: None,
+                pinned: false,
+                mentioned: false,
+                topic_id: None,
+                service: false,
             },
         }
     }

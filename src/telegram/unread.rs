@@ -11,6 +11,7 @@ use futures_util::future::try_join_all;
 use grammers_session::types::{PeerId, PeerKind, PeerRef};
 use grammers_tl_types as tl;
 
+use super::access::Intent;
 use super::client::Telegram;
 use super::dates::iso;
 use super::model::{ChatType, Entity, MarkedRead, Message, Topic, TopicList, Unread, UnreadChat};
@@ -103,10 +104,6 @@ impl Telegram {
             unread.push((l, entity));
         }
         unread.sort_by_key(|(l, _)| std::cmp::Reverse(l.date));
-        if unread.len() > req.chat_limit {
-            unread.truncate(req.chat_limit);
-            more = true;
-        }
 
         // Second round trip: each chat's oldest unread messages, all at once. Chats are
         // resolved through the session, as every chat_id is (no round trip: the list
@@ -115,10 +112,15 @@ impl Telegram {
         let mut plans = Vec::with_capacity(unread.len());
         for (l, entity) in unread {
             let peer = match self.resolve(&entity.id.to_string()).await {
-                // A chat this server may not show (an access list) is left out.
+                // A chat this server may not show (an access list) is left out, before
+                // the chat limit is applied, so the limit and `cut` count shown chats.
                 Err(Error::Forbidden(_)) => continue,
                 other => other?,
             };
+            if plans.len() == req.chat_limit {
+                more = true;
+                break;
+            }
             let wanted = if req.include_messages {
                 (l.dialog.unread_count.max(0) as usize)
                     .min(req.per_chat_limit)
@@ -265,7 +267,8 @@ impl Telegram {
                 "topic_id {id} is not a topic: list them with list_topics"
             )));
         }
-        let peer = self.resolve(&req.chat).await?;
+        // Marking read tells the senders: it takes the chat's write permission.
+        let peer = self.resolve_for(&req.chat, Intent::Write).await?;
         if req.topic_id.is_some() && peer.id.kind() != PeerKind::Channel {
             return Err(Error::InvalidInput(format!(
                 "{}: only forum supergroups have topics — leave topic_id out",

@@ -5,7 +5,7 @@ use std::collections::HashSet;
 use std::sync::Arc;
 use std::time::Duration;
 
-use tgmcp::sandbox::{Sandbox, World};
+use tgmcp::sandbox::{Peer, Sandbox, World};
 use tgmcp::telegram::{
     ChatSearch, ChatType, ConnectOptions, EditMessage, FileSession, FindChats, GlobalSearch,
     SendMessage, Telegram,
@@ -308,10 +308,23 @@ async fn long_messages_are_split_and_every_part_is_returned() {
             .iter()
             .all(|m| m.text.encode_utf16().count() <= 4096)
     );
-    assert!(
-        sent.messages.iter().all(|m| !m.text.contains("**")),
-        "markdown became formatting"
-    );
+    // Stored as formatting (entities), and shown as Markdown again.
+    {
+        let world = f.sandbox.world();
+        let stored: Vec<_> = world
+            .messages
+            .iter()
+            .filter(|m| sent.message_ids.contains(&m.id) && !matches!(m.to, Peer::Channel(_)))
+            .collect();
+        assert_eq!(stored.len(), sent.message_ids.len());
+        assert!(
+            stored
+                .iter()
+                .all(|m| !m.text.contains("**") && !m.entities.is_empty()),
+            "markdown became formatting"
+        );
+    }
+    assert!(sent.messages.iter().all(|m| m.text.starts_with("**")));
     assert_eq!(
         f.sandbox.stats().count("messages.sendMessage"),
         sent.message_ids.len() as u64

@@ -304,8 +304,20 @@ async fn every_tool_survives_generated_and_random_arguments() {
                     };
                     let kind = error["kind"].as_str().unwrap_or_default();
                     // Telegram's own refusal of a well-formed but too short search (a
-                    // one-letter query) is the caller's fault too; it did reach the DC.
-                    if kind == "rpc_error" && error["rpc_error"] == "QUERY_TOO_SHORT" {
+                    // one-letter query), or of a message id that is not there or not
+                    // the caller's to act on, is the caller's fault too; it did reach
+                    // the DC.
+                    let refusals = [
+                        "QUERY_TOO_SHORT",
+                        "MESSAGE_ID_INVALID",
+                        "MESSAGE_DELETE_FORBIDDEN",
+                        "CHAT_ADMIN_REQUIRED",
+                        "REACTION_INVALID",
+                        "REACTIONS_TOO_MANY",
+                    ];
+                    if kind == "rpc_error"
+                        && refusals.iter().any(|name| error["rpc_error"] == *name)
+                    {
                         tool_errors += 1;
                         continue;
                     }

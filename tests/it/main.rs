@@ -3,6 +3,7 @@
 //! sandbox DC on loopback; nothing here reaches Telegram.
 
 mod access;
+mod actions;
 mod bundle;
 mod cli;
 mod cli_inbox;
@@ -36,6 +37,7 @@ mod reliability;
 mod requests;
 mod resources;
 mod sandbox;
+mod sandbox_actions;
 mod sandbox_contacts;
 mod sandbox_dc;
 mod sandbox_dialogs;

@@ -20,27 +20,35 @@ use tokio::process::{Child, Command};
 
 use crate::common::{TestEnv, within};
 
-const ALL_TOOLS: [&str; 14] = [
+const ALL_TOOLS: [&str; 18] = [
+    "delete_messages",
     "download_media",
     "edit_message",
     "find_chats",
+    "forward_messages",
     "get_chat_info",
     "get_unread",
     "invoke_mtproto",
     "list_topics",
     "mark_read",
+    "pin_message",
     "read_messages",
     "search_messages_globally",
     "search_messages_in_chat",
     "send_message",
     "send_message_to_phone",
+    "send_reaction",
     "wait_for_messages",
 ];
-const WRITE_TOOLS: [&str; 4] = [
+const WRITE_TOOLS: [&str; 8] = [
+    "delete_messages",
     "edit_message",
+    "forward_messages",
     "mark_read",
+    "pin_message",
     "send_message",
     "send_message_to_phone",
+    "send_reaction",
 ];
 
 /// A running `tgmcp serve` and the MCP client connected to it.
@@ -256,6 +264,12 @@ fn sample_arguments(tool: &str) -> Value {
         "mark_read" => json!({"chat_id": "me"}),
         "list_topics" => json!({"chat_id": "@tgmcp_dev"}),
         "wait_for_messages" => json!({"timeout_s": 0}),
+        "forward_messages" => {
+            json!({"from_chat_id": "me", "message_ids": [1], "to_chat_id": "me"})
+        }
+        "delete_messages" => json!({"chat_id": "me", "message_ids": [1]}),
+        "pin_message" => json!({"chat_id": "me", "message_id": 1}),
+        "send_reaction" => json!({"chat_id": "me", "message_id": 1, "emoji": "👍"}),
         other => panic!("no sample for {other}"),
     }
 }
@@ -1278,7 +1292,8 @@ async fn send_and_edit() {
         )
         .await;
     assert_eq!(reply["messages"][0]["reply_to_msg_id"], id);
-    assert_eq!(reply["messages"][0]["text"], "bold reply");
+    // The formatting comes back as Markdown.
+    assert_eq!(reply["messages"][0]["text"], "**bold** reply");
 
     // Too long for one message: sent in parts, every id returned.
     let long = "word ".repeat(1100);

@@ -5,6 +5,7 @@
 //! answer's TL type match the method's. Handlers live by TL namespace; what they share
 //! (who is asking, resolving `InputPeer`s and friends) lives here.
 
+mod actions;
 mod auth;
 mod channels;
 mod contacts;
@@ -414,7 +415,7 @@ fn dispatch(ctx: &mut Ctx, call: &Call) -> Result<Vec<u8>, RpcErr> {
         f::messages::SearchGlobal => messages::search_global,
         f::messages::GetDialogs => dialogs::get_dialogs,
         f::messages::ReadHistory => dialogs::read_history,
-        f::messages::DeleteMessages => dialogs::delete_messages,
+        f::messages::DeleteMessages => actions::delete_messages,
         f::messages::GetFullChat => channels::get_full_chat,
         f::messages::SendMessage => send::send_message,
         f::messages::EditMessage => send::edit_message,
@@ -440,6 +441,10 @@ fn dispatch(ctx: &mut Ctx, call: &Call) -> Result<Vec<u8>, RpcErr> {
         f::messages::GetForumTopics => topics::get_forum_topics,
         f::messages::GetForumTopicsById => topics::get_forum_topics_by_id,
         f::messages::SaveDraft => drafts::save_draft,
+        f::messages::ForwardMessages => actions::forward_messages,
+        f::channels::DeleteMessages => actions::delete_channel_messages,
+        f::messages::UpdatePinnedMessage => actions::update_pinned_message,
+        f::messages::SendReaction => actions::send_reaction,
     }
 }
 

@@ -250,7 +250,7 @@ pub(super) fn send_multi_media(
     Ok(announce_many(ctx, me, &sent))
 }
 
-fn spec_for(ctx: &Ctx, me: i64, dialog: Peer, text: &str) -> MessageSpec {
+pub(super) fn spec_for(ctx: &Ctx, me: i64, dialog: Peer, text: &str) -> MessageSpec {
     match dialog {
         Peer::Channel(id) if is_broadcast(ctx, id) => MessageSpec::post(id, text).posted_by(me),
         _ => MessageSpec::new(me, dialog, text),
@@ -290,7 +290,7 @@ pub(super) fn edit_message(
     Ok(announce(ctx, me, index, None, edited_message))
 }
 
-fn is_broadcast(ctx: &Ctx, channel: i64) -> bool {
+pub(super) fn is_broadcast(ctx: &Ctx, channel: i64) -> bool {
     ctx.world
         .channels
         .get(&channel)
@@ -299,7 +299,7 @@ fn is_broadcast(ctx: &Ctx, channel: i64) -> bool {
 
 /// Members write in groups and supergroups; only the creator and admins post in a
 /// broadcast channel; anyone may write to a user.
-fn check_can_write(ctx: &Ctx, me: i64, dialog: Peer) -> Result<(), RpcErr> {
+pub(super) fn check_can_write(ctx: &Ctx, me: i64, dialog: Peer) -> Result<(), RpcErr> {
     let allowed = match dialog {
         Peer::User(_) => true,
         Peer::Chat(_) => ctx.world.is_member(me, dialog),
@@ -414,7 +414,11 @@ fn may_edit(ctx: &Ctx, me: i64, m: &Message) -> bool {
 /// How one reader learns of a message: the update and the pts it carries.
 type Announcement = fn(tl::enums::Message, i32, bool) -> tl::enums::Update;
 
-fn new_message(message: tl::enums::Message, pts: i32, channel: bool) -> tl::enums::Update {
+pub(super) fn new_message(
+    message: tl::enums::Message,
+    pts: i32,
+    channel: bool,
+) -> tl::enums::Update {
     let pts_count = 1;
     if channel {
         tl::types::UpdateNewChannelMessage {
@@ -487,7 +491,7 @@ fn queue_pushes(ctx: &mut Ctx, index: usize, update: Announcement, is_new: bool)
 
 /// [`announce`] for several new messages sent at once (an album): one `updates` with an
 /// `updateMessageID` and an `updateNewMessage` per message, pts counted up.
-fn announce_many(ctx: &mut Ctx, me: i64, sent: &[(usize, i64)]) -> tl::enums::Updates {
+pub(super) fn announce_many(ctx: &mut Ctx, me: i64, sent: &[(usize, i64)]) -> tl::enums::Updates {
     let Some(&(first, _)) = sent.first() else {
         return tlbuild::updates(Vec::new(), &Mentions::default(), ctx.world, me);
     };

@@ -89,6 +89,43 @@ impl Replay {
                 }
                 .into(),
             ),
+            Event::DeleteChannel { channel, ids } => self.other_updates.push(
+                tl::types::UpdateDeleteChannelMessages {
+                    channel_id: *channel,
+                    messages: ids.clone(),
+                    pts,
+                    pts_count,
+                }
+                .into(),
+            ),
+            Event::Pin {
+                to,
+                from,
+                ids,
+                pinned,
+            } => {
+                let dialog = peer_seen_by(*to, *from, me);
+                self.mentions.add(dialog);
+                let messages = ids.clone();
+                self.other_updates.push(match to {
+                    Peer::Channel(channel_id) => tl::types::UpdatePinnedChannelMessages {
+                        pinned: *pinned,
+                        channel_id: *channel_id,
+                        messages,
+                        pts,
+                        pts_count,
+                    }
+                    .into(),
+                    _ => tl::types::UpdatePinnedMessages {
+                        pinned: *pinned,
+                        peer: tlbuild::peer(dialog),
+                        messages,
+                        pts,
+                        pts_count,
+                    }
+                    .into(),
+                });
+            }
             Event::ReadInbox { peer, max_id } => {
                 self.mentions.add(*peer);
                 self.other_updates.push(
@@ -238,4 +275,13 @@ pub(super) fn get_channel_difference(
         users: mentions.users(ctx.world, me),
     }
     .into())
+}
+
+/// The chat of messages sent to `to` by `from`, as `viewer` sees it: a private chat is
+/// named by the other party.
+fn peer_seen_by(to: Peer, from: Option<i64>, viewer: i64) -> Peer {
+    match (to, from) {
+        (Peer::User(to), Some(from)) if to == viewer => Peer::User(from),
+        (other, _) => other,
+    }
 }
