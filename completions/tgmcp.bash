@@ -55,6 +55,9 @@ _tgmcp() {
             tgmcp,setup)
                 cmd="tgmcp__subcmd__setup"
                 ;;
+            tgmcp,watch)
+                cmd="tgmcp__subcmd__watch"
+                ;;
             tgmcp__subcmd__generate,completions)
                 cmd="tgmcp__subcmd__generate__subcmd__completions"
                 ;;
@@ -112,6 +115,9 @@ _tgmcp() {
             tgmcp__subcmd__help,setup)
                 cmd="tgmcp__subcmd__help__subcmd__setup"
                 ;;
+            tgmcp__subcmd__help,watch)
+                cmd="tgmcp__subcmd__help__subcmd__watch"
+                ;;
             tgmcp__subcmd__help__subcmd__generate,completions)
                 cmd="tgmcp__subcmd__help__subcmd__generate__subcmd__completions"
                 ;;
@@ -125,7 +131,7 @@ _tgmcp() {
 
     case "${cmd}" in
         tgmcp)
-            opts="-v -q -h -V --profile --json --sandbox --verbose --quiet --config --log-format --help --version setup serve health search send download invoke reset sandbox generate chats read help"
+            opts="-v -q -h -V --profile --json --sandbox --verbose --quiet --config --env-file --log-format --help --version setup serve health search send download invoke reset sandbox generate chats read watch help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -136,6 +142,10 @@ _tgmcp() {
                     return 0
                     ;;
                 --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --env-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -151,7 +161,7 @@ _tgmcp() {
             return 0
             ;;
         tgmcp__subcmd__chats)
-            opts="-n -v -q -h -V --unread --type --limit --jsonl --profile --json --sandbox --verbose --quiet --config --log-format --help --version"
+            opts="-n -v -q -h -V --unread --type --limit --jsonl --profile --json --sandbox --verbose --quiet --config --env-file --log-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -177,6 +187,10 @@ _tgmcp() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --env-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --log-format)
                     COMPREPLY=($(compgen -W "text json" -- "${cur}"))
                     return 0
@@ -189,7 +203,7 @@ _tgmcp() {
             return 0
             ;;
         tgmcp__subcmd__download)
-            opts="-o -v -q -h -V --output --timeout --profile --json --sandbox --verbose --quiet --config --log-format --help --version"
+            opts="-o -v -q -h -V --output --timeout --profile --json --sandbox --verbose --quiet --config --env-file --log-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -215,6 +229,10 @@ _tgmcp() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --env-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --log-format)
                     COMPREPLY=($(compgen -W "text json" -- "${cur}"))
                     return 0
@@ -227,7 +245,7 @@ _tgmcp() {
             return 0
             ;;
         tgmcp__subcmd__generate)
-            opts="-v -q -h -V --profile --json --sandbox --verbose --quiet --config --log-format --help --version man completions help"
+            opts="-v -q -h -V --profile --json --sandbox --verbose --quiet --config --env-file --log-format --help --version man completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -238,6 +256,10 @@ _tgmcp() {
                     return 0
                     ;;
                 --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --env-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -253,7 +275,7 @@ _tgmcp() {
             return 0
             ;;
         tgmcp__subcmd__generate__subcmd__completions)
-            opts="-v -q -h -V --profile --json --sandbox --verbose --quiet --config --log-format --help --version bash elvish fish powershell zsh"
+            opts="-v -q -h -V --profile --json --sandbox --verbose --quiet --config --env-file --log-format --help --version bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -264,6 +286,10 @@ _tgmcp() {
                     return 0
                     ;;
                 --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --env-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -335,7 +361,7 @@ _tgmcp() {
             return 0
             ;;
         tgmcp__subcmd__generate__subcmd__man)
-            opts="-v -q -h -V --profile --json --sandbox --verbose --quiet --config --log-format --help --version"
+            opts="-v -q -h -V --profile --json --sandbox --verbose --quiet --config --env-file --log-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -346,6 +372,10 @@ _tgmcp() {
                     return 0
                     ;;
                 --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --env-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -361,7 +391,7 @@ _tgmcp() {
             return 0
             ;;
         tgmcp__subcmd__health)
-            opts="-v -q -h -V --timeout --url --bundle --log --profile --json --sandbox --verbose --quiet --config --log-format --help --version"
+            opts="-v -q -h -V --timeout --url --bundle --log --profile --json --sandbox --verbose --quiet --config --env-file --log-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -391,6 +421,10 @@ _tgmcp() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --env-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --log-format)
                     COMPREPLY=($(compgen -W "text json" -- "${cur}"))
                     return 0
@@ -403,7 +437,7 @@ _tgmcp() {
             return 0
             ;;
         tgmcp__subcmd__help)
-            opts="setup serve health search send download invoke reset sandbox generate chats read help"
+            opts="setup serve health search send download invoke reset sandbox generate chats read watch help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -626,8 +660,22 @@ _tgmcp() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        tgmcp__subcmd__help__subcmd__watch)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         tgmcp__subcmd__invoke)
-            opts="-v -q -h -V --list --describe --allow-dangerous --allow-secrets --no-resolve --timeout --profile --json --sandbox --verbose --quiet --config --log-format --help --version"
+            opts="-v -q -h -V --list --describe --allow-dangerous --allow-secrets --no-resolve --timeout --profile --json --sandbox --verbose --quiet --config --env-file --log-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -653,6 +701,10 @@ _tgmcp() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --env-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --log-format)
                     COMPREPLY=($(compgen -W "text json" -- "${cur}"))
                     return 0
@@ -665,7 +717,7 @@ _tgmcp() {
             return 0
             ;;
         tgmcp__subcmd__read)
-            opts="-n -v -q -h -V --unread --limit --topic --mark-read --jsonl --profile --json --sandbox --verbose --quiet --config --log-format --help --version"
+            opts="-n -v -q -h -V --unread --limit --topic --mark-read --jsonl --profile --json --sandbox --verbose --quiet --config --env-file --log-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -691,6 +743,10 @@ _tgmcp() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --env-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --log-format)
                     COMPREPLY=($(compgen -W "text json" -- "${cur}"))
                     return 0
@@ -703,7 +759,7 @@ _tgmcp() {
             return 0
             ;;
         tgmcp__subcmd__reset)
-            opts="-v -q -h -V --profile --json --sandbox --verbose --quiet --config --log-format --help --version"
+            opts="-v -q -h -V --profile --json --sandbox --verbose --quiet --config --env-file --log-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -714,6 +770,10 @@ _tgmcp() {
                     return 0
                     ;;
                 --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --env-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -729,7 +789,7 @@ _tgmcp() {
             return 0
             ;;
         tgmcp__subcmd__sandbox)
-            opts="-v -q -h -V --listen --demo-home --profile --json --sandbox --verbose --quiet --config --log-format --help --version"
+            opts="-v -q -h -V --listen --demo-home --profile --json --sandbox --verbose --quiet --config --env-file --log-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -751,6 +811,10 @@ _tgmcp() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --env-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --log-format)
                     COMPREPLY=($(compgen -W "text json" -- "${cur}"))
                     return 0
@@ -763,7 +827,7 @@ _tgmcp() {
             return 0
             ;;
         tgmcp__subcmd__search)
-            opts="-c -n -v -q -h -V --chat --from --since --until --type --limit --all --cursor --jsonl --profile --json --sandbox --verbose --quiet --config --log-format --help --version"
+            opts="-c -n -v -q -h -V --chat --from --since --until --type --limit --all --cursor --jsonl --profile --json --sandbox --verbose --quiet --config --env-file --log-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -813,6 +877,10 @@ _tgmcp() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --env-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --log-format)
                     COMPREPLY=($(compgen -W "text json" -- "${cur}"))
                     return 0
@@ -825,7 +893,7 @@ _tgmcp() {
             return 0
             ;;
         tgmcp__subcmd__send)
-            opts="-f -v -q -h -V --markdown --html --reply-to --silent --no-preview --max-parts --max-wait --timeout --file --as-document --allow-http-urls --allow-private-urls --max-file-size --profile --json --sandbox --verbose --quiet --config --log-format --help --version"
+            opts="-f -v -q -h -V --markdown --html --reply-to --silent --no-preview --max-parts --max-wait --timeout --file --as-document --allow-http-urls --allow-private-urls --max-file-size --profile --json --sandbox --verbose --quiet --config --env-file --log-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -867,6 +935,10 @@ _tgmcp() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --env-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --log-format)
                     COMPREPLY=($(compgen -W "text json" -- "${cur}"))
                     return 0
@@ -879,14 +951,14 @@ _tgmcp() {
             return 0
             ;;
         tgmcp__subcmd__serve)
-            opts="-v -q -h -V --read-only --tools --allow-dangerous-methods --max-writes-per-minute --drafts --confirm-writes --file-root --download-dir --allow-http-urls --allow-private-urls --max-file-size --http --no-auth --allow-host --metrics-public --max-body-bytes --max-concurrent --request-timeout --header-timeout --idle-timeout --max-connections --profile --json --sandbox --verbose --quiet --config --log-format --help --version"
+            opts="-v -q -h -V --read-only --tools --allow-dangerous-methods --max-writes-per-minute --drafts --confirm-writes --file-root --download-dir --allow-http-urls --allow-private-urls --max-file-size --http --no-auth --allow-host --metrics-public --max-body-bytes --max-concurrent --request-timeout --header-timeout --idle-timeout --max-connections --profile --json --sandbox --verbose --quiet --config --env-file --log-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --tools)
-                    COMPREPLY=($(compgen -W "search_messages_globally search_messages_in_chat read_messages send_message edit_message find_chats get_chat_info send_message_to_phone download_media invoke_mtproto get_unread mark_read list_topics" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "search_messages_globally search_messages_in_chat read_messages send_message edit_message find_chats get_chat_info send_message_to_phone download_media invoke_mtproto get_unread mark_read list_topics wait_for_messages forward_messages delete_messages pin_message send_reaction" -- "${cur}"))
                     return 0
                     ;;
                 --max-writes-per-minute)
@@ -945,6 +1017,10 @@ _tgmcp() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --env-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --log-format)
                     COMPREPLY=($(compgen -W "text json" -- "${cur}"))
                     return 0
@@ -957,7 +1033,7 @@ _tgmcp() {
             return 0
             ;;
         tgmcp__subcmd__setup)
-            opts="-v -q -h -V --api-id --api-hash --phone --code --password --overwrite --rotate-token --import-telethon --qr --profile --json --sandbox --verbose --quiet --config --log-format --help --version"
+            opts="-v -q -h -V --api-id --api-hash --phone --code --password --overwrite --rotate-token --import-telethon --qr --profile --json --sandbox --verbose --quiet --config --env-file --log-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -992,6 +1068,48 @@ _tgmcp() {
                     return 0
                     ;;
                 --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --env-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tgmcp__subcmd__watch)
+            opts="-v -q -h -V --jsonl --timeout --count --profile --json --sandbox --verbose --quiet --config --env-file --log-format --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --count)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --env-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -44,6 +44,7 @@ set edit:completion:arg-completer[tgmcp] = {|@words|
             cand generate 'Print the man page or shell completions (for packagers; the repository commits both)'
             cand chats 'List your chats, or only those with unread messages (--unread)'
             cand read 'Show a chat''s messages, oldest first, and optionally mark them read'
+            cand watch 'Print new messages as they arrive, until interrupted'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'tgmcp;setup'= {
@@ -328,6 +329,7 @@ set edit:completion:arg-completer[tgmcp] = {|@words|
             cand --limit 'Show at most N chats'
             cand --profile 'Profile to use: one Telegram account, with its own session and settings'
             cand --config 'Config file to read instead of the default one (which is optional)'
+            cand --env-file 'Read settings from a .env file (KEY=VALUE lines), as fast-mcp-telegram does: its API_ID, API_HASH, PHONE_NUMBER, SESSION_NAME, SERVER_MODE, HOST, PORT, DISABLE_AUTH and LOG_LEVEL, and TGMCP_HOME, TGMCP_PROFILE, TGMCP_CONFIG, TGMCP_API_ID, TGMCP_API_HASH, TGMCP_PHONE and TGMCP_LOG. The process environment wins over the file'
             cand --log-format 'Format of the logs on stderr'
             cand --unread 'Only chats with unread messages (muted and archived ones included), newest first'
             cand --jsonl 'Print one JSON chat per line (JSON Lines), for pipes; overrides --json'
@@ -348,10 +350,30 @@ set edit:completion:arg-completer[tgmcp] = {|@words|
             cand --topic 'Only this forum topic (`tgmcp read CHAT` of a forum lists messages of all topics)'
             cand --profile 'Profile to use: one Telegram account, with its own session and settings'
             cand --config 'Config file to read instead of the default one (which is optional)'
+            cand --env-file 'Read settings from a .env file (KEY=VALUE lines), as fast-mcp-telegram does: its API_ID, API_HASH, PHONE_NUMBER, SESSION_NAME, SERVER_MODE, HOST, PORT, DISABLE_AUTH and LOG_LEVEL, and TGMCP_HOME, TGMCP_PROFILE, TGMCP_CONFIG, TGMCP_API_ID, TGMCP_API_HASH, TGMCP_PHONE and TGMCP_LOG. The process environment wins over the file'
             cand --log-format 'Format of the logs on stderr'
             cand --unread 'Only the messages you have not read yet (the oldest ones first)'
             cand --mark-read 'Then mark the chat (or topic) read up to the newest message shown'
             cand --jsonl 'Print one JSON message per line (JSON Lines), for pipes; overrides --json'
+            cand --json 'Print machine-readable JSON on stdout instead of text'
+            cand --sandbox 'Run against a built-in offline Telegram with demo chats; no account or network needed'
+            cand -v 'Log more on stderr (-v info, -vv debug, -vvv trace)'
+            cand --verbose 'Log more on stderr (-v info, -vv debug, -vvv trace)'
+            cand -q 'Log only errors, and hide progress'
+            cand --quiet 'Log only errors, and hide progress'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'tgmcp;watch'= {
+            cand --timeout 'Stop after this many seconds'
+            cand --count 'Stop after this many messages'
+            cand --profile 'Profile to use: one Telegram account, with its own session and settings'
+            cand --config 'Config file to read instead of the default one (which is optional)'
+            cand --env-file 'Read settings from a .env file (KEY=VALUE lines), as fast-mcp-telegram does: its API_ID, API_HASH, PHONE_NUMBER, SESSION_NAME, SERVER_MODE, HOST, PORT, DISABLE_AUTH and LOG_LEVEL, and TGMCP_HOME, TGMCP_PROFILE, TGMCP_CONFIG, TGMCP_API_ID, TGMCP_API_HASH, TGMCP_PHONE and TGMCP_LOG. The process environment wins over the file'
+            cand --log-format 'Format of the logs on stderr'
+            cand --jsonl 'Print one JSON message per line (JSON Lines), for pipes'
             cand --json 'Print machine-readable JSON on stdout instead of text'
             cand --sandbox 'Run against a built-in offline Telegram with demo chats; no account or network needed'
             cand -v 'Log more on stderr (-v info, -vv debug, -vvv trace)'
@@ -376,6 +398,7 @@ set edit:completion:arg-completer[tgmcp] = {|@words|
             cand generate 'Print the man page or shell completions (for packagers; the repository commits both)'
             cand chats 'List your chats, or only those with unread messages (--unread)'
             cand read 'Show a chat''s messages, oldest first, and optionally mark them read'
+            cand watch 'Print new messages as they arrive, until interrupted'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'tgmcp;help;setup'= {
@@ -407,6 +430,8 @@ set edit:completion:arg-completer[tgmcp] = {|@words|
         &'tgmcp;help;chats'= {
         }
         &'tgmcp;help;read'= {
+        }
+        &'tgmcp;help;watch'= {
         }
         &'tgmcp;help;help'= {
         }

@@ -47,6 +47,7 @@ complete -c tgmcp -n "__fish_tgmcp_needs_command" -f -a "sandbox" -d 'Run the of
 complete -c tgmcp -n "__fish_tgmcp_needs_command" -f -a "generate" -d 'Print the man page or shell completions (for packagers; the repository commits both)'
 complete -c tgmcp -n "__fish_tgmcp_needs_command" -f -a "chats" -d 'List your chats, or only those with unread messages (--unread)'
 complete -c tgmcp -n "__fish_tgmcp_needs_command" -f -a "read" -d 'Show a chat\'s messages, oldest first, and optionally mark them read'
+complete -c tgmcp -n "__fish_tgmcp_needs_command" -f -a "watch" -d 'Print new messages as they arrive, until interrupted'
 complete -c tgmcp -n "__fish_tgmcp_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand setup" -l api-id -d 'api_id of your app, from https://my.telegram.org' -r
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand setup" -l api-hash -d 'api_hash of your app, from https://my.telegram.org' -r
@@ -80,7 +81,13 @@ download_media\t''
 invoke_mtproto\t''
 get_unread\t''
 mark_read\t''
-list_topics\t''"
+list_topics\t''
+wait_for_messages\t''
+forward_messages\t''
+delete_messages\t''
+pin_message\t''
+send_reaction\t''"
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand serve" -l max-writes-per-minute -d 'Most writes (sends, edits, invoke_mtproto writers) per minute for this account, so a runaway assistant cannot get it limited by Telegram; over it a call fails with retry_after and sends nothing. 0 turns the limit off' -r
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand serve" -l file-root -d 'Let tools read local files only inside this folder (repeatable; symlinks that lead outside are refused). Without it, any file this user can read. Over --http, local files are always refused' -r -F
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand serve" -l download-dir -d 'Where download_media saves files [default on stdio: the user\'s Downloads folder; over --http, download_media is refused unless this is set]' -r -F
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand serve" -l max-file-size -d 'Largest file sent, from disk or a URL: bytes, or with a unit (50MB, 2GB, 512KiB)' -r
@@ -99,6 +106,8 @@ complete -c tgmcp -n "__fish_tgmcp_using_subcommand serve" -l log-format -d 'For
 json\t'One JSON object per line'"
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand serve" -l read-only -d 'Offer only the tools that read: hide send_message, edit_message and send_message_to_phone, and refuse them if called; invoke_mtproto then runs only methods that change nothing'
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand serve" -l allow-dangerous-methods -d 'Let callers run methods that cannot be undone (deleting messages, chats, the account\'s sessions …) through invoke_mtproto and /mtproto-api when they also set allow_dangerous. Off by default: a model can be talked into setting allow_dangerous by a message it reads, so the person who starts the server decides'
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand serve" -l drafts -d 'Draft mode: send_message saves the text as a draft in the chat instead of sending it; the user sees it in their Telegram app and sends it themselves'
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand serve" -l confirm-writes -d 'Ask the user before each write (send, edit, invoke_mtproto writers) with a yes/no form in the MCP client (elicitation); a decline sends nothing. Clients that cannot ask get a refusal — use --drafts for those'
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand serve" -l allow-http-urls -d 'Also fetch plain http:// URLs (default: https only)'
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand serve" -l allow-private-urls -d 'Let URLs reach loopback, private, link-local and other internal addresses (and cloud metadata services). Off by default so a URL cannot reach into your network; turn it on only if you mean it'
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand serve" -l no-auth -d 'Serve without a bearer token; allowed on a loopback address only'
@@ -269,6 +278,7 @@ channel\t'Broadcast channels'"
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand chats" -s n -l limit -d 'Show at most N chats' -r
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand chats" -l profile -d 'Profile to use: one Telegram account, with its own session and settings' -r
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand chats" -l config -d 'Config file to read instead of the default one (which is optional)' -r -F
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand chats" -l env-file -d 'Read settings from a .env file (KEY=VALUE lines), as fast-mcp-telegram does: its API_ID, API_HASH, PHONE_NUMBER, SESSION_NAME, SERVER_MODE, HOST, PORT, DISABLE_AUTH and LOG_LEVEL, and TGMCP_HOME, TGMCP_PROFILE, TGMCP_CONFIG, TGMCP_API_ID, TGMCP_API_HASH, TGMCP_PHONE and TGMCP_LOG. The process environment wins over the file' -r -F
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand chats" -l log-format -d 'Format of the logs on stderr' -r -f -a "text\t'Human-readable lines'
 json\t'One JSON object per line'"
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand chats" -l unread -d 'Only chats with unread messages (muted and archived ones included), newest first'
@@ -283,6 +293,7 @@ complete -c tgmcp -n "__fish_tgmcp_using_subcommand read" -s n -l limit -d 'Show
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand read" -l topic -d 'Only this forum topic (`tgmcp read CHAT` of a forum lists messages of all topics)' -r
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand read" -l profile -d 'Profile to use: one Telegram account, with its own session and settings' -r
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand read" -l config -d 'Config file to read instead of the default one (which is optional)' -r -F
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand read" -l env-file -d 'Read settings from a .env file (KEY=VALUE lines), as fast-mcp-telegram does: its API_ID, API_HASH, PHONE_NUMBER, SESSION_NAME, SERVER_MODE, HOST, PORT, DISABLE_AUTH and LOG_LEVEL, and TGMCP_HOME, TGMCP_PROFILE, TGMCP_CONFIG, TGMCP_API_ID, TGMCP_API_HASH, TGMCP_PHONE and TGMCP_LOG. The process environment wins over the file' -r -F
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand read" -l log-format -d 'Format of the logs on stderr' -r -f -a "text\t'Human-readable lines'
 json\t'One JSON object per line'"
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand read" -l unread -d 'Only the messages you have not read yet (the oldest ones first)'
@@ -294,18 +305,33 @@ complete -c tgmcp -n "__fish_tgmcp_using_subcommand read" -s v -l verbose -d 'Lo
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand read" -s q -l quiet -d 'Log only errors, and hide progress'
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand read" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand read" -s V -l version -d 'Print version'
-complete -c tgmcp -n "__fish_tgmcp_using_subcommand help; and not __fish_seen_subcommand_from setup serve health search send download invoke reset sandbox generate chats read help" -f -a "setup" -d 'Log in to Telegram and save the session for this profile'
-complete -c tgmcp -n "__fish_tgmcp_using_subcommand help; and not __fish_seen_subcommand_from setup serve health search send download invoke reset sandbox generate chats read help" -f -a "serve" -d 'Run the MCP server over stdio, or over HTTP with --http'
-complete -c tgmcp -n "__fish_tgmcp_using_subcommand help; and not __fish_seen_subcommand_from setup serve health search send download invoke reset sandbox generate chats read help" -f -a "health" -d 'Check the session and the connection to Telegram'
-complete -c tgmcp -n "__fish_tgmcp_using_subcommand help; and not __fish_seen_subcommand_from setup serve health search send download invoke reset sandbox generate chats read help" -f -a "search" -d 'Search messages in all your chats, or list and search one chat'
-complete -c tgmcp -n "__fish_tgmcp_using_subcommand help; and not __fish_seen_subcommand_from setup serve health search send download invoke reset sandbox generate chats read help" -f -a "send" -d 'Send a text message or files, from arguments or stdin'
-complete -c tgmcp -n "__fish_tgmcp_using_subcommand help; and not __fish_seen_subcommand_from setup serve health search send download invoke reset sandbox generate chats read help" -f -a "download" -d 'Save the photo or file of a message'
-complete -c tgmcp -n "__fish_tgmcp_using_subcommand help; and not __fish_seen_subcommand_from setup serve health search send download invoke reset sandbox generate chats read help" -f -a "invoke" -d 'Call any Telegram API method by name, with JSON parameters'
-complete -c tgmcp -n "__fish_tgmcp_using_subcommand help; and not __fish_seen_subcommand_from setup serve health search send download invoke reset sandbox generate chats read help" -f -a "reset" -d 'Start the offline demo over (`tgmcp --sandbox reset`): a new world, login and token'
-complete -c tgmcp -n "__fish_tgmcp_using_subcommand help; and not __fish_seen_subcommand_from setup serve health search send download invoke reset sandbox generate chats read help" -f -a "sandbox" -d 'Run the offline sandbox data center on loopback (for tests and demos)'
-complete -c tgmcp -n "__fish_tgmcp_using_subcommand help; and not __fish_seen_subcommand_from setup serve health search send download invoke reset sandbox generate chats read help" -f -a "generate" -d 'Print the man page or shell completions (for packagers; the repository commits both)'
-complete -c tgmcp -n "__fish_tgmcp_using_subcommand help; and not __fish_seen_subcommand_from setup serve health search send download invoke reset sandbox generate chats read help" -f -a "chats" -d 'List your chats, or only those with unread messages (--unread)'
-complete -c tgmcp -n "__fish_tgmcp_using_subcommand help; and not __fish_seen_subcommand_from setup serve health search send download invoke reset sandbox generate chats read help" -f -a "read" -d 'Show a chat\'s messages, oldest first, and optionally mark them read'
-complete -c tgmcp -n "__fish_tgmcp_using_subcommand help; and not __fish_seen_subcommand_from setup serve health search send download invoke reset sandbox generate chats read help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand watch" -l timeout -d 'Stop after this many seconds' -r
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand watch" -l count -d 'Stop after this many messages' -r
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand watch" -l profile -d 'Profile to use: one Telegram account, with its own session and settings' -r
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand watch" -l config -d 'Config file to read instead of the default one (which is optional)' -r -F
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand watch" -l env-file -d 'Read settings from a .env file (KEY=VALUE lines), as fast-mcp-telegram does: its API_ID, API_HASH, PHONE_NUMBER, SESSION_NAME, SERVER_MODE, HOST, PORT, DISABLE_AUTH and LOG_LEVEL, and TGMCP_HOME, TGMCP_PROFILE, TGMCP_CONFIG, TGMCP_API_ID, TGMCP_API_HASH, TGMCP_PHONE and TGMCP_LOG. The process environment wins over the file' -r -F
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand watch" -l log-format -d 'Format of the logs on stderr' -r -f -a "text\t'Human-readable lines'
+json\t'One JSON object per line'"
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand watch" -l jsonl -d 'Print one JSON message per line (JSON Lines), for pipes'
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand watch" -l json -d 'Print machine-readable JSON on stdout instead of text'
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand watch" -l sandbox -d 'Run against a built-in offline Telegram with demo chats; no account or network needed'
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand watch" -s v -l verbose -d 'Log more on stderr (-v info, -vv debug, -vvv trace)'
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand watch" -s q -l quiet -d 'Log only errors, and hide progress'
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand watch" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand watch" -s V -l version -d 'Print version'
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand help; and not __fish_seen_subcommand_from setup serve health search send download invoke reset sandbox generate chats read watch help" -f -a "setup" -d 'Log in to Telegram and save the session for this profile'
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand help; and not __fish_seen_subcommand_from setup serve health search send download invoke reset sandbox generate chats read watch help" -f -a "serve" -d 'Run the MCP server over stdio, or over HTTP with --http'
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand help; and not __fish_seen_subcommand_from setup serve health search send download invoke reset sandbox generate chats read watch help" -f -a "health" -d 'Check the session and the connection to Telegram'
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand help; and not __fish_seen_subcommand_from setup serve health search send download invoke reset sandbox generate chats read watch help" -f -a "search" -d 'Search messages in all your chats, or list and search one chat'
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand help; and not __fish_seen_subcommand_from setup serve health search send download invoke reset sandbox generate chats read watch help" -f -a "send" -d 'Send a text message or files, from arguments or stdin'
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand help; and not __fish_seen_subcommand_from setup serve health search send download invoke reset sandbox generate chats read watch help" -f -a "download" -d 'Save the photo or file of a message'
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand help; and not __fish_seen_subcommand_from setup serve health search send download invoke reset sandbox generate chats read watch help" -f -a "invoke" -d 'Call any Telegram API method by name, with JSON parameters'
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand help; and not __fish_seen_subcommand_from setup serve health search send download invoke reset sandbox generate chats read watch help" -f -a "reset" -d 'Start the offline demo over (`tgmcp --sandbox reset`): a new world, login and token'
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand help; and not __fish_seen_subcommand_from setup serve health search send download invoke reset sandbox generate chats read watch help" -f -a "sandbox" -d 'Run the offline sandbox data center on loopback (for tests and demos)'
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand help; and not __fish_seen_subcommand_from setup serve health search send download invoke reset sandbox generate chats read watch help" -f -a "generate" -d 'Print the man page or shell completions (for packagers; the repository commits both)'
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand help; and not __fish_seen_subcommand_from setup serve health search send download invoke reset sandbox generate chats read watch help" -f -a "chats" -d 'List your chats, or only those with unread messages (--unread)'
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand help; and not __fish_seen_subcommand_from setup serve health search send download invoke reset sandbox generate chats read watch help" -f -a "read" -d 'Show a chat\'s messages, oldest first, and optionally mark them read'
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand help; and not __fish_seen_subcommand_from setup serve health search send download invoke reset sandbox generate chats read watch help" -f -a "watch" -d 'Print new messages as they arrive, until interrupted'
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand help; and not __fish_seen_subcommand_from setup serve health search send download invoke reset sandbox generate chats read watch help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand help; and __fish_seen_subcommand_from generate" -f -a "man" -d 'The man page, in roff (man/tgmcp.1)'
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand help; and __fish_seen_subcommand_from generate" -f -a "completions" -d 'Completions for a shell (completions/)'
