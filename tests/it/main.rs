@@ -17,6 +17,7 @@ mod fuzz;
 mod generated;
 mod golden;
 mod hardening;
+mod hosted;
 mod http;
 mod http_clients;
 mod http_hardening;
