@@ -44,6 +44,7 @@ complete -c tgmcp -n "__fish_tgmcp_needs_command" -f -a "invoke" -d 'Call any Te
 complete -c tgmcp -n "__fish_tgmcp_needs_command" -f -a "reset" -d 'Start the offline demo over (`tgmcp --sandbox reset`): a new world, login and token'
 complete -c tgmcp -n "__fish_tgmcp_needs_command" -f -a "sandbox" -d 'Run the offline sandbox data center on loopback (for tests and demos)'
 complete -c tgmcp -n "__fish_tgmcp_needs_command" -f -a "generate" -d 'Print the man page or shell completions (for packagers; the repository commits both)'
+complete -c tgmcp -n "__fish_tgmcp_needs_command" -f -a "accounts" -d 'List, remove or give a new token to the accounts of a hosted server\'s folder'
 complete -c tgmcp -n "__fish_tgmcp_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand setup" -l api-id -d 'api_id of your app, from https://my.telegram.org' -r
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand setup" -l api-hash -d 'api_hash of your app, from https://my.telegram.org' -r
@@ -51,6 +52,7 @@ complete -c tgmcp -n "__fish_tgmcp_using_subcommand setup" -l phone -d 'Phone nu
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand setup" -l code -d 'Login code Telegram sent to the account\'s apps or by SMS' -r
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand setup" -l password -d 'Two-step verification password; prefer the variable or the prompt, as other users can see command-line flags in the process list' -r
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand setup" -l import-telethon -d 'Log in with an existing Telethon session instead of a code: the path of a `.session` file (as fast-mcp-telegram and Telethon scripts keep them) or a StringSession. Its DC and auth key are checked with Telegram, then saved in the profile; the Telethon session keeps working too' -r
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand setup" -l accounts -d 'Make (or log in again) an account of a hosted server\'s folder DIR instead of a profile: the account is named by --profile, its session and bearer token kept in DIR/NAME for `tgmcp serve --http --accounts DIR` (a running server picks it up)' -r -F
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand setup" -l profile -d 'Profile to use: one Telegram account, with its own session and settings' -r
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand setup" -l config -d 'Config file to read instead of the default one (which is optional)' -r -F
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand setup" -l log-format -d 'Format of the logs on stderr' -r -f -a "text\t'Human-readable lines'
@@ -85,6 +87,10 @@ complete -c tgmcp -n "__fish_tgmcp_using_subcommand serve" -l request-timeout -d
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand serve" -l header-timeout -d 'Seconds a connection has to send a whole request head, from when it opens or its next request starts (slower: closed)' -r
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand serve" -l idle-timeout -d 'Seconds a kept-alive connection may wait with no request before it is closed' -r
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand serve" -l max-connections -d 'Connections open at once (lowered to fit the descriptor limit, `ulimit -n`). At the cap, the connection that has waited longest with no request is closed to make room; when all are busy, a new one is answered 503' -r
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand serve" -l accounts -d 'Hosted mode: serve every account in DIR (made by `tgmcp setup --accounts DIR`), each bearer token its own account and session' -r -F
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand serve" -l max-active-sessions -d 'Hosted mode: accounts connected to Telegram at once; past it, the least recently used is disconnected (its calls finished, its session written)' -r
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand serve" -l session-idle-timeout -d 'Hosted mode: seconds an account may go unused before it is disconnected' -r
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand serve" -l account-max-concurrent -d 'Hosted mode: requests one account may have running at once (more: 503), so one account cannot take every slot of --max-concurrent' -r
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand serve" -l profile -d 'Profile to use: one Telegram account, with its own session and settings' -r
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand serve" -l config -d 'Config file to read instead of the default one (which is optional)' -r -F
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand serve" -l log-format -d 'Format of the logs on stderr' -r -f -a "text\t'Human-readable lines'
@@ -95,6 +101,7 @@ complete -c tgmcp -n "__fish_tgmcp_using_subcommand serve" -l allow-http-urls -d
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand serve" -l allow-private-urls -d 'Let URLs reach loopback, private, link-local and other internal addresses (and cloud metadata services). Off by default so a URL cannot reach into your network; turn it on only if you mean it'
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand serve" -l no-auth -d 'Serve without a bearer token; allowed on a loopback address only'
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand serve" -l metrics-public -d 'Serve /metrics without the bearer token'
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand serve" -l allow-url-token -d 'Also take the token in the path, /v1/url_auth/TOKEN/mcp, for clients that cannot send headers. Weaker: URLs end up in proxy logs, browser history and shell history (tgmcp itself never logs the token)'
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand serve" -l json -d 'Print machine-readable JSON on stdout instead of text'
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand serve" -l sandbox -d 'Run against a built-in offline Telegram with demo chats; no account or network needed'
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand serve" -s v -l verbose -d 'Log more on stderr (-v info, -vv debug, -vvv trace)'
@@ -245,16 +252,69 @@ complete -c tgmcp -n "__fish_tgmcp_using_subcommand generate; and __fish_seen_su
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand generate; and __fish_seen_subcommand_from help" -f -a "man" -d 'The man page, in roff (man/tgmcp.1)'
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand generate; and __fish_seen_subcommand_from help" -f -a "completions" -d 'Completions for a shell (completions/)'
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand generate; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c tgmcp -n "__fish_tgmcp_using_subcommand help; and not __fish_seen_subcommand_from setup serve health search send download invoke reset sandbox generate help" -f -a "setup" -d 'Log in to Telegram and save the session for this profile'
-complete -c tgmcp -n "__fish_tgmcp_using_subcommand help; and not __fish_seen_subcommand_from setup serve health search send download invoke reset sandbox generate help" -f -a "serve" -d 'Run the MCP server over stdio, or over HTTP with --http'
-complete -c tgmcp -n "__fish_tgmcp_using_subcommand help; and not __fish_seen_subcommand_from setup serve health search send download invoke reset sandbox generate help" -f -a "health" -d 'Check the session and the connection to Telegram'
-complete -c tgmcp -n "__fish_tgmcp_using_subcommand help; and not __fish_seen_subcommand_from setup serve health search send download invoke reset sandbox generate help" -f -a "search" -d 'Search messages in all your chats, or list and search one chat'
-complete -c tgmcp -n "__fish_tgmcp_using_subcommand help; and not __fish_seen_subcommand_from setup serve health search send download invoke reset sandbox generate help" -f -a "send" -d 'Send a text message or files, from arguments or stdin'
-complete -c tgmcp -n "__fish_tgmcp_using_subcommand help; and not __fish_seen_subcommand_from setup serve health search send download invoke reset sandbox generate help" -f -a "download" -d 'Save the photo or file of a message'
-complete -c tgmcp -n "__fish_tgmcp_using_subcommand help; and not __fish_seen_subcommand_from setup serve health search send download invoke reset sandbox generate help" -f -a "invoke" -d 'Call any Telegram API method by name, with JSON parameters'
-complete -c tgmcp -n "__fish_tgmcp_using_subcommand help; and not __fish_seen_subcommand_from setup serve health search send download invoke reset sandbox generate help" -f -a "reset" -d 'Start the offline demo over (`tgmcp --sandbox reset`): a new world, login and token'
-complete -c tgmcp -n "__fish_tgmcp_using_subcommand help; and not __fish_seen_subcommand_from setup serve health search send download invoke reset sandbox generate help" -f -a "sandbox" -d 'Run the offline sandbox data center on loopback (for tests and demos)'
-complete -c tgmcp -n "__fish_tgmcp_using_subcommand help; and not __fish_seen_subcommand_from setup serve health search send download invoke reset sandbox generate help" -f -a "generate" -d 'Print the man page or shell completions (for packagers; the repository commits both)'
-complete -c tgmcp -n "__fish_tgmcp_using_subcommand help; and not __fish_seen_subcommand_from setup serve health search send download invoke reset sandbox generate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand accounts; and not __fish_seen_subcommand_from list remove rotate-token help" -l accounts -d 'The hosted server\'s accounts folder' -r -F
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand accounts; and not __fish_seen_subcommand_from list remove rotate-token help" -l profile -d 'Profile to use: one Telegram account, with its own session and settings' -r
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand accounts; and not __fish_seen_subcommand_from list remove rotate-token help" -l config -d 'Config file to read instead of the default one (which is optional)' -r -F
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand accounts; and not __fish_seen_subcommand_from list remove rotate-token help" -l log-format -d 'Format of the logs on stderr' -r -f -a "text\t'Human-readable lines'
+json\t'One JSON object per line'"
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand accounts; and not __fish_seen_subcommand_from list remove rotate-token help" -l json -d 'Print machine-readable JSON on stdout instead of text'
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand accounts; and not __fish_seen_subcommand_from list remove rotate-token help" -l sandbox -d 'Run against a built-in offline Telegram with demo chats; no account or network needed'
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand accounts; and not __fish_seen_subcommand_from list remove rotate-token help" -s v -l verbose -d 'Log more on stderr (-v info, -vv debug, -vvv trace)'
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand accounts; and not __fish_seen_subcommand_from list remove rotate-token help" -s q -l quiet -d 'Log only errors, and hide progress'
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand accounts; and not __fish_seen_subcommand_from list remove rotate-token help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand accounts; and not __fish_seen_subcommand_from list remove rotate-token help" -s V -l version -d 'Print version'
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand accounts; and not __fish_seen_subcommand_from list remove rotate-token help" -f -a "list" -d 'Every account: its name, whether it has a login, whether it has a token'
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand accounts; and not __fish_seen_subcommand_from list remove rotate-token help" -f -a "remove" -d 'Delete an account\'s folder: its session and token (it can no longer be used)'
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand accounts; and not __fish_seen_subcommand_from list remove rotate-token help" -f -a "rotate-token" -d 'Replace an account\'s bearer token and print the new one (the old one stops working within a few seconds, also on a running server)'
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand accounts; and not __fish_seen_subcommand_from list remove rotate-token help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand accounts; and __fish_seen_subcommand_from list" -l profile -d 'Profile to use: one Telegram account, with its own session and settings' -r
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand accounts; and __fish_seen_subcommand_from list" -l config -d 'Config file to read instead of the default one (which is optional)' -r -F
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand accounts; and __fish_seen_subcommand_from list" -l log-format -d 'Format of the logs on stderr' -r -f -a "text\t'Human-readable lines'
+json\t'One JSON object per line'"
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand accounts; and __fish_seen_subcommand_from list" -l json -d 'Print machine-readable JSON on stdout instead of text'
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand accounts; and __fish_seen_subcommand_from list" -l sandbox -d 'Run against a built-in offline Telegram with demo chats; no account or network needed'
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand accounts; and __fish_seen_subcommand_from list" -s v -l verbose -d 'Log more on stderr (-v info, -vv debug, -vvv trace)'
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand accounts; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Log only errors, and hide progress'
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand accounts; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand accounts; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand accounts; and __fish_seen_subcommand_from remove" -l profile -d 'Profile to use: one Telegram account, with its own session and settings' -r
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand accounts; and __fish_seen_subcommand_from remove" -l config -d 'Config file to read instead of the default one (which is optional)' -r -F
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand accounts; and __fish_seen_subcommand_from remove" -l log-format -d 'Format of the logs on stderr' -r -f -a "text\t'Human-readable lines'
+json\t'One JSON object per line'"
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand accounts; and __fish_seen_subcommand_from remove" -l json -d 'Print machine-readable JSON on stdout instead of text'
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand accounts; and __fish_seen_subcommand_from remove" -l sandbox -d 'Run against a built-in offline Telegram with demo chats; no account or network needed'
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand accounts; and __fish_seen_subcommand_from remove" -s v -l verbose -d 'Log more on stderr (-v info, -vv debug, -vvv trace)'
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand accounts; and __fish_seen_subcommand_from remove" -s q -l quiet -d 'Log only errors, and hide progress'
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand accounts; and __fish_seen_subcommand_from remove" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand accounts; and __fish_seen_subcommand_from remove" -s V -l version -d 'Print version'
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand accounts; and __fish_seen_subcommand_from rotate-token" -l profile -d 'Profile to use: one Telegram account, with its own session and settings' -r
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand accounts; and __fish_seen_subcommand_from rotate-token" -l config -d 'Config file to read instead of the default one (which is optional)' -r -F
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand accounts; and __fish_seen_subcommand_from rotate-token" -l log-format -d 'Format of the logs on stderr' -r -f -a "text\t'Human-readable lines'
+json\t'One JSON object per line'"
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand accounts; and __fish_seen_subcommand_from rotate-token" -l json -d 'Print machine-readable JSON on stdout instead of text'
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand accounts; and __fish_seen_subcommand_from rotate-token" -l sandbox -d 'Run against a built-in offline Telegram with demo chats; no account or network needed'
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand accounts; and __fish_seen_subcommand_from rotate-token" -s v -l verbose -d 'Log more on stderr (-v info, -vv debug, -vvv trace)'
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand accounts; and __fish_seen_subcommand_from rotate-token" -s q -l quiet -d 'Log only errors, and hide progress'
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand accounts; and __fish_seen_subcommand_from rotate-token" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand accounts; and __fish_seen_subcommand_from rotate-token" -s V -l version -d 'Print version'
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand accounts; and __fish_seen_subcommand_from help" -f -a "list" -d 'Every account: its name, whether it has a login, whether it has a token'
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand accounts; and __fish_seen_subcommand_from help" -f -a "remove" -d 'Delete an account\'s folder: its session and token (it can no longer be used)'
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand accounts; and __fish_seen_subcommand_from help" -f -a "rotate-token" -d 'Replace an account\'s bearer token and print the new one (the old one stops working within a few seconds, also on a running server)'
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand accounts; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand help; and not __fish_seen_subcommand_from setup serve health search send download invoke reset sandbox generate accounts help" -f -a "setup" -d 'Log in to Telegram and save the session for this profile'
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand help; and not __fish_seen_subcommand_from setup serve health search send download invoke reset sandbox generate accounts help" -f -a "serve" -d 'Run the MCP server over stdio, or over HTTP with --http'
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand help; and not __fish_seen_subcommand_from setup serve health search send download invoke reset sandbox generate accounts help" -f -a "health" -d 'Check the session and the connection to Telegram'
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand help; and not __fish_seen_subcommand_from setup serve health search send download invoke reset sandbox generate accounts help" -f -a "search" -d 'Search messages in all your chats, or list and search one chat'
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand help; and not __fish_seen_subcommand_from setup serve health search send download invoke reset sandbox generate accounts help" -f -a "send" -d 'Send a text message or files, from arguments or stdin'
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand help; and not __fish_seen_subcommand_from setup serve health search send download invoke reset sandbox generate accounts help" -f -a "download" -d 'Save the photo or file of a message'
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand help; and not __fish_seen_subcommand_from setup serve health search send download invoke reset sandbox generate accounts help" -f -a "invoke" -d 'Call any Telegram API method by name, with JSON parameters'
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand help; and not __fish_seen_subcommand_from setup serve health search send download invoke reset sandbox generate accounts help" -f -a "reset" -d 'Start the offline demo over (`tgmcp --sandbox reset`): a new world, login and token'
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand help; and not __fish_seen_subcommand_from setup serve health search send download invoke reset sandbox generate accounts help" -f -a "sandbox" -d 'Run the offline sandbox data center on loopback (for tests and demos)'
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand help; and not __fish_seen_subcommand_from setup serve health search send download invoke reset sandbox generate accounts help" -f -a "generate" -d 'Print the man page or shell completions (for packagers; the repository commits both)'
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand help; and not __fish_seen_subcommand_from setup serve health search send download invoke reset sandbox generate accounts help" -f -a "accounts" -d 'List, remove or give a new token to the accounts of a hosted server\'s folder'
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand help; and not __fish_seen_subcommand_from setup serve health search send download invoke reset sandbox generate accounts help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand help; and __fish_seen_subcommand_from generate" -f -a "man" -d 'The man page, in roff (man/tgmcp.1)'
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand help; and __fish_seen_subcommand_from generate" -f -a "completions" -d 'Completions for a shell (completions/)'
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand help; and __fish_seen_subcommand_from accounts" -f -a "list" -d 'Every account: its name, whether it has a login, whether it has a token'
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand help; and __fish_seen_subcommand_from accounts" -f -a "remove" -d 'Delete an account\'s folder: its session and token (it can no longer be used)'
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand help; and __fish_seen_subcommand_from accounts" -f -a "rotate-token" -d 'Replace an account\'s bearer token and print the new one (the old one stops working within a few seconds, also on a running server)'

@@ -1,6 +1,7 @@
 //! One module per subcommand: each turns parsed arguments into calls on the Telegram core
 //! and renders the result. Prompts, progress and printing live here, never in the core.
 
+pub mod accounts;
 mod bundle;
 pub mod demo;
 pub mod download;
@@ -32,6 +33,8 @@ pub struct Context {
     pub profile_explicit: bool,
     /// Set under `--sandbox`: the shared demo DC and its folder.
     pub demo: Option<Demo>,
+    /// `setup --accounts DIR`: the profile is an account of this hosted folder.
+    pub accounts: Option<std::path::PathBuf>,
 }
 
 pub struct Demo {
@@ -62,6 +65,7 @@ impl Context {
                 config,
                 profile_explicit,
                 demo: None,
+                accounts: None,
             });
         }
 
@@ -91,6 +95,7 @@ impl Context {
             config,
             profile_explicit,
             demo: Some(Demo { home, dc }),
+            accounts: None,
         })
     }
 
@@ -159,18 +164,28 @@ pub async fn run(cli: Cli, profile_explicit: bool) -> Result<ExitCode> {
             Command::Sandbox(args) => sandbox::run(cli.global, profile_explicit, args).await,
             // Needs no profile or config: packagers run it in a bare build environment.
             Command::Generate(args) => generate::run(args),
+            // A folder of accounts, not a profile.
+            Command::Accounts(args) => accounts::run(&cli.global, args),
             Command::Reset => reset(&cli.global),
             command => {
-                let ctx = Context::new(cli.global, profile_explicit, wants_login).await?;
+                let mut ctx = Context::new(cli.global, profile_explicit, wants_login).await?;
                 match command {
-                    Command::Setup(args) => setup::run(&ctx, args).await,
+                    Command::Setup(args) => {
+                        if let Some(dir) = &args.accounts {
+                            accounts::use_accounts_dir(&mut ctx, dir)?;
+                        }
+                        setup::run(&ctx, args).await
+                    }
                     Command::Health(args) => health::run(&ctx, args).await,
                     Command::Serve(args) => serve::run(&ctx, args).await,
                     Command::Search(args) => search::run(&ctx, args).await,
                     Command::Send(args) => send::run(&ctx, args).await,
                     Command::Invoke(args) => invoke::run(&ctx, args).await,
                     Command::Download(args) => download::run(&ctx, args).await,
-                    Command::Sandbox(_) | Command::Generate(_) | Command::Reset => {
+                    Command::Sandbox(_)
+                    | Command::Generate(_)
+                    | Command::Reset
+                    | Command::Accounts(_) => {
                         unreachable!("handled above")
                     }
                 }

@@ -17,7 +17,7 @@ pub mod stdio;
 mod text;
 mod tools;
 
-pub use link::{Link, Status};
+pub use link::{Link, Opener, Status};
 pub use server::{CallNote, CallObserver, FileOptions, TelegramServer, Transport};
 
 use crate::error::Error;

@@ -3,9 +3,11 @@
 //! session. The real binary, over real HTTP, against an in-process sandbox DC.
 
 use grammers_client::tl;
-use tgmcp::sandbox::{Peer, Sandbox, UserSpec, World};
+use serde_json::json;
+use tgmcp::sandbox::{MessageSpec, Peer, Sandbox, UserSpec, World};
 
 use crate::common::{API_HASH, API_ID, TestEnv, connect, within};
+use crate::http::{HttpServer, call, parse_metrics, structured};
 use crate::sandbox_support::rpc_name;
 
 fn send_code(phone: &str) -> tl::functions::auth::SendCode {
@@ -120,4 +122,368 @@ async fn any_phone_signs_up_and_two_accounts_share_one_world() {
     assert_eq!(run.code, 0, "{run:?}");
     assert_eq!(unread_from(&sandbox, bea, ann).await, 1);
     assert_eq!(unread_from(&sandbox, ann, bea).await, 0);
+}
+
+/// An accounts folder (0700) in `env`'s home with one account per `(name, user)`, each
+/// logged in to `sandbox` with a token of its own; the tokens, in order.
+async fn accounts_dir(env: &TestEnv, sandbox: &Sandbox, users: &[(&str, i64)]) -> Vec<String> {
+    let dir = accounts_path(env);
+    std::os::unix::fs::DirBuilderExt::mode(std::fs::DirBuilder::new().recursive(true), 0o700)
+        .create(&dir)
+        .unwrap();
+    let mut tokens = Vec::new();
+    for (name, user) in users {
+        let account = dir.join(name);
+        sandbox.write_profile(&account, Some(*user)).await.unwrap();
+        let token = tgmcp::http::token::generate().unwrap();
+        tgmcp::http::token::save(&account.join("token"), &token).unwrap();
+        tokens.push(token);
+    }
+    tokens
+}
+
+fn accounts_path(env: &TestEnv) -> std::path::PathBuf {
+    env.home.path().join("accounts")
+}
+
+/// Starts `serve --http --accounts DIR <args>`.
+async fn serve_accounts(env: &TestEnv, args: &[&str]) -> HttpServer {
+    let dir = accounts_path(env).display().to_string();
+    let mut all = vec!["--accounts", dir.as_str()];
+    all.extend_from_slice(args);
+    crate::http::start(env, &all).await
+}
+
+fn text_of(result: &rmcp::model::CallToolResult) -> String {
+    serde_json::to_string(result).unwrap()
+}
+
+/// A world of Ann, Bea and Carl; Bea and Carl have a private chat with a secret in it.
+fn three_people() -> (World, i64, i64, i64) {
+    let mut world = World::new();
+    let ann = world.add_user(UserSpec::new("Ann").username("ann_a").phone("+15550001111"));
+    let bea = world.add_user(UserSpec::new("Bea").username("bea_b").phone("+15550002222"));
+    let carl = world.add_user(
+        UserSpec::new("Carl")
+            .username("carl_c")
+            .phone("+15550003333"),
+    );
+    world.add_message(MessageSpec::new(bea, Peer::User(carl), "bea's secret plan"));
+    (world, ann, bea, carl)
+}
+
+#[tokio::test]
+async fn two_accounts_are_isolated_and_share_one_world() {
+    let (world, ann, bea, carl) = three_people();
+    let sandbox = Sandbox::start(world).await.unwrap();
+    let env = TestEnv::new();
+    let tokens = accounts_dir(&env, &sandbox, &[("ann", ann), ("bea", bea)]).await;
+    let server = serve_accounts(&env, &["--metrics-public"]).await;
+
+    // The bare root serves MCP too, as the reference server's configurations name it.
+    let ann_client = server.client("/", Some(&tokens[0])).await;
+    let bea_client = server.client("/mcp", Some(&tokens[1])).await;
+    let me = structured(&call(&ann_client, "get_chat_info", json!({"chat_id": "me"})).await);
+    assert_eq!(me["chat"]["username"], "ann_a", "{me}");
+    let me = structured(&call(&bea_client, "get_chat_info", json!({"chat_id": "me"})).await);
+    assert_eq!(me["chat"]["username"], "bea_b", "{me}");
+
+    // Bea's chat with Carl is hers: found with her token, with Ann's not at all, not by
+    // search, not by guessing Carl's id, not through the API.
+    let found = call(
+        &bea_client,
+        "search_messages_globally",
+        json!({"query": "secret"}),
+    )
+    .await;
+    assert!(text_of(&found).contains("bea's secret plan"), "{found:?}");
+    let found = call(
+        &ann_client,
+        "search_messages_globally",
+        json!({"query": "secret"}),
+    )
+    .await;
+    assert!(!text_of(&found).contains("secret plan"), "{found:?}");
+    for chat in [carl.to_string(), "@carl_c".to_owned(), bea.to_string()] {
+        let read = call(
+            &ann_client,
+            "search_messages_in_chat",
+            json!({"chat_id": chat}),
+        )
+        .await;
+        assert!(!text_of(&read).contains("secret plan"), "{read:?}");
+    }
+    let invoked = call(
+        &ann_client,
+        "invoke_mtproto",
+        json!({"method": "messages.getHistory", "params": {"peer": "@carl_c", "limit": 10}}),
+    )
+    .await;
+    assert!(!text_of(&invoked).contains("secret plan"), "{invoked:?}");
+    let auth = format!("Bearer {}", tokens[0]);
+    let api = server
+        .post(
+            "/mtproto-api/messages.getHistory",
+            &[("authorization", &auth)],
+            r#"{"params": {"peer": "@carl_c", "limit": 10}}"#,
+        )
+        .await;
+    assert_eq!(api.status, 200, "{}", api.body);
+    assert!(!api.body.contains("secret plan"), "{}", api.body);
+    let auth = format!("Bearer {}", tokens[1]);
+    let api = server
+        .post(
+            "/mtproto-api/messages.getHistory",
+            &[("authorization", &auth)],
+            r#"{"params": {"peer": "@carl_c", "limit": 10}}"#,
+        )
+        .await;
+    assert!(api.body.contains("bea's secret plan"), "{}", api.body);
+
+    // One world: Ann writes to Bea, Bea sees it unread.
+    structured(
+        &call(
+            &ann_client,
+            "send_message",
+            json!({"chat_id": "@bea_b", "message": "hello Bea"}),
+        )
+        .await,
+    );
+    let dialogs = structured(&call(&bea_client, "find_chats", json!({})).await);
+    let from_ann = dialogs["chats"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|chat| chat["username"] == "ann_a")
+        .unwrap_or_else(|| panic!("Bea has a dialog with Ann: {dialogs}"));
+    assert_eq!(from_ann["unread_count"], 1, "{dialogs}");
+
+    // A wrong token, or none, reaches nobody.
+    let wrong = server
+        .post(
+            "/mcp",
+            &[(
+                "authorization",
+                "Bearer tgmcp_not-a-real-token-at-all-000000000000000",
+            )],
+            crate::http::INITIALIZE,
+        )
+        .await;
+    assert_eq!(wrong.status, 401, "{}", wrong.body);
+    assert_eq!(
+        server.post("/", &[], crate::http::INITIALIZE).await.status,
+        401
+    );
+
+    let health = server.get("/health", &[]).await;
+    assert_eq!(health.status, 200, "{}", health.body);
+    let health = health.json();
+    assert_eq!(health["mode"], "hosted", "{health}");
+    assert_eq!(health["accounts"]["on_disk"], 2, "{health}");
+    assert_eq!(health["accounts"]["loaded"], 2, "{health}");
+    assert_eq!(health["accounts"]["connected"], 2, "{health}");
+    assert_eq!(health["accounts"]["logged_out"], 0, "{health}");
+    assert_eq!(health["active_sessions"], 2, "{health}");
+    assert_eq!(health["max_sessions"], 1000, "{health}");
+    let metrics = server.get("/metrics", &[]).await.body;
+    let samples = parse_metrics(&metrics);
+    assert_eq!(
+        samples[r#"tgmcp_accounts{state="connected"}"#], 2.0,
+        "{metrics}"
+    );
+    assert_eq!(samples["tgmcp_account_loads_total"], 2.0, "{metrics}");
+    assert_eq!(samples["tgmcp_accounts_max_active"], 1000.0, "{metrics}");
+    for token in &tokens {
+        // Not even a part of it.
+        let secret = &token["tgmcp_".len().."tgmcp_".len() + 8];
+        for (what, text) in [
+            ("/health", health.to_string()),
+            ("/metrics", metrics.clone()),
+            ("the log", server.stderr()),
+        ] {
+            assert!(!text.contains(secret), "{what} shows a token");
+        }
+    }
+    drop(ann_client);
+    drop(bea_client);
+    assert_eq!(server.terminate().await, 0);
+}
+
+#[tokio::test]
+async fn the_url_token_route_is_opt_in_and_never_logged() {
+    let (world, ann, _, _) = three_people();
+    let sandbox = Sandbox::start(world).await.unwrap();
+    let env = TestEnv::new();
+    let tokens = accounts_dir(&env, &sandbox, &[("ann", ann)]).await;
+    let path = format!("/v1/url_auth/{}/mcp", tokens[0]);
+
+    let server = serve_accounts(&env, &[]).await;
+    let closed = server.post(&path, &[], crate::http::INITIALIZE).await;
+    assert_eq!(closed.status, 404, "{}", closed.body);
+    assert_eq!(server.terminate().await, 0);
+
+    let server = crate::http::start_with(
+        &env,
+        &[
+            "--accounts",
+            &accounts_path(&env).display().to_string(),
+            "--allow-url-token",
+        ],
+        |cmd| {
+            cmd.env("RUST_LOG", "debug");
+        },
+    )
+    .await;
+    let client = server.client(&path, None).await;
+    let me = structured(&call(&client, "get_chat_info", json!({"chat_id": "me"})).await);
+    assert_eq!(me["chat"]["username"], "ann_a", "{me}");
+    let wrong = server
+        .post("/v1/url_auth/tgmcp_wrong/mcp", &[], crate::http::INITIALIZE)
+        .await;
+    assert_eq!(wrong.status, 401, "{}", wrong.body);
+    drop(client);
+    let log = server.stderr();
+    assert!(log.contains("/v1/url_auth"), "the route is logged: {log}");
+    assert!(!log.contains(&tokens[0]), "the token is logged: {log}");
+    assert!(
+        !log.contains("tgmcp_wrong"),
+        "a wrong token is logged: {log}"
+    );
+    assert_eq!(server.terminate().await, 0);
+}
+
+#[tokio::test]
+async fn revocation_logs_one_account_out_and_a_new_login_is_picked_up_live() {
+    let (world, ann, bea, _) = three_people();
+    let sandbox = Sandbox::start(world).await.unwrap();
+    let env = TestEnv::new();
+    let tokens = accounts_dir(&env, &sandbox, &[("ann", ann), ("bea", bea)]).await;
+    let server = serve_accounts(&env, &["--metrics-public"]).await;
+    let ann_client = server.client("/mcp", Some(&tokens[0])).await;
+    let bea_client = server.client("/mcp", Some(&tokens[1])).await;
+    structured(&call(&ann_client, "get_chat_info", json!({"chat_id": "me"})).await);
+
+    // Ann ends every session from another device: her account answers not_logged_in,
+    // saying how to log in again; Bea goes on.
+    assert!(sandbox.world().revoke_sessions(ann) > 0);
+    let refused = call(&ann_client, "get_chat_info", json!({"chat_id": "me"})).await;
+    assert_eq!(refused.is_error, Some(true), "{refused:?}");
+    let error = crate::mcp::error_of(&refused);
+    assert_eq!(error["kind"], "not_logged_in", "{refused:?}");
+    assert!(text_of(&refused).contains("setup"), "{refused:?}");
+    structured(&call(&bea_client, "get_chat_info", json!({"chat_id": "me"})).await);
+    let health = server.get("/health", &[]).await.json();
+    assert_eq!(health["accounts"]["logged_out"], 1, "{health}");
+
+    // A new login for the account (same folder, same token): picked up by the running
+    // server, in the same MCP session.
+    let account = accounts_path(&env).join("ann");
+    sandbox
+        .write_session(&account.join("session.json"), Some(ann))
+        .await
+        .unwrap();
+    let me = structured(&call(&ann_client, "get_chat_info", json!({"chat_id": "me"})).await);
+    assert_eq!(me["chat"]["username"], "ann_a", "{me}");
+    let health = server.get("/health", &[]).await.json();
+    assert_eq!(health["accounts"]["logged_out"], 0, "{health}");
+    let samples = parse_metrics(&server.get("/metrics", &[]).await.body);
+    assert_eq!(samples["tgmcp_account_reauthorizations_total"], 1.0);
+    drop((ann_client, bea_client));
+    assert_eq!(server.terminate().await, 0);
+}
+
+#[tokio::test]
+async fn fifty_accounts_evicted_and_reloaded_under_concurrent_calls_lose_nothing() {
+    const ACCOUNTS: usize = 50;
+    const MAX_ACTIVE: usize = 8;
+    let mut world = World::new();
+    let users: Vec<i64> = (0..ACCOUNTS)
+        .map(|i| world.add_user(UserSpec::new(&format!("User{i}")).username(&format!("user_{i}"))))
+        .collect();
+    let sandbox = Sandbox::start(world).await.unwrap();
+    let env = TestEnv::new();
+    let names: Vec<String> = (0..ACCOUNTS).map(|i| format!("u{i}")).collect();
+    let pairs: Vec<(&str, i64)> = names.iter().map(String::as_str).zip(users).collect();
+    let tokens = accounts_dir(&env, &sandbox, &pairs).await;
+    let max = MAX_ACTIVE.to_string();
+    let server = serve_accounts(
+        &env,
+        &[
+            "--metrics-public",
+            "--max-active-sessions",
+            &max,
+            "--max-concurrent",
+            "200",
+        ],
+    )
+    .await;
+
+    for round in 0..2 {
+        let calls = tokens.iter().enumerate().map(|(i, token)| {
+            let server = &server;
+            async move {
+                let client = server.client("/mcp", Some(token)).await;
+                let note = format!("note {round} of user {i}");
+                structured(
+                    &call(
+                        &client,
+                        "send_message",
+                        json!({"chat_id": "me", "message": note}),
+                    )
+                    .await,
+                );
+                let page = call(
+                    &client,
+                    "search_messages_in_chat",
+                    json!({"chat_id": "me", "query": "note"}),
+                )
+                .await;
+                let text = text_of(&page);
+                // Its own notes, every round's, and nobody else's.
+                for r in 0..=round {
+                    assert!(
+                        text.contains(&format!("note {r} of user {i}\""))
+                            || text.contains(&format!("note {r} of user {i}\\")),
+                        "user {i} lost a note: {text}"
+                    );
+                }
+                for other in [(i + 1) % ACCOUNTS, (i + 17) % ACCOUNTS] {
+                    assert!(
+                        !text.contains(&format!("of user {other}\"")),
+                        "user {i} sees user {other}'s note"
+                    );
+                }
+                let me =
+                    structured(&call(&client, "get_chat_info", json!({"chat_id": "me"})).await);
+                assert_eq!(me["chat"]["username"], format!("user_{i}"), "{me}");
+            }
+        });
+        futures_util::future::join_all(calls).await;
+    }
+
+    let samples = parse_metrics(&server.get("/metrics", &[]).await.body);
+    assert_eq!(
+        samples[r#"tgmcp_accounts{state="loaded"}"#],
+        ACCOUNTS as f64
+    );
+    assert!(
+        samples["tgmcp_account_evictions_total"] >= (ACCOUNTS - MAX_ACTIVE) as f64,
+        "{samples:?}"
+    );
+    // The sweeper brings any account that got in while another was being let go back
+    // under the bound.
+    let started = std::time::Instant::now();
+    loop {
+        let health = server.get("/health", &[]).await.json();
+        let connected = health["accounts"]["connected"].as_u64().unwrap() as usize;
+        if connected <= MAX_ACTIVE {
+            break;
+        }
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(20),
+            "{health}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(server.terminate().await, 0);
 }
