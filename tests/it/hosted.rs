@@ -126,7 +126,11 @@ async fn any_phone_signs_up_and_two_accounts_share_one_world() {
 
 /// An accounts folder (0700) in `env`'s home with one account per `(name, user)`, each
 /// logged in to `sandbox` with a token of its own; the tokens, in order.
-async fn accounts_dir(env: &TestEnv, sandbox: &Sandbox, users: &[(&str, i64)]) -> Vec<String> {
+pub(crate) async fn accounts_dir(
+    env: &TestEnv,
+    sandbox: &Sandbox,
+    users: &[(&str, i64)],
+) -> Vec<String> {
     let dir = accounts_path(env);
     std::os::unix::fs::DirBuilderExt::mode(std::fs::DirBuilder::new().recursive(true), 0o700)
         .create(&dir)
@@ -147,7 +151,7 @@ fn accounts_path(env: &TestEnv) -> std::path::PathBuf {
 }
 
 /// Starts `serve --http --accounts DIR <args>`.
-async fn serve_accounts(env: &TestEnv, args: &[&str]) -> HttpServer {
+pub(crate) async fn serve_accounts(env: &TestEnv, args: &[&str]) -> HttpServer {
     let dir = accounts_path(env).display().to_string();
     let mut all = vec!["--accounts", dir.as_str()];
     all.extend_from_slice(args);
@@ -486,4 +490,117 @@ async fn fifty_accounts_evicted_and_reloaded_under_concurrent_calls_lose_nothing
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
     assert_eq!(server.terminate().await, 0);
+}
+
+/// HAProxy on PATH, or `None` (skipped, loudly) outside CI.
+fn haproxy() -> Option<&'static str> {
+    for program in ["haproxy", "/usr/sbin/haproxy"] {
+        let found = std::process::Command::new(program)
+            .arg("-v")
+            .output()
+            .is_ok_and(|out| out.status.success());
+        if found {
+            return Some(program);
+        }
+    }
+    assert!(
+        std::env::var("CI").as_deref() != Ok("true"),
+        "haproxy is missing under CI=true (.ci/run installs it)"
+    );
+    eprintln!("SKIPPED: haproxy is not installed (apt-get install haproxy)");
+    None
+}
+
+fn free_port() -> std::net::SocketAddr {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+}
+
+/// contrib/haproxy's recipe, run: two hosted processes behind a real HAProxy that routes
+/// by the bearer token's hash; every account is served by exactly one of them.
+#[tokio::test]
+async fn haproxy_routes_each_account_to_one_process() {
+    let Some(haproxy) = haproxy() else { return };
+    let mut world = World::new();
+    let users: Vec<i64> = (0..6)
+        .map(|i| world.add_user(UserSpec::new(&format!("User{i}")).username(&format!("user_{i}"))))
+        .collect();
+    let sandbox = Sandbox::start(world).await.unwrap();
+    let env = TestEnv::new();
+    let names: Vec<String> = (0..users.len()).map(|i| format!("u{i}")).collect();
+    let pairs: Vec<(&str, i64)> = names.iter().map(String::as_str).zip(users).collect();
+    let tokens = accounts_dir(&env, &sandbox, &pairs).await;
+    let backends = [
+        serve_accounts(&env, &["--metrics-public"]).await,
+        serve_accounts(&env, &["--metrics-public"]).await,
+    ];
+    let front = free_port();
+    let config =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("contrib/haproxy/tgmcp-hosted.cfg");
+    let mut proxy = tokio::process::Command::new(haproxy)
+        .args(["-db", "-f"])
+        .arg(&config)
+        .env("TGMCP_FRONT", front.to_string())
+        .env("TGMCP_BACKEND_A", backends[0].addr.to_string())
+        .env("TGMCP_BACKEND_B", backends[1].addr.to_string())
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("haproxy starts");
+    let url = format!("http://{front}/mcp");
+    let up = within(30, async {
+        while tokio::net::TcpStream::connect(front).await.is_err() {
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        loop {
+            let answer = crate::http::request(
+                reqwest::Method::GET,
+                &format!("http://{front}/health"),
+                &[],
+                None,
+            )
+            .await;
+            if answer.status == 200 {
+                return answer;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+    });
+    up.await;
+
+    for round in 0..2 {
+        for (i, token) in tokens.iter().enumerate() {
+            let mut config = rmcp::transport::streamable_http_client::StreamableHttpClientTransportConfig::with_uri(url.clone());
+            config = config.auth_header(token.clone());
+            let transport = rmcp::transport::StreamableHttpClientTransport::from_config(config);
+            let client = within(30, rmcp::ServiceExt::serve((), transport))
+                .await
+                .unwrap();
+            let me = structured(&call(&client, "get_chat_info", json!({"chat_id": "me"})).await);
+            assert_eq!(
+                me["chat"]["username"],
+                format!("user_{i}"),
+                "round {round}: {me}"
+            );
+        }
+    }
+    // Six accounts, each loaded by one process only, however often it called.
+    let mut loaded = Vec::new();
+    for backend in &backends {
+        let health = backend.get("/health", &[]).await.json();
+        loaded.push(health["accounts"]["loaded"].as_u64().unwrap());
+    }
+    assert_eq!(
+        loaded.iter().sum::<u64>(),
+        tokens.len() as u64,
+        "{loaded:?}"
+    );
+    proxy.kill().await.unwrap();
+    for backend in backends {
+        assert_eq!(backend.terminate().await, 0);
+    }
 }
