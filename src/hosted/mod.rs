@@ -25,8 +25,11 @@ use crate::error::{Error, Result};
 use crate::mcp::{Link, Opener};
 use crate::telegram::{ConnectOptions, FileSession, Telegram};
 
-/// How often the accounts folder is read again for new, removed and rotated tokens.
+/// How often the accounts folder is read again for removed and rotated tokens.
 const RESCAN_EVERY: Duration = Duration::from_secs(2);
+/// An unknown token reads the folder again (a new account) at most this often, so a
+/// flood of wrong tokens costs little.
+const RESCAN_ON_MISS: Duration = Duration::from_millis(250);
 
 /// Builds the client of one profile or account from its files, when its link opens:
 /// the session must exist (or the account is not logged in), the credentials come from
@@ -215,12 +218,12 @@ impl Accounts {
         let name = {
             let stale = {
                 let index = self.index.lock().unwrap_or_else(|e| e.into_inner());
-                let stale = index.scanned.is_none_or(|at| at.elapsed() >= RESCAN_EVERY);
+                let age = index.scanned.map_or(Duration::MAX, |at| at.elapsed());
                 match index.by_token.get(&key) {
-                    Some(name) if !stale => Some(name.clone()),
-                    _ => None,
+                    Some(name) if age < RESCAN_EVERY => Ok(name.clone()),
+                    Some(_) => Err(true),
+                    None => Err(age >= RESCAN_ON_MISS),
                 }
-                .ok_or(stale)
             };
             match stale {
                 Ok(name) => name,

@@ -604,3 +604,227 @@ async fn haproxy_routes_each_account_to_one_process() {
         assert_eq!(backend.terminate().await, 0);
     }
 }
+
+/// `setup --accounts DIR --profile NAME` logs an account in as it would a profile and
+/// prints its token; `tgmcp accounts` lists, rotates and removes, and a running server
+/// follows each change without a restart.
+#[tokio::test]
+async fn setup_and_accounts_manage_the_folder_a_running_server_follows() {
+    let (world, ann, bea, _) = three_people();
+    let sandbox = Sandbox::start(world).await.unwrap();
+    let env = TestEnv::new();
+    let tokens = accounts_dir(&env, &sandbox, &[("bea", bea)]).await;
+    let dir = accounts_path(&env).display().to_string();
+    let server = serve_accounts(&env, &[]).await;
+
+    // A new account, logged in by code through the real binary: its session must point
+    // at the sandbox first (the key exchange cannot be played offline).
+    let account = accounts_path(&env).join("ann");
+    std::os::unix::fs::DirBuilderExt::mode(&mut std::fs::DirBuilder::new(), 0o700)
+        .create(&account)
+        .unwrap();
+    sandbox
+        .write_session(&account.join("session.json"), None)
+        .await
+        .unwrap();
+    let (id, hash) = (
+        Sandbox::credentials().api_id.to_string(),
+        Sandbox::credentials().api_hash,
+    );
+    let setup = ["setup", "--accounts", &dir, "--profile", "ann"];
+    let run = env
+        .run(
+            &[
+                &setup[..],
+                &[
+                    "--api-id",
+                    &id,
+                    "--api-hash",
+                    &hash,
+                    "--phone",
+                    "+15550001111",
+                ],
+            ]
+            .concat(),
+        )
+        .await;
+    assert_eq!(run.code, 10, "{run:?}");
+    let run = env
+        .run(&[&["--json"], &setup[..], &["--code", "12345"]].concat())
+        .await;
+    assert_eq!(run.code, 0, "{run:?}");
+    let printed = run.json();
+    let bearer =
+        printed["mcp"]["http"]["cursor"]["mcpServers"]["telegram"]["headers"]["Authorization"]
+            .as_str()
+            .expect("the printed config has the token")
+            .to_owned();
+    assert!(
+        printed["mcp"]["http"]["serve"]
+            .as_str()
+            .unwrap()
+            .contains("--accounts"),
+        "{printed}"
+    );
+    let token = bearer.strip_prefix("Bearer ").unwrap().to_owned();
+    assert!(!env.profile_dir("ann").exists(), "no profile was made");
+    let mode = |path: &std::path::Path| {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::metadata(path).unwrap().permissions().mode() & 0o777
+    };
+    assert_eq!(mode(&account.join("token")), 0o600);
+    assert_eq!(mode(&accounts_path(&env)), 0o700);
+    // Without a name, setup --accounts refuses.
+    let unnamed = env
+        .run(&["setup", "--accounts", &dir, "--code", "12345"])
+        .await;
+    assert_eq!(unnamed.code, 2, "{unnamed:?}");
+
+    // The running server serves the new account by its token.
+    let client = server.client("/mcp", Some(&token)).await;
+    let me = structured(&call(&client, "get_chat_info", json!({"chat_id": "me"})).await);
+    assert_eq!(me["chat"]["username"], "ann_a", "{me}");
+    assert_eq!(ann, me["chat"]["id"].as_i64().unwrap());
+
+    let listed = env
+        .run(&["--json", "accounts", "--accounts", &dir, "list"])
+        .await;
+    assert_eq!(listed.code, 0, "{listed:?}");
+    assert_eq!(
+        listed.json(),
+        json!({"accounts": [
+            {"name": "ann", "logged_in": true, "token": true},
+            {"name": "bea", "logged_in": true, "token": true},
+        ]})
+    );
+    assert!(!listed.stdout.contains(&token) && !listed.stdout.contains(&tokens[0]));
+
+    // A rotated token replaces the old one on the running server.
+    let rotated = env
+        .run(&[
+            "--json",
+            "accounts",
+            "--accounts",
+            &dir,
+            "rotate-token",
+            "bea",
+        ])
+        .await;
+    assert_eq!(rotated.code, 0, "{rotated:?}");
+    let new_token = rotated.json()["token"].as_str().unwrap().to_owned();
+    assert_ne!(new_token, tokens[0]);
+    let status = |token: String| {
+        let server = &server;
+        async move {
+            let auth = format!("Bearer {token}");
+            server
+                .post("/mcp", &[("authorization", &auth)], crate::http::INITIALIZE)
+                .await
+                .status
+        }
+    };
+    let started = std::time::Instant::now();
+    while status(tokens[0].clone()).await != 401 {
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(20),
+            "the old token still works"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+    assert_eq!(status(new_token.clone()).await, 200);
+
+    // A removed account is gone, and so is its token.
+    let removed = env
+        .run(&["accounts", "--accounts", &dir, "remove", "bea"])
+        .await;
+    assert_eq!(removed.code, 0, "{removed:?}");
+    assert!(!accounts_path(&env).join("bea").exists());
+    let started = std::time::Instant::now();
+    while status(new_token.clone()).await != 401 {
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(20),
+            "a removed account still works"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+    let missing = env
+        .run(&["accounts", "--accounts", &dir, "remove", "bea"])
+        .await;
+    assert_eq!(missing.code, 2, "{missing:?}");
+    assert!(missing.stderr.contains("list"), "{missing:?}");
+    drop(client);
+    assert_eq!(server.terminate().await, 0);
+}
+
+#[tokio::test]
+async fn an_idle_account_is_disconnected_and_comes_back_on_its_next_call() {
+    let (world, ann, _, _) = three_people();
+    let sandbox = Sandbox::start(world).await.unwrap();
+    let env = TestEnv::new();
+    let tokens = accounts_dir(&env, &sandbox, &[("ann", ann)]).await;
+    let server = serve_accounts(&env, &["--metrics-public", "--session-idle-timeout", "1"]).await;
+    let client = server.client("/mcp", Some(&tokens[0])).await;
+    structured(
+        &call(
+            &client,
+            "send_message",
+            json!({"chat_id": "me", "message": "before idle"}),
+        )
+        .await,
+    );
+    let started = std::time::Instant::now();
+    loop {
+        let health = server.get("/health", &[]).await.json();
+        if health["accounts"]["connected"] == 0 {
+            assert_eq!(health["accounts"]["loaded"], 1, "{health}");
+            break;
+        }
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(20),
+            "{health}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    let samples = parse_metrics(&server.get("/metrics", &[]).await.body);
+    assert_eq!(samples["tgmcp_account_evictions_total"], 1.0);
+    // The same MCP session goes on; the account connects again.
+    let page = call(
+        &client,
+        "search_messages_in_chat",
+        json!({"chat_id": "me", "query": "idle"}),
+    )
+    .await;
+    assert!(text_of(&page).contains("before idle"), "{page:?}");
+    let health = server.get("/health", &[]).await.json();
+    assert_eq!(health["accounts"]["connected"], 1, "{health}");
+    drop(client);
+    assert_eq!(server.terminate().await, 0);
+}
+
+/// Single-profile mode too: a server started before the login picks it up (before, it
+/// needed a restart after `tgmcp setup`).
+#[tokio::test]
+async fn a_single_profile_server_picks_up_a_new_login_live() {
+    let (world, ann, _, _) = three_people();
+    let sandbox = Sandbox::start(world).await.unwrap();
+    let env = TestEnv::new();
+    env.profile_at(&sandbox, "default", None).await;
+    let token = crate::http::save_token(&env, "default");
+    let server = crate::http::start(&env, &[]).await;
+    let client = server.client("/mcp", Some(&token)).await;
+    let refused = call(&client, "get_chat_info", json!({"chat_id": "me"})).await;
+    assert_eq!(
+        crate::mcp::error_of(&refused)["kind"],
+        "not_logged_in",
+        "{refused:?}"
+    );
+
+    sandbox
+        .write_session(&env.session_path("default"), Some(ann))
+        .await
+        .unwrap();
+    let me = structured(&call(&client, "get_chat_info", json!({"chat_id": "me"})).await);
+    assert_eq!(me["chat"]["username"], "ann_a", "{me}");
+    drop(client);
+    assert_eq!(server.terminate().await, 0);
+}
