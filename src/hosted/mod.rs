@@ -252,10 +252,11 @@ impl Accounts {
             return Arc::clone(account);
         }
         let dir = self.options.dir.join(name);
+        let profile = format!("{}{name}", crate::error::ACCOUNT_PREFIX);
         let link = Link::reloadable(
-            name,
+            &profile,
             dir.join(SESSION_FILE),
-            opener(name, &dir, None, self.options.call_timeout),
+            opener(&profile, &dir, None, self.options.call_timeout),
         );
         let account = Arc::new(Account {
             name: name.to_owned(),

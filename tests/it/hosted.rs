@@ -374,7 +374,10 @@ async fn revocation_logs_one_account_out_and_a_new_login_is_picked_up_live() {
     assert_eq!(refused.is_error, Some(true), "{refused:?}");
     let error = crate::mcp::error_of(&refused);
     assert_eq!(error["kind"], "not_logged_in", "{refused:?}");
-    assert!(text_of(&refused).contains("setup"), "{refused:?}");
+    assert!(
+        text_of(&refused).contains("tgmcp setup --accounts DIR --profile ann"),
+        "{refused:?}"
+    );
     structured(&call(&bea_client, "get_chat_info", json!({"chat_id": "me"})).await);
     let health = server.get("/health", &[]).await.json();
     assert_eq!(health["accounts"]["logged_out"], 1, "{health}");
