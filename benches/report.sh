@@ -64,7 +64,7 @@ peak_rss() {
     echo
 } >"$tmp"
 
-for bench in serve http send upload sandbox; do
+for bench in serve http send upload sandbox hosted; do
     if grep -q "name = \"$bench\"" Cargo.toml; then
         cargo bench --locked --quiet --bench "$bench" >>"$tmp"
     fi

@@ -188,6 +188,43 @@ pub enum Command {
     /// Print new messages as they arrive, until interrupted
     #[command(long_about = WATCH_LONG_ABOUT, after_help = WATCH_EXAMPLES)]
     Watch(WatchArgs),
+    /// List, remove or give a new token to the accounts of a hosted server's folder
+    #[command(long_about = ACCOUNTS_LONG_ABOUT)]
+    Accounts(AccountsArgs),
+}
+
+const ACCOUNTS_LONG_ABOUT: &str = "\
+List, remove or give a new token to the accounts of a hosted server's folder.
+
+`tgmcp serve --http --accounts DIR` serves every account in DIR, each selected by its own \
+bearer token; `tgmcp setup --accounts DIR --profile NAME` makes one. A running server \
+sees added, removed and rotated accounts within a few seconds, without a restart.";
+
+#[derive(Debug, Args)]
+pub struct AccountsArgs {
+    /// The hosted server's accounts folder
+    #[arg(long, env = "TGMCP_ACCOUNTS", value_name = "DIR")]
+    pub accounts: std::path::PathBuf,
+
+    #[command(subcommand)]
+    pub action: AccountsAction,
+}
+
+#[derive(Debug, clap::Subcommand)]
+pub enum AccountsAction {
+    /// Every account: its name, whether it has a login, whether it has a token
+    List,
+    /// Delete an account's folder: its session and token (it can no longer be used)
+    Remove {
+        /// The account's name
+        name: String,
+    },
+    /// Replace an account's bearer token and print the new one (the old one stops
+    /// working within a few seconds, also on a running server)
+    RotateToken {
+        /// The account's name
+        name: String,
+    },
 }
 
 const SERVE_LONG_ABOUT: &str = "\
@@ -298,6 +335,12 @@ pub struct SetupArgs {
         conflicts_with_all = ["phone", "code", "rotate_token", "import_telethon"]
     )]
     pub qr: bool,
+
+    /// Make (or log in again) an account of a hosted server's folder DIR instead of a
+    /// profile: the account is named by --profile, its session and bearer token kept in
+    /// DIR/NAME for `tgmcp serve --http --accounts DIR` (a running server picks it up)
+    #[arg(long, env = "TGMCP_ACCOUNTS", value_name = "DIR")]
+    pub accounts: Option<std::path::PathBuf>,
 }
 
 impl fmt::Debug for SetupArgs {
@@ -596,6 +639,58 @@ pub struct HttpArgs {
         value_parser = clap::value_parser!(u32).range(2..=100_000)
     )]
     pub max_connections: u32,
+
+    /// Hosted mode: serve every account in DIR (made by `tgmcp setup --accounts DIR`),
+    /// each bearer token its own account and session
+    #[arg(long, env = "TGMCP_ACCOUNTS", value_name = "DIR", requires = "addr")]
+    pub accounts: Option<std::path::PathBuf>,
+
+    /// Hosted mode: accounts connected to Telegram at once; past it, the least recently
+    /// used is disconnected (its calls finished, its session written)
+    #[arg(
+        long,
+        env = "TGMCP_MAX_ACTIVE_SESSIONS",
+        value_name = "N",
+        default_value_t = 1000,
+        value_parser = clap::value_parser!(u32).range(1..=1_000_000),
+        requires = "accounts"
+    )]
+    pub max_active_sessions: u32,
+
+    /// Hosted mode: seconds an account may go unused before it is disconnected
+    #[arg(
+        long,
+        env = "TGMCP_SESSION_IDLE_TIMEOUT",
+        value_name = "SECONDS",
+        default_value_t = 900,
+        value_parser = clap::value_parser!(u64).range(1..=604_800),
+        requires = "accounts"
+    )]
+    pub session_idle_timeout: u64,
+
+    /// Hosted mode: requests one account may have running at once (more: 503), so one
+    /// account cannot take every slot of --max-concurrent
+    #[arg(
+        long,
+        env = "TGMCP_ACCOUNT_MAX_CONCURRENT",
+        value_name = "N",
+        default_value_t = 8,
+        value_parser = clap::value_parser!(u32).range(1..=10_000),
+        requires = "accounts"
+    )]
+    pub account_max_concurrent: u32,
+
+    /// Also take the token in the path, /v1/url_auth/TOKEN/mcp, for clients that cannot
+    /// send headers. Weaker: URLs end up in proxy logs, browser history and shell
+    /// history (tgmcp itself never logs the token)
+    #[arg(
+        long,
+        env = "TGMCP_ALLOW_URL_TOKEN",
+        action = ArgAction::SetTrue,
+        value_parser = BoolishValueParser::new(),
+        requires = "addr"
+    )]
+    pub allow_url_token: bool,
 }
 
 #[derive(Debug, Args)]

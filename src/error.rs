@@ -254,7 +254,19 @@ impl Error {
     }
 }
 
+/// Marks a hosted account's name where a profile name goes ([`Error::with_profile`]): its
+/// fix is a `setup --accounts` run by the server's operator.
+pub const ACCOUNT_PREFIX: &str = "account:";
+
 fn not_logged_in_message(profile: Option<&str>, rpc: Option<&str>, demo: bool) -> String {
+    if let Some(account) = profile.and_then(|p| p.strip_prefix(ACCOUNT_PREFIX)) {
+        let why = rpc
+            .map(|rpc| format!(" (Telegram said {rpc})"))
+            .unwrap_or_default();
+        return format!(
+            "account '{account}' is not logged in{why} — the server's operator logs it in again with `tgmcp setup --accounts DIR --profile {account}`; its token stays the same and the running server picks the login up"
+        );
+    }
     let mut message = String::from("not logged in");
     if let Some(profile) = profile {
         message.push_str(&format!(" for profile '{profile}'"));

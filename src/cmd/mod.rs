@@ -1,6 +1,7 @@
 //! One module per subcommand: each turns parsed arguments into calls on the Telegram core
 //! and renders the result. Prompts, progress and printing live here, never in the core.
 
+pub mod accounts;
 mod bundle;
 pub mod chats;
 pub mod demo;
@@ -36,6 +37,8 @@ pub struct Context {
     pub profile_explicit: bool,
     /// Set under `--sandbox`: the shared demo DC and its folder.
     pub demo: Option<Demo>,
+    /// `setup --accounts DIR`: the profile is an account of this hosted folder.
+    pub accounts: Option<std::path::PathBuf>,
 }
 
 pub struct Demo {
@@ -75,6 +78,7 @@ impl Context {
                 config,
                 profile_explicit,
                 demo: None,
+                accounts: None,
             });
         }
 
@@ -104,6 +108,7 @@ impl Context {
             config,
             profile_explicit,
             demo: Some(Demo { home, dc }),
+            accounts: None,
         })
     }
 
@@ -178,11 +183,19 @@ pub async fn run_with_env(cli: Cli, profile_explicit: bool, env: Env) -> Result<
             Command::Sandbox(args) => sandbox::run(cli.global, profile_explicit, args).await,
             // Needs no profile or config: packagers run it in a bare build environment.
             Command::Generate(args) => generate::run(args),
+            // A folder of accounts, not a profile.
+            Command::Accounts(args) => accounts::run(&cli.global, args),
             Command::Reset => reset(&cli.global, &env),
             command => {
-                let ctx = Context::with_env(cli.global, env, profile_explicit, wants_login).await?;
+                let mut ctx =
+                    Context::with_env(cli.global, env, profile_explicit, wants_login).await?;
                 match command {
-                    Command::Setup(args) => setup::run(&ctx, args).await,
+                    Command::Setup(args) => {
+                        if let Some(dir) = &args.accounts {
+                            accounts::use_accounts_dir(&mut ctx, dir)?;
+                        }
+                        setup::run(&ctx, args).await
+                    }
                     Command::Health(args) => health::run(&ctx, args).await,
                     Command::Serve(args) => serve::run(&ctx, args).await,
                     Command::Search(args) => search::run(&ctx, args).await,
@@ -192,7 +205,10 @@ pub async fn run_with_env(cli: Cli, profile_explicit: bool, env: Env) -> Result<
                     Command::Chats(args) => chats::run(&ctx, args).await,
                     Command::Read(args) => read::run(&ctx, args).await,
                     Command::Watch(args) => watch::run(&ctx, args).await,
-                    Command::Sandbox(_) | Command::Generate(_) | Command::Reset => {
+                    Command::Sandbox(_)
+                    | Command::Generate(_)
+                    | Command::Reset
+                    | Command::Accounts(_) => {
                         unreachable!("handled above")
                     }
                 }

@@ -150,7 +150,23 @@ async fn serve_http(
     } else {
         crate::http::token::load(&ctx.config.token_file())?
     };
-    crate::http::check_exposure(addr, token.is_some(), args.no_auth)?;
+    let accounts = match &args.accounts {
+        Some(dir) => Some(crate::hosted::Accounts::open(crate::hosted::Options {
+            dir: std::path::absolute(dir).unwrap_or_else(|_| dir.clone()),
+            max_active: args.max_active_sessions as usize,
+            idle_timeout: Duration::from_secs(args.session_idle_timeout),
+            call_timeout: CALL_TIMEOUT,
+            rules: guard.clone(),
+        })?),
+        None => None,
+    };
+    if accounts.is_some() && args.no_auth {
+        return Err(Error::Config(
+            "--no-auth cannot be combined with --accounts: in hosted mode the bearer token is what selects the account".into(),
+        ));
+    }
+    // Hosted: every account has its token; the profile's own (if any) guards /metrics.
+    crate::http::check_exposure(addr, token.is_some() || accounts.is_some(), args.no_auth)?;
     let listener = tokio::net::TcpListener::bind(addr).await.map_err(|e| {
         let hint = if e.kind() == std::io::ErrorKind::AddrInUse {
             " — another server uses that port; pick another with --http ADDR"
@@ -173,8 +189,17 @@ async fn serve_http(
         }
     }
 
-    let link = Arc::new(link(ctx, guard));
-    link.warm_up();
+    let link = Arc::new(if accounts.is_some() {
+        Link::offline(
+            ctx.config.profile.as_str(),
+            Error::Config("in hosted mode every account is reached with its own token".into()),
+        )
+    } else {
+        link(ctx, guard.clone())
+    });
+    if accounts.is_none() {
+        link.warm_up();
+    }
     let options = crate::http::Options {
         token,
         allow_hosts: args.allow_host,
@@ -189,6 +214,9 @@ async fn serve_http(
             max_connections: args.max_connections as usize,
         },
         files,
+        accounts: accounts.clone(),
+        account_max_concurrent: args.account_max_concurrent as usize,
+        allow_url_token: args.allow_url_token,
     };
     let served = crate::http::serve(listener, options, Arc::clone(&link), selection, async {
         super::shutdown_signal().await;
@@ -196,55 +224,47 @@ async fn serve_http(
     })
     .await;
     close(&link).await;
+    if let Some(accounts) = accounts {
+        // Every account's calls finished and its session written.
+        if tokio::time::timeout(DRAIN_TIMEOUT, accounts.close_all())
+            .await
+            .is_err()
+        {
+            tracing::warn!("accounts still closing at shutdown; some sessions may be stale");
+        }
+    }
     served.map(|()| ExitCode::Ok)
 }
 
 /// What `serve` applies to every call of the account (issue 20): the profile's access
 /// list and the send rate limit. Terminal subcommands apply neither: they are the
 /// user's own hands, and the user can reach every chat in their Telegram app anyway.
-struct Guard {
-    access: Option<crate::telegram::AccessList>,
-    writes_per_minute: u32,
-    drafts: bool,
-}
+type Guard = crate::hosted::Rules;
 
 /// The profile's Telegram link, built without touching the network. Without a session
-/// or credentials the server still starts, and every tool says what is missing.
+/// or credentials the server still starts, and every tool says what is missing; a login
+/// made later (`tgmcp setup`) is picked up without a restart.
 fn link(ctx: &Context, guard: Guard) -> Link {
     let profile = ctx.config.profile.as_str();
-    // The session first: without one, `tgmcp setup` is the fix, and it asks for the
-    // credentials too.
-    let session = match ctx.open_session() {
-        Ok(session) => session,
-        Err(e) => {
-            tracing::warn!("{e}");
-            return Link::offline(profile, e);
+    // Flags, environment and config file now; else the credentials saved with the
+    // login, read when the session is opened.
+    let fixed = if ctx.demo.is_some() {
+        Some(crate::sandbox::Sandbox::credentials())
+    } else {
+        match ctx.config.credentials(None, None, &ctx.env) {
+            Ok(credentials) => credentials,
+            Err(e) => return Link::offline(profile, e),
         }
     };
-    match ctx.credentials(None, None) {
-        // Updates kept: wait_for_messages and resource subscriptions follow them.
-        Ok(Some(credentials)) => Link::new(
+    Link::reloadable(
+        profile,
+        ctx.config.session_file(),
+        crate::hosted::opener(
             profile,
-            crate::telegram::Telegram::open(
-                session,
-                crate::telegram::ConnectOptions {
-                    api_id: credentials.api_id,
-                    timeout: CALL_TIMEOUT,
-                    updates: true,
-                    ..crate::telegram::ConnectOptions::default()
-                },
-            )
-            .with_access(guard.access)
-            .with_write_limit(guard.writes_per_minute)
-            .with_drafts(guard.drafts),
+            &ctx.config.profile_dir(),
+            fixed,
+            CALL_TIMEOUT,
+            guard,
         ),
-        Ok(None) => Link::offline(
-            profile,
-            Error::Config(
-                "api_id and api_hash are not set — run `tgmcp setup`, set TGMCP_API_ID and TGMCP_API_HASH, or add them to the config file"
-                    .into(),
-            ),
-        ),
-        Err(e) => Link::offline(profile, e),
-    }
+    )
 }

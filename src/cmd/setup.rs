@@ -147,6 +147,14 @@ fn http_configs(ctx: &Context, token: &str) -> serde_json::Value {
     if addr != DEFAULT_HTTP_ADDR {
         serve.push_str(&format!(" {addr}"));
     }
+    if let Some(dir) = &ctx.accounts {
+        // A hosted server serves every account of the folder; no profile to name.
+        serve = "tgmcp serve --http".to_owned();
+        if addr != DEFAULT_HTTP_ADDR {
+            serve.push_str(&format!(" {addr}"));
+        }
+        serve.push_str(&format!(" --accounts {}", dir.display()));
+    }
     json!({
         "serve": serve,
         "url": url,
@@ -404,6 +412,24 @@ fn prompt_password(hint: Option<&str>) -> Result<String> {
         .map_err(prompt_error)
 }
 
+/// `setup --accounts`: the account is reached over the hosted server only.
+fn print_account_success(ctx: &Context, account: &Account, http: &serde_json::Value) {
+    let name = ctx.config.profile.as_str();
+    if ctx.global.json {
+        output::json(
+            &json!({"ok": true, "profile": name, "account": account, "mcp": {"http": http}}),
+        );
+        return;
+    }
+    output::line(&format!(
+        "Logged in as {} (id {}) as account '{name}' of {}.\n",
+        account.name,
+        account.id,
+        ctx.config.paths.data_dir.display()
+    ));
+    print_http_configs(http);
+}
+
 fn print_success(ctx: &Context, account: &Account, token: &str) {
     let profile = ctx.config.profile.as_str();
     let exe = std::env::current_exe()
@@ -423,6 +449,9 @@ fn print_success(ctx: &Context, account: &Account, token: &str) {
         json!({"servers": {"telegram": {"type": "stdio", "command": exe, "args": serve_args}}});
     let claude_code = format!("claude mcp add telegram -- {exe} {}", serve_args.join(" "));
     let http = http_configs(ctx, token);
+    if ctx.accounts.is_some() {
+        return print_account_success(ctx, account, &http);
+    }
 
     if ctx.global.json {
         output::json(&json!({

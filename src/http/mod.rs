@@ -10,6 +10,7 @@
 mod auth_hint;
 mod conn;
 mod host;
+mod hosted;
 mod metrics;
 mod mtproto;
 mod session_end;
@@ -44,8 +45,12 @@ use metrics::{Gauges, Metrics};
 use crate::error::{Error, Result};
 use crate::mcp::{CallNote, Link, Status, TelegramServer, ToolSelection};
 
-/// The MCP endpoints: ours, and the reference server's path.
-const MCP_ROUTES: [&str; 2] = ["/mcp", "/v1/mcp"];
+/// The MCP endpoints: ours, the reference server's path, and the bare root its client
+/// configurations name.
+const MCP_ROUTES: [&str; 3] = ["/mcp", "/v1/mcp", "/"];
+/// With `--allow-url-token`: the token in the path, for clients that cannot send headers.
+const URL_TOKEN_ROUTE: &str = "/v1/url_auth/{token}/mcp";
+const URL_TOKEN_PREFIX: &str = "/v1/url_auth/";
 /// Any API method by name, as the reference server serves them.
 const MTPROTO_ROUTES: [&str; 2] = ["/mtproto-api/{method}", "/mtproto-api/v1/{method}"];
 /// How long a health probe's answer is reused, so a busy monitor cannot flood Telegram.
@@ -72,6 +77,12 @@ pub struct Options {
     pub connections: ConnectionLimits,
     /// Files by URL and downloads (local paths are always refused over HTTP).
     pub files: crate::mcp::FileOptions,
+    /// Hosted mode (`--accounts DIR`): every token selects its own account.
+    pub accounts: Option<Arc<crate::hosted::Accounts>>,
+    /// Calls at once per hosted account.
+    pub account_max_concurrent: usize,
+    /// `--allow-url-token`: also take the token in the path (`/v1/url_auth/{token}/mcp`).
+    pub allow_url_token: bool,
 }
 
 impl std::fmt::Debug for Options {
@@ -85,6 +96,8 @@ impl std::fmt::Debug for Options {
             .field("max_concurrent", &self.max_concurrent)
             .field("request_timeout", &self.request_timeout)
             .field("connections", &self.connections)
+            .field("hosted", &self.accounts.is_some())
+            .field("allow_url_token", &self.allow_url_token)
             .finish()
     }
 }
@@ -131,6 +144,8 @@ struct Shared {
     drain_over: CancellationToken,
     /// When Telegram was last probed for a health check.
     probed: tokio::sync::Mutex<Option<Instant>>,
+    /// Hosted mode: the accounts and their MCP services.
+    hosted: Option<hosted::Hosted>,
 }
 
 type AppState = Arc<Shared>;
@@ -141,7 +156,11 @@ impl Shared {
     }
 
     async fn sessions(&self) -> usize {
-        self.sessions.sessions.read().await.len()
+        let hosted = match &self.hosted {
+            Some(hosted) => hosted.sessions().await,
+            None => 0,
+        };
+        self.sessions.sessions.read().await.len() + hosted
     }
 
     /// The connection's state, asking Telegram again if the last answer is stale.
@@ -209,6 +228,17 @@ pub async fn serve(
         }
     };
     let mcp = StreamableHttpService::new(factory, Arc::clone(&sessions), config);
+    let hosted = options.accounts.clone().map(|accounts| {
+        accounts.spawn_sweeper(mcp_stop.child_token());
+        hosted::Hosted::new(
+            accounts,
+            tool_selection.clone(),
+            options.files.clone(),
+            options.max_body_bytes,
+            options.account_max_concurrent,
+            mcp_stop.clone(),
+        )
+    });
 
     let state = Arc::new(Shared {
         limit: Arc::new(Semaphore::new(options.max_concurrent)),
@@ -224,11 +254,20 @@ pub async fn serve(
         stopping: AtomicBool::new(false),
         drain_over: CancellationToken::new(),
         probed: tokio::sync::Mutex::new(None),
+        hosted,
     });
 
     let mut mcp_routes = Router::new();
-    for route in MCP_ROUTES {
-        mcp_routes = mcp_routes.route_service(route, mcp.clone());
+    let mut routes = MCP_ROUTES.to_vec();
+    if state.options.allow_url_token {
+        routes.push(URL_TOKEN_ROUTE);
+    }
+    for route in routes {
+        mcp_routes = if state.hosted.is_some() {
+            mcp_routes.route(route, axum::routing::any(hosted::mcp))
+        } else {
+            mcp_routes.route_service(route, mcp.clone())
+        };
     }
     for route in MTPROTO_ROUTES {
         mcp_routes = mcp_routes.route(route, post(mtproto::call));
@@ -319,7 +358,10 @@ fn route_of(path: &str) -> &'static str {
         "/health" => "/health",
         "/ready" => "/ready",
         "/metrics" => "/metrics",
+        "/" => "/",
         _ if path.starts_with("/mtproto-api/") => "/mtproto-api",
+        // The token in such a path never reaches a log or a label.
+        _ if path.starts_with(URL_TOKEN_PREFIX) => "/v1/url_auth",
         _ => "other",
     }
 }
@@ -456,38 +498,84 @@ fn shorten(text: &str) -> String {
 }
 
 /// The bearer token, when the server has one.
-async fn require_token(State(state): State<AppState>, request: Request, next: Next) -> Response {
-    if let Some(refusal) = authenticate(&state.options, request.headers()) {
+async fn require_token(
+    State(state): State<AppState>,
+    mut request: Request,
+    next: Next,
+) -> Response {
+    let in_path = url_token(&state.options, request.uri().path()).map(str::to_owned);
+    if let Some(hosted) = &state.hosted {
+        let given = in_path.as_deref().or_else(|| bearer(request.headers()));
+        let Some(account) = given.and_then(|token| hosted.accounts.by_token(token)) else {
+            return refuse(given.is_some());
+        };
+        hosted.accounts.touch(&account).await;
+        request
+            .extensions_mut()
+            .insert(mtproto::AccountLink(Arc::clone(&account.link)));
+        request.extensions_mut().insert(hosted::Selected(account));
+        return next.run(request).await;
+    }
+    let refusal = match in_path.as_deref() {
+        Some(given) => state
+            .options
+            .token
+            .as_deref()
+            .is_some_and(|expected| !token::matches(expected, given))
+            .then(|| refuse(true)),
+        None => authenticate(&state.options, request.headers()),
+    };
+    if let Some(refusal) = refusal {
         return refusal;
     }
     next.run(request).await
 }
 
-fn authenticate(options: &Options, headers: &HeaderMap) -> Option<Response> {
-    let expected = options.token.as_deref()?;
-    let given = headers
+/// The token in a `/v1/url_auth/{token}/mcp` path, when `--allow-url-token` allows it.
+fn url_token<'a>(options: &Options, path: &'a str) -> Option<&'a str> {
+    if !options.allow_url_token {
+        return None;
+    }
+    path.strip_prefix(URL_TOKEN_PREFIX)?.strip_suffix("/mcp")
+}
+
+/// The token of an `Authorization: Bearer` header.
+fn bearer(headers: &HeaderMap) -> Option<&str> {
+    headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.split_once(' '))
         .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
-        .map(|(_, token)| token.trim());
-    let (challenge, message) = match given {
-        Some(given) if token::matches(expected, given) => return None,
-        Some(_) => (
+        .map(|(_, token)| token.trim())
+}
+
+fn authenticate(options: &Options, headers: &HeaderMap) -> Option<Response> {
+    let expected = options.token.as_deref()?;
+    match bearer(headers) {
+        Some(given) if token::matches(expected, given) => None,
+        given => Some(refuse(given.is_some())),
+    }
+}
+
+/// 401, for a wrong token (`given`) or none.
+fn refuse(given: bool) -> Response {
+    let (challenge, message) = if given {
+        (
             auth_hint::WRONG,
             "the bearer token is wrong — use the one `tgmcp setup` printed for this profile (a rotated token replaces the old one)",
-        ),
-        None => (
+        )
+    } else {
+        (
             auth_hint::MISSING,
             "this server needs `Authorization: Bearer <token>` — `tgmcp setup` prints client configurations with the profile's token",
-        ),
+        )
     };
     let mut response = error(StatusCode::UNAUTHORIZED, "unauthorized", message);
     response.headers_mut().insert(
         header::WWW_AUTHENTICATE,
         HeaderValue::from_static(challenge),
     );
-    Some(response)
+    response
 }
 
 /// Request body size, requests at once and time per request, for MCP POSTs. The permit
@@ -760,6 +848,9 @@ async fn not_found() -> Response {
 
 /// Liveness and Telegram's state, without a token: nothing here is secret.
 async fn health(State(state): State<AppState>) -> Response {
+    if let Some(hosted) = &state.hosted {
+        return hosted_health(&state, hosted).await;
+    }
     let telegram = state.telegram_status().await;
     let healthy = telegram.connected == Some(true) && telegram.authorized == Some(true);
     let status = if healthy {
@@ -787,8 +878,47 @@ async fn health(State(state): State<AppState>) -> Response {
     json_response(status, &body)
 }
 
+/// Hosted mode's health: the accounts by state, counted, naming nobody.
+async fn hosted_health(state: &Shared, hosted: &hosted::Hosted) -> Response {
+    let counts = hosted.accounts.counts();
+    let stopping = state.stopping.load(Ordering::Relaxed);
+    let body = json!({
+        "status": if stopping { "unavailable" } else { "ok" },
+        "version": env!("CARGO_PKG_VERSION"),
+        "uptime_s": state.started.elapsed().as_secs(),
+        "transport": "streamable-http",
+        "mode": "hosted",
+        "accounts": {
+            "on_disk": counts.on_disk,
+            "loaded": counts.loaded,
+            "connected": counts.connected,
+            "logged_out": counts.logged_out,
+        },
+        "active_sessions": counts.connected,
+        "max_sessions": counts.max_active,
+        "sessions": state.sessions().await,
+        "in_flight": state.in_flight(),
+    });
+    let status = if stopping {
+        StatusCode::SERVICE_UNAVAILABLE
+    } else {
+        StatusCode::OK
+    };
+    json_response(status, &body)
+}
+
 /// For orchestrators: 200 once connected and authorized, 503 before and while stopping.
+/// In hosted mode, 200 until stopping: each account connects on its own first call.
 async fn ready(State(state): State<AppState>) -> Response {
+    if state.hosted.is_some() {
+        let stopping = state.stopping.load(Ordering::Relaxed);
+        let (status, reason) = if stopping {
+            (StatusCode::SERVICE_UNAVAILABLE, Some("shutting_down"))
+        } else {
+            (StatusCode::OK, None)
+        };
+        return json_response(status, &json!({"ready": !stopping, "reason": reason}));
+    }
     let telegram = state.telegram_status().await;
     let stopping = state.stopping.load(Ordering::Relaxed);
     let ready = !stopping && telegram.connected == Some(true) && telegram.authorized == Some(true);
@@ -810,10 +940,16 @@ async fn ready(State(state): State<AppState>) -> Response {
 }
 
 async fn metrics_text(State(state): State<AppState>, headers: HeaderMap) -> Response {
-    if !state.options.metrics_public
-        && let Some(refusal) = authenticate(&state.options, &headers)
-    {
-        return refusal;
+    if !state.options.metrics_public {
+        // Hosted: the operator's own profile token, never an account's.
+        let refusal = if state.hosted.is_some() && state.options.token.is_none() {
+            Some(refuse(bearer(&headers).is_some()))
+        } else {
+            authenticate(&state.options, &headers)
+        };
+        if let Some(refusal) = refusal {
+            return refusal;
+        }
     }
     let telegram = state.link.snapshot();
     let text = state.metrics.render(&Gauges {
@@ -824,6 +960,10 @@ async fn metrics_text(State(state): State<AppState>, headers: HeaderMap) -> Resp
         uptime: state.started.elapsed(),
         rpc: state.link.rpc_stats(),
     });
+    let mut text = text;
+    if let Some(hosted) = &state.hosted {
+        hosted::render_metrics(&mut text, &hosted.accounts.counts());
+    }
     (
         StatusCode::OK,
         [(

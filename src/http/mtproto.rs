@@ -4,6 +4,9 @@
 //! fault it was.
 
 use axum::body::{Body, to_bytes};
+use std::sync::Arc;
+
+use axum::Extension;
 use axum::extract::{Path, Request, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::Response;
@@ -14,6 +17,10 @@ use super::{AppState, json_response};
 use crate::error::{Error, Result};
 use crate::telegram::Invoke;
 use crate::tl::Guard;
+
+/// In hosted mode, the link of the account the request's token selected.
+#[derive(Clone)]
+pub(super) struct AccountLink(pub(super) Arc<crate::mcp::Link>);
 
 /// The request body.
 #[derive(Debug, Deserialize)]
@@ -34,8 +41,10 @@ fn yes() -> bool {
 pub(super) async fn call(
     State(state): State<AppState>,
     Path(method): Path<String>,
+    account_link: Option<Extension<AccountLink>>,
     request: Request<Body>,
 ) -> Response {
+    let account_link = account_link.map(|Extension(link)| link);
     let limit = state.options.max_body_bytes;
     let body = match to_bytes(request.into_body(), limit).await {
         Ok(body) => body,
@@ -45,20 +54,16 @@ pub(super) async fn call(
             )));
         }
     };
+    let link = account_link.map_or_else(|| Arc::clone(&state.link), |a| a.0);
     let result = async {
         let invoke = parse(&method, &body, state.read_only)?;
         // Refusals and bad parameters are answered without reaching Telegram.
         let prepared = invoke.prepare()?;
         state.selection.operator_consent(&prepared.def.name)?;
-        let answer = state
-            .link
-            .telegram()
-            .await?
-            .invoke_prepared(&prepared)
-            .await;
+        let answer = link.telegram().await?.invoke_prepared(&prepared).await;
         match &answer {
-            Ok(_) => state.link.observe_success(),
-            Err(e) => state.link.observe(e),
+            Ok(_) => link.observe_success(),
+            Err(e) => link.observe(e),
         }
         Ok::<_, Error>(json!({"method": prepared.def.name, "result": answer?}))
     }
@@ -66,7 +71,7 @@ pub(super) async fn call(
     match result {
         Ok(value) => json_response(StatusCode::OK, &value),
         Err(e) => {
-            let e = e.with_profile(state.link.profile());
+            let e = e.with_profile(link.profile());
             tracing::info!(method, kind = e.kind(), "mtproto-api call failed");
             failure(&e)
         }

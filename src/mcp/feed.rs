@@ -72,6 +72,15 @@ impl Feed {
         }
     }
 
+    /// Whether the stream stopped (its client closed or logged out).
+    pub fn has_ended(&self) -> bool {
+        self.ended
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .is_some()
+            || self.task.is_finished()
+    }
+
     pub fn stop(&self) {
         self.task.abort();
     }

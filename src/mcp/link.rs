@@ -4,8 +4,14 @@
 //! there is no login. So the link is built without touching the network, dials in the
 //! background ([`Link::warm_up`]), and when Telegram cannot be used it answers every call
 //! with the error that says why (run `tgmcp setup`, fix the config) instead of exiting.
+//!
+//! A link built with [`Link::reloadable`] opens its client from the session on disk when
+//! first used, can be closed and opened again ([`Link::evict`], hosted mode's LRU), and
+//! picks up a new login: once Telegram said the session is logged out, a session file
+//! written since (by `tgmcp setup`) is opened in its place, without a restart.
 
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime};
 
@@ -32,9 +38,45 @@ pub struct Link {
     /// What the last calls and probes taught about the connection, for `/health`.
     status: Mutex<Status>,
     /// The client's request counters; outlive the client, for a last scrape.
-    stats: Arc<RpcStats>,
-    /// New messages, once a tool call or subscription asked for them.
-    feed: tokio::sync::OnceCell<super::feed::Feed>,
+    stats: Mutex<Arc<RpcStats>>,
+    /// New messages, once a tool call or subscription asked for them; started again
+    /// after the client was closed (an eviction) and the stream ended with it.
+    feed: tokio::sync::Mutex<Option<Arc<super::feed::Feed>>>,
+    /// How to open the client again, for a link that may be closed and reopened.
+    reopen: Option<Reopen>,
+}
+
+/// Opens a client from the session on disk (without touching the network).
+pub type Opener = Arc<dyn Fn() -> Result<Telegram> + Send + Sync>;
+
+struct Reopen {
+    open: Opener,
+    session_file: PathBuf,
+    /// The session file's modification time when the client was last opened.
+    opened_at: Mutex<Option<SystemTime>>,
+    /// One open or close at a time.
+    gate: tokio::sync::Mutex<()>,
+    /// Closed for good (shutdown): no reopening.
+    closed: AtomicBool,
+    /// New logins picked up after Telegram had logged the session out.
+    reauthorizations: AtomicU64,
+    /// Times the client was opened.
+    opens: AtomicU64,
+}
+
+impl Reopen {
+    fn session_mtime(&self) -> Option<SystemTime> {
+        std::fs::metadata(&self.session_file)
+            .and_then(|m| m.modified())
+            .ok()
+    }
+
+    /// Whether the session file was written since the client was opened (a new login).
+    fn session_replaced(&self) -> bool {
+        let opened_at = *self.opened_at.lock().unwrap_or_else(|e| e.into_inner());
+        self.session_mtime()
+            .is_some_and(|now| Some(now) != opened_at)
+    }
 }
 
 /// The connection's state as last seen, for health checks. Never holds a secret.
@@ -59,14 +101,40 @@ impl Link {
     pub fn new(profile: &str, telegram: Telegram) -> Self {
         let stats = Arc::clone(telegram.stats());
         Self {
-            stats,
+            stats: Mutex::new(stats),
             profile: profile.to_owned(),
             telegram: RwLock::new(Some(telegram)),
             offline: None,
             logged_out: AtomicBool::new(false),
             warm_up: Mutex::new(None),
             status: Mutex::new(Status::default()),
-            feed: tokio::sync::OnceCell::new(),
+            feed: Default::default(),
+            reopen: None,
+        }
+    }
+
+    /// A link that opens its client with `open` when first used, again after
+    /// [`Link::evict`], and again when `session_file` is replaced after Telegram logged
+    /// the session out (a new login, picked up live).
+    pub fn reloadable(profile: &str, session_file: PathBuf, open: Opener) -> Self {
+        Self {
+            stats: Mutex::default(),
+            profile: profile.to_owned(),
+            telegram: RwLock::new(None),
+            offline: None,
+            logged_out: AtomicBool::new(false),
+            warm_up: Mutex::new(None),
+            status: Mutex::new(Status::default()),
+            feed: Default::default(),
+            reopen: Some(Reopen {
+                open,
+                session_file,
+                opened_at: Mutex::new(None),
+                gate: tokio::sync::Mutex::new(()),
+                closed: AtomicBool::new(false),
+                reauthorizations: AtomicU64::new(0),
+                opens: AtomicU64::new(0),
+            }),
         }
     }
 
@@ -87,8 +155,9 @@ impl Link {
             logged_out: AtomicBool::new(false),
             warm_up: Mutex::new(None),
             status: Mutex::new(status),
-            stats: Arc::default(),
-            feed: tokio::sync::OnceCell::new(),
+            stats: Mutex::default(),
+            feed: Default::default(),
+            reopen: None,
         }
     }
 
@@ -101,8 +170,12 @@ impl Link {
     pub fn warm_up(self: &Arc<Self>) {
         let link = Arc::clone(self);
         let task = tokio::spawn(async move {
-            let Ok(telegram) = link.telegram().await else {
-                return;
+            let telegram = match link.telegram().await {
+                Ok(telegram) => telegram,
+                Err(e) => {
+                    tracing::warn!("{e}");
+                    return;
+                }
             };
             let started = Instant::now();
             let authorized = telegram.is_authorized().await;
@@ -128,7 +201,11 @@ impl Link {
         if let Some(reason) = &self.offline {
             return Err(reason.clone());
         }
-        if self.logged_out.load(Ordering::Relaxed) {
+        if let Some(reopen) = &self.reopen {
+            if let Some(open) = self.open_if_needed(reopen).await? {
+                return Ok(open);
+            }
+        } else if self.logged_out.load(Ordering::Relaxed) {
             return Err(Error::not_logged_in(&self.profile));
         }
         RwLockReadGuard::try_map(self.telegram.read().await, Option::as_ref).map_err(|_| {
@@ -136,14 +213,124 @@ impl Link {
         })
     }
 
-    /// The account's new messages, started on first use.
-    pub(super) async fn feed(&self) -> Result<&super::feed::Feed> {
-        self.feed
-            .get_or_try_init(|| async {
-                let telegram = self.telegram().await?;
-                super::feed::Feed::start(&telegram).await
-            })
-            .await
+    /// The account's new messages, started on first use, and again when the stream
+    /// ended (the client was closed by an eviction, or the connection failed for good).
+    pub(super) async fn feed(&self) -> Result<Arc<super::feed::Feed>> {
+        let mut slot = self.feed.lock().await;
+        if let Some(feed) = slot.as_ref().filter(|feed| !feed.has_ended()) {
+            return Ok(Arc::clone(feed));
+        }
+        let telegram = self.telegram().await?;
+        let feed = Arc::new(super::feed::Feed::start(&telegram).await?);
+        *slot = Some(Arc::clone(&feed));
+        Ok(feed)
+    }
+
+    /// For a reloadable link: the open client, opening it first when there is none or a
+    /// new login replaced a logged-out session. `None` when closed for good.
+    async fn open_if_needed(
+        &self,
+        reopen: &Reopen,
+    ) -> Result<Option<RwLockReadGuard<'_, Telegram>>> {
+        if reopen.closed.load(Ordering::Relaxed) {
+            return Ok(None);
+        }
+        if !self.logged_out.load(Ordering::Relaxed)
+            && let Some(open) = open_client(self.telegram.read().await)
+        {
+            return Ok(Some(open));
+        }
+        let _gate = reopen.gate.lock().await;
+        let logged_out = self.logged_out.load(Ordering::Relaxed);
+        if logged_out && !reopen.session_replaced() {
+            return Err(Error::not_logged_in(&self.profile));
+        }
+        if !logged_out && let Some(open) = open_client(self.telegram.read().await) {
+            return Ok(Some(open));
+        }
+        let mut slot = self.telegram.write().await;
+        if reopen.closed.load(Ordering::Relaxed) {
+            return Ok(None);
+        }
+        if let Some(old) = slot.take()
+            && let Err(e) = old.close().await
+        {
+            tracing::debug!("closing the logged-out client: {e}");
+        }
+        let mtime = reopen.session_mtime();
+        match (reopen.open)() {
+            Ok(telegram) => {
+                *self.stats.lock().unwrap_or_else(|e| e.into_inner()) =
+                    Arc::clone(telegram.stats());
+                *slot = Some(telegram);
+                *reopen.opened_at.lock().unwrap_or_else(|e| e.into_inner()) = mtime;
+                reopen.opens.fetch_add(1, Ordering::Relaxed);
+                if logged_out {
+                    reopen.reauthorizations.fetch_add(1, Ordering::Relaxed);
+                    tracing::info!(
+                        profile = self.profile.as_str(),
+                        "picked up a new login for this account"
+                    );
+                }
+                self.logged_out.store(false, Ordering::Relaxed);
+                let mut status = self.status();
+                status.offline = None;
+                status.authorized = None;
+                status.last_error_kind = None;
+            }
+            Err(e) => {
+                let e = e.with_profile(&self.profile);
+                let mut status = self.status();
+                status.connected = Some(false);
+                status.authorized = Some(false);
+                status.last_error_kind = Some(e.kind());
+                status.offline = Some(e.to_string());
+                return Err(e);
+            }
+        }
+        let read = tokio::sync::RwLockWriteGuard::downgrade(slot);
+        Ok(open_client(read))
+    }
+
+    /// Whether a client is open (for hosted mode's count of connected accounts).
+    pub fn is_open(&self) -> bool {
+        self.telegram.try_read().map_or(true, |t| t.is_some())
+    }
+
+    /// Whether Telegram said this session is logged out (and no new login came since).
+    pub fn is_logged_out(&self) -> bool {
+        self.logged_out.load(Ordering::Relaxed)
+    }
+
+    /// New logins picked up live, and times the client was opened.
+    pub fn reload_counts(&self) -> (u64, u64) {
+        self.reopen.as_ref().map_or((0, 0), |r| {
+            (
+                r.reauthorizations.load(Ordering::Relaxed),
+                r.opens.load(Ordering::Relaxed),
+            )
+        })
+    }
+
+    /// Closes the client after the calls in flight end and writes the session; a
+    /// reloadable link opens it again on its next call. Returns whether one was open.
+    pub async fn evict(&self) -> bool {
+        let _gate = match &self.reopen {
+            Some(reopen) => Some(reopen.gate.lock().await),
+            None => None,
+        };
+        // Its stream of new messages ends with the client (waits are calls, so none is
+        // in flight here; a subscription's stream ends and says so).
+        if let Some(feed) = self.feed.lock().await.take() {
+            feed.stop();
+        }
+        let Some(telegram) = self.telegram.write().await.take() else {
+            return false;
+        };
+        if let Err(e) = telegram.close().await {
+            tracing::warn!("closing an idle account's connection: {e}");
+        }
+        true
     }
 
     /// Learns from a call's failure: an unauthorized session stays unauthorized.
@@ -171,7 +358,10 @@ impl Link {
 
     /// The Telegram requests made so far, by method and outcome.
     pub fn rpc_stats(&self) -> RpcSnapshot {
-        self.stats.snapshot()
+        self.stats
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .snapshot()
     }
 
     /// The connection's state as last seen.
@@ -182,8 +372,21 @@ impl Link {
     /// Asks Telegram whether the session is authorized (one cheap call, at most
     /// `timeout`) and records the answer.
     pub async fn probe(&self, timeout: Duration) -> Status {
-        // Also once logged out: whether Telegram can be reached is still worth knowing.
-        if self.offline.is_none() {
+        if self.reopen.is_some() {
+            // Opens the client, or picks up a new login, as a call would.
+            if let Ok(telegram) = self.telegram().await {
+                let answer = tokio::time::timeout(timeout, telegram.is_authorized())
+                    .await
+                    .unwrap_or_else(|_| {
+                        Err(Error::Network(format!(
+                            "no answer from Telegram within {}s",
+                            timeout.as_secs_f32()
+                        )))
+                    });
+                self.learn(&telegram, &answer);
+            }
+        } else if self.offline.is_none() {
+            // Also once logged out: whether Telegram can be reached is still worth knowing.
             let telegram = self.telegram.read().await;
             if let Some(telegram) = telegram.as_ref() {
                 let answer = tokio::time::timeout(timeout, telegram.is_authorized())
@@ -225,14 +428,23 @@ impl Link {
         if let Some(task) = self.warm_up.lock().ok().and_then(|mut slot| slot.take()) {
             task.abort();
         }
-        if let Some(feed) = self.feed.get() {
+        if let Some(feed) = self.feed.lock().await.take() {
             feed.stop();
+        }
+        if let Some(reopen) = &self.reopen {
+            reopen.closed.store(true, Ordering::Relaxed);
         }
         match self.telegram.write().await.take() {
             Some(telegram) => telegram.close().await,
             None => Ok(()),
         }
     }
+}
+
+fn open_client(
+    guard: RwLockReadGuard<'_, Option<Telegram>>,
+) -> Option<RwLockReadGuard<'_, Telegram>> {
+    RwLockReadGuard::try_map(guard, Option::as_ref).ok()
 }
 
 fn unix_now() -> u64 {

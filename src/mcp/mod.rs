@@ -27,7 +27,7 @@ mod tools_actions;
 mod tools_inbox;
 mod tools_watch;
 
-pub use link::{Link, Status};
+pub use link::{Link, Opener, Status};
 pub use server::{CallNote, CallObserver, FileOptions, TelegramServer, Transport};
 
 use crate::error::Error;

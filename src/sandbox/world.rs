@@ -925,6 +925,14 @@ impl World {
         self.authorizations.remove(key_id).is_some()
     }
 
+    /// Ends every login of `user`, as "terminate all sessions" from another device does:
+    /// their keys answer AUTH_KEY_UNREGISTERED from then on. Returns how many ended.
+    pub fn revoke_sessions(&mut self, user: i64) -> usize {
+        let before = self.authorizations.len();
+        self.authorizations.retain(|_, u| *u != user);
+        before - self.authorizations.len()
+    }
+
     pub fn authorized_user(&self, key_id: &[u8; 8]) -> Option<i64> {
         self.authorizations.get(key_id).copied()
     }

@@ -22,6 +22,7 @@ mod generated;
 mod golden;
 mod hardening;
 mod health_state;
+mod hosted;
 mod http;
 mod http_clients;
 mod http_hardening;

@@ -71,11 +71,20 @@ fn readme_metrics() -> BTreeSet<String> {
 
 #[tokio::test]
 async fn every_metric_the_rules_dashboard_and_readme_name_is_served() {
-    let (_sandbox, env, token): (_, TestEnv, String) = crate::http::demo().await;
+    let (sandbox, env, token): (_, TestEnv, String) = crate::http::demo().await;
     let server = crate::http::start(&env, &[]).await;
     let bearer = format!("Bearer {token}");
-    let answer = server.get("/metrics", &[("authorization", &bearer)]).await;
+    let mut answer = server.get("/metrics", &[("authorization", &bearer)]).await;
     assert_eq!(answer.status, 200, "{}", answer.body);
+    // Hosted mode (`--accounts`) serves its account families besides.
+    let me = sandbox.world().demo_user().expect("demo user");
+    crate::hosted::accounts_dir(&env, &sandbox, &[("demo", me)]).await;
+    let hosted = crate::hosted::serve_accounts(&env, &["--metrics-public"]).await;
+    let hosted_answer = hosted.get("/metrics", &[]).await;
+    assert_eq!(hosted_answer.status, 200, "{}", hosted_answer.body);
+    assert!(hosted_answer.body.contains("# TYPE tgmcp_accounts gauge"));
+    answer.body.push_str(&hosted_answer.body);
+    assert_eq!(hosted.terminate().await, 0);
     let served = served(&answer.body);
     assert!(served.contains("tgmcp_tool_calls_total"), "{served:?}");
 

@@ -8,11 +8,13 @@ use crate::sandbox::Event;
 use crate::sandbox::crypto;
 use crate::sandbox::srp::{self, SrpSession};
 use crate::sandbox::tlbuild;
-use crate::sandbox::world::{ExportedAuth, PendingCode};
+use crate::sandbox::world::{ExportedAuth, PendingCode, UserSpec};
 
 /// Exported authorizations kept at most (the oldest go first), so a client that exports
 /// in a loop cannot grow the world without bound.
 const MAX_EXPORTED_AUTHS: usize = 256;
+/// Telegram's limit on a first or last name, in characters.
+const MAX_NAME_CHARS: usize = 64;
 
 fn digits(phone: &str) -> String {
     phone.chars().filter(char::is_ascii_digit).collect()
@@ -99,20 +101,58 @@ pub(super) fn sign_in(
     if code != pending.code {
         return Err(RpcErr::bad("PHONE_CODE_INVALID"));
     }
-    ctx.world.pending_codes.remove(&req.phone_code_hash);
     let Some(user) = ctx.world.user_by_phone(&phone) else {
+        // As Telegram does: the code stays good for auth.signUp with the same hash.
         return Ok(tl::types::auth::AuthorizationSignUpRequired {
             terms_of_service: None,
         }
         .into());
     };
     let (user_id, has_password) = (user.id, user.password.is_some());
+    ctx.world.pending_codes.remove(&req.phone_code_hash);
     if has_password {
         ctx.world.awaiting_password.insert(ctx.key_id, user_id);
         return Err(RpcErr::new(401, "SESSION_PASSWORD_NEEDED"));
     }
     ctx.world.authorize(ctx.key_id, user_id);
     Ok(authorization(ctx, user_id))
+}
+
+/// A new account for a phone number nobody uses, after its code was sent (and, as
+/// official apps do first, signed in with: SignUpRequired). Any number may sign up, so
+/// tests and demos get as many accounts sharing one world as they like.
+pub(super) fn sign_up(
+    ctx: &mut Ctx,
+    req: tl::functions::auth::SignUp,
+) -> Result<tl::enums::auth::Authorization, RpcErr> {
+    let phone = digits(&req.phone_number);
+    let pending = ctx
+        .world
+        .pending_codes
+        .get(&req.phone_code_hash)
+        .ok_or_else(|| RpcErr::bad("PHONE_CODE_EXPIRED"))?;
+    if pending.phone != phone {
+        return Err(RpcErr::bad("PHONE_NUMBER_INVALID"));
+    }
+    if ctx.world.user_by_phone(&phone).is_some() {
+        return Err(RpcErr::bad("PHONE_NUMBER_OCCUPIED"));
+    }
+    let first_name = req.first_name.trim();
+    if first_name.is_empty() || first_name.chars().count() > MAX_NAME_CHARS {
+        return Err(RpcErr::bad("FIRSTNAME_INVALID"));
+    }
+    let last_name = req.last_name.trim();
+    if last_name.chars().count() > MAX_NAME_CHARS {
+        return Err(RpcErr::bad("LASTNAME_INVALID"));
+    }
+    ctx.world.pending_codes.remove(&req.phone_code_hash);
+    let mut spec = UserSpec::new(first_name).phone(&phone);
+    if !last_name.is_empty() {
+        spec = spec.last_name(last_name);
+    }
+    let user = ctx.world.add_user(spec);
+    ctx.world.authorize(ctx.key_id, user);
+    Ok(authorization(ctx, user))
 }
 
 pub(super) fn get_password(

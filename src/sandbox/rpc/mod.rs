@@ -395,6 +395,7 @@ fn dispatch(ctx: &mut Ctx, call: &Call) -> Result<Vec<u8>, RpcErr> {
         f::users::GetFullUser => users::get_full_user,
         f::auth::SendCode => auth::send_code,
         f::auth::SignIn => auth::sign_in,
+        f::auth::SignUp => auth::sign_up,
         f::auth::CheckPassword => auth::check_password,
         f::auth::LogOut => auth::log_out,
         f::auth::ExportAuthorization => auth::export_authorization,

@@ -1,0 +1,440 @@
+//! Hosted mode: many accounts behind one `serve --http --accounts DIR`.
+//!
+//! Every account is a folder under DIR (its session, credentials and bearer token, as a
+//! profile keeps them), made by `tgmcp setup --accounts DIR`. A request's token selects
+//! its account through a map keyed by the token's SHA-256, so no token is compared with
+//! every other in turn and no stored token is ever compared byte by byte with a guess.
+//!
+//! Each account has its own [`Link`]: opened on first use, closed when it has been idle
+//! for `--session-idle-timeout` or when `--max-active-sessions` others were used more
+//! recently (LRU). Closing waits for the account's calls in flight and writes its
+//! session. Nothing here knows HTTP or MCP; `src/http` asks for an account by token.
+
+use std::collections::{HashMap, VecDeque};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant, SystemTime};
+
+use sha2::{Digest, Sha256};
+
+use crate::config::{
+    CREDENTIALS_FILE, Credentials, ProfileName, SESSION_FILE, TOKEN_FILE, check_private,
+};
+use crate::error::{Error, Result};
+use crate::mcp::{Link, Opener};
+use crate::telegram::{ConnectOptions, FileSession, Telegram};
+
+/// How often the accounts folder is read again for removed and rotated tokens.
+const RESCAN_EVERY: Duration = Duration::from_secs(2);
+/// An unknown token reads the folder again (a new account) at most this often, so a
+/// flood of wrong tokens costs little.
+const RESCAN_ON_MISS: Duration = Duration::from_millis(250);
+
+/// Builds the client of one profile or account from its files, when its link opens:
+/// the session must exist (or the account is not logged in), the credentials come from
+/// `fixed` (flags, environment, config) or the ones saved beside the session.
+pub fn opener(
+    profile: &str,
+    dir: &Path,
+    fixed: Option<Credentials>,
+    timeout: Duration,
+    rules: Rules,
+) -> Opener {
+    let profile = profile.to_owned();
+    let session_file = dir.join(SESSION_FILE);
+    let credentials_file = dir.join(CREDENTIALS_FILE);
+    Arc::new(move || {
+        if !session_file.exists() {
+            return Err(Error::not_logged_in(&profile));
+        }
+        let credentials = match &fixed {
+            Some(credentials) => credentials.clone(),
+            None => crate::config::load_saved_credentials(&credentials_file)?.ok_or_else(|| {
+                Error::Config(
+                    "api_id and api_hash are not set — run `tgmcp setup`, set TGMCP_API_ID and TGMCP_API_HASH, or add them to the config file"
+                        .into(),
+                )
+            })?,
+        };
+        let session = Arc::new(FileSession::open(&session_file)?);
+        let telegram = Telegram::open(
+            session,
+            ConnectOptions {
+                api_id: credentials.api_id,
+                timeout,
+                // Kept: wait_for_messages and resource subscriptions follow them.
+                updates: true,
+                ..ConnectOptions::default()
+            },
+        );
+        Ok(rules.apply(telegram))
+    })
+}
+
+/// The SHA-256 of a token: the key accounts are found by.
+fn token_key(token: &str) -> [u8; 32] {
+    Sha256::digest(token.as_bytes()).into()
+}
+
+/// What `serve` applies to every client it opens (issue 20): the access list, the write
+/// rate and draft mode. Each client gets its own copy, so each account has its own rate
+/// bucket, and a chat named in the list is resolved in each account.
+#[derive(Debug, Clone, Default)]
+pub struct Rules {
+    pub access: Option<crate::telegram::AccessList>,
+    pub writes_per_minute: u32,
+    pub drafts: bool,
+}
+
+impl Rules {
+    fn apply(&self, telegram: Telegram) -> Telegram {
+        telegram
+            .with_access(self.access.clone())
+            .with_write_limit(self.writes_per_minute)
+            .with_drafts(self.drafts)
+    }
+}
+
+/// What `serve --http --accounts DIR` was told.
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub dir: PathBuf,
+    /// At most this many accounts connected at once; the least recently used goes first.
+    pub max_active: usize,
+    /// An account idle this long is disconnected (its session written).
+    pub idle_timeout: Duration,
+    /// Upper bound for one Telegram call.
+    pub call_timeout: Duration,
+    /// Access list, write rate and drafts, for every account.
+    pub rules: Rules,
+}
+
+/// One account, loaded: its link to Telegram and when it was last used.
+pub struct Account {
+    name: String,
+    pub link: Arc<Link>,
+    last_used: Mutex<Instant>,
+}
+
+impl Account {
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    fn idle_for(&self) -> Duration {
+        self.last_used
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .elapsed()
+    }
+}
+
+/// Accounts by state, for `/health` and `/metrics`; identifies nobody.
+#[derive(Debug, Clone, Copy, Default, serde::Serialize)]
+pub struct Counts {
+    /// Accounts with a token in the folder.
+    pub on_disk: usize,
+    /// Accounts used since the server started (a link in memory).
+    pub loaded: usize,
+    /// Accounts with an open Telegram connection.
+    pub connected: usize,
+    /// Accounts Telegram logged out (revoked), until they log in again.
+    pub logged_out: usize,
+    pub max_active: usize,
+    pub loads: u64,
+    pub evictions: u64,
+    pub reauthorizations: u64,
+}
+
+#[derive(Default)]
+struct Index {
+    /// SHA-256 of the token → account name.
+    by_token: HashMap<[u8; 32], String>,
+    /// Account name → its token file's modification time, to re-read only what changed.
+    seen: HashMap<String, (Option<SystemTime>, [u8; 32])>,
+    scanned: Option<Instant>,
+}
+
+pub struct Accounts {
+    options: Options,
+    index: Mutex<Index>,
+    loaded: Mutex<HashMap<String, Arc<Account>>>,
+    /// Accounts allowed a connection, most recently used last.
+    active: tokio::sync::Mutex<VecDeque<String>>,
+    loads: AtomicU64,
+    evictions: AtomicU64,
+}
+
+impl Accounts {
+    /// The accounts in `options.dir`, which must exist and be private (0700).
+    pub fn open(options: Options) -> Result<Arc<Self>> {
+        let dir = &options.dir;
+        if !dir.is_dir() {
+            return Err(Error::Config(format!(
+                "the accounts folder {} does not exist — create an account in it with `tgmcp setup --accounts {} --profile NAME`",
+                dir.display(),
+                dir.display()
+            )));
+        }
+        check_private(dir, "the accounts folder")?;
+        let accounts = Arc::new(Self {
+            options,
+            index: Mutex::default(),
+            loaded: Mutex::default(),
+            active: tokio::sync::Mutex::default(),
+            loads: AtomicU64::new(0),
+            evictions: AtomicU64::new(0),
+        });
+        accounts.rescan();
+        Ok(accounts)
+    }
+
+    pub fn options(&self) -> &Options {
+        &self.options
+    }
+
+    /// Reads the folder again: new accounts, removed ones, rotated tokens.
+    fn rescan(&self) {
+        let mut index = self.index.lock().unwrap_or_else(|e| e.into_inner());
+        index.scanned = Some(Instant::now());
+        let Ok(entries) = std::fs::read_dir(&self.options.dir) else {
+            tracing::warn!("cannot read the accounts folder");
+            return;
+        };
+        let mut present = HashMap::new();
+        for entry in entries.flatten() {
+            let Some(name) = entry.file_name().to_str().map(str::to_owned) else {
+                continue;
+            };
+            if ProfileName::new(&name).is_err() || !entry.path().is_dir() {
+                continue;
+            }
+            let token_file = entry.path().join(TOKEN_FILE);
+            let mtime = std::fs::metadata(&token_file)
+                .and_then(|m| m.modified())
+                .ok();
+            if mtime.is_none() {
+                continue;
+            }
+            let known = index.seen.get(&name).filter(|(seen, _)| *seen == mtime);
+            let key = match known {
+                Some((_, key)) => *key,
+                None => {
+                    if let Err(e) = check_private(&entry.path(), "the account folder")
+                        .and_then(|()| check_private(&token_file, "the bearer token file"))
+                    {
+                        tracing::warn!("account skipped: {e}");
+                        continue;
+                    }
+                    match crate::http::token::load(&token_file) {
+                        Ok(Some(token)) => token_key(&token),
+                        _ => continue,
+                    }
+                }
+            };
+            present.insert(name, (mtime, key));
+        }
+        index.by_token = present
+            .iter()
+            .map(|(name, (_, key))| (*key, name.clone()))
+            .collect();
+        index.seen = present;
+    }
+
+    /// The account `token` belongs to, if any.
+    pub fn by_token(&self, token: &str) -> Option<Arc<Account>> {
+        let key = token_key(token);
+        let name = {
+            let stale = {
+                let index = self.index.lock().unwrap_or_else(|e| e.into_inner());
+                let age = index.scanned.map_or(Duration::MAX, |at| at.elapsed());
+                match index.by_token.get(&key) {
+                    Some(name) if age < RESCAN_EVERY => Ok(name.clone()),
+                    Some(_) => Err(true),
+                    None => Err(age >= RESCAN_ON_MISS),
+                }
+            };
+            match stale {
+                Ok(name) => name,
+                // Unknown, or known from a stale read: read the folder again (at most
+                // every RESCAN_EVERY), so new accounts and rotated tokens count.
+                Err(stale) => {
+                    if stale {
+                        self.rescan();
+                    }
+                    self.index
+                        .lock()
+                        .unwrap_or_else(|e| e.into_inner())
+                        .by_token
+                        .get(&key)
+                        .cloned()?
+                }
+            }
+        };
+        Some(self.load(&name))
+    }
+
+    /// The account called `name`, its link made (not connected) if it was not loaded.
+    fn load(&self, name: &str) -> Arc<Account> {
+        let mut loaded = self.loaded.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(account) = loaded.get(name) {
+            return Arc::clone(account);
+        }
+        let dir = self.options.dir.join(name);
+        let profile = format!("{}{name}", crate::error::ACCOUNT_PREFIX);
+        let link = Link::reloadable(
+            &profile,
+            dir.join(SESSION_FILE),
+            opener(
+                &profile,
+                &dir,
+                None,
+                self.options.call_timeout,
+                self.options.rules.clone(),
+            ),
+        );
+        let account = Arc::new(Account {
+            name: name.to_owned(),
+            link: Arc::new(link),
+            last_used: Mutex::new(Instant::now()),
+        });
+        self.loads.fetch_add(1, Ordering::Relaxed);
+        loaded.insert(name.to_owned(), Arc::clone(&account));
+        account
+    }
+
+    /// Marks `account` used now, making room for its connection first: past
+    /// `max_active`, the least recently used account is disconnected (after its calls in
+    /// flight end, its session written).
+    pub async fn touch(&self, account: &Account) {
+        *account.last_used.lock().unwrap_or_else(|e| e.into_inner()) = Instant::now();
+        let victim = {
+            let mut active = self.active.lock().await;
+            if let Some(at) = active.iter().position(|n| *n == account.name) {
+                let name = active.remove(at).expect("present");
+                active.push_back(name);
+                return;
+            }
+            let victim = if active.len() >= self.options.max_active.max(1) {
+                active.pop_front()
+            } else {
+                None
+            };
+            active.push_back(account.name.clone());
+            victim
+        };
+        if let Some(victim) = victim {
+            self.evict(&victim).await;
+        }
+    }
+
+    async fn evict(&self, name: &str) {
+        let account = self
+            .loaded
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(name)
+            .cloned();
+        if let Some(account) = account
+            && account.link.evict().await
+        {
+            self.evictions.fetch_add(1, Ordering::Relaxed);
+            tracing::debug!("disconnected an account (least recently used or idle)");
+        }
+    }
+
+    /// Disconnects accounts idle for `idle_timeout`, and any connected account that lost
+    /// its place among the active ones (used again while being disconnected).
+    pub async fn sweep(&self) {
+        let idle: Vec<String> = {
+            let mut active = self.active.lock().await;
+            let loaded = self.loaded.lock().unwrap_or_else(|e| e.into_inner());
+            let idle: Vec<String> = active
+                .iter()
+                .filter(|name| {
+                    loaded
+                        .get(*name)
+                        .is_none_or(|a| a.idle_for() >= self.options.idle_timeout)
+                })
+                .cloned()
+                .collect();
+            active.retain(|name| !idle.contains(name));
+            let strays = loaded
+                .iter()
+                .filter(|(name, account)| !active.contains(*name) && account.link.is_open())
+                .map(|(name, _)| name.clone());
+            idle.iter().cloned().chain(strays).collect()
+        };
+        for name in idle {
+            self.evict(&name).await;
+        }
+    }
+
+    /// Runs [`Accounts::sweep`] until `stop` is cancelled.
+    pub fn spawn_sweeper(self: &Arc<Self>, stop: tokio_util::sync::CancellationToken) {
+        let accounts = Arc::clone(self);
+        let every = (self.options.idle_timeout / 4)
+            .clamp(Duration::from_millis(100), Duration::from_secs(5));
+        tokio::spawn(async move {
+            loop {
+                tokio::select! {
+                    () = stop.cancelled() => return,
+                    () = tokio::time::sleep(every) => accounts.sweep().await,
+                }
+            }
+        });
+    }
+
+    pub fn counts(&self) -> Counts {
+        let on_disk = self
+            .index
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .by_token
+            .len();
+        let loaded = self.loaded.lock().unwrap_or_else(|e| e.into_inner());
+        let mut counts = Counts {
+            on_disk,
+            loaded: loaded.len(),
+            max_active: self.options.max_active,
+            loads: self.loads.load(Ordering::Relaxed),
+            evictions: self.evictions.load(Ordering::Relaxed),
+            ..Counts::default()
+        };
+        for account in loaded.values() {
+            counts.connected += usize::from(account.link.is_open());
+            counts.logged_out += usize::from(account.link.is_logged_out());
+            counts.reauthorizations += account.link.reload_counts().0;
+        }
+        counts
+    }
+
+    /// Disconnects every account, writing their sessions (at shutdown).
+    pub async fn close_all(&self) {
+        let all: Vec<Arc<Account>> = self
+            .loaded
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .values()
+            .cloned()
+            .collect();
+        for account in all {
+            if let Err(e) = account.link.close().await {
+                tracing::warn!("closing an account's connection: {e}");
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn token_keys_differ_and_hide_the_token() {
+        let (a, b) = ("tgmcp_aaaa", "tgmcp_aaab");
+        assert_ne!(token_key(a), token_key(b));
+        assert_eq!(token_key(a), token_key(a));
+    }
+}
