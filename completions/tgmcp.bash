@@ -16,6 +16,9 @@ _tgmcp() {
             ",$1")
                 cmd="tgmcp"
                 ;;
+            tgmcp,accounts)
+                cmd="tgmcp__subcmd__accounts"
+                ;;
             tgmcp,chats)
                 cmd="tgmcp__subcmd__chats"
                 ;;
@@ -58,6 +61,30 @@ _tgmcp() {
             tgmcp,watch)
                 cmd="tgmcp__subcmd__watch"
                 ;;
+            tgmcp__subcmd__accounts,help)
+                cmd="tgmcp__subcmd__accounts__subcmd__help"
+                ;;
+            tgmcp__subcmd__accounts,list)
+                cmd="tgmcp__subcmd__accounts__subcmd__list"
+                ;;
+            tgmcp__subcmd__accounts,remove)
+                cmd="tgmcp__subcmd__accounts__subcmd__remove"
+                ;;
+            tgmcp__subcmd__accounts,rotate-token)
+                cmd="tgmcp__subcmd__accounts__subcmd__rotate__subcmd__token"
+                ;;
+            tgmcp__subcmd__accounts__subcmd__help,help)
+                cmd="tgmcp__subcmd__accounts__subcmd__help__subcmd__help"
+                ;;
+            tgmcp__subcmd__accounts__subcmd__help,list)
+                cmd="tgmcp__subcmd__accounts__subcmd__help__subcmd__list"
+                ;;
+            tgmcp__subcmd__accounts__subcmd__help,remove)
+                cmd="tgmcp__subcmd__accounts__subcmd__help__subcmd__remove"
+                ;;
+            tgmcp__subcmd__accounts__subcmd__help,rotate-token)
+                cmd="tgmcp__subcmd__accounts__subcmd__help__subcmd__rotate__subcmd__token"
+                ;;
             tgmcp__subcmd__generate,completions)
                 cmd="tgmcp__subcmd__generate__subcmd__completions"
                 ;;
@@ -75,6 +102,9 @@ _tgmcp() {
                 ;;
             tgmcp__subcmd__generate__subcmd__help,man)
                 cmd="tgmcp__subcmd__generate__subcmd__help__subcmd__man"
+                ;;
+            tgmcp__subcmd__help,accounts)
+                cmd="tgmcp__subcmd__help__subcmd__accounts"
                 ;;
             tgmcp__subcmd__help,chats)
                 cmd="tgmcp__subcmd__help__subcmd__chats"
@@ -118,6 +148,15 @@ _tgmcp() {
             tgmcp__subcmd__help,watch)
                 cmd="tgmcp__subcmd__help__subcmd__watch"
                 ;;
+            tgmcp__subcmd__help__subcmd__accounts,list)
+                cmd="tgmcp__subcmd__help__subcmd__accounts__subcmd__list"
+                ;;
+            tgmcp__subcmd__help__subcmd__accounts,remove)
+                cmd="tgmcp__subcmd__help__subcmd__accounts__subcmd__remove"
+                ;;
+            tgmcp__subcmd__help__subcmd__accounts,rotate-token)
+                cmd="tgmcp__subcmd__help__subcmd__accounts__subcmd__rotate__subcmd__token"
+                ;;
             tgmcp__subcmd__help__subcmd__generate,completions)
                 cmd="tgmcp__subcmd__help__subcmd__generate__subcmd__completions"
                 ;;
@@ -131,8 +170,202 @@ _tgmcp() {
 
     case "${cmd}" in
         tgmcp)
-            opts="-v -q -h -V --profile --json --sandbox --verbose --quiet --config --env-file --log-format --help --version setup serve health search send download invoke reset sandbox generate chats read watch help"
+            opts="-v -q -h -V --profile --json --sandbox --verbose --quiet --config --env-file --log-format --help --version setup serve health search send download invoke reset sandbox generate chats read watch accounts help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --env-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tgmcp__subcmd__accounts)
+            opts="-v -q -h -V --accounts --profile --json --sandbox --verbose --quiet --config --env-file --log-format --help --version list remove rotate-token help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --accounts)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --env-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tgmcp__subcmd__accounts__subcmd__help)
+            opts="list remove rotate-token help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tgmcp__subcmd__accounts__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tgmcp__subcmd__accounts__subcmd__help__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tgmcp__subcmd__accounts__subcmd__help__subcmd__remove)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tgmcp__subcmd__accounts__subcmd__help__subcmd__rotate__subcmd__token)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tgmcp__subcmd__accounts__subcmd__list)
+            opts="-v -q -h -V --profile --json --sandbox --verbose --quiet --config --env-file --log-format --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --env-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tgmcp__subcmd__accounts__subcmd__remove)
+            opts="-v -q -h -V --profile --json --sandbox --verbose --quiet --config --env-file --log-format --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --env-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tgmcp__subcmd__accounts__subcmd__rotate__subcmd__token)
+            opts="-v -q -h -V --profile --json --sandbox --verbose --quiet --config --env-file --log-format --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -437,8 +670,64 @@ _tgmcp() {
             return 0
             ;;
         tgmcp__subcmd__help)
-            opts="setup serve health search send download invoke reset sandbox generate chats read watch help"
+            opts="setup serve health search send download invoke reset sandbox generate chats read watch accounts help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tgmcp__subcmd__help__subcmd__accounts)
+            opts="list remove rotate-token"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tgmcp__subcmd__help__subcmd__accounts__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tgmcp__subcmd__help__subcmd__accounts__subcmd__remove)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tgmcp__subcmd__help__subcmd__accounts__subcmd__rotate__subcmd__token)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -951,7 +1240,7 @@ _tgmcp() {
             return 0
             ;;
         tgmcp__subcmd__serve)
-            opts="-v -q -h -V --read-only --tools --allow-dangerous-methods --max-writes-per-minute --drafts --confirm-writes --file-root --download-dir --allow-http-urls --allow-private-urls --max-file-size --http --no-auth --allow-host --metrics-public --max-body-bytes --max-concurrent --request-timeout --header-timeout --idle-timeout --max-connections --profile --json --sandbox --verbose --quiet --config --env-file --log-format --help --version"
+            opts="-v -q -h -V --read-only --tools --allow-dangerous-methods --max-writes-per-minute --drafts --confirm-writes --file-root --download-dir --allow-http-urls --allow-private-urls --max-file-size --http --no-auth --allow-host --metrics-public --max-body-bytes --max-concurrent --request-timeout --header-timeout --idle-timeout --max-connections --accounts --max-active-sessions --session-idle-timeout --account-max-concurrent --allow-url-token --profile --json --sandbox --verbose --quiet --config --env-file --log-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1009,6 +1298,22 @@ _tgmcp() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --accounts)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-active-sessions)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --session-idle-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --account-max-concurrent)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1033,7 +1338,7 @@ _tgmcp() {
             return 0
             ;;
         tgmcp__subcmd__setup)
-            opts="-v -q -h -V --api-id --api-hash --phone --code --password --overwrite --rotate-token --import-telethon --qr --profile --json --sandbox --verbose --quiet --config --env-file --log-format --help --version"
+            opts="-v -q -h -V --api-id --api-hash --phone --code --password --overwrite --rotate-token --import-telethon --qr --accounts --profile --json --sandbox --verbose --quiet --config --env-file --log-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1060,6 +1365,10 @@ _tgmcp() {
                     return 0
                     ;;
                 --import-telethon)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --accounts)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -45,6 +45,7 @@ set edit:completion:arg-completer[tgmcp] = {|@words|
             cand chats 'List your chats, or only those with unread messages (--unread)'
             cand read 'Show a chat''s messages, oldest first, and optionally mark them read'
             cand watch 'Print new messages as they arrive, until interrupted'
+            cand accounts 'List, remove or give a new token to the accounts of a hosted server''s folder'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'tgmcp;setup'= {
@@ -54,6 +55,7 @@ set edit:completion:arg-completer[tgmcp] = {|@words|
             cand --code 'Login code Telegram sent to the account''s apps or by SMS'
             cand --password 'Two-step verification password; prefer the variable or the prompt, as other users can see command-line flags in the process list'
             cand --import-telethon 'Log in with an existing Telethon session instead of a code: the path of a `.session` file (as fast-mcp-telegram and Telethon scripts keep them) or a StringSession. Its DC and auth key are checked with Telegram, then saved in the profile; the Telethon session keeps working too'
+            cand --accounts 'Make (or log in again) an account of a hosted server''s folder DIR instead of a profile: the account is named by --profile, its session and bearer token kept in DIR/NAME for `tgmcp serve --http --accounts DIR` (a running server picks it up)'
             cand --profile 'Profile to use: one Telegram account, with its own session and settings'
             cand --config 'Config file to read instead of the default one (which is optional)'
             cand --env-file 'Read settings from a .env file (KEY=VALUE lines), as fast-mcp-telegram does: its API_ID, API_HASH, PHONE_NUMBER, SESSION_NAME, SERVER_MODE, HOST, PORT, DISABLE_AUTH and LOG_LEVEL, and TGMCP_HOME, TGMCP_PROFILE, TGMCP_CONFIG, TGMCP_API_ID, TGMCP_API_HASH, TGMCP_PHONE and TGMCP_LOG. The process environment wins over the file'
@@ -86,6 +88,10 @@ set edit:completion:arg-completer[tgmcp] = {|@words|
             cand --header-timeout 'Seconds a connection has to send a whole request head, from when it opens or its next request starts (slower: closed)'
             cand --idle-timeout 'Seconds a kept-alive connection may wait with no request before it is closed'
             cand --max-connections 'Connections open at once (lowered to fit the descriptor limit, `ulimit -n`). At the cap, the connection that has waited longest with no request is closed to make room; when all are busy, a new one is answered 503'
+            cand --accounts 'Hosted mode: serve every account in DIR (made by `tgmcp setup --accounts DIR`), each bearer token its own account and session'
+            cand --max-active-sessions 'Hosted mode: accounts connected to Telegram at once; past it, the least recently used is disconnected (its calls finished, its session written)'
+            cand --session-idle-timeout 'Hosted mode: seconds an account may go unused before it is disconnected'
+            cand --account-max-concurrent 'Hosted mode: requests one account may have running at once (more: 503), so one account cannot take every slot of --max-concurrent'
             cand --profile 'Profile to use: one Telegram account, with its own session and settings'
             cand --config 'Config file to read instead of the default one (which is optional)'
             cand --env-file 'Read settings from a .env file (KEY=VALUE lines), as fast-mcp-telegram does: its API_ID, API_HASH, PHONE_NUMBER, SESSION_NAME, SERVER_MODE, HOST, PORT, DISABLE_AUTH and LOG_LEVEL, and TGMCP_HOME, TGMCP_PROFILE, TGMCP_CONFIG, TGMCP_API_ID, TGMCP_API_HASH, TGMCP_PHONE and TGMCP_LOG. The process environment wins over the file'
@@ -98,6 +104,7 @@ set edit:completion:arg-completer[tgmcp] = {|@words|
             cand --allow-private-urls 'Let URLs reach loopback, private, link-local and other internal addresses (and cloud metadata services). Off by default so a URL cannot reach into your network; turn it on only if you mean it'
             cand --no-auth 'Serve without a bearer token; allowed on a loopback address only'
             cand --metrics-public 'Serve /metrics without the bearer token'
+            cand --allow-url-token 'Also take the token in the path, /v1/url_auth/TOKEN/mcp, for clients that cannot send headers. Weaker: URLs end up in proxy logs, browser history and shell history (tgmcp itself never logs the token)'
             cand --json 'Print machine-readable JSON on stdout instead of text'
             cand --sandbox 'Run against a built-in offline Telegram with demo chats; no account or network needed'
             cand -v 'Log more on stderr (-v info, -vv debug, -vvv trace)'
@@ -385,6 +392,89 @@ set edit:completion:arg-completer[tgmcp] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'tgmcp;accounts'= {
+            cand --accounts 'The hosted server''s accounts folder'
+            cand --profile 'Profile to use: one Telegram account, with its own session and settings'
+            cand --config 'Config file to read instead of the default one (which is optional)'
+            cand --env-file 'Read settings from a .env file (KEY=VALUE lines), as fast-mcp-telegram does: its API_ID, API_HASH, PHONE_NUMBER, SESSION_NAME, SERVER_MODE, HOST, PORT, DISABLE_AUTH and LOG_LEVEL, and TGMCP_HOME, TGMCP_PROFILE, TGMCP_CONFIG, TGMCP_API_ID, TGMCP_API_HASH, TGMCP_PHONE and TGMCP_LOG. The process environment wins over the file'
+            cand --log-format 'Format of the logs on stderr'
+            cand --json 'Print machine-readable JSON on stdout instead of text'
+            cand --sandbox 'Run against a built-in offline Telegram with demo chats; no account or network needed'
+            cand -v 'Log more on stderr (-v info, -vv debug, -vvv trace)'
+            cand --verbose 'Log more on stderr (-v info, -vv debug, -vvv trace)'
+            cand -q 'Log only errors, and hide progress'
+            cand --quiet 'Log only errors, and hide progress'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand list 'Every account: its name, whether it has a login, whether it has a token'
+            cand remove 'Delete an account''s folder: its session and token (it can no longer be used)'
+            cand rotate-token 'Replace an account''s bearer token and print the new one (the old one stops working within a few seconds, also on a running server)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'tgmcp;accounts;list'= {
+            cand --profile 'Profile to use: one Telegram account, with its own session and settings'
+            cand --config 'Config file to read instead of the default one (which is optional)'
+            cand --env-file 'Read settings from a .env file (KEY=VALUE lines), as fast-mcp-telegram does: its API_ID, API_HASH, PHONE_NUMBER, SESSION_NAME, SERVER_MODE, HOST, PORT, DISABLE_AUTH and LOG_LEVEL, and TGMCP_HOME, TGMCP_PROFILE, TGMCP_CONFIG, TGMCP_API_ID, TGMCP_API_HASH, TGMCP_PHONE and TGMCP_LOG. The process environment wins over the file'
+            cand --log-format 'Format of the logs on stderr'
+            cand --json 'Print machine-readable JSON on stdout instead of text'
+            cand --sandbox 'Run against a built-in offline Telegram with demo chats; no account or network needed'
+            cand -v 'Log more on stderr (-v info, -vv debug, -vvv trace)'
+            cand --verbose 'Log more on stderr (-v info, -vv debug, -vvv trace)'
+            cand -q 'Log only errors, and hide progress'
+            cand --quiet 'Log only errors, and hide progress'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'tgmcp;accounts;remove'= {
+            cand --profile 'Profile to use: one Telegram account, with its own session and settings'
+            cand --config 'Config file to read instead of the default one (which is optional)'
+            cand --env-file 'Read settings from a .env file (KEY=VALUE lines), as fast-mcp-telegram does: its API_ID, API_HASH, PHONE_NUMBER, SESSION_NAME, SERVER_MODE, HOST, PORT, DISABLE_AUTH and LOG_LEVEL, and TGMCP_HOME, TGMCP_PROFILE, TGMCP_CONFIG, TGMCP_API_ID, TGMCP_API_HASH, TGMCP_PHONE and TGMCP_LOG. The process environment wins over the file'
+            cand --log-format 'Format of the logs on stderr'
+            cand --json 'Print machine-readable JSON on stdout instead of text'
+            cand --sandbox 'Run against a built-in offline Telegram with demo chats; no account or network needed'
+            cand -v 'Log more on stderr (-v info, -vv debug, -vvv trace)'
+            cand --verbose 'Log more on stderr (-v info, -vv debug, -vvv trace)'
+            cand -q 'Log only errors, and hide progress'
+            cand --quiet 'Log only errors, and hide progress'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'tgmcp;accounts;rotate-token'= {
+            cand --profile 'Profile to use: one Telegram account, with its own session and settings'
+            cand --config 'Config file to read instead of the default one (which is optional)'
+            cand --env-file 'Read settings from a .env file (KEY=VALUE lines), as fast-mcp-telegram does: its API_ID, API_HASH, PHONE_NUMBER, SESSION_NAME, SERVER_MODE, HOST, PORT, DISABLE_AUTH and LOG_LEVEL, and TGMCP_HOME, TGMCP_PROFILE, TGMCP_CONFIG, TGMCP_API_ID, TGMCP_API_HASH, TGMCP_PHONE and TGMCP_LOG. The process environment wins over the file'
+            cand --log-format 'Format of the logs on stderr'
+            cand --json 'Print machine-readable JSON on stdout instead of text'
+            cand --sandbox 'Run against a built-in offline Telegram with demo chats; no account or network needed'
+            cand -v 'Log more on stderr (-v info, -vv debug, -vvv trace)'
+            cand --verbose 'Log more on stderr (-v info, -vv debug, -vvv trace)'
+            cand -q 'Log only errors, and hide progress'
+            cand --quiet 'Log only errors, and hide progress'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'tgmcp;accounts;help'= {
+            cand list 'Every account: its name, whether it has a login, whether it has a token'
+            cand remove 'Delete an account''s folder: its session and token (it can no longer be used)'
+            cand rotate-token 'Replace an account''s bearer token and print the new one (the old one stops working within a few seconds, also on a running server)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'tgmcp;accounts;help;list'= {
+        }
+        &'tgmcp;accounts;help;remove'= {
+        }
+        &'tgmcp;accounts;help;rotate-token'= {
+        }
+        &'tgmcp;accounts;help;help'= {
+        }
         &'tgmcp;help'= {
             cand setup 'Log in to Telegram and save the session for this profile'
             cand serve 'Run the MCP server over stdio, or over HTTP with --http'
@@ -399,6 +489,7 @@ set edit:completion:arg-completer[tgmcp] = {|@words|
             cand chats 'List your chats, or only those with unread messages (--unread)'
             cand read 'Show a chat''s messages, oldest first, and optionally mark them read'
             cand watch 'Print new messages as they arrive, until interrupted'
+            cand accounts 'List, remove or give a new token to the accounts of a hosted server''s folder'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'tgmcp;help;setup'= {
@@ -432,6 +523,17 @@ set edit:completion:arg-completer[tgmcp] = {|@words|
         &'tgmcp;help;read'= {
         }
         &'tgmcp;help;watch'= {
+        }
+        &'tgmcp;help;accounts'= {
+            cand list 'Every account: its name, whether it has a login, whether it has a token'
+            cand remove 'Delete an account''s folder: its session and token (it can no longer be used)'
+            cand rotate-token 'Replace an account''s bearer token and print the new one (the old one stops working within a few seconds, also on a running server)'
+        }
+        &'tgmcp;help;accounts;list'= {
+        }
+        &'tgmcp;help;accounts;remove'= {
+        }
+        &'tgmcp;help;accounts;rotate-token'= {
         }
         &'tgmcp;help;help'= {
         }

@@ -884,6 +884,8 @@ async fn hosted_health(state: &Shared, hosted: &hosted::Hosted) -> Response {
     let stopping = state.stopping.load(Ordering::Relaxed);
     let body = json!({
         "status": if stopping { "unavailable" } else { "ok" },
+        // What a load balancer reads: true exactly when this answers 200.
+        "healthy": !stopping,
         "version": env!("CARGO_PKG_VERSION"),
         "uptime_s": state.started.elapsed().as_secs(),
         "transport": "streamable-http",

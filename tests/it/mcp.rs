@@ -411,10 +411,10 @@ async fn tools_list_matches_the_snapshot() {
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
         std::fs::write(&path, &pretty).unwrap();
     }
-    // Every host pays for the list in context: it stays under about 4,700 tokens.
+    // Every host pays for the list in context: it stays under about 6,200 tokens (18 tools).
     let size = actual.to_string().chars().count();
     eprintln!("tools/list is {size} characters");
-    assert!(size < 19_000, "tools/list is {size} characters");
+    assert!(size < 25_000, "tools/list is {size} characters");
     let expected = std::fs::read_to_string(&path).unwrap_or_else(|e| {
         panic!(
             "{} is missing ({e}); run with UPDATE_SNAPSHOTS=1 to write it",
