@@ -242,8 +242,24 @@ impl Accounts {
         index.seen = present;
     }
 
-    /// The account `token` belongs to, if any.
-    pub fn by_token(&self, token: &str) -> Option<Arc<Account>> {
+    /// The account `token` belongs to, if any. An unknown token waits until the folder
+    /// may be read again (at most [`RESCAN_ON_MISS`]) and looks once more, so an account
+    /// made a moment ago is found, and a flood of wrong tokens is slowed, not served.
+    pub async fn by_token(&self, token: &str) -> Option<Arc<Account>> {
+        if let Some(account) = self.find(token) {
+            return Some(account);
+        }
+        let wait = {
+            let index = self.index.lock().unwrap_or_else(|e| e.into_inner());
+            index.scanned.map_or(Duration::ZERO, |at| {
+                RESCAN_ON_MISS.saturating_sub(at.elapsed())
+            })
+        };
+        tokio::time::sleep(wait).await;
+        self.find(token)
+    }
+
+    fn find(&self, token: &str) -> Option<Arc<Account>> {
         let key = token_key(token);
         let name = {
             let stale = {

@@ -506,7 +506,11 @@ async fn require_token(
     let in_path = url_token(&state.options, request.uri().path()).map(str::to_owned);
     if let Some(hosted) = &state.hosted {
         let given = in_path.as_deref().or_else(|| bearer(request.headers()));
-        let Some(account) = given.and_then(|token| hosted.accounts.by_token(token)) else {
+        let account = match given {
+            Some(token) => hosted.accounts.by_token(token).await,
+            None => None,
+        };
+        let Some(account) = account else {
             return refuse(given.is_some());
         };
         hosted.accounts.touch(&account).await;

@@ -375,32 +375,32 @@ impl Link {
         if self.reopen.is_some() {
             // Opens the client, or picks up a new login, as a call would.
             if let Ok(telegram) = self.telegram().await {
-                let answer = tokio::time::timeout(timeout, telegram.is_authorized())
-                    .await
-                    .unwrap_or_else(|_| {
-                        Err(Error::Network(format!(
-                            "no answer from Telegram within {}s",
-                            timeout.as_secs_f32()
-                        )))
-                    });
-                self.learn(&telegram, &answer);
+                self.ask(&telegram, timeout).await;
+                return self.snapshot();
             }
-        } else if self.offline.is_none() {
-            // Also once logged out: whether Telegram can be reached is still worth knowing.
+        }
+        if self.offline.is_none() {
+            // Also once logged out (and no new login yet): whether Telegram can be
+            // reached is still worth knowing, and the client in hand can tell.
             let telegram = self.telegram.read().await;
             if let Some(telegram) = telegram.as_ref() {
-                let answer = tokio::time::timeout(timeout, telegram.is_authorized())
-                    .await
-                    .unwrap_or_else(|_| {
-                        Err(Error::Network(format!(
-                            "no answer from Telegram within {}s",
-                            timeout.as_secs_f32()
-                        )))
-                    });
-                self.learn(telegram, &answer);
+                self.ask(telegram, timeout).await;
             }
         }
         self.snapshot()
+    }
+
+    /// One `is_authorized` check on `telegram`, at most `timeout`, recorded.
+    async fn ask(&self, telegram: &Telegram, timeout: Duration) {
+        let answer = tokio::time::timeout(timeout, telegram.is_authorized())
+            .await
+            .unwrap_or_else(|_| {
+                Err(Error::Network(format!(
+                    "no answer from Telegram within {}s",
+                    timeout.as_secs_f32()
+                )))
+            });
+        self.learn(telegram, &answer);
     }
 
     fn learn(&self, telegram: &Telegram, authorized: &Result<bool>) {
