@@ -528,3 +528,68 @@ async fn search_global_breaks_ties_by_peer() {
     assert_ne!(seen[0].0, seen[1].0);
     assert!(seen.iter().all(|&(_, id, d)| (id, d) == (1, date)));
 }
+
+fn replies(
+    peer: tl::enums::InputPeer,
+    msg_id: i32,
+    limit: i32,
+) -> tl::functions::messages::GetReplies {
+    tl::functions::messages::GetReplies {
+        peer,
+        msg_id,
+        offset_id: 0,
+        offset_date: 0,
+        add_offset: 0,
+        limit,
+        max_id: 0,
+        min_id: 0,
+        hash: 0,
+    }
+}
+
+#[tokio::test]
+async fn get_replies_pages_a_supergroups_thread_and_refuses_where_threads_do_not_exist() {
+    let demo = Demo::start().await;
+    let group = demo.input_named("rust_berlin");
+    let question =
+        page(demo.call(&search(group.clone(), "io_uring")).await.unwrap()).messages[0].id;
+
+    // The whole reply tree under the question (as search's top_msg_id finds it), newest
+    // first, in a supergroup's channelMessages.
+    let answer = demo
+        .call(&replies(group.clone(), question, 100))
+        .await
+        .unwrap();
+    assert!(
+        matches!(answer, tl::enums::messages::Messages::ChannelMessages(_)),
+        "{answer:?}"
+    );
+    let thread = page(answer);
+    let mut by_search = search(group.clone(), "");
+    by_search.top_msg_id = Some(question);
+    let expected = page(demo.call(&by_search).await.unwrap());
+    assert_eq!(thread.ids(), expected.ids());
+    assert_eq!(thread.messages.len(), 4, "{:?}", thread.texts());
+    assert!(!thread.ids().contains(&question));
+    thread.assert_mentions_match();
+
+    // Paged: two at a time, then from the last one seen.
+    let first = page(
+        demo.call(&replies(group.clone(), question, 2))
+            .await
+            .unwrap(),
+    );
+    assert_eq!(first.ids(), thread.ids()[..2]);
+    let mut next = replies(group.clone(), question, 2);
+    next.offset_id = *first.ids().last().unwrap();
+    let second = page(demo.call(&next).await.unwrap());
+    assert_eq!(second.ids(), thread.ids()[2..4]);
+
+    // Telegram's errors: no such message; a private chat has no threads.
+    assert_eq!(
+        demo.error(&replies(group, 9999, 10)).await,
+        "MSG_ID_INVALID"
+    );
+    let bob = demo.input_named("bob_builder");
+    assert_eq!(demo.error(&replies(bob, 1, 10)).await, "PEER_ID_INVALID");
+}

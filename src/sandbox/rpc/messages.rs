@@ -250,6 +250,38 @@ pub(super) fn get_history(
     Ok(answer(ctx, me, dialog, &found, window))
 }
 
+/// `messages.getReplies`: a supergroup's or channel's reply thread under `msg_id`, paged
+/// like the history. Threads exist only there: other peers are PEER_ID_INVALID.
+pub(super) fn get_replies(
+    ctx: &mut Ctx,
+    req: tl::functions::messages::GetReplies,
+) -> Result<tl::enums::messages::Messages, RpcErr> {
+    let me = ctx.me()?;
+    let dialog = ctx.readable_peer(me, &req.peer)?;
+    if !matches!(dialog, Peer::Channel(_)) {
+        return Err(RpcErr::bad("PEER_ID_INVALID"));
+    }
+    let history = ctx.world.history(me, dialog);
+    let thread = Thread::new(&history, req.msg_id)?;
+    let bounds = Bounds {
+        min_id: req.min_id,
+        max_id: req.max_id,
+        ..Bounds::default()
+    };
+    let found: Vec<&Message> = history
+        .iter()
+        .copied()
+        .filter(|m| bounds.contains(m) && thread.contains(m))
+        .collect();
+    let window = Window {
+        offset_id: req.offset_id,
+        offset_date: req.offset_date,
+        add_offset: req.add_offset,
+        limit: req.limit,
+    };
+    Ok(answer(ctx, me, dialog, &found, window))
+}
+
 /// The replies under one message, however deep: Telegram's "thread" of `top`.
 struct Thread {
     top: i32,

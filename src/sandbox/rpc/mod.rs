@@ -442,6 +442,7 @@ fn dispatch(ctx: &mut Ctx, call: &Call) -> Result<Vec<u8>, RpcErr> {
         f::messages::GetForumTopics => topics::get_forum_topics,
         f::messages::GetForumTopicsById => topics::get_forum_topics_by_id,
         f::messages::SaveDraft => drafts::save_draft,
+        f::messages::GetReplies => messages::get_replies,
         f::messages::ForwardMessages => actions::forward_messages,
         f::channels::DeleteMessages => actions::delete_channel_messages,
         f::messages::UpdatePinnedMessage => actions::update_pinned_message,
