@@ -96,6 +96,7 @@ set edit:completion:arg-completer[tgmcp] = {|@words|
             cand --no-auth 'Serve without a bearer token; allowed on a loopback address only'
             cand --metrics-public 'Serve /metrics without the bearer token'
             cand --allow-url-token 'Also take the token in the path, /v1/url_auth/TOKEN/mcp, for clients that cannot send headers. Weaker: URLs end up in proxy logs, browser history and shell history (tgmcp itself never logs the token)'
+            cand --web-setup 'Serve a login page at /setup: phone, code and 2FA password (or a QR code), then the MCP client configurations with the token. In hosted mode each login makes a new account; "Reauthorize" logs an account in again and keeps its token. Expose it beyond loopback only behind TLS, on a name given with --allow-host'
             cand --json 'Print machine-readable JSON on stdout instead of text'
             cand --sandbox 'Run against a built-in offline Telegram with demo chats; no account or network needed'
             cand -v 'Log more on stderr (-v info, -vv debug, -vvv trace)'

@@ -102,6 +102,7 @@ complete -c tgmcp -n "__fish_tgmcp_using_subcommand serve" -l allow-private-urls
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand serve" -l no-auth -d 'Serve without a bearer token; allowed on a loopback address only'
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand serve" -l metrics-public -d 'Serve /metrics without the bearer token'
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand serve" -l allow-url-token -d 'Also take the token in the path, /v1/url_auth/TOKEN/mcp, for clients that cannot send headers. Weaker: URLs end up in proxy logs, browser history and shell history (tgmcp itself never logs the token)'
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand serve" -l web-setup -d 'Serve a login page at /setup: phone, code and 2FA password (or a QR code), then the MCP client configurations with the token. In hosted mode each login makes a new account; "Reauthorize" logs an account in again and keeps its token. Expose it beyond loopback only behind TLS, on a name given with --allow-host'
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand serve" -l json -d 'Print machine-readable JSON on stdout instead of text'
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand serve" -l sandbox -d 'Run against a built-in offline Telegram with demo chats; no account or network needed'
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand serve" -s v -l verbose -d 'Log more on stderr (-v info, -vv debug, -vvv trace)'

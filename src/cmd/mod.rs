@@ -14,6 +14,7 @@ pub mod search;
 pub mod send;
 pub mod serve;
 pub mod setup;
+mod web_setup;
 
 use std::sync::Arc;
 use std::time::Duration;

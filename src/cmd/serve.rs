@@ -205,6 +205,11 @@ async fn serve_http(
         accounts: accounts.clone(),
         account_max_concurrent: args.account_max_concurrent as usize,
         allow_url_token: args.allow_url_token,
+        web_setup: if args.web_setup {
+            Some(super::web_setup::options(ctx, args.accounts.as_deref())?)
+        } else {
+            None
+        },
     };
     let served = crate::http::serve(listener, options, Arc::clone(&link), selection, async {
         super::shutdown_signal().await;

@@ -41,3 +41,4 @@ mod sandbox_support;
 mod sdk;
 mod telethon;
 mod unknown_outcome;
+mod web_setup;
