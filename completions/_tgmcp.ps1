@@ -91,6 +91,7 @@ Register-ArgumentCompleter -Native -CommandName 'tgmcp' -ScriptBlock {
             [CompletionResult]::new('--max-active-sessions', '--max-active-sessions', [CompletionResultType]::ParameterName, 'Hosted mode: accounts connected to Telegram at once; past it, the least recently used is disconnected (its calls finished, its session written)')
             [CompletionResult]::new('--session-idle-timeout', '--session-idle-timeout', [CompletionResultType]::ParameterName, 'Hosted mode: seconds an account may go unused before it is disconnected')
             [CompletionResult]::new('--account-max-concurrent', '--account-max-concurrent', [CompletionResultType]::ParameterName, 'Hosted mode: requests one account may have running at once (more: 503), so one account cannot take every slot of --max-concurrent')
+            [CompletionResult]::new('--web-setup-expiry', '--web-setup-expiry', [CompletionResultType]::ParameterName, 'Seconds a /setup login may take before it must start over (at most 15 minutes)')
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile to use: one Telegram account, with its own session and settings')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file to read instead of the default one (which is optional)')
             [CompletionResult]::new('--log-format', '--log-format', [CompletionResultType]::ParameterName, 'Format of the logs on stderr')

@@ -86,6 +86,7 @@ set edit:completion:arg-completer[tgmcp] = {|@words|
             cand --max-active-sessions 'Hosted mode: accounts connected to Telegram at once; past it, the least recently used is disconnected (its calls finished, its session written)'
             cand --session-idle-timeout 'Hosted mode: seconds an account may go unused before it is disconnected'
             cand --account-max-concurrent 'Hosted mode: requests one account may have running at once (more: 503), so one account cannot take every slot of --max-concurrent'
+            cand --web-setup-expiry 'Seconds a /setup login may take before it must start over (at most 15 minutes)'
             cand --profile 'Profile to use: one Telegram account, with its own session and settings'
             cand --config 'Config file to read instead of the default one (which is optional)'
             cand --log-format 'Format of the logs on stderr'

@@ -91,6 +91,7 @@ complete -c tgmcp -n "__fish_tgmcp_using_subcommand serve" -l accounts -d 'Hoste
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand serve" -l max-active-sessions -d 'Hosted mode: accounts connected to Telegram at once; past it, the least recently used is disconnected (its calls finished, its session written)' -r
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand serve" -l session-idle-timeout -d 'Hosted mode: seconds an account may go unused before it is disconnected' -r
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand serve" -l account-max-concurrent -d 'Hosted mode: requests one account may have running at once (more: 503), so one account cannot take every slot of --max-concurrent' -r
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand serve" -l web-setup-expiry -d 'Seconds a /setup login may take before it must start over (at most 15 minutes)' -r
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand serve" -l profile -d 'Profile to use: one Telegram account, with its own session and settings' -r
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand serve" -l config -d 'Config file to read instead of the default one (which is optional)' -r -F
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand serve" -l log-format -d 'Format of the logs on stderr' -r -f -a "text\t'Human-readable lines'

@@ -655,6 +655,17 @@ pub struct HttpArgs {
         requires = "addr"
     )]
     pub web_setup: bool,
+
+    /// Seconds a /setup login may take before it must start over (at most 15 minutes)
+    #[arg(
+        long,
+        env = "TGMCP_WEB_SETUP_EXPIRY",
+        value_name = "SECS",
+        default_value_t = 900,
+        value_parser = clap::value_parser!(u64).range(5..=900),
+        requires = "web_setup"
+    )]
+    pub web_setup_expiry: u64,
 }
 
 #[derive(Debug, Args)]

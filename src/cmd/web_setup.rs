@@ -4,13 +4,14 @@
 
 use std::path::Path;
 use std::sync::Arc;
+use std::time::Duration;
 
 use super::Context;
 use crate::error::{Error, Result};
 use crate::http::setup::{Options, SessionMaker, Target};
 use crate::telegram::FileSession;
 
-pub fn options(ctx: &Context, accounts: Option<&Path>) -> Result<Options> {
+pub fn options(ctx: &Context, accounts: Option<&Path>, expiry: Duration) -> Result<Options> {
     let credentials = ctx.credentials(None, None)?.ok_or_else(|| {
         Error::Config(
             "--web-setup needs an api_id and api_hash for the logins it makes — set TGMCP_API_ID and TGMCP_API_HASH, or add api_id and api_hash to the config file (create them at https://my.telegram.org)".into(),
@@ -39,5 +40,6 @@ pub fn options(ctx: &Context, accounts: Option<&Path>) -> Result<Options> {
         target,
         credentials,
         new_session,
+        expiry,
     })
 }

@@ -64,6 +64,8 @@ pub struct Options {
     /// api_id and api_hash for new logins.
     pub credentials: Credentials,
     pub new_session: SessionMaker,
+    /// A setup ends this long after it began (at most [`SETUP_LIFETIME`]).
+    pub expiry: Duration,
 }
 
 /// The client address of a request, put in its extensions by the connection loop.
@@ -90,6 +92,7 @@ enum Login {
 
 struct Setup {
     created: Instant,
+    expiry: Duration,
     csrf: String,
     stage: Stage,
     login: Login,
@@ -105,7 +108,7 @@ struct Setup {
 
 impl Setup {
     fn expired(&self) -> bool {
-        self.created.elapsed() >= SETUP_LIFETIME
+        self.created.elapsed() >= self.expiry
     }
 }
 
@@ -133,12 +136,7 @@ impl WebSetup {
     /// Drops expired setups (closing their clients), then makes a new one.
     fn create(&self) -> Result<(String, Arc<tokio::sync::Mutex<Setup>>)> {
         let mut setups = self.setups.lock().unwrap_or_else(|e| e.into_inner());
-        setups.retain(|_, setup| {
-            setup
-                .try_lock()
-                .map(|s| !s.expired() && s.stage != Stage::Done)
-                .unwrap_or(true)
-        });
+        setups.retain(|_, setup| setup.try_lock().map(|s| !s.expired()).unwrap_or(true));
         if setups.len() >= MAX_SETUPS {
             return Err(Error::Rejected(
                 "too many logins are in progress at /setup — try again in a few minutes".into(),
@@ -147,6 +145,7 @@ impl WebSetup {
         let id = random_id()?;
         let setup = Arc::new(tokio::sync::Mutex::new(Setup {
             created: Instant::now(),
+            expiry: self.options.expiry.min(SETUP_LIFETIME),
             csrf: random_id()?,
             stage: Stage::Phone,
             login: Login::New,
@@ -212,11 +211,11 @@ fn cookie(headers: &HeaderMap) -> Option<String> {
         .map(|(_, value)| value.to_owned())
 }
 
-fn set_cookie(id: &str, secure: bool) -> HeaderValue {
+fn set_cookie(id: &str, secure: bool, expiry: Duration) -> HeaderValue {
     let secure = if secure { "; Secure" } else { "" };
     HeaderValue::from_str(&format!(
         "{COOKIE}={id}; HttpOnly; SameSite=Strict; Path=/setup; Max-Age={}{secure}",
-        SETUP_LIFETIME.as_secs()
+        expiry.min(SETUP_LIFETIME).as_secs()
     ))
     .expect("ASCII")
 }
@@ -318,9 +317,10 @@ pub(super) async fn show(State(state): State<AppState>, request: Request) -> Res
     let (base, secure) = origin_of(headers);
     let mut response = html(StatusCode::OK, render(&web.options, &setup, &base));
     if let Some(id) = new_cookie {
-        response
-            .headers_mut()
-            .insert(header::SET_COOKIE, set_cookie(&id, secure));
+        response.headers_mut().insert(
+            header::SET_COOKIE,
+            set_cookie(&id, secure, web.options.expiry),
+        );
     }
     response
 }
@@ -481,7 +481,7 @@ fn expired() -> Response {
         StatusCode::FORBIDDEN,
         page(
             "Setup expired",
-            "<p>This setup expired (after 15 minutes) or its cookie is missing. <a href=/setup>Start again</a>.</p>",
+            "<p>This setup expired or its cookie is missing. <a href=/setup>Start again</a>.</p>",
         ),
     )
 }

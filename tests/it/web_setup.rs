@@ -15,6 +15,8 @@ struct Browser {
     http: reqwest::Client,
     base: String,
     cookie: String,
+    /// The whole `Set-Cookie` header.
+    set_cookie: String,
     csrf: String,
 }
 
@@ -42,15 +44,17 @@ impl Browser {
             .to_str()
             .unwrap()
             .to_owned();
-        for attribute in ["HttpOnly", "SameSite=Strict", "Max-Age=900", "Path=/setup"] {
+        for attribute in ["HttpOnly", "SameSite=Strict", "Max-Age=", "Path=/setup"] {
             assert!(set.contains(attribute), "{set}");
         }
         let cookie = set.split(';').next().unwrap().to_owned();
+        let set_cookie = set.clone();
         let body = response.text().await.unwrap();
         let mut browser = Self {
             http,
             base: server.url(""),
             cookie,
+            set_cookie,
             csrf: String::new(),
         };
         browser.read_csrf(&body);
@@ -160,6 +164,11 @@ async fn phone_code_and_password_log_the_profile_in_and_reauthorize_keeps_the_to
     let (sandbox, _env, token, server) = logged_out_profile().await;
     let code = sandbox.world().login_code.clone();
     let mut browser = Browser::open(&server).await;
+    assert!(
+        browser.set_cookie.contains("Max-Age=900"),
+        "{}",
+        browser.set_cookie
+    );
 
     // A form without the setup's CSRF token, or without its cookie, changes nothing.
     let forged = browser
@@ -335,5 +344,88 @@ async fn a_qr_code_scanned_by_the_sandbox_then_the_password_logs_in() {
         .await;
     assert!(page.body.contains("id=logged-in"), "{}", page.body);
     assert_eq!(bearer_in(&page.body), token);
+    assert_eq!(server.terminate().await, 0);
+}
+
+/// In hosted mode (here on the `--sandbox` demo, whose DC hands out the fresh sessions a
+/// new account needs) a login at `/setup` makes a new account with a new token, served
+/// at once; the folder stays private and no half-made account is left behind.
+#[tokio::test]
+async fn in_hosted_mode_a_login_makes_a_new_account_served_at_once() {
+    let env = TestEnv::new();
+    let dir = env.home.path().join("accounts");
+    std::os::unix::fs::DirBuilderExt::mode(std::fs::DirBuilder::new().recursive(true), 0o700)
+        .create(&dir)
+        .unwrap();
+    let mut cmd = env.command();
+    cmd.args(["--sandbox", "serve", "--http", "127.0.0.1:0", "--web-setup"])
+        .arg("--accounts")
+        .arg(&dir);
+    let server = crate::http::spawn(cmd).await;
+
+    let mut browser = Browser::open(&server).await;
+    let page = browser.submit("phone", &[("phone", DEMO_PHONE)]).await;
+    assert!(page.body.contains("Enter the login code"), "{}", page.body);
+    let page = browser.submit("code", &[("code", "12345")]).await;
+    assert!(page.body.contains(DEMO_PASSWORD_HINT), "{}", page.body);
+    let page = browser
+        .submit("password", &[("password", DEMO_PASSWORD)])
+        .await;
+    assert!(page.body.contains("id=logged-in"), "{}", page.body);
+    let token = bearer_in(&page.body);
+
+    let folders: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    assert_eq!(folders.len(), 1, "{folders:?}");
+    assert!(folders[0].starts_with("web-"), "{folders:?}");
+    let mode = |path: &std::path::Path| {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::metadata(path).unwrap().permissions().mode() & 0o777
+    };
+    assert_eq!(mode(&dir.join(&folders[0])), 0o700);
+    assert_eq!(mode(&dir.join(&folders[0]).join("token")), 0o600);
+
+    let client = server.client("/mcp", Some(&token)).await;
+    let me = structured(&call(&client, "get_chat_info", json!({"chat_id": "me"})).await);
+    assert!(me["chat"]["id"].as_i64().is_some(), "{me}");
+    drop(client);
+
+    // Reauthorizing the new account keeps its token and makes no second account.
+    let mut again = Browser::open(&server).await;
+    again
+        .submit("phone", &[("token", &token), ("phone", DEMO_PHONE)])
+        .await;
+    again.submit("code", &[("code", "12345")]).await;
+    let page = again
+        .submit("password", &[("password", DEMO_PASSWORD)])
+        .await;
+    assert_eq!(bearer_in(&page.body), token, "{}", page.body);
+    assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 1);
+    assert!(!server.stderr().contains(&token));
+    assert_eq!(server.terminate().await, 0);
+}
+
+/// A setup ends after its time (here `--web-setup-expiry 5`; 15 minutes by default): its
+/// forms and its `mcp.json` are refused, and `/setup` starts a new one.
+#[tokio::test]
+async fn a_setup_expires() {
+    let sandbox = Sandbox::start(World::demo()).await.expect("sandbox starts");
+    let env = TestEnv::new();
+    env.profile_at(&sandbox, "default", None).await;
+    save_token(&env, "default");
+    let server = crate::http::start(&env, &["--web-setup", "--web-setup-expiry", "5"]).await;
+    let mut browser = Browser::open(&server).await;
+    let page = browser.submit("phone", &[("phone", DEMO_PHONE)]).await;
+    assert!(page.body.contains("Enter the login code"), "{}", page.body);
+    tokio::time::sleep(std::time::Duration::from_secs(6)).await;
+    let page = browser.submit("code", &[("code", "12345")]).await;
+    assert_eq!(page.status, 403, "{}", page.body);
+    assert!(page.body.contains("expired"), "{}", page.body);
+    let (status, _, _) = browser.get("/setup/mcp.json").await;
+    assert_eq!(status, 403);
+    let fresh = Browser::open(&server).await;
+    assert_ne!(fresh.cookie, browser.cookie);
     assert_eq!(server.terminate().await, 0);
 }
