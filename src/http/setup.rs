@@ -257,7 +257,7 @@ fn html(status: StatusCode, body: String) -> Response {
         ),
     );
     headers.insert("x-frame-options", HeaderValue::from_static("DENY"));
-    headers.insert("referrer-policy", HeaderValue::from_static("no-referrer"));
+    headers.insert("referrer-policy", HeaderValue::from_static("same-origin"));
     response
 }
 

@@ -42,3 +42,4 @@ mod sdk;
 mod telethon;
 mod unknown_outcome;
 mod web_setup;
+mod web_setup_browser;

@@ -140,7 +140,7 @@ impl Browser {
 
 /// A single profile, not logged in yet (its session knows the sandbox), with a token,
 /// served with `--web-setup`.
-async fn logged_out_profile() -> (Sandbox, TestEnv, String, HttpServer) {
+pub(crate) async fn logged_out_profile() -> (Sandbox, TestEnv, String, HttpServer) {
     let sandbox = Sandbox::start(World::demo()).await.expect("sandbox starts");
     let env = TestEnv::new();
     env.profile_at(&sandbox, "default", None).await;
@@ -149,7 +149,7 @@ async fn logged_out_profile() -> (Sandbox, TestEnv, String, HttpServer) {
     (sandbox, env, token, server)
 }
 
-fn bearer_in(page: &str) -> String {
+pub(crate) fn bearer_in(page: &str) -> String {
     page.split("Bearer ")
         .nth(1)
         .expect("the page shows a token")
