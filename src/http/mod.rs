@@ -249,7 +249,7 @@ pub async fn serve(
     let web_setup = options
         .web_setup
         .clone()
-        .map(|o| Arc::new(setup::WebSetup::new(o)));
+        .map(|o| Arc::new(setup::WebSetup::new(o, options.accounts.clone())));
     let state = Arc::new(Shared {
         web_setup,
         limit: Arc::new(Semaphore::new(options.max_concurrent)),

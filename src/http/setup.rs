@@ -39,6 +39,9 @@ pub const SETUP_LIFETIME: Duration = Duration::from_secs(15 * 60);
 const MAX_TRIES_PER_SETUP: u32 = 5;
 /// Wrong codes and passwords one client address may send per [`SETUP_LIFETIME`].
 const MAX_TRIES_PER_ADDRESS: u32 = 10;
+/// Login codes (or QR codes) one client address may ask for per [`SETUP_LIFETIME`], so
+/// the page cannot be used to flood phone numbers with codes.
+const MAX_STARTS_PER_ADDRESS: u32 = 10;
 /// Setups in progress at once, so a flood of visits cannot grow memory without end.
 const MAX_SETUPS: usize = 64;
 const COOKIE: &str = "tgmcp_setup";
@@ -106,6 +109,20 @@ struct Setup {
     result: Option<(Account, String)>,
 }
 
+impl Drop for Setup {
+    /// A new account that never finished logging in leaves no folder behind.
+    fn drop(&mut self) {
+        if self.stage != Stage::Done
+            && let Some(dir) = &self.dir
+            && dir
+                .file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with(".setup-"))
+        {
+            let _ = std::fs::remove_dir_all(dir);
+        }
+    }
+}
+
 impl Setup {
     fn expired(&self) -> bool {
         self.created.elapsed() >= self.expiry
@@ -116,6 +133,9 @@ pub struct WebSetup {
     options: Options,
     setups: Mutex<HashMap<String, Arc<tokio::sync::Mutex<Setup>>>>,
     wrong_by_address: Mutex<HashMap<IpAddr, (Instant, u32)>>,
+    starts_by_address: Mutex<HashMap<IpAddr, (Instant, u32)>>,
+    /// Hosted mode: the accounts, to find one by its token as the server does.
+    accounts: Option<Arc<crate::hosted::Accounts>>,
 }
 
 fn random_id() -> Result<String> {
@@ -125,11 +145,13 @@ fn random_id() -> Result<String> {
 }
 
 impl WebSetup {
-    pub fn new(options: Options) -> Self {
+    pub fn new(options: Options, accounts: Option<Arc<crate::hosted::Accounts>>) -> Self {
         Self {
             options,
             setups: Mutex::default(),
             wrong_by_address: Mutex::default(),
+            starts_by_address: Mutex::default(),
+            accounts,
         }
     }
 
@@ -178,25 +200,30 @@ impl WebSetup {
 
     /// Whether `addr` may try another code or password.
     fn address_allowed(&self, addr: Option<IpAddr>) -> bool {
-        let Some(addr) = addr else { return true };
-        let mut map = self
-            .wrong_by_address
-            .lock()
-            .unwrap_or_else(|e| e.into_inner());
-        map.retain(|_, (since, _)| since.elapsed() < SETUP_LIFETIME);
-        map.get(&addr)
-            .is_none_or(|(_, n)| *n < MAX_TRIES_PER_ADDRESS)
+        under_limit(&self.wrong_by_address, addr, MAX_TRIES_PER_ADDRESS)
     }
 
     fn count_wrong(&self, addr: Option<IpAddr>) {
-        if let Some(addr) = addr {
-            let mut map = self
-                .wrong_by_address
-                .lock()
-                .unwrap_or_else(|e| e.into_inner());
-            let entry = map.entry(addr).or_insert((Instant::now(), 0));
-            entry.1 += 1;
-        }
+        count(&self.wrong_by_address, addr);
+    }
+}
+
+/// Whether `addr` has counted fewer than `max` in the last [`SETUP_LIFETIME`].
+fn under_limit(
+    map: &Mutex<HashMap<IpAddr, (Instant, u32)>>,
+    addr: Option<IpAddr>,
+    max: u32,
+) -> bool {
+    let Some(addr) = addr else { return true };
+    let mut map = map.lock().unwrap_or_else(|e| e.into_inner());
+    map.retain(|_, (since, _)| since.elapsed() < SETUP_LIFETIME);
+    map.get(&addr).is_none_or(|(_, n)| *n < max)
+}
+
+fn count(map: &Mutex<HashMap<IpAddr, (Instant, u32)>>, addr: Option<IpAddr>) {
+    if let Some(addr) = addr {
+        let mut map = map.lock().unwrap_or_else(|e| e.into_inner());
+        map.entry(addr).or_insert((Instant::now(), 0)).1 += 1;
     }
 }
 
@@ -510,8 +537,19 @@ pub(super) async fn step(
     };
     guard.notice = None;
     let result = match step.as_str() {
-        "phone" => start(&web, &mut guard, &fields, false).await,
-        "qr" => start(&web, &mut guard, &fields, true).await,
+        "phone" | "qr" => {
+            if !under_limit(&web.starts_by_address, addr, MAX_STARTS_PER_ADDRESS) {
+                return html(
+                    StatusCode::TOO_MANY_REQUESTS,
+                    page(
+                        "Too many logins",
+                        "<p>Too many logins were started from this address. Wait 15 minutes, then <a href=/setup>start again</a>.</p>",
+                    ),
+                );
+            }
+            count(&web.starts_by_address, addr);
+            start(&web, &mut guard, &fields, step == "qr").await
+        }
         "code" | "password" => {
             if !web.address_allowed(addr) || guard.wrong >= MAX_TRIES_PER_SETUP {
                 let response = html(
@@ -787,6 +825,10 @@ impl WebSetup {
             Target::Profile { dir } => {
                 let saved = crate::http::token::load(&dir.join(TOKEN_FILE)).ok()??;
                 super::token::matches(&saved, token).then(|| dir.clone())
+            }
+            Target::Accounts { dir } if self.accounts.is_some() => {
+                let account = self.accounts.as_ref()?.by_token(token)?;
+                Some(dir.join(account.name()))
             }
             Target::Accounts { dir } => {
                 let entries = std::fs::read_dir(dir).ok()?;

@@ -429,3 +429,25 @@ async fn a_setup_expires() {
     assert_ne!(fresh.cookie, browser.cookie);
     assert_eq!(server.terminate().await, 0);
 }
+
+/// One client address may ask for at most 10 login codes per 15 minutes, so the page
+/// cannot be used to flood phone numbers with codes.
+#[tokio::test]
+async fn login_codes_asked_for_are_limited_per_address() {
+    let (_sandbox, _env, _token, server) = logged_out_profile().await;
+    for n in 0..10 {
+        let mut browser = Browser::open(&server).await;
+        let page = browser.submit("phone", &[("phone", DEMO_PHONE)]).await;
+        assert!(
+            page.body.contains("Enter the login code"),
+            "{n}: {}",
+            page.body
+        );
+    }
+    let mut browser = Browser::open(&server).await;
+    let page = browser.submit("phone", &[("phone", DEMO_PHONE)]).await;
+    assert_eq!(page.status, 429, "{}", page.body);
+    let page = browser.submit("qr", &[]).await;
+    assert_eq!(page.status, 429, "{}", page.body);
+    assert_eq!(server.terminate().await, 0);
+}
