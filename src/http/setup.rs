@@ -583,7 +583,7 @@ pub(super) async fn step(
             }
         }
         "restart" => {
-            end(&mut guard).await;
+            abandon(&mut guard).await;
             guard.stage = Stage::Phone;
             guard.login = Login::New;
             Ok(())
@@ -602,6 +602,18 @@ pub(super) async fn step(
         guard.notice = Some(e.to_string());
     }
     see_other()
+}
+
+/// Ends the setup's Telegram client and drops an unfinished new account's folder.
+async fn abandon(setup: &mut Setup) {
+    end(setup).await;
+    if let Some(dir) = setup.dir.take()
+        && dir
+            .file_name()
+            .is_some_and(|n| n.to_string_lossy().starts_with(".setup-"))
+    {
+        let _ = std::fs::remove_dir_all(dir);
+    }
 }
 
 /// Ends the setup's Telegram client (its session written).
@@ -627,6 +639,8 @@ async fn start(
             "this setup is past that step — start over to use another number".into(),
         ));
     }
+    // A start that failed (a wrong number, Telegram said no) is tried afresh.
+    abandon(setup).await;
     let qr = qr || fields.get("qr").is_some_and(|v| v == "1");
     let phone = fields
         .get("phone")
