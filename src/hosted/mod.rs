@@ -165,7 +165,7 @@ impl Accounts {
     }
 
     /// Reads the folder again: new accounts, removed ones, rotated tokens.
-    fn rescan(&self) {
+    pub fn rescan(&self) {
         let mut index = self.index.lock().unwrap_or_else(|e| e.into_inner());
         index.scanned = Some(Instant::now());
         let Ok(entries) = std::fs::read_dir(&self.options.dir) else {

@@ -921,6 +921,10 @@ async fn finish(web: &WebSetup, setup: &mut Setup, account: Account) -> Result<(
         std::fs::rename(&dir, &target)
             .map_err(|e| Error::Config(format!("cannot save the new account: {e}")))?;
         setup.dir = Some(target);
+        // Served at once, not at the next periodic read of the folder.
+        if let Some(accounts) = &web.accounts {
+            accounts.rescan();
+        }
     }
     tracing::info!("a web setup logged an account in");
     setup.result = Some((account, token));
