@@ -124,6 +124,10 @@ struct Index {
     /// Account name → its token file's modification time, to re-read only what changed.
     seen: HashMap<String, (Option<SystemTime>, [u8; 32])>,
     scanned: Option<Instant>,
+    /// When an unknown token last made the folder be read again: the limit on that is
+    /// counted from here, so a read at start-up or a periodic one never hides an account
+    /// made just after it.
+    missed: Option<Instant>,
 }
 
 pub struct Accounts {
@@ -217,12 +221,18 @@ impl Accounts {
         let key = token_key(token);
         let name = {
             let stale = {
-                let index = self.index.lock().unwrap_or_else(|e| e.into_inner());
+                let mut index = self.index.lock().unwrap_or_else(|e| e.into_inner());
                 let age = index.scanned.map_or(Duration::MAX, |at| at.elapsed());
                 match index.by_token.get(&key) {
                     Some(name) if age < RESCAN_EVERY => Ok(name.clone()),
                     Some(_) => Err(true),
-                    None => Err(age >= RESCAN_ON_MISS),
+                    None => {
+                        let again = index.missed.is_none_or(|at| at.elapsed() >= RESCAN_ON_MISS);
+                        if again {
+                            index.missed = Some(Instant::now());
+                        }
+                        Err(again)
+                    }
                 }
             };
             match stale {
