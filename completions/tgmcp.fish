@@ -105,6 +105,7 @@ complete -c tgmcp -n "__fish_tgmcp_using_subcommand serve" -l accounts -d 'Hoste
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand serve" -l max-active-sessions -d 'Hosted mode: accounts connected to Telegram at once; past it, the least recently used is disconnected (its calls finished, its session written)' -r
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand serve" -l session-idle-timeout -d 'Hosted mode: seconds an account may go unused before it is disconnected' -r
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand serve" -l account-max-concurrent -d 'Hosted mode: requests one account may have running at once (more: 503), so one account cannot take every slot of --max-concurrent' -r
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand serve" -l web-setup-expiry -d 'Seconds a /setup login may take before it must start over (at most 15 minutes)' -r
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand serve" -l profile -d 'Profile to use: one Telegram account, with its own session and settings' -r
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand serve" -l config -d 'Config file to read instead of the default one (which is optional)' -r -F
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand serve" -l env-file -d 'Read settings from a .env file (KEY=VALUE lines), as fast-mcp-telegram does: its API_ID, API_HASH, PHONE_NUMBER, SESSION_NAME, SERVER_MODE, HOST, PORT, DISABLE_AUTH and LOG_LEVEL, and TGMCP_HOME, TGMCP_PROFILE, TGMCP_CONFIG, TGMCP_API_ID, TGMCP_API_HASH, TGMCP_PHONE and TGMCP_LOG. The process environment wins over the file' -r -F
@@ -119,6 +120,7 @@ complete -c tgmcp -n "__fish_tgmcp_using_subcommand serve" -l allow-private-urls
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand serve" -l no-auth -d 'Serve without a bearer token; allowed on a loopback address only'
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand serve" -l metrics-public -d 'Serve /metrics without the bearer token'
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand serve" -l allow-url-token -d 'Also take the token in the path, /v1/url_auth/TOKEN/mcp, for clients that cannot send headers. Weaker: URLs end up in proxy logs, browser history and shell history (tgmcp itself never logs the token)'
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand serve" -l web-setup -d 'Serve a login page at /setup: phone, code and 2FA password (or a QR code), then the MCP client configurations with the token. In hosted mode each login makes a new account; "Reauthorize" logs an account in again and keeps its token. Expose it beyond loopback only behind TLS, on a name given with --allow-host'
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand serve" -l json -d 'Print machine-readable JSON on stdout instead of text'
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand serve" -l sandbox -d 'Run against a built-in offline Telegram with demo chats; no account or network needed'
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand serve" -s v -l verbose -d 'Log more on stderr (-v info, -vv debug, -vvv trace)'

@@ -691,6 +691,30 @@ pub struct HttpArgs {
         requires = "addr"
     )]
     pub allow_url_token: bool,
+
+    /// Serve a login page at /setup: phone, code and 2FA password (or a QR code), then
+    /// the MCP client configurations with the token. In hosted mode each login makes a
+    /// new account; "Reauthorize" logs an account in again and keeps its token. Expose it
+    /// beyond loopback only behind TLS, on a name given with --allow-host
+    #[arg(
+        long,
+        env = "TGMCP_WEB_SETUP",
+        action = ArgAction::SetTrue,
+        value_parser = BoolishValueParser::new(),
+        requires = "addr"
+    )]
+    pub web_setup: bool,
+
+    /// Seconds a /setup login may take before it must start over (at most 15 minutes)
+    #[arg(
+        long,
+        env = "TGMCP_WEB_SETUP_EXPIRY",
+        value_name = "SECS",
+        default_value_t = 900,
+        value_parser = clap::value_parser!(u64).range(5..=900),
+        requires = "web_setup"
+    )]
+    pub web_setup_expiry: u64,
 }
 
 #[derive(Debug, Args)]

@@ -18,6 +18,7 @@ pub mod send;
 pub mod serve;
 pub mod setup;
 pub mod watch;
+mod web_setup;
 
 use std::sync::Arc;
 use std::time::Duration;

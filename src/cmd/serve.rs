@@ -217,6 +217,15 @@ async fn serve_http(
         accounts: accounts.clone(),
         account_max_concurrent: args.account_max_concurrent as usize,
         allow_url_token: args.allow_url_token,
+        web_setup: if args.web_setup {
+            Some(super::web_setup::options(
+                ctx,
+                args.accounts.as_deref(),
+                Duration::from_secs(args.web_setup_expiry),
+            )?)
+        } else {
+            None
+        },
     };
     let served = crate::http::serve(listener, options, Arc::clone(&link), selection, async {
         super::shutdown_signal().await;

@@ -154,6 +154,10 @@ struct Index {
     /// Account name → its token file's modification time, to re-read only what changed.
     seen: HashMap<String, (Option<SystemTime>, [u8; 32])>,
     scanned: Option<Instant>,
+    /// When an unknown token last made the folder be read again: the limit on that is
+    /// counted from here, so a read at start-up or a periodic one never hides an account
+    /// made just after it.
+    missed: Option<Instant>,
 }
 
 pub struct Accounts {
@@ -195,7 +199,7 @@ impl Accounts {
     }
 
     /// Reads the folder again: new accounts, removed ones, rotated tokens.
-    fn rescan(&self) {
+    pub fn rescan(&self) {
         let mut index = self.index.lock().unwrap_or_else(|e| e.into_inner());
         index.scanned = Some(Instant::now());
         let Ok(entries) = std::fs::read_dir(&self.options.dir) else {
@@ -242,16 +246,17 @@ impl Accounts {
         index.seen = present;
     }
 
-    /// The account `token` belongs to, if any. An unknown token waits until the folder
-    /// may be read again (at most [`RESCAN_ON_MISS`]) and looks once more, so an account
-    /// made a moment ago is found, and a flood of wrong tokens is slowed, not served.
+    /// The account `token` belongs to, if any. An unknown token reads the folder again,
+    /// at most every [`RESCAN_ON_MISS`]; one that finds another miss just did so waits
+    /// out the rest of that interval and looks once more, so an account made a moment ago
+    /// is always found, and a flood of wrong tokens is slowed rather than served.
     pub async fn by_token(&self, token: &str) -> Option<Arc<Account>> {
         if let Some(account) = self.find(token) {
             return Some(account);
         }
         let wait = {
             let index = self.index.lock().unwrap_or_else(|e| e.into_inner());
-            index.scanned.map_or(Duration::ZERO, |at| {
+            index.missed.map_or(Duration::ZERO, |at| {
                 RESCAN_ON_MISS.saturating_sub(at.elapsed())
             })
         };
@@ -259,16 +264,23 @@ impl Accounts {
         self.find(token)
     }
 
-    fn find(&self, token: &str) -> Option<Arc<Account>> {
+    /// [`Accounts::by_token`] without the second look: for tokens known to be old.
+    pub fn find(&self, token: &str) -> Option<Arc<Account>> {
         let key = token_key(token);
         let name = {
             let stale = {
-                let index = self.index.lock().unwrap_or_else(|e| e.into_inner());
+                let mut index = self.index.lock().unwrap_or_else(|e| e.into_inner());
                 let age = index.scanned.map_or(Duration::MAX, |at| at.elapsed());
                 match index.by_token.get(&key) {
                     Some(name) if age < RESCAN_EVERY => Ok(name.clone()),
                     Some(_) => Err(true),
-                    None => Err(age >= RESCAN_ON_MISS),
+                    None => {
+                        let again = index.missed.is_none_or(|at| at.elapsed() >= RESCAN_ON_MISS);
+                        if again {
+                            index.missed = Some(Instant::now());
+                        }
+                        Err(again)
+                    }
                 }
             };
             match stale {

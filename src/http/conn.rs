@@ -309,7 +309,7 @@ pub async fn serve(
     let mut refused_since_warned = 0u64;
     loop {
         while tasks.try_join_next().is_some() {}
-        let (stream, _) = tokio::select! {
+        let (stream, peer) = tokio::select! {
             () = stop.cancelled() => break,
             accepted = listener.accept() => match accepted {
                 Ok(accepted) => accepted,
@@ -351,7 +351,7 @@ pub async fn serve(
         let app = app.clone();
         let stop = stop.clone();
         tasks.spawn(async move {
-            serve_one(stream, Arc::clone(&conn), app, limits, stop).await;
+            serve_one(stream, peer, Arc::clone(&conn), app, limits, stop).await;
             registry
                 .lock()
                 .unwrap_or_else(|e| e.into_inner())
@@ -366,6 +366,7 @@ pub async fn serve(
 
 async fn serve_one(
     stream: TcpStream,
+    peer: std::net::SocketAddr,
     conn: Arc<Conn>,
     app: Router,
     limits: Limits,
@@ -377,7 +378,11 @@ async fn serve_one(
     });
     let tower = TowerToHyperService::new(app);
     let counted = Arc::clone(&conn);
-    let service = hyper::service::service_fn(move |request: Request<Incoming>| {
+    let service = hyper::service::service_fn(move |mut request: Request<Incoming>| {
+        // For limits per client address (`/setup`'s wrong codes).
+        request
+            .extensions_mut()
+            .insert(super::setup::ClientAddr(peer.ip()));
         let busy = counted.begin_request();
         let answer = hyper::service::Service::call(&tower, request);
         async move {

@@ -14,6 +14,7 @@ mod hosted;
 mod metrics;
 mod mtproto;
 mod session_end;
+pub mod setup;
 pub mod token;
 
 use std::future::Future;
@@ -83,6 +84,8 @@ pub struct Options {
     pub account_max_concurrent: usize,
     /// `--allow-url-token`: also take the token in the path (`/v1/url_auth/{token}/mcp`).
     pub allow_url_token: bool,
+    /// `--web-setup`: log in from a browser at `/setup`.
+    pub web_setup: Option<setup::Options>,
 }
 
 impl std::fmt::Debug for Options {
@@ -98,6 +101,7 @@ impl std::fmt::Debug for Options {
             .field("connections", &self.connections)
             .field("hosted", &self.accounts.is_some())
             .field("allow_url_token", &self.allow_url_token)
+            .field("web_setup", &self.web_setup.is_some())
             .finish()
     }
 }
@@ -146,6 +150,8 @@ struct Shared {
     probed: tokio::sync::Mutex<Option<Instant>>,
     /// Hosted mode: the accounts and their MCP services.
     hosted: Option<hosted::Hosted>,
+    /// `--web-setup`: the logins in progress at `/setup`.
+    web_setup: Option<Arc<setup::WebSetup>>,
 }
 
 type AppState = Arc<Shared>;
@@ -240,7 +246,12 @@ pub async fn serve(
         )
     });
 
+    let web_setup = options
+        .web_setup
+        .clone()
+        .map(|o| Arc::new(setup::WebSetup::new(o, options.accounts.clone())));
     let state = Arc::new(Shared {
+        web_setup,
         limit: Arc::new(Semaphore::new(options.max_concurrent)),
         options,
         hosts,
@@ -284,6 +295,10 @@ pub async fn serve(
         .route("/health", get(health))
         .route("/ready", get(ready))
         .route("/metrics", get(metrics_text))
+        .route("/setup", get(setup::show))
+        .route("/setup/qr/status", get(setup::qr_status))
+        .route("/setup/mcp.json", get(setup::mcp_json))
+        .route("/setup/{step}", post(setup::step))
         .merge(mcp_routes)
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
@@ -359,6 +374,7 @@ fn route_of(path: &str) -> &'static str {
         "/ready" => "/ready",
         "/metrics" => "/metrics",
         "/" => "/",
+        _ if path == "/setup" || path.starts_with("/setup/") => "/setup",
         _ if path.starts_with("/mtproto-api/") => "/mtproto-api",
         // The token in such a path never reaches a log or a label.
         _ if path.starts_with(URL_TOKEN_PREFIX) => "/v1/url_auth",

@@ -56,3 +56,5 @@ mod subscribers;
 mod telethon;
 mod unknown_outcome;
 mod watch;
+mod web_setup;
+mod web_setup_browser;
