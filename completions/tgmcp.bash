@@ -1240,7 +1240,7 @@ _tgmcp() {
             return 0
             ;;
         tgmcp__subcmd__serve)
-            opts="-v -q -h -V --read-only --tools --allow-dangerous-methods --max-writes-per-minute --drafts --confirm-writes --file-root --download-dir --allow-http-urls --allow-private-urls --max-file-size --http --no-auth --allow-host --metrics-public --max-body-bytes --max-concurrent --request-timeout --header-timeout --idle-timeout --max-connections --accounts --max-active-sessions --session-idle-timeout --account-max-concurrent --allow-url-token --profile --json --sandbox --verbose --quiet --config --env-file --log-format --help --version"
+            opts="-v -q -h -V --read-only --tools --allow-dangerous-methods --max-writes-per-minute --drafts --confirm-writes --file-root --download-dir --allow-http-urls --allow-private-urls --max-file-size --http --no-auth --allow-host --metrics-public --max-body-bytes --max-concurrent --request-timeout --header-timeout --idle-timeout --max-connections --accounts --max-active-sessions --session-idle-timeout --account-max-concurrent --allow-url-token --web-setup --web-setup-expiry --profile --json --sandbox --verbose --quiet --config --env-file --log-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1311,6 +1311,10 @@ _tgmcp() {
                     return 0
                     ;;
                 --account-max-concurrent)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --web-setup-expiry)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
