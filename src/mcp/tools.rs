@@ -102,7 +102,8 @@ impl TelegramServer {
         name = "read_messages",
         title = "Read messages",
         description = "Read messages of one chat by their ids, e.g. the message a reply \
-                       answers. Ids that do not exist are listed in missing.",
+                       answers. Ids that do not exist are listed in missing. A chat's latest \
+                       messages come from search_messages_in_chat without a query.",
         input_schema = input_schema::<ReadMessages>(),
         output_schema = output_schema::<ReadResult>(),
         annotations(
