@@ -348,8 +348,8 @@ impl EditMessageArgs {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FindChatsArgs {
-    /// Name or @username to look for in contacts, chats and public Telegram. Without a
-    /// query: the most recent chats.
+    /// Name or @username to look for in contacts, chats and public Telegram, or a phone
+    /// number (+…). Without a query: the most recent chats.
     pub query: Option<String>,
     /// Chats to return.
     #[serde(default = "default_chats_limit")]

@@ -193,8 +193,9 @@ impl TelegramServer {
         name = "find_chats",
         title = "Find chats",
         description = "Find people, groups and channels by name or @username among contacts, \
-                       the user's chats and public Telegram; without a query, list the most \
-                       recent chats. Their ids work as chat_id.",
+                       the user's chats and public Telegram, or a person by phone number \
+                       (+…); without a query, list the most recent chats. Their ids work as \
+                       chat_id.",
         input_schema = input_schema::<FindChatsArgs>(),
         output_schema = output_schema::<ChatList>(),
         annotations(

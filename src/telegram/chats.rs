@@ -9,6 +9,7 @@ use super::client::Telegram;
 use super::dates::iso;
 use super::model::{ChatInfo, ChatList, ChatType, Entity};
 use super::ops::FindChats;
+use super::peers::{ChatRef, parse_chat};
 use super::render::{self, Peers};
 use super::search::split_terms;
 use crate::error::{Error, Result};
@@ -25,7 +26,11 @@ impl Telegram {
                 req.limit
             )));
         }
-        let terms = split_terms(req.query.as_deref().unwrap_or_default());
+        let query = req.query.as_deref().unwrap_or_default().trim();
+        if matches!(parse_chat(query), Ok(ChatRef::Phone(_))) {
+            return self.find_by_phone(query, &req).await;
+        }
+        let terms = split_terms(query);
         let mut chats = if terms.is_empty() {
             // Filtered below: ask for a full page, so `limit` chats can remain.
             self.dialogs(if req.chat_type.is_some() || self.has_access_list() {
@@ -40,6 +45,21 @@ impl Telegram {
         chats.retain(|c| req.chat_type.is_none_or(|t| t == c.kind));
         let mut chats = self.keep_readable(chats, |c| c).await?;
         chats.truncate(req.limit);
+        Ok(ChatList { chats })
+    }
+
+    /// `find_chats` with a phone number: the one person it belongs to (contacts.resolvePhone),
+    /// or nothing — also when an access list hides them, so a refusal tells nothing.
+    async fn find_by_phone(&self, phone: &str, req: &FindChats) -> Result<ChatList> {
+        let chats = match self.resolve(phone).await {
+            Ok(_) => vec![self.chat_info(phone).await?.chat],
+            Err(Error::PeerNotFound(_) | Error::Forbidden(_)) => Vec::new(),
+            Err(e) => return Err(e),
+        };
+        let chats = chats
+            .into_iter()
+            .filter(|c| req.chat_type.is_none_or(|t| t == c.kind))
+            .collect();
         Ok(ChatList { chats })
     }
 

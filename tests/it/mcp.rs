@@ -1349,6 +1349,18 @@ async fn find_chats_and_chat_info() {
         "{found}"
     );
 
+    // A phone number finds the one person it belongs to; an unknown one finds nobody.
+    let by_phone = server
+        .ok("find_chats", json!({"query": "+1 555 010 0002"}))
+        .await;
+    let by_phone = by_phone["chats"].as_array().unwrap();
+    assert_eq!(by_phone.len(), 1, "{by_phone:?}");
+    assert_eq!(by_phone[0]["username"], "bob_builder");
+    let nobody = server
+        .ok("find_chats", json!({"query": "+15559990000"}))
+        .await;
+    assert_eq!(nobody["chats"], json!([]), "{nobody}");
+
     let recent = server.ok("find_chats", json!({"limit": 3})).await;
     assert_eq!(recent["chats"].as_array().unwrap().len(), 3);
     let all = server.ok("find_chats", json!({})).await;
