@@ -307,12 +307,13 @@ const NAME_FLOOR: usize = 6;
 const TEXT_WANTED: usize = 24;
 const TEXT_MIN: usize = 16;
 
-/// Renders messages as aligned lines: date (in `tz`), chat, sender, text cut to fit
-/// `width`, link. Control characters are shown as spaces, so a message cannot move the
+/// Renders messages as aligned lines: date (in `tz`), message id, chat, sender, text cut
+/// to fit `width`, link. Control characters are shown as spaces, so a message cannot move the
 /// cursor or recolour the terminal.
 fn table(messages: &[Message], width: Option<usize>, tz: &TimeZone) -> Vec<String> {
     struct Row {
         date: String,
+        id: String,
         chat: String,
         sender: String,
         text: String,
@@ -322,6 +323,7 @@ fn table(messages: &[Message], width: Option<usize>, tz: &TimeZone) -> Vec<Strin
         .iter()
         .map(|m| Row {
             date: local_date(&m.date, tz),
+            id: m.id.to_string(),
             chat: clean(&m.chat.title),
             sender: m
                 .sender
@@ -339,6 +341,7 @@ fn table(messages: &[Message], width: Option<usize>, tz: &TimeZone) -> Vec<Strin
             .max()
             .unwrap_or(0)
     };
+    let id_w = widest("ID", |r| &r.id);
     let mut chat_w = widest("CHAT", |r| &r.chat).min(CHAT_MAX);
     let mut sender_w = widest("SENDER", |r| &r.sender).min(SENDER_MAX);
     let text_natural = widest("TEXT", |r| &r.text);
@@ -353,7 +356,7 @@ fn table(messages: &[Message], width: Option<usize>, tz: &TimeZone) -> Vec<Strin
         Some(width) => {
             let room = |chat: usize, sender: usize, link: usize| {
                 let link = if link > 0 { link + GAP.len() } else { 0 };
-                width.saturating_sub(DATE_WIDTH + chat + sender + 3 * GAP.len() + link)
+                width.saturating_sub(DATE_WIDTH + id_w + chat + sender + 4 * GAP.len() + link)
             };
             // Names give way first, then the link, then names again down to a stub.
             let shrink =
@@ -375,10 +378,11 @@ fn table(messages: &[Message], width: Option<usize>, tz: &TimeZone) -> Vec<Strin
         }
     };
 
-    let line = |date: &str, chat: &str, sender: &str, text: &str, link: &str| {
+    let line = |date: &str, id: &str, chat: &str, sender: &str, text: &str, link: &str| {
         let mut line = format!(
-            "{}{GAP}{}{GAP}{}{GAP}{}",
+            "{}{GAP}{}{GAP}{}{GAP}{}{GAP}{}",
             pad(date, DATE_WIDTH),
+            pad(id, id_w),
             pad(&cut(chat, chat_w), chat_w),
             pad(&cut(sender, sender_w), sender_w),
             pad(&cut(text, text_w), text_w),
@@ -390,10 +394,10 @@ fn table(messages: &[Message], width: Option<usize>, tz: &TimeZone) -> Vec<Strin
         line.truncate(line.trim_end().len());
         line
     };
-    std::iter::once(line("DATE", "CHAT", "SENDER", "TEXT", "LINK"))
+    std::iter::once(line("DATE", "ID", "CHAT", "SENDER", "TEXT", "LINK"))
         .chain(
             rows.iter()
-                .map(|r| line(&r.date, &r.chat, &r.sender, &r.text, &r.link)),
+                .map(|r| line(&r.date, &r.id, &r.chat, &r.sender, &r.text, &r.link)),
         )
         .collect()
 }
@@ -556,9 +560,12 @@ mod tests {
         let lines = table(&messages, Some(100), &TimeZone::UTC);
         assert_eq!(lines.len(), 3);
         assert!(lines.iter().all(|l| l.width() <= 100), "{lines:#?}");
-        assert!(lines[0].starts_with("DATE              CHAT"), "{lines:#?}");
         assert!(
-            lines[1].starts_with("2024-05-01 10:00  Rust Berlin"),
+            lines[0].starts_with("DATE              ID  CHAT"),
+            "{lines:#?}"
+        );
+        assert!(
+            lines[1].starts_with("2024-05-01 10:00  1   Rust Berlin"),
             "{lines:#?}"
         );
         assert!(lines[1].contains('…') && lines[1].ends_with("https://t.me/rust_berlin/1"));
