@@ -968,19 +968,20 @@ const DOWNLOAD_EXAMPLES: &str = "\
 Examples:
   tgmcp download @bob_builder 50                   # ./invoice-april.pdf (or \"invoice-april (1).pdf\")
   tgmcp download @rust_berlin 10 -o ~/Downloads/   # into a folder, under the file's own name
-  tgmcp download https://t.me/rust_berlin 10 -o slides.pdf   # a name of your choice; never overwritten
+  tgmcp download https://t.me/rust_berlin/10 -o slides.pdf   # a message link; never overwritten
   tgmcp --json download @bob_builder 50            # {\"path\":…,\"size\":…,\"mime_type\":…}";
 
 #[derive(Debug, Args)]
 pub struct DownloadArgs {
     /// The chat the message is in: me, @username, a t.me link, a numeric id (-100… for
-    /// channels and supergroups) or +phone of a contact
+    /// channels and supergroups) or +phone of a contact; or a message link
+    /// (https://t.me/name/123, https://t.me/c/123456/789) without MESSAGE_ID
     #[arg(value_name = "CHAT", allow_negative_numbers = true)]
     pub chat: String,
 
     /// The message's id (as `tgmcp search` prints it)
     #[arg(value_name = "MESSAGE_ID")]
-    pub message_id: i32,
+    pub message_id: Option<i32>,
 
     /// Where to save: an existing folder (the file keeps its own name) or a file name. By
     /// default the current folder. An existing file is never overwritten

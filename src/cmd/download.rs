@@ -14,8 +14,9 @@ use crate::telegram::files::DownloadTarget;
 pub async fn run(ctx: &Context, args: DownloadArgs) -> Result<ExitCode> {
     // A wrong -o fails before connecting.
     let target = target(args.output.as_deref())?;
+    let (chat, message_id) = message(&args.chat, args.message_id)?;
     let tg = ctx.connect_logged_in(Duration::from_secs(args.timeout))?;
-    let result = tg.download_media(&args.chat, args.message_id, target).await;
+    let result = tg.download_media(&chat, message_id, target).await;
     super::finish(tg, &result).await;
     let saved = result.map_err(|e| naming(e, &[&args.chat]))?;
     if ctx.global.json {
@@ -24,6 +25,23 @@ pub async fn run(ctx: &Context, args: DownloadArgs) -> Result<ExitCode> {
         output::line(&saved.path);
     }
     Ok(ExitCode::Ok)
+}
+
+/// The chat and message: CHAT and MESSAGE_ID, or a message link alone.
+fn message(chat: &str, id: Option<i32>) -> Result<(String, i32)> {
+    match (crate::telegram::peers::parse_message_link(chat), id) {
+        (Some(link), None) => Ok(link),
+        (None, Some(id)) if id > 0 => Ok((chat.to_owned(), id)),
+        (None, Some(id)) => Err(Error::InvalidInput(format!(
+            "message id {id} is not a message id: ids are positive (`tgmcp search` shows them)"
+        ))),
+        (Some((_, linked)), Some(id)) => Err(Error::InvalidInput(format!(
+            "{chat} already names message {linked}; leave out {id}, or give the chat without the message"
+        ))),
+        (None, None) => Err(Error::InvalidInput(format!(
+            "which message of {chat}? Give its id (`tgmcp download CHAT MESSAGE_ID`) or a message link such as https://t.me/name/123"
+        ))),
+    }
 }
 
 /// `-o`: an existing folder keeps the file's own name; anything else names the file,

@@ -99,6 +99,26 @@ fn parse_link(text: &str, path: &str) -> Result<ChatRef> {
     }
 }
 
+/// A message link's chat and message id: `t.me/name/123`, `t.me/c/123456/789`, and the
+/// same with a forum topic before the id (`t.me/name/5/123`). The chat comes back in a
+/// form [`parse_chat`] reads. `None` when `text` is not a message link.
+pub fn parse_message_link(text: &str) -> Option<(String, i32)> {
+    let path = link_path(text.trim())?;
+    let path = path.split(['?', '#']).next().unwrap_or_default();
+    let parts: Vec<&str> = path.split('/').filter(|p| !p.is_empty()).collect();
+    let id = parts.last()?.parse::<i32>().ok().filter(|id| *id > 0)?;
+    match parts.as_slice() {
+        ["c", channel, ..] if (3..=4).contains(&parts.len()) => {
+            channel.parse::<i64>().ok().filter(|c| *c > 0)?;
+            Some((format!("https://t.me/c/{channel}"), id))
+        }
+        [name, ..] if (2..=3).contains(&parts.len()) && is_username(name) => {
+            Some((format!("@{name}"), id))
+        }
+        _ => None,
+    }
+}
+
 /// Telegram usernames: 4–32 of a–z, 0–9 and `_`, starting with a letter (the short
 /// 4-letter ones are collectible usernames; bots end in `bot`).
 fn is_username(name: &str) -> bool {
@@ -268,6 +288,38 @@ impl Telegram {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn message_links_name_a_chat_and_a_message() {
+        let cases = [
+            ("https://t.me/rust_berlin/132", Some(("@rust_berlin", 132))),
+            ("t.me/rust_berlin/132?single", Some(("@rust_berlin", 132))),
+            ("https://t.me/tgmcp_dev/2/140", Some(("@tgmcp_dev", 140))),
+            (
+                "https://t.me/c/1234567/89",
+                Some(("https://t.me/c/1234567", 89)),
+            ),
+            (
+                "https://t.me/c/1234567/3/89",
+                Some(("https://t.me/c/1234567", 89)),
+            ),
+            ("https://t.me/rust_berlin", None),
+            ("https://t.me/rust_berlin/0", None),
+            ("https://t.me/c/abc/89", None),
+            ("https://t.me/+invite/5", None),
+            ("@rust_berlin", None),
+            ("132", None),
+        ];
+        for (text, expected) in cases {
+            let parsed = super::parse_message_link(text);
+            let parsed = parsed.as_ref().map(|(chat, id)| (chat.as_str(), *id));
+            assert_eq!(parsed, expected, "{text}");
+        }
+        // What it returns is a chat parse_chat reads.
+        let (chat, _) = super::parse_message_link("https://t.me/c/1234567/89").unwrap();
+        assert!(super::parse_chat(&chat).is_ok());
+    }
+
     use super::*;
 
     fn peer(id: i64) -> ChatRef {

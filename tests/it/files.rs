@@ -1051,3 +1051,47 @@ async fn cli_download_saves_next_to_you_and_never_overwrites() {
     assert!(run.stderr.contains("@nobody_here_at_all"), "{run:?}");
     let _ = f.me;
 }
+
+#[tokio::test]
+async fn cli_download_takes_a_message_link_and_says_when_the_message_is_missing() {
+    let f = fixture().await;
+    let here = tempfile::tempdir().unwrap();
+    let run = |args: &'static [&'static str]| {
+        let env = &f.env;
+        let here = here.path().to_owned();
+        async move {
+            env.run_with(args, |cmd| {
+                cmd.current_dir(&here);
+            })
+            .await
+        }
+    };
+    // The same file, by chat and id and by its message link.
+    let by_id = run(&["--json", "download", "@rust_berlin", "10"]).await;
+    assert_eq!(by_id.code, 0, "{by_id:?}");
+    let by_link = run(&["--json", "download", "https://t.me/rust_berlin/10"]).await;
+    assert_eq!(by_link.code, 0, "{by_link:?}");
+    assert_eq!(by_id.json()["size"], by_link.json()["size"]);
+    assert_ne!(
+        by_id.json()["path"],
+        by_link.json()["path"],
+        "never overwritten"
+    );
+
+    // Neither an id nor a link; both at once: usage errors, before connecting.
+    let before = f.sandbox.stats().total();
+    let missing = run(&["download", "@rust_berlin"]).await;
+    assert_eq!(missing.code, 2, "{missing:?}");
+    assert!(
+        missing.stderr.contains("which message of @rust_berlin?"),
+        "{missing:?}"
+    );
+    let both = run(&["download", "https://t.me/rust_berlin/10", "11"]).await;
+    assert_eq!(both.code, 2, "{both:?}");
+    assert!(both.stderr.contains("already names message 10"), "{both:?}");
+    assert_eq!(
+        f.sandbox.stats().total(),
+        before,
+        "nothing reached Telegram"
+    );
+}
