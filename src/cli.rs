@@ -890,13 +890,10 @@ pub struct SendArgs {
     #[arg(long)]
     pub html: bool,
 
-    /// Reply to the message with this id in CHAT
-    #[arg(
-        long,
-        value_name = "ID",
-        value_parser = clap::value_parser!(i32).range(1..)
-    )]
-    pub reply_to: Option<i32>,
+    /// Reply to the message with this id in CHAT, or to the message a link names
+    /// (https://t.me/name/123; it must be in CHAT)
+    #[arg(long, value_name = "ID|LINK", value_parser = parse_reply_to)]
+    pub reply_to: Option<ReplyTo>,
 
     /// Deliver without a notification sound
     #[arg(long)]
@@ -941,6 +938,32 @@ pub struct SendArgs {
 
     #[command(flatten)]
     pub urls: UrlArgs,
+}
+
+/// `send --reply-to`: a message id in the chat sent to, or a message link.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ReplyTo {
+    Id(i32),
+    /// The chat the link names (checked against the chat sent to) and the message id.
+    Link {
+        chat: String,
+        id: i32,
+    },
+}
+
+fn parse_reply_to(text: &str) -> Result<ReplyTo, String> {
+    if let Ok(id) = text.trim().parse::<i64>() {
+        return i32::try_from(id)
+            .ok()
+            .filter(|id| *id > 0)
+            .map(ReplyTo::Id)
+            .ok_or_else(|| format!("{id} is not a message id: ids are positive"));
+    }
+    crate::telegram::peers::parse_message_link(text)
+        .map(|(chat, id)| ReplyTo::Link { chat, id })
+        .ok_or_else(|| {
+            "give a message id (as `tgmcp search` shows it) or a message link such as https://t.me/name/123".into()
+        })
 }
 
 const INVOKE_LONG_ABOUT: &str = "\
@@ -1324,7 +1347,7 @@ mod tests {
         assert_eq!(args.chat, "-1001234567890");
         assert_eq!(args.text, ["-5", "degrees"]);
         assert!(args.markdown && !args.html);
-        assert_eq!(args.reply_to, Some(7));
+        assert_eq!(args.reply_to, Some(ReplyTo::Id(7)));
         assert_eq!((args.max_wait, args.timeout), (60, 30));
 
         let kind = |args: &[&str]| parse(args).unwrap_err().kind();

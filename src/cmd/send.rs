@@ -15,7 +15,7 @@ use std::time::Duration;
 use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use super::{Context, output};
-use crate::cli::SendArgs;
+use crate::cli::{ReplyTo, SendArgs};
 use crate::error::{Error, ExitCode, Result};
 use crate::telegram::files::{self, Attachments, FilePolicy, LocalFiles, UploadProgress};
 use crate::telegram::{ConnectOptions, ParseMode, SendMessage, SendResult, Telegram};
@@ -48,7 +48,9 @@ pub async fn run(ctx: &Context, args: SendArgs) -> Result<ExitCode> {
     let request = SendMessage {
         chat: args.chat.clone(),
         text,
-        reply_to: args.reply_to,
+        reply_to: args.reply_to.as_ref().map(|reply| match reply {
+            ReplyTo::Id(id) | ReplyTo::Link { id, .. } => *id,
+        }),
         parse_mode: match (args.markdown, args.html) {
             (true, _) => Some(ParseMode::Markdown),
             (false, true) => Some(ParseMode::Html),
@@ -72,13 +74,22 @@ pub async fn run(ctx: &Context, args: SendArgs) -> Result<ExitCode> {
         },
     );
 
-    let result = send(
-        &tg,
-        request,
-        &attachments,
-        Duration::from_secs(args.max_wait),
-    )
-    .await;
+    let result = match &args.reply_to {
+        Some(ReplyTo::Link { chat, .. }) => same_chat(&tg, chat, &args.chat).await,
+        _ => Ok(()),
+    };
+    let result = match result {
+        Ok(()) => {
+            send(
+                &tg,
+                request,
+                &attachments,
+                Duration::from_secs(args.max_wait),
+            )
+            .await
+        }
+        Err(e) => Err(e),
+    };
     super::finish(tg, &result).await;
     let sent = result.map_err(|e| naming(e, &[&args.chat]))?;
     if ctx.global.json {
@@ -92,6 +103,19 @@ pub async fn run(ctx: &Context, args: SendArgs) -> Result<ExitCode> {
         }
     }
     Ok(ExitCode::Ok)
+}
+
+/// `--reply-to LINK`: the link's chat must be the chat sent to, or the reply would go to
+/// whatever message has that id there. Resolved from the session (no round trip for a
+/// chat already seen).
+async fn same_chat(tg: &Telegram, linked: &str, chat: &str) -> Result<()> {
+    if tg.chat_id_of(linked).await? == tg.chat_id_of(chat).await? {
+        Ok(())
+    } else {
+        Err(Error::InvalidInput(format!(
+            "the message --reply-to links to is in {linked}, not in {chat} — send to {linked}, or give the id of a message in {chat}"
+        )))
+    }
 }
 
 /// Flood waits in a row after which a send gives up even within `--max-wait`.

@@ -507,3 +507,49 @@ async fn usage_errors_exit_2() {
     }
     assert_eq!(f.sandbox.stats().total(), 0);
 }
+
+#[tokio::test]
+async fn reply_to_takes_a_message_link_in_the_same_chat_only() {
+    let f = fixture().await;
+    // A link to message 10 of @rust_berlin, replying in @rust_berlin.
+    let run = send(
+        &f.env,
+        &[
+            "@rust_berlin",
+            "--reply-to",
+            "https://t.me/rust_berlin/10",
+            "about that",
+        ],
+    )
+    .await;
+    assert_eq!(run.code, 0, "{run:?}");
+    let [reply] = f.last_sent(1).try_into().unwrap();
+    assert_eq!(
+        (reply.text.as_str(), reply.reply_to),
+        ("about that", Some(10))
+    );
+
+    // The same link while sending elsewhere: refused, nothing sent.
+    let count = f.message_count();
+    let run = send(
+        &f.env,
+        &["me", "--reply-to", "https://t.me/rust_berlin/10", "oops"],
+    )
+    .await;
+    assert_eq!(run.code, 2, "{run:?}");
+    assert!(
+        run.stderr
+            .contains("the message --reply-to links to is in @rust_berlin, not in me"),
+        "{run:?}"
+    );
+    assert_eq!(f.message_count(), count, "nothing was sent");
+
+    // Neither an id nor a message link: a usage error.
+    let run = send(
+        &f.env,
+        &["me", "--reply-to", "https://t.me/rust_berlin", "x"],
+    )
+    .await;
+    assert_eq!(run.code, 2, "{run:?}");
+    assert!(run.stderr.contains("message link such as"), "{run:?}");
+}
