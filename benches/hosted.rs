@@ -22,85 +22,14 @@ use tokio::sync::Semaphore;
 const ACTIVE: usize = 200;
 const CALLS_PER_ACTIVE: usize = 20;
 
-struct Client {
-    http: reqwest::Client,
-    url: String,
-    auth: String,
-    session: String,
-}
+#[path = "support/mcp_http.rs"]
+mod mcp_http;
+use mcp_http::Client;
 
-impl Client {
-    async fn connect(http: &reqwest::Client, url: &str, token: &str) -> Self {
-        let auth = format!("Bearer {token}");
-        let response = http
-            .post(url)
-            .header("authorization", &auth)
-            .header("content-type", "application/json")
-            .header("accept", "application/json, text/event-stream")
-            .body(
-                json!({"jsonrpc": "2.0", "id": 0, "method": "initialize", "params": {
-                    "protocolVersion": "2025-06-18", "capabilities": {},
-                    "clientInfo": {"name": "bench", "version": "0"}}})
-                .to_string(),
-            )
-            .send()
-            .await
-            .expect("initialize");
-        let session = response
-            .headers()
-            .get("mcp-session-id")
-            .expect("a session id")
-            .to_str()
-            .unwrap()
-            .to_owned();
-        response.text().await.expect("initialize answer");
-        let client = Self {
-            http: http.clone(),
-            url: url.to_owned(),
-            auth,
-            session,
-        };
-        client
-            .send(json!({"jsonrpc": "2.0", "method": "notifications/initialized"}))
-            .await;
-        client
-    }
-
-    async fn send(&self, message: serde_json::Value) -> String {
-        let response = self
-            .http
-            .post(&self.url)
-            .header("authorization", &self.auth)
-            .header("mcp-session-id", &self.session)
-            .header("mcp-protocol-version", "2025-06-18")
-            .header("content-type", "application/json")
-            .header("accept", "application/json, text/event-stream")
-            .body(message.to_string())
-            .send()
-            .await
-            .expect("request");
-        assert!(
-            response.status().is_success(),
-            "status {}",
-            response.status()
-        );
-        response.text().await.expect("answer")
-    }
-
-    /// One `get_chat_info("me")`; its wall time.
-    async fn call(&self, id: usize) -> Duration {
-        let started = Instant::now();
-        let answer = self
-            .send(json!({"jsonrpc": "2.0", "id": id, "method": "tools/call",
-                "params": {"name": "get_chat_info", "arguments": {"chat_id": "me"}}}))
-            .await;
-        let elapsed = started.elapsed();
-        assert!(
-            answer.contains("\"result\"") && !answer.contains("\"isError\":true"),
-            "{answer}"
-        );
-        elapsed
-    }
+/// One `get_chat_info("me")`; its wall time.
+async fn call(client: &Client, id: usize) -> Duration {
+    let params = json!({"name": "get_chat_info", "arguments": {"chat_id": "me"}});
+    client.request(id, "tools/call", params).await
 }
 
 fn rss_kb(child: &Child) -> u64 {
@@ -161,7 +90,7 @@ async fn load_all(url: &str, tokens: &[String]) -> Vec<Arc<Client>> {
             tokio::spawn(async move {
                 let _permit = gate.acquire().await.unwrap();
                 let client = Client::connect(&http, &url, &token).await;
-                client.call(1).await;
+                call(&client, 1).await;
                 Arc::new(client)
             })
         })
@@ -239,7 +168,7 @@ fn main() {
                 tokio::spawn(async move {
                     let mut samples = Vec::with_capacity(CALLS_PER_ACTIVE);
                     for id in 0..CALLS_PER_ACTIVE {
-                        samples.push(client.call(id + 2).await);
+                        samples.push(call(&client, id + 2).await);
                     }
                     samples
                 })

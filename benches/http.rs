@@ -19,86 +19,9 @@ const CLIENTS: usize = 32;
 const LIST_PER_CLIENT: usize = 500;
 const CALLS_PER_CLIENT: usize = 100;
 
-struct Client {
-    http: reqwest::Client,
-    url: String,
-    auth: String,
-    session: String,
-}
-
-impl Client {
-    async fn connect(url: &str, token: &str) -> Self {
-        tgmcp::net::install_crypto_provider();
-        let http = reqwest::Client::new();
-        let auth = format!("Bearer {token}");
-        let response = http
-            .post(url)
-            .header("authorization", &auth)
-            .header("content-type", "application/json")
-            .header("accept", "application/json, text/event-stream")
-            .body(
-                json!({"jsonrpc": "2.0", "id": 0, "method": "initialize", "params": {
-                    "protocolVersion": "2025-06-18", "capabilities": {},
-                    "clientInfo": {"name": "bench", "version": "0"}}})
-                .to_string(),
-            )
-            .send()
-            .await
-            .expect("initialize");
-        let session = response
-            .headers()
-            .get("mcp-session-id")
-            .expect("a session id")
-            .to_str()
-            .unwrap()
-            .to_owned();
-        response.text().await.expect("initialize answer");
-        let client = Self {
-            http,
-            url: url.to_owned(),
-            auth,
-            session,
-        };
-        client
-            .send(json!({"jsonrpc": "2.0", "method": "notifications/initialized"}))
-            .await;
-        client
-    }
-
-    async fn send(&self, message: serde_json::Value) -> String {
-        let response = self
-            .http
-            .post(&self.url)
-            .header("authorization", &self.auth)
-            .header("mcp-session-id", &self.session)
-            .header("mcp-protocol-version", "2025-06-18")
-            .header("content-type", "application/json")
-            .header("accept", "application/json, text/event-stream")
-            .body(message.to_string())
-            .send()
-            .await
-            .expect("request");
-        assert!(
-            response.status().is_success(),
-            "status {}",
-            response.status()
-        );
-        response.text().await.expect("answer")
-    }
-
-    async fn request(&self, id: usize, method: &str, params: serde_json::Value) -> Duration {
-        let started = Instant::now();
-        let answer = self
-            .send(json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params}))
-            .await;
-        let elapsed = started.elapsed();
-        assert!(
-            answer.contains("\"result\"") && !answer.contains("\"isError\":true"),
-            "{answer}"
-        );
-        elapsed
-    }
-}
+#[path = "support/mcp_http.rs"]
+mod mcp_http;
+use mcp_http::Client;
 
 fn peak_rss_kb(child: &Child) -> Option<u64> {
     let pid = child.id()?;
@@ -191,9 +114,12 @@ fn main() {
         assert!(!url.is_empty(), "the server did not start");
         tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
 
+        // Each client its own connection pool, as separate MCP clients would have.
+        tgmcp::net::install_crypto_provider();
         let mut clients = Vec::new();
         for _ in 0..CLIENTS {
-            clients.push(Arc::new(Client::connect(&url, &token).await));
+            let http = reqwest::Client::new();
+            clients.push(Arc::new(Client::connect(&http, &url, &token).await));
         }
         println!(
             "## `tgmcp serve --http`\n\nConcurrent MCP clients on loopback with bearer auth, each request answered from the sandbox DC.\n"
