@@ -8,6 +8,7 @@ pub mod cli;
 pub mod cmd;
 pub mod config;
 pub mod error;
+pub mod histogram;
 pub mod hosted;
 pub mod http;
 pub mod logging;

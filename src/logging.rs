@@ -57,26 +57,46 @@ fn init_directive(global: &GlobalArgs, directive: String) {
     let filter = EnvFilter::try_new(&directive).unwrap_or_else(|_| EnvFilter::new(level));
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .with_target(false);
+        .with_writer(std::io::stderr);
     let _ = match global.log_format {
-        LogFormat::Json => builder.json().try_init(),
+        // One shape for every line: timestamp, level, fields, target — never the span
+        // keys, which only some events would have. [`json_line`] writes the same.
+        LogFormat::Json => builder
+            .json()
+            .with_current_span(false)
+            .with_span_list(false)
+            .try_init(),
         LogFormat::Text => builder
+            .with_target(false)
             .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
             .try_init(),
     };
 }
 
-/// A line for a person on stderr outside the log (a notice, the final error): as a JSON
-/// log line under `--log-format json`, so that every line of stderr parses as JSON.
+/// A line for a person on stderr outside the log (a notice, the final error, anything
+/// before the log exists): as a JSON log line under `--log-format json`, so that every
+/// line of stderr parses as JSON and has the same keys.
 pub fn stderr_line(format: LogFormat, level: &str, message: &str) {
     match format {
-        LogFormat::Json => eprintln!(
-            "{}",
-            serde_json::json!({"level": level, "target": "tgmcp", "fields": {"message": message}})
-        ),
+        LogFormat::Json => eprintln!("{}", json_line(level, message)),
         LogFormat::Text => eprintln!("{message}"),
     }
+}
+
+/// `message` as the JSON log writes an event: the same keys in the same order, the
+/// timestamp in the same format (RFC 3339, UTC).
+pub fn json_line(level: &str, message: &str) -> String {
+    use tracing_subscriber::fmt::format::Writer;
+    use tracing_subscriber::fmt::time::{FormatTime, SystemTime};
+    let mut timestamp = String::new();
+    let _ = SystemTime.format_time(&mut Writer::new(&mut timestamp));
+    let string = |s: &str| serde_json::Value::from(s).to_string();
+    format!(
+        "{{\"timestamp\":{},\"level\":{},\"fields\":{{\"message\":{}}},\"target\":\"tgmcp\"}}",
+        string(&timestamp),
+        string(level),
+        string(message)
+    )
 }
 
 /// rmcp's level: the directive's default level, capped at warnings.
@@ -103,5 +123,27 @@ mod tests {
         assert_eq!(rmcp_cap("trace"), LevelFilter::WARN);
         assert_eq!(rmcp_cap("tgmcp=debug"), LevelFilter::OFF);
         assert_eq!(rmcp_cap("tgmcp=debug,error"), LevelFilter::ERROR);
+    }
+
+    #[test]
+    fn a_line_outside_the_log_has_the_log_keys() {
+        let line: serde_json::Value =
+            serde_json::from_str(&json_line("INFO", "serving \"x\"\n")).unwrap();
+        let keys: Vec<&str> = line
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(String::as_str)
+            .collect();
+        assert_eq!(keys.len(), 4, "{line}");
+        for key in ["timestamp", "level", "fields", "target"] {
+            assert!(line.get(key).is_some(), "{key} in {line}");
+        }
+        assert_eq!(line["fields"]["message"], "serving \"x\"\n");
+        let timestamp = line["timestamp"].as_str().unwrap();
+        assert!(
+            timestamp.ends_with('Z') && timestamp.contains('T'),
+            "{timestamp}"
+        );
     }
 }

@@ -60,9 +60,13 @@ pub async fn run(ctx: &Context, args: ServeArgs) -> Result<ExitCode> {
 
     if std::io::stdin().is_terminal() && !ctx.global.quiet {
         // A person, not a client: a plain sentence on stderr, not a log line.
-        eprintln!(
-            "tgmcp serve speaks MCP (JSON-RPC) on stdin and stdout, for an MCP client to start; `{} setup` prints client configurations. Press Ctrl-D to stop.",
-            ctx.invocation()
+        crate::logging::stderr_line(
+            ctx.global.log_format,
+            "INFO",
+            &format!(
+                "tgmcp serve speaks MCP (JSON-RPC) on stdin and stdout, for an MCP client to start; `{} setup` prints client configurations. Press Ctrl-D to stop.",
+                ctx.invocation()
+            ),
         );
     }
 
@@ -181,10 +185,7 @@ async fn serve_http(
     if let Ok(local) = listener.local_addr() {
         let message = format!("serving MCP at http://{local}/mcp");
         match ctx.global.log_format {
-            LogFormat::Json => eprintln!(
-                "{}",
-                serde_json::json!({"level": "INFO", "target": "tgmcp", "fields": {"message": message}})
-            ),
+            LogFormat::Json => eprintln!("{}", crate::logging::json_line("INFO", &message)),
             LogFormat::Text => eprintln!("tgmcp: {message}"),
         }
     }

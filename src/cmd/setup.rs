@@ -41,7 +41,7 @@ pub async fn run(ctx: &Context, mut args: SetupArgs) -> Result<ExitCode> {
         return qr_setup(ctx, args).await;
     }
     let interactive = std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
-    let credentials = credentials(ctx, &args, interactive)?;
+    let credentials = credentials(ctx, &args, interactive).await?;
     ctx.config.ensure_profile_dir()?;
     let session_path = ctx.config.session_file();
     let login_path = ctx.config.login_file();
@@ -180,7 +180,7 @@ fn print_http_configs(http: &serde_json::Value) {
     ));
 }
 
-fn credentials(ctx: &Context, args: &SetupArgs, interactive: bool) -> Result<Credentials> {
+async fn credentials(ctx: &Context, args: &SetupArgs, interactive: bool) -> Result<Credentials> {
     if let Some(credentials) = ctx.credentials(args.api_id, args.api_hash.as_deref())? {
         return Ok(credentials);
     }
@@ -194,21 +194,27 @@ fn credentials(ctx: &Context, args: &SetupArgs, interactive: bool) -> Result<Cre
     eprintln!(
         "tgmcp needs an api_id and api_hash for your own app: create them at https://my.telegram.org (API development tools)."
     );
-    let api_id: i32 = Input::new()
-        .with_prompt("api_id")
-        .validate_with(|v: &i32| {
-            if *v > 0 {
-                Ok(())
-            } else {
-                Err("a positive number")
-            }
-        })
-        .interact_text_on(&Term::stderr())
-        .map_err(prompt_error)?;
-    let api_hash: String = Password::new()
-        .with_prompt("api_hash")
-        .interact_on(&Term::stderr())
-        .map_err(prompt_error)?;
+    let api_id: i32 = ask(|| {
+        Input::new()
+            .with_prompt("api_id")
+            .validate_with(|v: &i32| {
+                if *v > 0 {
+                    Ok(())
+                } else {
+                    Err("a positive number")
+                }
+            })
+            .interact_text_on(&Term::stderr())
+            .map_err(prompt_error)
+    })
+    .await?;
+    let api_hash: String = ask(|| {
+        Password::new()
+            .with_prompt("api_hash")
+            .interact_on(&Term::stderr())
+            .map_err(prompt_error)
+    })
+    .await?;
     Ok(Credentials {
         api_id,
         api_hash: api_hash.trim().to_owned(),
@@ -268,7 +274,10 @@ async fn login(
                 {
                     phone
                 }
-                None if interactive => prompt_phone(ctx)?,
+                None if interactive => {
+                    let demo = ctx.demo.is_some();
+                    ask(move || prompt_phone(demo)).await?
+                }
                 None => {
                     return Err(Error::Config(
                         "the phone number is needed — pass --phone +15551234567 (or set TGMCP_PHONE or PHONE_NUMBER)".into(),
@@ -295,7 +304,8 @@ async fn login(
     if !pending.password_needed {
         loop {
             let sent_by = pending.sent_by;
-            let Some(code) = next_input(args.code.take(), interactive, || prompt_code(sent_by))?
+            let Some(code) =
+                next_input(args.code.take(), interactive, move || prompt_code(sent_by)).await?
             else {
                 output::json(&json!({"next": "code"}));
                 return Ok(None);
@@ -325,9 +335,10 @@ async fn login(
 
     loop {
         let hint = pending.hint.clone();
-        let Some(password) = next_input(args.password.take(), interactive, || {
+        let Some(password) = next_input(args.password.take(), interactive, move || {
             prompt_password(hint.as_deref())
-        })?
+        })
+        .await?
         else {
             output::json(&json!({"next": "password", "hint": pending.hint}));
             return Ok(None);
@@ -353,15 +364,69 @@ async fn login(
 }
 
 /// A value from a flag, else a prompt at a terminal, else `None` (ask in the next step).
-fn next_input(
+async fn next_input(
     given: Option<String>,
     interactive: bool,
-    prompt: impl FnOnce() -> Result<String>,
+    prompt: impl FnOnce() -> Result<String> + Send + 'static,
 ) -> Result<Option<String>> {
     match given {
         Some(value) => Ok(Some(value)),
-        None if interactive => prompt().map(Some),
+        None if interactive => ask(prompt).await.map(Some),
         None => Ok(None),
+    }
+}
+
+/// Runs a terminal prompt on a thread of its own, so that Ctrl-C stops it at once: a
+/// hidden prompt reads whole lines, and would otherwise hold the signal until Enter.
+/// Interrupted (here, or by main's own Ctrl-C, which drops this future), the terminal
+/// gets its settings back (echo on, cooked mode, the cursor shown) and a line break, so
+/// "tgmcp: interrupted" starts a line of its own. The thread, left blocked on the
+/// terminal, ends with the process.
+async fn ask<T: Send + 'static>(prompt: impl FnOnce() -> Result<T> + Send + 'static) -> Result<T> {
+    let mut terminal = TerminalGuard::save();
+    let answer = tokio::select! {
+        joined = tokio::task::spawn_blocking(prompt) => joined.unwrap_or_else(|e| {
+            Err(Error::Config(format!("the terminal prompt stopped: {e}")))
+        }),
+        _ = tokio::signal::ctrl_c() => Err(Error::Interrupted),
+    };
+    terminal.settled = !matches!(answer, Err(Error::Interrupted));
+    answer
+}
+
+/// The terminal's settings before a prompt, put back when the prompt did not finish.
+struct TerminalGuard {
+    #[cfg(unix)]
+    saved: Option<rustix::termios::Termios>,
+    settled: bool,
+}
+
+impl TerminalGuard {
+    fn save() -> Self {
+        Self {
+            #[cfg(unix)]
+            saved: rustix::termios::tcgetattr(std::io::stdin()).ok(),
+            settled: false,
+        }
+    }
+}
+
+impl Drop for TerminalGuard {
+    fn drop(&mut self) {
+        if self.settled {
+            return;
+        }
+        #[cfg(unix)]
+        if let Some(saved) = &self.saved {
+            let _ = rustix::termios::tcsetattr(
+                std::io::stdin(),
+                rustix::termios::OptionalActions::Now,
+                saved,
+            );
+        }
+        let term = Term::stderr();
+        let _ = term.show_cursor();
+        let _ = term.write_line("");
     }
 }
 
@@ -374,10 +439,10 @@ fn prompt_error(e: dialoguer::Error) -> Error {
     }
 }
 
-fn prompt_phone(ctx: &Context) -> Result<String> {
+fn prompt_phone(demo: bool) -> Result<String> {
     let mut input = Input::<String>::new()
         .with_prompt("Phone number (international format, e.g. +15551234567)");
-    if ctx.demo.is_some() {
+    if demo {
         input = input.default(DEMO_PHONE.to_owned());
     }
     input
@@ -500,7 +565,7 @@ async fn import_telethon(ctx: &Context, args: &SetupArgs, source: &str) -> Resul
     let telethon = crate::telegram::telethon::TelethonSession::read(source)
         .map_err(|e| Error::InvalidInput(format!("--import-telethon: {e}")))?;
     let interactive = std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
-    let credentials = credentials(ctx, args, interactive)?;
+    let credentials = credentials(ctx, args, interactive).await?;
     ctx.config.ensure_profile_dir()?;
     let session_path = ctx.config.session_file();
     if session_path.exists()
@@ -552,7 +617,7 @@ const QR_REFRESH: Duration = Duration::from_secs(30);
 /// password if the account has one (through the same steps as a code login).
 async fn qr_setup(ctx: &Context, mut args: SetupArgs) -> Result<ExitCode> {
     let interactive = std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
-    let credentials = credentials(ctx, &args, interactive)?;
+    let credentials = credentials(ctx, &args, interactive).await?;
     ctx.config.ensure_profile_dir()?;
     let login_path = ctx.config.login_file();
     // A scan already done that waits for the password continues there.

@@ -15,6 +15,7 @@ use std::sync::Mutex;
 use std::time::Duration;
 
 use crate::error::Error;
+use crate::histogram::Histogram;
 use crate::mcp::CallObserver;
 use crate::telegram::RpcSnapshot;
 
@@ -23,38 +24,11 @@ const BUCKETS: [f64; 14] = [
     0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 10.0, 30.0,
 ];
 
-#[derive(Default)]
-struct Histogram {
-    counts: [u64; BUCKETS.len()],
-    sum: f64,
-    count: u64,
-}
-
-impl Histogram {
-    fn observe(&mut self, seconds: f64) {
-        for (bound, count) in BUCKETS.iter().zip(self.counts.iter_mut()) {
-            if seconds <= *bound {
-                *count += 1;
-            }
-        }
-        self.sum += seconds;
-        self.count += 1;
-    }
-
-    fn render(&self, out: &mut String, name: &str, labels: &str) {
-        let sep = if labels.is_empty() { "" } else { "," };
-        for (bound, count) in BUCKETS.iter().zip(self.counts) {
-            let _ = writeln!(out, "{name}_bucket{{{labels}{sep}le=\"{bound}\"}} {count}");
-        }
-        let _ = writeln!(
-            out,
-            "{name}_bucket{{{labels}{sep}le=\"+Inf\"}} {}",
-            self.count
-        );
-        let _ = writeln!(out, "{name}_sum{{{labels}}} {}", self.sum);
-        let _ = writeln!(out, "{name}_count{{{labels}}} {}", self.count);
-    }
-}
+/// Upper bounds of the HTTP body size histograms, in bytes (64 B to 16 MiB; the body
+/// limit defaults to 1 MiB, a downloaded file over `/mtproto-api` may be larger).
+const SIZE_BUCKETS: [f64; 10] = [
+    64.0, 256.0, 1024.0, 4096.0, 16384.0, 65536.0, 262144.0, 1048576.0, 4194304.0, 16777216.0,
+];
 
 #[derive(Default)]
 struct Families {
@@ -62,6 +36,10 @@ struct Families {
     http_requests: BTreeMap<(&'static str, &'static str, u16), u64>,
     /// route → durations
     http_duration: BTreeMap<&'static str, Histogram>,
+    /// route → request body bytes read
+    http_request_size: BTreeMap<&'static str, Histogram>,
+    /// route → response body bytes sent
+    http_response_size: BTreeMap<&'static str, Histogram>,
     /// (tool, outcome) → count
     tool_calls: BTreeMap<(&'static str, &'static str), u64>,
     /// tool → durations
@@ -98,8 +76,26 @@ impl Metrics {
         families
             .http_duration
             .entry(route)
-            .or_default()
+            .or_insert_with(|| Histogram::new(&BUCKETS))
             .observe(elapsed.as_secs_f64());
+    }
+
+    /// The bytes of a request's body the server read.
+    pub fn http_request_size(&self, route: &'static str, bytes: u64) {
+        self.families()
+            .http_request_size
+            .entry(route)
+            .or_insert_with(|| Histogram::new(&SIZE_BUCKETS))
+            .observe(bytes as f64);
+    }
+
+    /// The bytes of a response's body sent (a stream's, when it ends).
+    pub fn http_response_size(&self, route: &'static str, bytes: u64) {
+        self.families()
+            .http_response_size
+            .entry(route)
+            .or_insert_with(|| Histogram::new(&SIZE_BUCKETS))
+            .observe(bytes as f64);
     }
 
     /// The text exposition format (version 0.0.4).
@@ -131,6 +127,23 @@ impl Metrics {
                 "tgmcp_http_request_duration_seconds",
                 &format!("route=\"{route}\""),
             );
+        }
+        for (name, help, family) in [
+            (
+                "tgmcp_http_request_size_bytes",
+                "Bytes of request body read, by route.",
+                &families.http_request_size,
+            ),
+            (
+                "tgmcp_http_response_size_bytes",
+                "Bytes of response body sent (a stream's when it ends), by route.",
+                &families.http_response_size,
+            ),
+        ] {
+            header(&mut out, name, "histogram", help);
+            for (route, histogram) in family {
+                histogram.render(&mut out, name, &format!("route=\"{route}\""));
+            }
         }
         gauge(
             &mut out,
@@ -236,7 +249,7 @@ impl CallObserver for Metrics {
         families
             .tool_duration
             .entry(tool)
-            .or_default()
+            .or_insert_with(|| Histogram::new(&BUCKETS))
             .observe(elapsed.as_secs_f64());
     }
 }
@@ -272,25 +285,34 @@ fn render_rpc(out: &mut String, rpc: &RpcSnapshot) {
     }
     header(
         out,
-        "tgmcp_telegram_request_duration_seconds",
-        "summary",
-        "Time Telegram requests took (flood waits slept included), by method.",
+        "tgmcp_telegram_request_seconds_total",
+        "counter",
+        "Seconds Telegram requests took (flood waits slept included), summed, by method.",
     );
-    let mut by_method: BTreeMap<&str, (u64, f64)> = BTreeMap::new();
+    let mut by_method: BTreeMap<&str, f64> = BTreeMap::new();
     for ((method, _), tally) in &rpc.requests {
-        let entry = by_method.entry(method).or_default();
-        entry.0 += tally.count;
-        entry.1 += tally.seconds;
+        *by_method.entry(method).or_default() += tally.seconds;
     }
-    for (method, (count, seconds)) in by_method {
-        let method = escape(method);
+    for (method, seconds) in by_method {
         let _ = writeln!(
             out,
-            "tgmcp_telegram_request_duration_seconds_sum{{method=\"{method}\"}} {seconds}"
+            "tgmcp_telegram_request_seconds_total{{method=\"{}\"}} {seconds}",
+            escape(method)
         );
-        let _ = writeln!(
+    }
+    // Every client of the process (all accounts in hosted mode), by namespace: a bounded
+    // label set for quantiles, where `_total` above has the detail by method.
+    header(
+        out,
+        "tgmcp_telegram_request_duration_seconds",
+        "histogram",
+        "Time Telegram requests took, by TL namespace and outcome (ok or error).",
+    );
+    for ((namespace, outcome), histogram) in crate::telegram::stats::latency_snapshot() {
+        histogram.render(
             out,
-            "tgmcp_telegram_request_duration_seconds_count{{method=\"{method}\"}} {count}"
+            "tgmcp_telegram_request_duration_seconds",
+            &format!("namespace=\"{namespace}\",outcome=\"{outcome}\""),
         );
     }
     let floods = [
@@ -407,6 +429,8 @@ mod tests {
         // Methods a client made up are one label, however many and however long.
         metrics.http_request("other", &"X".repeat(300_000), 404, Duration::ZERO);
         metrics.http_request("other", "BREW", 404, Duration::ZERO);
+        metrics.http_request_size("/mcp", 300);
+        metrics.http_response_size("/mcp", 64);
         metrics.tool_call("find_chats", None, Duration::from_millis(3));
         metrics.tool_call(
             "send_message",
@@ -445,11 +469,15 @@ mod tests {
             "tgmcp_http_request_duration_seconds_bucket{route=\"/mcp\",le=\"0.0025\"} 1",
             "tgmcp_http_request_duration_seconds_bucket{route=\"/mcp\",le=\"0.001\"} 0",
             "tgmcp_http_request_duration_seconds_count{route=\"/mcp\"} 1",
+            "tgmcp_http_request_size_bytes_bucket{route=\"/mcp\",le=\"256\"} 0",
+            "tgmcp_http_request_size_bytes_bucket{route=\"/mcp\",le=\"1024\"} 1",
+            "tgmcp_http_request_size_bytes_sum{route=\"/mcp\"} 300",
+            "tgmcp_http_response_size_bytes_bucket{route=\"/mcp\",le=\"64\"} 1",
             "tgmcp_tool_calls_total{tool=\"find_chats\",outcome=\"ok\"} 1",
             "tgmcp_tool_calls_total{tool=\"send_message\",outcome=\"flood_wait\"} 1",
             "tgmcp_telegram_requests_total{method=\"messages.sendMessage\",outcome=\"FLOOD_WAIT\"} 1",
             "tgmcp_telegram_requests_total{method=\"messages.getDialogs\",outcome=\"ok\"} 1",
-            "tgmcp_telegram_request_duration_seconds_count{method=\"messages.getDialogs\"} 1",
+            "tgmcp_telegram_request_seconds_total{method=\"messages.getDialogs\"} 0.004",
             "tgmcp_telegram_flood_waits_total{handling=\"returned\"} 1",
             "tgmcp_telegram_flood_wait_seconds_total{handling=\"returned\"} 42",
             "tgmcp_telegram_flood_waits_total{handling=\"slept\"} 0",

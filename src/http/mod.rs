@@ -15,6 +15,7 @@ mod metrics;
 mod mtproto;
 mod session_end;
 pub mod setup;
+mod sizes;
 pub mod token;
 
 use std::future::Future;
@@ -391,11 +392,21 @@ async fn observe(State(state): State<AppState>, mut request: Request, next: Next
     let method = request.method().clone();
     let note = CallNote::default();
     request.extensions_mut().insert(note.clone());
+    let request = {
+        let metrics = Arc::clone(&state.metrics);
+        request
+            .map(|body| sizes::counted(body, move |bytes| metrics.http_request_size(route, bytes)))
+    };
     let response = next.run(request).await;
     let status = response.status().as_u16();
     state
         .metrics
         .http_request(route, method.as_str(), status, started.elapsed());
+    let response = {
+        let metrics = Arc::clone(&state.metrics);
+        response
+            .map(|body| sizes::counted(body, move |bytes| metrics.http_response_size(route, bytes)))
+    };
     let event = RequestEvent {
         method,
         route,
@@ -436,7 +447,7 @@ impl Drop for RequestEvent {
             method = self.method.as_str(),
             route = self.route,
             status = self.status,
-            ms = self.started.elapsed().as_secs_f64() * 1000.0,
+            duration_ms = self.started.elapsed().as_secs_f64() * 1000.0,
             tool,
             outcome,
             "request"

@@ -284,8 +284,9 @@ impl Telegram {
                 self.options.timeout.as_secs()
             ))),
         };
-        self.stats
-            .record(method, &result, started.elapsed(), was_connected);
+        let elapsed = started.elapsed();
+        self.stats.record(method, &result, elapsed, was_connected);
+        super::stats::observe_latency(method, result.is_ok(), elapsed);
         result
     }
 

@@ -25,6 +25,12 @@ const PREPARATION: &[&str] = &[
     "upload.saveFilePart",
     "upload.saveBigFilePart",
     "messages.uploadMedia",
+    // `setup`'s login steps: stopped after them, no chat has changed, and the next
+    // `setup` starts or continues the login (Ctrl-C at a prompt is a plain interruption).
+    "auth.sendCode",
+    "auth.signIn",
+    "auth.checkPassword",
+    "account.getPassword",
 ];
 
 /// Notes whether a write left during the operations run inside [`WriteWatch::watch`].

@@ -7,6 +7,7 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::Duration;
 
 use crate::error::Error;
+use crate::histogram::Histogram;
 
 /// Most distinct method labels kept; later ones count as `other`. The schema has about
 /// 750 methods, and one process calls a few dozen.
@@ -197,6 +198,71 @@ fn outcome_of(error: &Error) -> String {
     }
 }
 
+/// Upper bounds of the Telegram request duration histogram, in seconds: a round trip
+/// takes tens of milliseconds to a few seconds, a file part or a slept flood wait longer.
+const LATENCY_BUCKETS: [f64; 13] = [
+    0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0,
+];
+
+/// The TL namespaces the duration histogram keeps apart; any other counts as `other`,
+/// a method without one (`initConnection`) as `none`.
+const NAMESPACES: [&str; 22] = [
+    "account",
+    "auth",
+    "bots",
+    "channels",
+    "chatlists",
+    "contacts",
+    "folders",
+    "fragment",
+    "help",
+    "langpack",
+    "messages",
+    "payments",
+    "phone",
+    "photos",
+    "premium",
+    "smsjobs",
+    "stats",
+    "stickers",
+    "stories",
+    "updates",
+    "upload",
+    "users",
+];
+
+/// Every client's request durations in this process (hosted mode has one client per
+/// account), by namespace and ok/error: at most 24 × 2 series, whatever is called.
+static LATENCY: Mutex<BTreeMap<(&str, &str), Histogram>> = Mutex::new(BTreeMap::new());
+
+/// Records one request's duration in the process-wide histogram.
+pub(crate) fn observe_latency(method: &str, ok: bool, elapsed: Duration) {
+    let namespace = namespace_of(method);
+    let outcome = if ok { "ok" } else { "error" };
+    LATENCY
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .entry((namespace, outcome))
+        .or_insert_with(|| Histogram::new(&LATENCY_BUCKETS))
+        .observe(elapsed.as_secs_f64());
+}
+
+/// The request duration histograms so far: (namespace, outcome) → histogram.
+pub fn latency_snapshot() -> BTreeMap<(&'static str, &'static str), Histogram> {
+    LATENCY.lock().unwrap_or_else(|e| e.into_inner()).clone()
+}
+
+/// The method's TL namespace, from the fixed set.
+fn namespace_of(method: &str) -> &'static str {
+    match method.split_once('.') {
+        None => "none",
+        Some((namespace, _)) => NAMESPACES
+            .into_iter()
+            .find(|known| *known == namespace)
+            .unwrap_or("other"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -300,5 +366,18 @@ mod tests {
             total as usize,
             5 + 2 * MAX_METHODS + 2 * MAX_ERROR_NAMES + 3
         );
+    }
+
+    #[test]
+    fn latency_labels_are_namespaces_from_a_fixed_set() {
+        assert_eq!(namespace_of("messages.getHistory"), "messages");
+        assert_eq!(namespace_of("upload.getFile"), "upload");
+        assert_eq!(namespace_of("initConnection"), "none");
+        assert_eq!(namespace_of("made.up"), "other");
+        assert_eq!(namespace_of(&"x.".repeat(100_000)), "other");
+        observe_latency("messages.getHistory", true, Duration::from_millis(30));
+        let snapshot = latency_snapshot();
+        let histogram = &snapshot[&("messages", "ok")];
+        assert!(histogram.count() >= 1);
     }
 }

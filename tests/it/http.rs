@@ -755,7 +755,7 @@ async fn ready_and_metrics_follow_a_dc_restart_and_flood_waits() {
         metrics.body
     );
     assert!(
-        value(r#"tgmcp_telegram_request_duration_seconds_sum{method="contacts.search"}"#) >= 1.0,
+        value(r#"tgmcp_telegram_request_seconds_total{method="contacts.search"}"#) >= 1.0,
         "the slept flood wait counts in the time: {}",
         metrics.body
     );
@@ -810,7 +810,7 @@ async fn json_logs_have_one_event_per_request_with_tool_and_outcome() {
     assert_eq!(found["route"], "/mcp");
     assert_eq!(found["method"], "POST");
     assert_eq!(found["status"], 200);
-    assert!(found["ms"].as_f64().unwrap() > 0.0);
+    assert!(found["duration_ms"].as_f64().unwrap() > 0.0);
     assert_eq!(find("get_chat_info")["fields"]["outcome"], "peer_not_found");
     let ready = events
         .iter()

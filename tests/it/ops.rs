@@ -83,6 +83,21 @@ async fn every_metric_the_rules_dashboard_and_readme_name_is_served() {
     let hosted_answer = hosted.get("/metrics", &[]).await;
     assert_eq!(hosted_answer.status, 200, "{}", hosted_answer.body);
     assert!(hosted_answer.body.contains("# TYPE tgmcp_accounts gauge"));
+    // The histograms the alert rules and panels take quantiles of, in both modes.
+    for family in [
+        "tgmcp_telegram_request_duration_seconds",
+        "tgmcp_tool_call_duration_seconds",
+        "tgmcp_http_request_duration_seconds",
+        "tgmcp_http_request_size_bytes",
+        "tgmcp_http_response_size_bytes",
+    ] {
+        for body in [&answer.body, &hosted_answer.body] {
+            assert!(
+                body.contains(&format!("# TYPE {family} histogram\n")),
+                "{family} is a histogram in\n{body}"
+            );
+        }
+    }
     answer.body.push_str(&hosted_answer.body);
     assert_eq!(hosted.terminate().await, 0);
     let served = served(&answer.body);
