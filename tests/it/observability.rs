@@ -113,11 +113,11 @@ async fn telegram_request_durations_are_a_histogram_in_single_and_hosted_mode() 
     let me = sandbox.world().demo_user().expect("demo user");
     let tokens = crate::hosted::accounts_dir(&env, &sandbox, &[("demo", me)]).await;
     let hosted = crate::hosted::serve_accounts(&env, &["--metrics-public"]).await;
-    assert_eq!(telegram_histogram(&metrics(&hosted, None).await), 0.0);
+    let before = telegram_histogram(&metrics(&hosted, None).await);
     let client = hosted.client("/mcp", Some(&tokens[0])).await;
     structured(&call(&client, "get_chat_info", json!({"chat_id": "me"})).await);
     let samples = metrics(&hosted, None).await;
-    assert!(telegram_histogram(&samples) >= 1.0, "{samples:#?}");
+    assert!(telegram_histogram(&samples) > before, "{samples:#?}");
     drop(client);
     assert_eq!(hosted.terminate().await, 0);
 }
