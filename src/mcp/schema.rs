@@ -119,8 +119,8 @@ pub fn output_schema<T: JsonSchema + 'static>() -> Arc<JsonObject> {
 }
 
 /// The `outputSchema` of a tool whose result is one of the shared shapes the server's
-/// instructions describe (a message): its required fields only, as wherever else the
-/// shape appears in a result.
+/// instructions describe (a message): its required fields with their types, and no more
+/// — the instructions name the rest, and the result may carry them.
 pub fn shape_schema<T: JsonSchema + 'static>() -> Arc<JsonObject> {
     cached::<T>(Kind::Shape)
 }
