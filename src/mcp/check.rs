@@ -13,6 +13,7 @@ use rmcp::model::JsonObject;
 use serde_json::{Map, Value};
 
 use super::WRITE_TOOLS;
+use super::schema::{MAX_ID, MIN_ID};
 use crate::error::{Error, Result};
 
 /// What a call's arguments needed: the unknown ones that were dropped.
@@ -124,9 +125,8 @@ fn mend(
             let Some(number) = number else {
                 return Err(wrong(value));
             };
-            let min = schema.get("minimum").and_then(Value::as_i64);
-            let max = schema.get("maximum").and_then(Value::as_i64);
-            if min.is_some_and(|min| number < min) || max.is_some_and(|max| number > max) {
+            let (min, max) = bounds(schema);
+            if number < min || number > max {
                 return Err(format!("{name} must be {}, not {number}", expected(schema)));
             }
             *value = Value::from(number);
@@ -193,6 +193,16 @@ fn mend(
     Ok(())
 }
 
+/// An integer argument's range: its schema's, or where that names none, an id's (the
+/// published schemas leave that range out).
+fn bounds(schema: &Map<String, Value>) -> (i64, i64) {
+    let bound = |key: &str| schema.get(key).and_then(Value::as_i64);
+    (
+        bound("minimum").unwrap_or(MIN_ID),
+        bound("maximum").unwrap_or(MAX_ID),
+    )
+}
+
 /// What a schema takes, in words.
 fn expected(schema: &Map<String, Value>) -> String {
     if let Some(Value::Array(choices)) = schema.get("enum") {
@@ -205,13 +215,8 @@ fn expected(schema: &Map<String, Value>) -> String {
     }
     match schema.get("type").and_then(Value::as_str) {
         Some("integer") => {
-            let min = schema.get("minimum").and_then(Value::as_i64);
-            let max = schema.get("maximum").and_then(Value::as_i64);
-            match (min, max) {
-                (Some(min), Some(max)) => format!("an integer from {min} to {max}"),
-                (Some(min), None) => format!("an integer of at least {min}"),
-                _ => "an integer".into(),
-            }
+            let (min, max) = bounds(schema);
+            format!("an integer from {min} to {max}")
         }
         Some("string") => "a string".into(),
         Some("boolean") => "true or false".into(),
@@ -321,6 +326,22 @@ mod tests {
             json!({"chat_id": "me", "message_ids": [1.5]}),
         ));
         assert!(m.contains("message_ids[0] must be an integer"), "{m}");
+        let m = message(check::<ReadMessages>(
+            "read_messages",
+            json!({"chat_id": "me", "message_ids": [7, 2_147_483_648_i64]}),
+        ));
+        assert!(
+            m.contains("message_ids[1] must be an integer from 1 to 2147483647, not 2147483648"),
+            "{m}"
+        );
+        let m = message(check::<ReadMessages>(
+            "read_messages",
+            json!({"chat_id": "me", "message_ids": [0]}),
+        ));
+        assert!(
+            m.contains("message_ids[0] must be an integer from 1 to 2147483647, not 0"),
+            "{m}"
+        );
         let m = message(check::<InvokeMtproto>(
             "invoke_mtproto",
             json!({"method_full_name": "x", "allow_dangerus": true}),

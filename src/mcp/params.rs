@@ -100,21 +100,15 @@ fn default_chats_limit() -> u32 {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SearchGlobally {
-    /// Words to find; each also matches as a word prefix. Separate alternative terms with
-    /// commas.
     pub query: String,
-    /// Messages per page.
     #[serde(default = "default_search_limit")]
     #[schemars(range(min = 1, max = 100))]
     pub limit: u32,
-    /// Only chats of this type.
     pub chat_type: Option<ChatType>,
-    /// Only messages sent on or after this date: ISO 8601, e.g. 2024-05-01 or
-    /// 2024-05-01T10:00:00Z.
+    /// On or after this date (ISO 8601, e.g. 2024-05-01 or 2024-05-01T10:00:00Z).
     pub min_date: Option<String>,
-    /// Only messages sent on or before this date (a bare date includes that day).
+    /// On or before (a bare date includes that day).
     pub max_date: Option<String>,
-    /// The `cursor` of the previous page, to get the next one.
     pub cursor: Option<String>,
 }
 
@@ -136,28 +130,22 @@ impl SearchGlobally {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SearchInChat {
-    /// The chat: `me`, @username, numeric id, t.me link or +phone.
     pub chat_id: ChatId,
-    /// Words to find (each also matches as a prefix; commas separate terms). Without a
-    /// query: the latest messages.
     pub query: Option<String>,
-    /// Messages per page.
     #[serde(default = "default_search_limit")]
     #[schemars(range(min = 1, max = 100))]
     pub limit: u32,
-    /// Only messages sent on or after this date (ISO 8601).
+    /// On or after (ISO 8601).
     pub min_date: Option<String>,
-    /// Only messages sent on or before this date (ISO 8601; a bare date includes that
-    /// day).
+    /// On or before (a bare date includes that day).
     pub max_date: Option<String>,
-    /// Only messages from this user: `me`, @username or numeric id.
+    /// Only messages from this sender.
     pub from_user: Option<ChatId>,
     /// Only the replies to this message (its thread).
     #[schemars(range(min = 1, max = i32::MAX))]
     pub reply_to_msg_id: Option<i32>,
-    /// The `cursor` of the previous page, to get the next one.
     pub cursor: Option<String>,
-    /// Only this forum topic (ids from list_topics).
+    /// Only this forum topic (from list_topics).
     #[schemars(range(min = 1, max = i32::MAX))]
     pub topic_id: Option<i32>,
 }
@@ -183,9 +171,8 @@ impl SearchInChat {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ReadMessages {
-    /// The chat the messages are in.
     pub chat_id: ChatId,
-    /// Ids of the messages to read (at most 100).
+    /// At most 100.
     #[schemars(inner(range(min = 1, max = i32::MAX)))]
     pub message_ids: Vec<i32>,
 }
@@ -206,22 +193,20 @@ impl ReadMessages {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SendMessageArgs {
-    /// Where to send: `me`, @username, numeric id, t.me link or +phone.
     pub chat_id: ChatId,
-    /// The text. Over 4096 characters it is sent as several messages.
+    /// The text, or the caption of the files.
     pub message: String,
-    /// Send as a reply to this message.
+    /// Reply to this message.
     #[schemars(range(min = 1, max = i32::MAX))]
     pub reply_to_msg_id: Option<i32>,
-    /// How `message` is formatted; plain text when absent.
+    /// Plain text when absent.
     pub parse_mode: Option<ParseMode>,
-    /// Files to attach: one or a list of https URLs, data: URIs, or local paths (stdio
-    /// only). The message becomes the caption; several files go as albums.
+    /// https URLs, data: URIs, or local paths (stdio only); several go as albums.
     pub files: Option<Files>,
-    /// Send images as files (documents) instead of photos.
+    /// Send images as files, not photos.
     #[serde(default)]
     pub force_document: bool,
-    /// Post in this forum topic (ids from list_topics).
+    /// Post in this forum topic (from list_topics).
     #[schemars(range(min = 1, max = i32::MAX))]
     pub topic_id: Option<i32>,
 }
@@ -308,13 +293,10 @@ impl FileList {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DownloadMediaArgs {
-    /// The chat the message is in.
     pub chat_id: ChatId,
-    /// Id of the message whose photo or document to save.
     #[schemars(range(min = 1, max = i32::MAX))]
     pub message_id: i32,
-    /// File name (or relative path) inside the server's download folder; by default the
-    /// file's own name. An existing file is never overwritten.
+    /// A file name or relative path in the download folder; by default the file's own name.
     pub path: Option<String>,
 }
 
@@ -322,14 +304,12 @@ pub struct DownloadMediaArgs {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct EditMessageArgs {
-    /// The chat the message is in.
     pub chat_id: ChatId,
-    /// Id of a message this account sent.
     #[schemars(range(min = 1, max = i32::MAX))]
     pub message_id: i32,
     /// The new text.
     pub message: String,
-    /// How `message` is formatted; plain text when absent.
+    /// Plain text when absent.
     pub parse_mode: Option<ParseMode>,
 }
 
@@ -348,14 +328,10 @@ impl EditMessageArgs {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FindChatsArgs {
-    /// Name or @username to look for in contacts, chats and public Telegram, or a phone
-    /// number (+…). Without a query: the most recent chats.
     pub query: Option<String>,
-    /// Chats to return.
     #[serde(default = "default_chats_limit")]
     #[schemars(range(min = 1, max = 100))]
     pub limit: u32,
-    /// Only chats of this type.
     pub chat_type: Option<ChatType>,
 }
 
@@ -373,7 +349,7 @@ impl FindChatsArgs {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ChatInfoArgs {
-    /// The chat: `me`, @username, numeric id, t.me link or +phone.
+    /// `me`, @username, numeric id, t.me link or +phone.
     pub chat_id: ChatId,
 }
 
@@ -381,26 +357,24 @@ pub struct ChatInfoArgs {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SendToPhoneArgs {
-    /// Phone number in international format, e.g. +15551234567.
+    /// International format, e.g. +15551234567.
     pub phone_number: String,
-    /// The text. Over 4096 characters it is sent as several messages.
+    /// The text, or the caption of the files.
     pub message: String,
-    /// First name for the contact, if one has to be added to reach the number.
+    /// For the contact, if one is added.
     pub first_name: Option<String>,
-    /// Last name for the contact, if one has to be added.
     pub last_name: Option<String>,
-    /// Remove the contact again after sending, if this call added it.
+    /// Remove that contact again after sending.
     #[serde(default)]
     pub remove_if_new: bool,
-    /// How `message` is formatted; plain text when absent.
+    /// Plain text when absent.
     pub parse_mode: Option<ParseMode>,
-    /// Send as a reply to this message.
+    /// Reply to this message.
     #[schemars(range(min = 1, max = i32::MAX))]
     pub reply_to_msg_id: Option<i32>,
-    /// Files to attach: one or a list of https URLs, data: URIs, or local paths (stdio
-    /// only). The message becomes the caption; several files go as albums.
+    /// https URLs, data: URIs, or local paths (stdio only); several go as albums.
     pub files: Option<Files>,
-    /// Send images as files (documents) instead of photos.
+    /// Send images as files, not photos.
     #[serde(default)]
     pub force_document: bool,
 }
@@ -573,21 +547,17 @@ fn yes() -> bool {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct InvokeMtproto {
-    /// The API method, e.g. messages.getHistory or channels.getParticipants (any case; a
-    /// `Request` suffix is fine).
+    /// E.g. messages.getHistory (any case; a `Request` suffix is fine).
     pub method_full_name: String,
-    /// The method's parameters as a JSON object in a string (an object works too), e.g.
-    /// "{\"peer\": \"@durov\", \"limit\": 10}". Objects name their constructor in "_";
-    /// optional parameters are left out; bytes are base64.
+    /// The parameters as a JSON object (in a string or not), e.g.
+    /// {"peer": "@durov", "limit": 10}; optional ones left out, bytes in base64.
     pub params_json: Option<String>,
-    /// The same parameters as an object, instead of params_json.
+    /// Instead of params_json, as an object.
     pub params: Option<serde_json::Map<String, serde_json::Value>>,
-    /// Accept chats (me, @username, ids) wherever the method takes an input peer, user or
-    /// channel.
+    /// Accept chats as input peers, users and channels.
     #[serde(default = "yes")]
     pub resolve: bool,
-    /// Allow a method that cannot be undone (deleting messages or chats, leaving a
-    /// channel …). Only when the user asked for exactly that.
+    /// Allow a method that cannot be undone, only when the user asked for exactly that.
     #[serde(default)]
     pub allow_dangerous: bool,
 }

@@ -10,14 +10,12 @@ use crate::telegram::{DeleteMessages, ForwardMessages, PinMessage, SendReaction}
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ForwardMessagesArgs {
-    /// The chat the messages are in.
     pub from_chat_id: ChatId,
-    /// Ids of the messages to forward (at most 100), in order.
+    /// At most 100, in order.
     #[schemars(inner(range(min = 1, max = i32::MAX)))]
     pub message_ids: Vec<i32>,
-    /// Where to forward them.
     pub to_chat_id: ChatId,
-    /// Send as copies, without "forwarded from".
+    /// Send copies, without "forwarded from".
     #[serde(default)]
     pub drop_author: bool,
     /// Without a notification.
@@ -41,12 +39,10 @@ impl ForwardMessagesArgs {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DeleteMessagesArgs {
-    /// The chat the messages are in.
     pub chat_id: ChatId,
-    /// Ids of the messages to delete (at most 100).
+    /// At most 100.
     #[schemars(inner(range(min = 1, max = i32::MAX)))]
     pub message_ids: Vec<i32>,
-    /// Also for the other people (always so in channels and supergroups).
     #[serde(default)]
     pub for_everyone: bool,
 }
@@ -65,7 +61,6 @@ impl DeleteMessagesArgs {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PinMessageArgs {
-    /// The chat the message is in.
     pub chat_id: ChatId,
     #[schemars(range(min = 1, max = i32::MAX))]
     pub message_id: i32,
@@ -92,11 +87,9 @@ impl PinMessageArgs {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SendReactionArgs {
-    /// The chat the message is in.
     pub chat_id: ChatId,
     #[schemars(range(min = 1, max = i32::MAX))]
     pub message_id: i32,
-    /// One emoji, e.g. 👍; absent removes the user's reaction.
     pub emoji: Option<String>,
 }
 

@@ -27,14 +27,14 @@ fn topics() -> u32 {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct GetUnreadArgs {
-    /// Also return each chat's oldest unread messages.
+    /// Each chat's oldest unread messages too.
     #[serde(default = "yes")]
     pub include_messages: bool,
-    /// Most messages per chat.
+    /// Messages per chat.
     #[serde(default = "per_chat")]
     #[schemars(range(min = 1, max = 100))]
     pub per_chat_limit: u32,
-    /// Most messages in all.
+    /// Messages in all.
     #[serde(default = "total")]
     #[schemars(range(min = 1, max = 1000))]
     pub total_limit: u32,
@@ -69,12 +69,9 @@ impl GetUnreadArgs {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct MarkReadArgs {
-    /// The chat.
     pub chat_id: ChatId,
-    /// Default: all.
     #[schemars(range(min = 1, max = i32::MAX))]
     pub max_id: Option<i32>,
-    /// Only this forum topic.
     #[schemars(range(min = 1, max = i32::MAX))]
     pub topic_id: Option<i32>,
 }
@@ -95,7 +92,7 @@ impl MarkReadArgs {
 pub struct ListTopicsArgs {
     /// A forum supergroup.
     pub chat_id: ChatId,
-    /// Words of a topic's title.
+    /// Words of the title.
     pub query: Option<String>,
     #[serde(default = "topics")]
     #[schemars(range(min = 1, max = 100))]

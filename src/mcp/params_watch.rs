@@ -23,18 +23,17 @@ fn default_quiet() -> f64 {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct WaitForMessages {
-    /// Only this chat (any chat when left out).
+    /// Only this chat.
     pub chat_id: Option<ChatId>,
     /// Only these chats.
     pub chat_ids: Option<Vec<ChatId>>,
     /// Return messages newer than this id at once, if any (needs one chat).
     #[schemars(range(min = 0, max = i32::MAX))]
     pub since_message_id: Option<i32>,
-    /// Seconds to wait for a first message (0: only what since_message_id finds).
+    /// 0: only what since_message_id finds.
     #[serde(default = "default_timeout")]
     #[schemars(range(min = 0, max = 120))]
     pub timeout_s: u32,
-    /// Seconds without a new message before answering.
     #[serde(default = "default_quiet")]
     #[schemars(range(min = 0, max = 30))]
     pub quiet_s: f64,

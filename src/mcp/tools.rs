@@ -10,6 +10,7 @@ use super::params::{
     ReadMessages, SearchGlobally, SearchInChat, SendMessageArgs, SendToPhoneArgs,
 };
 use super::reply::{input_schema, output_schema};
+use super::schema::shape_schema;
 use super::server::TelegramServer;
 use super::text;
 use crate::error::Result;
@@ -37,18 +38,15 @@ impl TelegramServer {
 impl TelegramServer {
     #[tool(
         name = "search_messages_globally",
-        title = "Search all chats",
-        description = "Search messages in all of the user's chats, newest first. Matches words \
-                       and word prefixes; separate alternative terms with commas. While has_more \
-                       is true, pass cursor back for the next page.",
+        description = "Search all of the user's chats, newest first. Words match as prefixes; \
+                       commas separate alternatives. While has_more is true, pass cursor back \
+                       for the next page.",
         input_schema = input_schema::<SearchGlobally>(),
         output_schema = output_schema::<SearchPage>(),
         annotations(
             title = "Search all chats",
             read_only_hint = true,
-            destructive_hint = false,
-            idempotent_hint = true,
-            open_world_hint = true
+            destructive_hint = false
         )
     )]
     async fn search_messages_globally(
@@ -71,18 +69,15 @@ impl TelegramServer {
 
     #[tool(
         name = "search_messages_in_chat",
-        title = "Search one chat",
-        description = "Search one chat's messages, newest first, or list its latest messages \
-                       without a query. Filters: sender, dates, and the replies to one message \
-                       (a thread). While has_more is true, pass cursor back for the next page.",
+        description = "Search one chat, newest first, or list its latest messages without a \
+                       query. Words match as prefixes; commas separate alternatives. While \
+                       has_more is true, pass cursor back for the next page.",
         input_schema = input_schema::<SearchInChat>(),
         output_schema = output_schema::<SearchPage>(),
         annotations(
             title = "Search one chat",
             read_only_hint = true,
-            destructive_hint = false,
-            idempotent_hint = true,
-            open_world_hint = true
+            destructive_hint = false
         )
     )]
     async fn search_messages_in_chat(
@@ -100,18 +95,15 @@ impl TelegramServer {
 
     #[tool(
         name = "read_messages",
-        title = "Read messages",
-        description = "Read messages of one chat by their ids, e.g. the message a reply \
-                       answers. Ids that do not exist are listed in missing. A chat's latest \
-                       messages come from search_messages_in_chat without a query.",
+        description = "Messages of one chat by id (e.g. the one a reply answers); ids not found \
+                       are listed in missing. For the latest, use search_messages_in_chat \
+                       without a query.",
         input_schema = input_schema::<ReadMessages>(),
         output_schema = output_schema::<ReadResult>(),
         annotations(
             title = "Read messages",
             read_only_hint = true,
-            destructive_hint = false,
-            idempotent_hint = true,
-            open_world_hint = true
+            destructive_hint = false
         )
     )]
     async fn read_messages(
@@ -129,20 +121,14 @@ impl TelegramServer {
 
     #[tool(
         name = "send_message",
-        title = "Send a message",
-        description = "Send a text message as the user, optionally as a reply, with files if \
-                       given (https URLs, data: URIs, or local paths when the server runs on \
-                       stdio). With files the message is their caption; several files go as \
-                       albums. A text over 4096 characters is sent as several messages; all \
-                       their ids are returned.",
+        description = "Send a message as the user, optionally as a reply or with files. A text \
+                       over 4096 characters goes as several messages; all their ids are \
+                       returned.",
         input_schema = input_schema::<SendMessageArgs>(),
         output_schema = output_schema::<SendResult>(),
         annotations(
             title = "Send a message",
-            read_only_hint = false,
-            destructive_hint = false,
-            idempotent_hint = false,
-            open_world_hint = true
+            destructive_hint = false
         )
     )]
     async fn send_message(
@@ -164,16 +150,13 @@ impl TelegramServer {
 
     #[tool(
         name = "edit_message",
-        title = "Edit a message",
         description = "Replace the text of a message the user sent.",
         input_schema = input_schema::<EditMessageArgs>(),
-        output_schema = output_schema::<Message>(),
+        output_schema = shape_schema::<Message>(),
         annotations(
             title = "Edit a message",
-            read_only_hint = false,
             destructive_hint = true,
-            idempotent_hint = true,
-            open_world_hint = true
+            idempotent_hint = true
         )
     )]
     async fn edit_message(
@@ -191,19 +174,15 @@ impl TelegramServer {
 
     #[tool(
         name = "find_chats",
-        title = "Find chats",
-        description = "Find people, groups and channels by name or @username among contacts, \
-                       the user's chats and public Telegram, or a person by phone number \
-                       (+…); without a query, list the most recent chats. Their ids work as \
-                       chat_id.",
+        description = "Find people, groups and channels by name, @username or +phone among \
+                       contacts, the user's chats and public Telegram; without a query, the most \
+                       recent chats. Their ids work as chat_id.",
         input_schema = input_schema::<FindChatsArgs>(),
         output_schema = output_schema::<ChatList>(),
         annotations(
             title = "Find chats",
             read_only_hint = true,
-            destructive_hint = false,
-            idempotent_hint = true,
-            open_world_hint = true
+            destructive_hint = false
         )
     )]
     async fn find_chats(
@@ -221,18 +200,14 @@ impl TelegramServer {
 
     #[tool(
         name = "get_chat_info",
-        title = "Get chat info",
-        description = "A person's, group's or channel's profile: name, username, type, bio or \
-                       description, members, last seen, unread count, and whether the user can \
-                       write there.",
+        description = "A person's, group's or channel's profile: name, username, type, bio, \
+                       members, last seen, unread count, and whether the user can write there.",
         input_schema = input_schema::<ChatInfoArgs>(),
         output_schema = output_schema::<ChatInfo>(),
         annotations(
             title = "Get chat info",
             read_only_hint = true,
-            destructive_hint = false,
-            idempotent_hint = true,
-            open_world_hint = true
+            destructive_hint = false
         )
     )]
     async fn get_chat_info(
@@ -250,18 +225,13 @@ impl TelegramServer {
 
     #[tool(
         name = "send_message_to_phone",
-        title = "Send a message to a phone number",
-        description = "Send a text message to a phone number, adding it as a contact if it is \
-                       not one (remove_if_new removes that contact afterwards). Fails if the \
-                       number has no Telegram account.",
+        description = "Send a message to a phone number, adding it as a contact if it is not \
+                       one. Fails if the number has no Telegram account.",
         input_schema = input_schema::<SendToPhoneArgs>(),
         output_schema = output_schema::<PhoneSendResult>(),
         annotations(
             title = "Send a message to a phone number",
-            read_only_hint = false,
-            destructive_hint = false,
-            idempotent_hint = false,
-            open_world_hint = true
+            destructive_hint = false
         )
     )]
     async fn send_message_to_phone(
@@ -283,19 +253,15 @@ impl TelegramServer {
 
     #[tool(
         name = "download_media",
-        title = "Download a message's file",
-        description = "Save the photo or document of a message to the server's download \
-                       folder and return the saved path, size and mime type. Never overwrites \
-                       a file. Over HTTP it works only when the server has a download folder.",
+        description = "Save a message's photo or document in the server's download folder (over \
+                       HTTP only when it has one); returns path, size and mime type. Never \
+                       overwrites a file.",
         input_schema = input_schema::<DownloadMediaArgs>(),
         output_schema = output_schema::<Downloaded>(),
         annotations(
             title = "Download a message's file",
             // It writes a file on the server's machine (never over an existing one).
-            read_only_hint = false,
-            destructive_hint = false,
-            idempotent_hint = false,
-            open_world_hint = true
+            destructive_hint = false
         )
     )]
     async fn download_media(
@@ -319,22 +285,16 @@ impl TelegramServer {
 
     #[tool(
         name = "invoke_mtproto",
-        title = "Call any Telegram API method",
-        description = "Call any method of Telegram's API (MTProto, the user's account) by its \
-                       full name with JSON parameters, for what the other tools do not cover: \
-                       reactions, pins, polls, folders, admin actions … Parameters follow the \
-                       schema at https://core.telegram.org/methods; objects name their \
-                       constructor in \"_\"; wherever an input peer, user or channel goes, a chat \
-                       (me, @username, id) works. Methods that cannot be undone need \
-                       allow_dangerous; errors name the parameter at fault.",
+        description = "Call any Telegram API method (MTProto, as the user) by full name, for \
+                       what no other tool covers. Parameters as in \
+                       https://core.telegram.org/methods; objects name their constructor in \
+                       \"_\"; chats (me, @username, id) work as any peer, user or channel. \
+                       Methods that cannot be undone need allow_dangerous.",
         input_schema = input_schema::<InvokeMtproto>(),
         output_schema = output_schema::<InvokeOutput>(),
         annotations(
             title = "Call any Telegram API method",
-            read_only_hint = false,
-            destructive_hint = true,
-            idempotent_hint = false,
-            open_world_hint = true
+            destructive_hint = true
         )
     )]
     async fn invoke_mtproto(

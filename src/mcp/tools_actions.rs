@@ -18,17 +18,12 @@ use crate::telegram::{DeleteResult, PinResult, ReactionResult, SendResult};
 impl TelegramServer {
     #[tool(
         name = "forward_messages",
-        title = "Forward messages",
-        description = "Forward messages from one chat to another; drop_author sends copies \
-                       without \"forwarded from\". Returns the new messages.",
+        description = "Forward messages from one chat to another; returns the new messages.",
         input_schema = input_schema::<ForwardMessagesArgs>(),
         output_schema = output_schema::<SendResult>(),
         annotations(
             title = "Forward messages",
-            read_only_hint = false,
-            destructive_hint = false,
-            idempotent_hint = false,
-            open_world_hint = true
+            destructive_hint = false
         )
     )]
     async fn forward_messages(
@@ -46,17 +41,14 @@ impl TelegramServer {
 
     #[tool(
         name = "delete_messages",
-        title = "Delete messages",
-        description = "Delete messages by id: for the user only, or for_everyone (always so \
-                       in channels and supergroups). Cannot be undone.",
+        description = "Delete messages by id, for the user only or for_everyone (always so in \
+                       channels and supergroups). Cannot be undone.",
         input_schema = input_schema::<DeleteMessagesArgs>(),
         output_schema = output_schema::<DeleteResult>(),
         annotations(
             title = "Delete messages",
-            read_only_hint = false,
             destructive_hint = true,
-            idempotent_hint = true,
-            open_world_hint = true
+            idempotent_hint = true
         )
     )]
     async fn delete_messages(
@@ -74,16 +66,12 @@ impl TelegramServer {
 
     #[tool(
         name = "pin_message",
-        title = "Pin a message",
         description = "Pin a message in its chat, or unpin it.",
         input_schema = input_schema::<PinMessageArgs>(),
         output_schema = output_schema::<PinResult>(),
         annotations(
             title = "Pin a message",
-            read_only_hint = false,
-            destructive_hint = false,
-            idempotent_hint = false,
-            open_world_hint = true
+            destructive_hint = false
         )
     )]
     async fn pin_message(
@@ -101,17 +89,14 @@ impl TelegramServer {
 
     #[tool(
         name = "send_reaction",
-        title = "React to a message",
         description = "Set the user's reaction to a message (one emoji), or remove it when \
                        emoji is absent.",
         input_schema = input_schema::<SendReactionArgs>(),
         output_schema = output_schema::<ReactionResult>(),
         annotations(
             title = "React to a message",
-            read_only_hint = false,
             destructive_hint = false,
-            idempotent_hint = true,
-            open_world_hint = true
+            idempotent_hint = true
         )
     )]
     async fn send_reaction(

@@ -15,7 +15,6 @@ use crate::telegram::{MarkedRead, TopicList, Unread};
 impl TelegramServer {
     #[tool(
         name = "get_unread",
-        title = "Unread chats",
         description = "Chats with unread messages, newest first: counts, mentions, flags and \
                        the oldest unread messages (bounded; cut says more exist). Muted and \
                        archived chats only if asked.",
@@ -24,9 +23,7 @@ impl TelegramServer {
         annotations(
             title = "Unread chats",
             read_only_hint = true,
-            destructive_hint = false,
-            idempotent_hint = true,
-            open_world_hint = true
+            destructive_hint = false
         )
     )]
     async fn get_unread(
@@ -44,17 +41,14 @@ impl TelegramServer {
 
     #[tool(
         name = "mark_read",
-        title = "Mark read",
         description = "Mark a chat or forum topic read, up to max_id or all (all also clears \
                        unread mentions and reactions).",
         input_schema = input_schema::<MarkReadArgs>(),
         output_schema = output_schema::<MarkedRead>(),
         annotations(
             title = "Mark read",
-            read_only_hint = false,
             destructive_hint = false,
-            idempotent_hint = true,
-            open_world_hint = true
+            idempotent_hint = true
         )
     )]
     async fn mark_read(
@@ -72,7 +66,6 @@ impl TelegramServer {
 
     #[tool(
         name = "list_topics",
-        title = "List forum topics",
         description = "The topics of a forum supergroup, newest activity first, with unread \
                        counts; their ids work as topic_id.",
         input_schema = input_schema::<ListTopicsArgs>(),
@@ -80,9 +73,7 @@ impl TelegramServer {
         annotations(
             title = "List forum topics",
             read_only_hint = true,
-            destructive_hint = false,
-            idempotent_hint = true,
-            open_world_hint = true
+            destructive_hint = false
         )
     )]
     async fn list_topics(

@@ -27,18 +27,15 @@ const MAX_SETTLE: Duration = Duration::from_secs(10);
 impl TelegramServer {
     #[tool(
         name = "wait_for_messages",
-        title = "Wait for new messages",
-        description = "Wait for new messages (in given chats, or any), instead of polling. \
-                       Answers once messages stop arriving for quiet_s, or empty at timeout_s. \
-                       Pass since_message_id to get what arrived after a message you saw.",
+        description = "Wait for new messages (in given chats, or any) instead of polling. \
+                       Answers once messages stop arriving for quiet_s seconds, or empty after \
+                       timeout_s.",
         input_schema = input_schema::<WaitForMessages>(),
         output_schema = output_schema::<NewMessagesPage>(),
         annotations(
             title = "Wait for new messages",
             read_only_hint = true,
-            destructive_hint = false,
-            idempotent_hint = false,
-            open_world_hint = true
+            destructive_hint = false
         )
     )]
     async fn wait_for_messages(
