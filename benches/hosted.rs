@@ -1,26 +1,37 @@
 //! Hosted mode's capacity (issue 21): one `tgmcp serve --http --accounts DIR` with N
 //! accounts (default 1,000; `HOSTED_BENCH_ACCOUNTS`), each its own bearer token, MCP
-//! session and Telegram connection to the in-process sandbox on loopback. Reports the
-//! server's memory per connected account, per idle loaded account (LRU of one, so every
-//! other account is loaded but disconnected), and `get_chat_info` latency p50/p99 with
-//! 200 accounts calling at once. Stops by itself.
+//! session and Telegram connection to a sandbox DC on loopback. Three processes, as users
+//! would run them: the server (the real binary), the sandbox DC (this bench run again as
+//! its child, `HOSTED_BENCH_SANDBOX=DIR`) and the clients (this process).
+//!
+//! Reports the server's memory per connected account, per idle loaded account (LRU of
+//! one, so every other account is loaded but disconnected), `get_chat_info` latency
+//! p50/p99 with 200 accounts calling at once (closed loop: 200 calls always in flight,
+//! `HOSTED_BENCH_CALLS` each, default 20), CPU time per call of each process (utime +
+//! stime from `/proc/PID/stat`), and the latency of an open loop: the 200 accounts
+//! calling at Poisson-distributed times that add up to 50 % and 80 % of the closed
+//! loop's throughput (`HOSTED_BENCH_OPEN_SECS` each, default 5), each call timed from
+//! when it was due. Stops by itself.
+//!
+//! `HOSTED_BENCH_SERVER=PATH` measures another tgmcp binary (an earlier build, to compare).
 //!
 //! `cargo bench --bench hosted` (a measurement, not a test: it asserts only that every
 //! request was answered).
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Stdio;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use serde_json::json;
 use tgmcp::sandbox::{Sandbox, UserSpec, World};
-use tokio::io::{AsyncBufReadExt, BufReader};
+use tokio::io::{AsyncBufReadExt, AsyncReadExt, BufReader};
 use tokio::process::{Child, Command};
 use tokio::sync::Semaphore;
 
 const ACTIVE: usize = 200;
-const CALLS_PER_ACTIVE: usize = 20;
+/// Set in the sandbox child: the folder to write the accounts into.
+const SANDBOX_CHILD: &str = "HOSTED_BENCH_SANDBOX";
 
 #[path = "support/mcp_http.rs"]
 mod mcp_http;
@@ -30,6 +41,13 @@ use mcp_http::Client;
 async fn call(client: &Client, id: usize) -> Duration {
     let params = json!({"name": "get_chat_info", "arguments": {"chat_id": "me"}});
     client.request(id, "tools/call", params).await
+}
+
+fn env_number(name: &str, default: usize) -> usize {
+    std::env::var(name)
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(default)
 }
 
 fn rss_kb(child: &Child) -> u64 {
@@ -42,12 +60,59 @@ fn rss_kb(child: &Child) -> u64 {
         .expect("VmRSS")
 }
 
+/// CPU time (user + system, every thread, live or ended) a process has used so far.
+fn cpu_time(pid: u32) -> Duration {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).expect("stat");
+    // Fields after the command name (which may hold spaces): state is field 3, utime 14,
+    // stime 15, in USER_HZ (100 per second on Linux).
+    let fields: Vec<&str> = stat.rsplit_once(") ").expect("stat").1.split(' ').collect();
+    let ticks: u64 =
+        fields[11].parse::<u64>().expect("utime") + fields[12].parse::<u64>().expect("stime");
+    Duration::from_millis(ticks * 10)
+}
+
+/// The three processes of the loop, for CPU time per call.
+struct Processes {
+    server: u32,
+    sandbox: u32,
+    clients: u32,
+}
+
+impl Processes {
+    fn cpu(&self) -> [Duration; 3] {
+        [self.server, self.sandbox, self.clients].map(cpu_time)
+    }
+
+    /// "server 123 µs, sandbox 45 µs, clients 67 µs, all 235 µs" per call since `before`.
+    fn per_call(&self, before: [Duration; 3], calls: usize) -> String {
+        let after = self.cpu();
+        let us = |i: usize| (after[i] - before[i]).as_secs_f64() * 1e6 / calls as f64;
+        format!(
+            "server {:.0} µs, sandbox {:.0} µs, clients {:.0} µs, all {:.0} µs",
+            us(0),
+            us(1),
+            us(2),
+            us(0) + us(1) + us(2)
+        )
+    }
+}
+
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    if sorted.is_empty() {
+        return Duration::ZERO;
+    }
     sorted[((sorted.len() as f64 * p) as usize).min(sorted.len() - 1)]
 }
 
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1e3
+}
+
 async fn start(dir: &Path, max_active: usize) -> (Child, String) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_tgmcp"))
+    // HOSTED_BENCH_SERVER: another build of tgmcp to measure (before/after a change).
+    let binary = std::env::var_os("HOSTED_BENCH_SERVER")
+        .unwrap_or_else(|| env!("CARGO_BIN_EXE_tgmcp").into());
+    let mut child = Command::new(binary)
         .args(["serve", "--http", "127.0.0.1:0", "--accounts"])
         .arg(dir)
         .args(["--max-active-sessions", &max_active.to_string()])
@@ -72,6 +137,56 @@ async fn start(dir: &Path, max_active: usize) -> (Child, String) {
     assert!(!url.is_empty(), "the server did not start");
     tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
     (child, url)
+}
+
+/// The sandbox DC in its own process: this bench run again with [`SANDBOX_CHILD`] set.
+/// Returns once the accounts are written.
+async fn start_sandbox(home: &Path, accounts: usize) -> Child {
+    let mut child = Command::new(std::env::current_exe().expect("the bench's path"))
+        .env(SANDBOX_CHILD, home)
+        .env("HOSTED_BENCH_ACCOUNTS", accounts.to_string())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("spawn the sandbox process");
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let ready = lines.next_line().await.expect("sandbox stdout");
+    assert_eq!(ready.as_deref(), Some("ready"), "the sandbox did not start");
+    child
+}
+
+/// The sandbox child: N users, a logged-in account folder with a token for each under
+/// `home/accounts`, then serves until its stdin closes (the bench ended).
+fn sandbox_child(home: PathBuf) {
+    let accounts = env_number("HOSTED_BENCH_ACCOUNTS", 1000);
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("runtime");
+    runtime.block_on(async {
+        tgmcp::net::install_crypto_provider();
+        let mut world = World::new();
+        let users: Vec<i64> = (0..accounts)
+            .map(|i| world.add_user(UserSpec::new(&format!("User{i}"))))
+            .collect();
+        let sandbox = Sandbox::start(world).await.expect("sandbox");
+        let dir = home.join("accounts");
+        for (i, user) in users.iter().enumerate() {
+            let account = dir.join(format!("a{i}"));
+            sandbox
+                .write_profile(&account, Some(*user))
+                .await
+                .expect("profile");
+            let token = tgmcp::http::token::generate().unwrap();
+            tgmcp::http::token::save(&account.join("token"), &token).unwrap();
+        }
+        println!("ready");
+        let mut rest = Vec::new();
+        let _ = tokio::io::stdin().read_to_end(&mut rest).await;
+        drop(sandbox);
+    });
 }
 
 /// Connects a client per token and makes one call with each, 50 at a time.
@@ -102,11 +217,106 @@ async fn load_all(url: &str, tokens: &[String]) -> Vec<Arc<Client>> {
     clients
 }
 
+/// 200 calls always in flight, `calls` per account; the latencies and the wall time.
+async fn closed_loop(clients: &[Arc<Client>], calls: usize) -> (Vec<Duration>, Duration) {
+    let started = Instant::now();
+    let tasks: Vec<_> = clients
+        .iter()
+        .take(ACTIVE)
+        .map(|client| {
+            let client = Arc::clone(client);
+            tokio::spawn(async move {
+                let mut samples = Vec::with_capacity(calls);
+                for id in 0..calls {
+                    samples.push(call(&client, id + 2).await);
+                }
+                samples
+            })
+        })
+        .collect();
+    let mut samples = Vec::new();
+    for task in tasks {
+        samples.extend(task.await.expect("calls"));
+    }
+    let wall = started.elapsed();
+    samples.sort();
+    (samples, wall)
+}
+
+/// A uniform number in (0, 1] from a xorshift64* state.
+fn uniform(state: &mut u64) -> f64 {
+    *state ^= *state >> 12;
+    *state ^= *state << 25;
+    *state ^= *state >> 27;
+    let x = state.wrapping_mul(0x2545_F491_4F6C_DD1D);
+    ((x >> 11) as f64 + 1.0) / (1u64 << 53) as f64
+}
+
+/// The 200 accounts each calling at Poisson-distributed times, `rate` calls/s in all,
+/// for `secs`; every call timed from when it was due (so a late start counts), none
+/// waiting for another. The latencies, sorted, and how many calls the server refused
+/// as busy (503: its limit on calls at once, when the loop outruns it).
+async fn open_loop(clients: &[Arc<Client>], rate: f64, secs: f64) -> (Vec<Duration>, usize) {
+    let per_account = rate / ACTIVE as f64;
+    let start = tokio::time::Instant::now() + Duration::from_millis(50);
+    let end = start + Duration::from_secs_f64(secs);
+    let tasks: Vec<_> = clients
+        .iter()
+        .take(ACTIVE)
+        .enumerate()
+        .map(|(i, client)| {
+            let client = Arc::clone(client);
+            tokio::spawn(async move {
+                let mut state =
+                    0x9E37_79B9_7F4A_7C15_u64 ^ (i as u64 + 1).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+                let mut due = start;
+                let mut calls = Vec::new();
+                let mut id = 1000;
+                loop {
+                    due += Duration::from_secs_f64(-uniform(&mut state).ln() / per_account);
+                    if due >= end {
+                        break;
+                    }
+                    tokio::time::sleep_until(due).await;
+                    let client = Arc::clone(&client);
+                    id += 1;
+                    calls.push(tokio::spawn(async move {
+                        let params =
+                            json!({"name": "get_chat_info", "arguments": {"chat_id": "me"}});
+                        client
+                            .request_or_busy(id, "tools/call", params)
+                            .await
+                            .map(|_| due.elapsed())
+                    }));
+                }
+                let mut samples = Vec::with_capacity(calls.len());
+                for call in calls {
+                    samples.push(call.await.expect("call"));
+                }
+                samples
+            })
+        })
+        .collect();
+    let (mut samples, mut busy) = (Vec::new(), 0);
+    for task in tasks {
+        for sample in task.await.expect("account") {
+            match sample {
+                Some(sample) => samples.push(sample),
+                None => busy += 1,
+            }
+        }
+    }
+    samples.sort();
+    (samples, busy)
+}
+
 fn main() {
-    let accounts: usize = std::env::var("HOSTED_BENCH_ACCOUNTS")
-        .ok()
-        .and_then(|n| n.parse().ok())
-        .unwrap_or(1000);
+    if let Some(home) = std::env::var_os(SANDBOX_CHILD) {
+        return sandbox_child(home.into());
+    }
+    let accounts = env_number("HOSTED_BENCH_ACCOUNTS", 1000);
+    let calls = env_number("HOSTED_BENCH_CALLS", 20);
+    let open_secs = env_number("HOSTED_BENCH_OPEN_SECS", 5) as f64;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -114,26 +324,24 @@ fn main() {
         .expect("runtime");
     runtime.block_on(async {
         tgmcp::net::install_crypto_provider();
-        let mut world = World::new();
-        let users: Vec<i64> = (0..accounts)
-            .map(|i| world.add_user(UserSpec::new(&format!("User{i}"))))
-            .collect();
-        let sandbox = Sandbox::start(world).await.expect("sandbox");
         let home = tempfile::tempdir().expect("temp dir");
         let dir = home.path().join("accounts");
         std::os::unix::fs::DirBuilderExt::mode(std::fs::DirBuilder::new().recursive(true), 0o700)
             .create(&dir)
             .unwrap();
-        let mut tokens = Vec::new();
-        for (i, user) in users.iter().enumerate() {
-            let account = dir.join(format!("a{i}"));
-            sandbox.write_profile(&account, Some(*user)).await.expect("profile");
-            let token = tgmcp::http::token::generate().unwrap();
-            tgmcp::http::token::save(&account.join("token"), &token).unwrap();
-            tokens.push(token);
-        }
+        let sandbox = start_sandbox(home.path(), accounts).await;
+        let tokens: Vec<String> = (0..accounts)
+            .map(|i| {
+                tgmcp::http::token::load(&dir.join(format!("a{i}")).join("token"))
+                    .unwrap()
+                    .expect("a token")
+            })
+            .collect();
 
         println!("## Hosted mode: {accounts} accounts in one `serve --http --accounts`\n");
+        println!(
+            "Server, sandbox DC and clients each their own process; CPU is user + system time.\n"
+        );
         println!("| measure | value |\n| --- | --- |");
 
         // Every account connected at once.
@@ -158,34 +366,41 @@ fn main() {
             loaded_in.as_secs_f64()
         );
 
-        let mut samples = Vec::new();
-        let started = Instant::now();
-        let tasks: Vec<_> = clients
-            .iter()
-            .take(ACTIVE)
-            .map(|client| {
-                let client = Arc::clone(client);
-                tokio::spawn(async move {
-                    let mut samples = Vec::with_capacity(CALLS_PER_ACTIVE);
-                    for id in 0..CALLS_PER_ACTIVE {
-                        samples.push(call(&client, id + 2).await);
-                    }
-                    samples
-                })
-            })
-            .collect();
-        for task in tasks {
-            samples.extend(task.await.expect("calls"));
-        }
-        let wall = started.elapsed();
-        samples.sort();
+        let processes = Processes {
+            server: child.id().expect("server running"),
+            sandbox: sandbox.id().expect("sandbox running"),
+            clients: std::process::id(),
+        };
+        let before = processes.cpu();
+        let (samples, wall) = closed_loop(&clients, calls).await;
+        let capacity = samples.len() as f64 / wall.as_secs_f64();
         println!(
-            "| `get_chat_info` with {ACTIVE} accounts calling at once ({} calls) | p50 {:.1} ms, p99 {:.1} ms, {:.0} calls/s |",
+            "| `get_chat_info`, closed loop: {ACTIVE} accounts, each call sent when its last was answered ({} calls) | p50 {:.1} ms, p99 {:.1} ms, {capacity:.0} calls/s |",
             samples.len(),
-            percentile(&samples, 0.50).as_secs_f64() * 1e3,
-            percentile(&samples, 0.99).as_secs_f64() * 1e3,
-            samples.len() as f64 / wall.as_secs_f64()
+            ms(percentile(&samples, 0.50)),
+            ms(percentile(&samples, 0.99)),
         );
+        println!(
+            "| CPU per call, closed loop | {} |",
+            processes.per_call(before, samples.len())
+        );
+        for share in [0.5, 0.8] {
+            let rate = capacity * share;
+            let before = processes.cpu();
+            let (samples, busy) = open_loop(&clients, rate, open_secs).await;
+            println!(
+                "| `get_chat_info`, open loop: {ACTIVE} accounts, Poisson arrivals at {:.0} % of that ({rate:.0} calls/s, {} calls in {open_secs} s, {busy} refused as busy) | p50 {:.1} ms, p99 {:.1} ms |",
+                share * 100.0,
+                samples.len() + busy,
+                ms(percentile(&samples, 0.50)),
+                ms(percentile(&samples, 0.99)),
+            );
+            println!(
+                "| CPU per call, open loop at {:.0} % | {} |",
+                share * 100.0,
+                processes.per_call(before, samples.len() + busy)
+            );
+        }
         drop(clients);
         drop(child);
 
@@ -206,5 +421,6 @@ fn main() {
         );
         drop(clients);
         drop(child);
+        drop(sandbox);
     });
 }

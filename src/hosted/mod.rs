@@ -10,7 +10,7 @@
 //! recently (LRU). Closing waits for the account's calls in flight and writes its
 //! session. Nothing here knows HTTP or MCP; `src/http` asks for an account by token.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
@@ -160,12 +160,64 @@ struct Index {
     missed: Option<Instant>,
 }
 
+/// The accounts allowed a connection, least recently used first: a touch, a look-up
+/// and an eviction each cost O(log n), whatever the number of accounts, as every
+/// request touches its account.
+#[derive(Default)]
+struct Active {
+    /// Account name → when it was last used (a counter, not a clock).
+    used: HashMap<String, u64>,
+    /// The same, by when.
+    by_use: BTreeMap<u64, String>,
+    clock: u64,
+}
+
+impl Active {
+    /// Marks `name` used now; past `max` accounts, takes out and returns the least
+    /// recently used other one.
+    fn touch(&mut self, name: &str, max: usize) -> Option<String> {
+        self.clock += 1;
+        let now = self.clock;
+        if let Some(at) = self.used.get_mut(name) {
+            let name = self.by_use.remove(at).expect("in both maps");
+            *at = now;
+            self.by_use.insert(now, name);
+            return None;
+        }
+        let victim = if self.used.len() >= max {
+            self.by_use.pop_first().map(|(_, victim)| {
+                self.used.remove(&victim);
+                victim
+            })
+        } else {
+            None
+        };
+        self.used.insert(name.to_owned(), now);
+        self.by_use.insert(now, name.to_owned());
+        victim
+    }
+
+    fn remove(&mut self, name: &str) {
+        if let Some(at) = self.used.remove(name) {
+            self.by_use.remove(&at);
+        }
+    }
+
+    fn contains(&self, name: &str) -> bool {
+        self.used.contains_key(name)
+    }
+
+    fn names(&self) -> impl Iterator<Item = &String> {
+        self.by_use.values()
+    }
+}
+
 pub struct Accounts {
     options: Options,
     index: Mutex<Index>,
     loaded: Mutex<HashMap<String, Arc<Account>>>,
-    /// Accounts allowed a connection, most recently used last.
-    active: tokio::sync::Mutex<VecDeque<String>>,
+    /// Accounts allowed a connection, by when they were last used.
+    active: tokio::sync::Mutex<Active>,
     loads: AtomicU64,
     evictions: AtomicU64,
 }
@@ -337,21 +389,11 @@ impl Accounts {
     /// flight end, its session written).
     pub async fn touch(&self, account: &Account) {
         *account.last_used.lock().unwrap_or_else(|e| e.into_inner()) = Instant::now();
-        let victim = {
-            let mut active = self.active.lock().await;
-            if let Some(at) = active.iter().position(|n| *n == account.name) {
-                let name = active.remove(at).expect("present");
-                active.push_back(name);
-                return;
-            }
-            let victim = if active.len() >= self.options.max_active.max(1) {
-                active.pop_front()
-            } else {
-                None
-            };
-            active.push_back(account.name.clone());
-            victim
-        };
+        let victim = self
+            .active
+            .lock()
+            .await
+            .touch(&account.name, self.options.max_active.max(1));
         if let Some(victim) = victim {
             self.evict(&victim).await;
         }
@@ -379,7 +421,7 @@ impl Accounts {
             let mut active = self.active.lock().await;
             let loaded = self.loaded.lock().unwrap_or_else(|e| e.into_inner());
             let idle: Vec<String> = active
-                .iter()
+                .names()
                 .filter(|name| {
                     loaded
                         .get(*name)
@@ -387,10 +429,12 @@ impl Accounts {
                 })
                 .cloned()
                 .collect();
-            active.retain(|name| !idle.contains(name));
+            for name in &idle {
+                active.remove(name);
+            }
             let strays = loaded
                 .iter()
-                .filter(|(name, account)| !active.contains(*name) && account.link.is_open())
+                .filter(|(name, account)| !active.contains(name) && account.link.is_open())
                 .map(|(name, _)| name.clone());
             idle.iter().cloned().chain(strays).collect()
         };
@@ -464,5 +508,21 @@ mod tests {
         let (a, b) = ("tgmcp_aaaa", "tgmcp_aaab");
         assert_ne!(token_key(a), token_key(b));
         assert_eq!(token_key(a), token_key(a));
+    }
+
+    #[test]
+    fn the_least_recently_used_goes_first() {
+        let mut active = Active::default();
+        assert_eq!(active.touch("a", 2), None);
+        assert_eq!(active.touch("b", 2), None);
+        // Used again: "a" is now the most recent, so "b" makes room for "c".
+        assert_eq!(active.touch("a", 2), None);
+        assert_eq!(active.touch("c", 2).as_deref(), Some("b"));
+        assert!(active.contains("a") && active.contains("c") && !active.contains("b"));
+        active.remove("a");
+        assert_eq!(active.names().collect::<Vec<_>>(), ["c"]);
+        assert_eq!(active.touch("d", 2), None);
+        assert_eq!(active.touch("e", 2).as_deref(), Some("c"));
+        assert_eq!(active.used.len(), active.by_use.len());
     }
 }
