@@ -15,6 +15,7 @@ mod params;
 mod params_actions;
 mod params_inbox;
 mod params_watch;
+mod progress;
 mod prompts;
 mod reply;
 mod resources;

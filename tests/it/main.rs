@@ -32,6 +32,7 @@ mod login_code;
 mod mcp;
 mod migrate;
 mod ops;
+mod progress;
 mod promises;
 mod qr;
 mod reliability;
