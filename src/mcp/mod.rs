@@ -11,6 +11,7 @@ mod check;
 mod confirm;
 mod feed;
 mod link;
+mod links;
 mod params;
 mod params_actions;
 mod params_inbox;

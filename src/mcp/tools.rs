@@ -5,6 +5,7 @@ use rmcp::model::CallToolResult;
 use rmcp::service::RequestContext;
 use rmcp::{RoleServer, tool, tool_router};
 
+use super::links;
 use super::params::{
     Args, ChatInfoArgs, DownloadMediaArgs, EditMessageArgs, FileList, FindChatsArgs, InvokeMtproto,
     ReadMessages, SearchGlobally, SearchInChat, SendMessageArgs, SendToPhoneArgs,
@@ -183,12 +184,13 @@ impl TelegramServer {
                 .send_message_with(message, &attachments)
                 .await
         };
-        self.answer_with(
+        self.answer_linked(
             "send_message",
             &request,
             progress.as_ref(),
             call,
             text::send_result,
+            |sent| links::chats_of(&sent.messages),
         )
         .await
     }
@@ -309,12 +311,13 @@ impl TelegramServer {
                 .send_to_phone_with(send, &attachments)
                 .await
         };
-        self.answer_with(
+        self.answer_linked(
             "send_message_to_phone",
             &request,
             progress.as_ref(),
             call,
             text::phone_send,
+            |sent| links::chats_of(&sent.messages),
         )
         .await
     }
@@ -351,12 +354,13 @@ impl TelegramServer {
                 .download_media_with(&chat, args.message_id, target, meter)
                 .await
         };
-        self.answer_with(
+        self.answer_linked(
             "download_media",
             &request,
             progress.as_ref(),
             call,
             |d: &Downloaded| format!("Saved {} ({} bytes, {})", d.path, d.size, d.mime_type),
+            links::saved_file,
         )
         .await
     }

@@ -28,6 +28,7 @@ mod http_clients;
 mod http_hardening;
 mod inbox;
 mod invoke;
+mod links;
 mod login_code;
 mod mcp;
 mod migrate;
