@@ -57,6 +57,7 @@ mod sdk;
 mod subscribers;
 mod telethon;
 mod unknown_outcome;
+mod unread_updates;
 mod watch;
 mod web_setup;
 mod web_setup_browser;
