@@ -365,3 +365,63 @@ async fn python_sdk_reads_resources_prompts_completions_and_progress_legacy() {
 async fn python_sdk_reads_resources_prompts_completions_progress_and_listens_2026() {
     python_features("2026-07-28", "2026-07-28").await;
 }
+
+/// Resources, prompts, completions and progress through the TypeScript SDK.
+#[tokio::test]
+async fn typescript_sdk_reads_resources_prompts_completions_and_progress() {
+    let Some(client) = node_script() else { return };
+    let script = client.with_file_name("ts_features.mjs");
+    std::fs::copy(scripts().join("ts_features.mjs"), &script).expect("copy the script");
+    let (_sandbox, env) = crate::mcp::demo().await;
+    let mut args = vec![script.to_string_lossy().into_owned()];
+    args.extend(stdio_args(&env));
+    let report = run(&env, &PathBuf::from("node"), &args).await;
+    assert_eq!(report["warnings"], json!([]), "{report}");
+    assert_eq!(report["resources"], json!(["tg://me", "tg://chats"]));
+    assert_eq!(
+        report["templates"],
+        json!(["tg://chat/{chat}", "tg://chat/{chat}/messages"])
+    );
+    let reads = &report["reads"];
+    assert_eq!(reads["tg://me"]["username"], "alex_demo", "{reads}");
+    assert!(!reads["tg://chats"]["chats"].as_array().unwrap().is_empty());
+    assert_eq!(
+        reads["tg://chat/@bob_builder"]["chat"]["username"],
+        "bob_builder"
+    );
+    assert!(
+        !reads["tg://chat/@rust_berlin/messages"]["messages"]
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+    assert_eq!(
+        report["prompts"],
+        json!(["catch_up", "summarize_chat", "draft_reply"])
+    );
+    let texts = &report["prompt_texts"];
+    assert!(texts["catch_up"].as_str().unwrap().contains("get_unread"));
+    assert!(
+        texts["summarize_chat"]
+            .as_str()
+            .unwrap()
+            .contains("@rust_berlin")
+    );
+    assert!(
+        texts["draft_reply"]
+            .as_str()
+            .unwrap()
+            .contains("@bob_builder")
+    );
+    let has = |key: &str, value: &str| report[key].as_array().unwrap().iter().any(|v| v == value);
+    assert!(has("complete_prompt", "@bob_builder"), "{report}");
+    assert!(has("complete_template", "@rust_berlin"), "{report}");
+    assert_eq!(report["search_is_error"], false);
+    let last = report["progress"]
+        .as_array()
+        .unwrap()
+        .last()
+        .cloned()
+        .unwrap_or_else(|| panic!("no progress: {report}"));
+    assert_eq!(last, json!({"progress": 3, "total": 3}), "{report}");
+}
