@@ -68,6 +68,8 @@ pub fn opener(
                 ..ConnectOptions::default()
             },
         );
+        // Nobody follows them until the first wait or subscription.
+        telegram.drain_updates();
         Ok(rules.apply(telegram))
     })
 }

@@ -26,6 +26,9 @@ pub enum Event {
 
 pub struct Feed {
     events: broadcast::Sender<Event>,
+    /// Subscribed before the stream started, for the first subscriber (the caller that
+    /// started it): what arrives before it subscribes is not lost to it.
+    first: std::sync::Mutex<Option<broadcast::Receiver<Event>>>,
     ended: Arc<std::sync::Mutex<Option<Error>>>,
     task: AbortHandle,
 }
@@ -35,7 +38,7 @@ impl Feed {
     /// this returns.
     pub async fn start(telegram: &Telegram) -> Result<Self> {
         let mut messages = telegram.new_messages().await?;
-        let (events, _) = broadcast::channel(CAPACITY);
+        let (events, first) = broadcast::channel(CAPACITY);
         let ended = Arc::new(std::sync::Mutex::new(None));
         let sender = events.clone();
         let end = Arc::clone(&ended);
@@ -58,14 +61,17 @@ impl Feed {
         });
         Ok(Self {
             events,
+            first: std::sync::Mutex::new(Some(first)),
             ended,
             task: task.abort_handle(),
         })
     }
 
-    /// Everything from now on; an error if the stream already ended.
+    /// Everything from now on (the first subscriber: since the stream started); an error
+    /// if the stream already ended.
     pub fn subscribe(&self) -> Result<broadcast::Receiver<Event>> {
-        let receiver = self.events.subscribe();
+        let first = self.first.lock().unwrap_or_else(|e| e.into_inner()).take();
+        let receiver = first.unwrap_or_else(|| self.events.subscribe());
         match self.ended.lock().unwrap_or_else(|e| e.into_inner()).clone() {
             Some(error) => Err(error),
             None => Ok(receiver),

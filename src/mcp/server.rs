@@ -215,6 +215,29 @@ impl TelegramServer {
         call: impl Future<Output = Result<T>>,
         render: impl FnOnce(&T) -> String,
     ) -> CallToolResult {
+        self.answer_with(tool, request, None, call, render).await
+    }
+
+    /// [`Self::answer`] for a call that reports its `progress` (see [`super::progress`]):
+    /// notifications go out while it runs, the last one before the result.
+    pub(super) async fn answer_with<T: Serialize>(
+        &self,
+        tool: &'static str,
+        request: &RequestContext<RoleServer>,
+        progress: Option<&super::progress::Progress>,
+        call: impl Future<Output = Result<T>>,
+        render: impl FnOnce(&T) -> String,
+    ) -> CallToolResult {
+        let call = async {
+            match progress {
+                Some(progress) => tokio::select! {
+                    biased;
+                    result = call => result,
+                    never = progress.run() => match never {},
+                },
+                None => call.await,
+            }
+        };
         let started = Instant::now();
         let deadline = async {
             match self.call_timeout {
@@ -241,6 +264,12 @@ impl TelegramServer {
                     ))))
             }
         };
+        // The last progress goes out before the result; a cancelled call hears no more.
+        if let Some(progress) = progress
+            && !request.ct.is_cancelled()
+        {
+            progress.flush().await;
+        }
         let elapsed = started.elapsed();
         let ms = elapsed.as_millis() as u64;
         match &result {

@@ -5,10 +5,12 @@ use rmcp::model::CallToolResult;
 use rmcp::service::RequestContext;
 use rmcp::{RoleServer, tool, tool_router};
 
+use super::links;
 use super::params::{
     Args, ChatInfoArgs, DownloadMediaArgs, EditMessageArgs, FileList, FindChatsArgs, InvokeMtproto,
     ReadMessages, SearchGlobally, SearchInChat, SendMessageArgs, SendToPhoneArgs,
 };
+use super::progress::Progress;
 use super::reply::{input_schema, output_schema};
 use super::schema::shape_schema;
 use super::server::TelegramServer;
@@ -21,16 +23,25 @@ use crate::telegram::{
 
 impl TelegramServer {
     /// Every file of a call checked, opened or fetched, before anything is sent.
-    async fn attachments(&self, files: FileList) -> Result<Attachments> {
+    /// Their upload is reported to `progress`, if any.
+    async fn attachments(
+        &self,
+        files: FileList,
+        progress: Option<&Progress>,
+    ) -> Result<Attachments> {
         if files.sources.is_empty() {
             return Ok(Attachments::default());
         }
         let policy = self.files().policy();
-        Ok(Attachments {
+        let mut attachments = Attachments {
             files: crate::telegram::files::prepare(&files.sources, &policy).await?,
             force_document: files.force_document,
             progress: None,
-        })
+        };
+        if let Some(progress) = progress {
+            progress.upload(&mut attachments);
+        }
+        Ok(attachments)
     }
 }
 
@@ -54,13 +65,19 @@ impl TelegramServer {
         Args(args): Args<SearchGlobally>,
         request: RequestContext<RoleServer>,
     ) -> CallToolResult {
+        let progress = Progress::of(&request);
         let call = async {
             let search = args.into_request()?;
-            self.telegram().await?.search_global(search).await
+            let meter = progress.as_ref().map(Progress::meter);
+            self.telegram()
+                .await?
+                .search_global_with(search, meter)
+                .await
         };
-        self.answer(
+        self.answer_with(
             "search_messages_globally",
             &request,
+            progress.as_ref(),
             call,
             text::search_page,
         )
@@ -85,12 +102,20 @@ impl TelegramServer {
         Args(args): Args<SearchInChat>,
         request: RequestContext<RoleServer>,
     ) -> CallToolResult {
+        let progress = Progress::of(&request);
         let call = async {
             let search = args.into_request()?;
-            self.telegram().await?.search_chat(search).await
+            let meter = progress.as_ref().map(Progress::meter);
+            self.telegram().await?.search_chat_with(search, meter).await
         };
-        self.answer("search_messages_in_chat", &request, call, text::search_page)
-            .await
+        self.answer_with(
+            "search_messages_in_chat",
+            &request,
+            progress.as_ref(),
+            call,
+            text::search_page,
+        )
+        .await
     }
 
     #[tool(
@@ -136,16 +161,24 @@ impl TelegramServer {
         Args(args): Args<SendMessageArgs>,
         request: RequestContext<RoleServer>,
     ) -> CallToolResult {
+        let progress = Progress::of(&request);
         let call = async {
             let (message, files) = args.into_request()?;
-            let attachments = self.attachments(files).await?;
+            let attachments = self.attachments(files, progress.as_ref()).await?;
             self.telegram()
                 .await?
                 .send_message_with(message, &attachments)
                 .await
         };
-        self.answer("send_message", &request, call, text::send_result)
-            .await
+        self.answer_linked(
+            "send_message",
+            &request,
+            progress.as_ref(),
+            call,
+            text::send_result,
+            |sent| links::chats_of(&sent.messages),
+        )
+        .await
     }
 
     #[tool(
@@ -239,16 +272,24 @@ impl TelegramServer {
         Args(args): Args<SendToPhoneArgs>,
         request: RequestContext<RoleServer>,
     ) -> CallToolResult {
+        let progress = Progress::of(&request);
         let call = async {
             let (send, files) = args.into_request()?;
-            let attachments = self.attachments(files).await?;
+            let attachments = self.attachments(files, progress.as_ref()).await?;
             self.telegram()
                 .await?
                 .send_to_phone_with(send, &attachments)
                 .await
         };
-        self.answer("send_message_to_phone", &request, call, text::phone_send)
-            .await
+        self.answer_linked(
+            "send_message_to_phone",
+            &request,
+            progress.as_ref(),
+            call,
+            text::phone_send,
+            |sent| links::chats_of(&sent.messages),
+        )
+        .await
     }
 
     #[tool(
@@ -269,17 +310,24 @@ impl TelegramServer {
         Args(args): Args<DownloadMediaArgs>,
         request: RequestContext<RoleServer>,
     ) -> CallToolResult {
+        let progress = Progress::of(&request);
         let call = async {
             let target = self.files().download_target(args.path)?;
             let chat = args.chat_id.into_peer();
+            let meter = progress.as_ref().map(Progress::meter);
             self.telegram()
                 .await?
-                .download_media(&chat, args.message_id, target)
+                .download_media_with(&chat, args.message_id, target, meter)
                 .await
         };
-        self.answer("download_media", &request, call, |d: &Downloaded| {
-            format!("Saved {} ({} bytes, {})", d.path, d.size, d.mime_type)
-        })
+        self.answer_linked(
+            "download_media",
+            &request,
+            progress.as_ref(),
+            call,
+            |d: &Downloaded| format!("Saved {} ({} bytes, {})", d.path, d.size, d.mime_type),
+            links::saved_file,
+        )
         .await
     }
 

@@ -90,7 +90,7 @@ pub struct Telegram {
     runner: JoinHandle<()>,
     options: ConnectOptions,
     stats: Arc<RpcStats>,
-    updates: std::sync::Mutex<Option<tokio::sync::mpsc::Receiver<UpdatesLike>>>,
+    updates: super::watch::KeptUpdates,
     /// The profile's access list ([`super::access`]); none by default.
     access: super::access::AccessState,
     /// The account's send rate limit ([`super::limit`]); none by default.
@@ -134,7 +134,7 @@ impl Telegram {
             runner,
             options,
             stats,
-            updates: std::sync::Mutex::new(updates),
+            updates: super::watch::KeptUpdates::new(updates),
             access: super::access::AccessState::default(),
             write_limit: None,
             drafts_only: false,
@@ -174,10 +174,20 @@ impl Telegram {
 
     /// The updates Telegram pushes, once, when opened with [`ConnectOptions::updates`].
     pub fn take_updates(&self) -> Option<tokio::sync::mpsc::Receiver<UpdatesLike>> {
-        self.updates
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .take()
+        self.updates.take_held()
+    }
+
+    /// Drops the kept updates as they come until someone follows them (`serve`: nobody
+    /// may, for a long time), so they never fill grammers' channel.
+    pub fn drain_updates(&self) {
+        self.updates.drain();
+    }
+
+    /// The kept updates, drained or not; once.
+    pub(super) async fn take_kept_updates(
+        &self,
+    ) -> Option<tokio::sync::mpsc::Receiver<UpdatesLike>> {
+        self.updates.take().await
     }
 
     pub fn client(&self) -> &Client {

@@ -898,6 +898,19 @@ impl Telegram {
         message_id: i32,
         target: DownloadTarget,
     ) -> Result<Downloaded> {
+        self.download_media_with(chat, message_id, target, None)
+            .await
+    }
+
+    /// [`Telegram::download_media`], telling `progress` the bytes written of the file's
+    /// size as each chunk arrives.
+    pub async fn download_media_with(
+        &self,
+        chat: &str,
+        message_id: i32,
+        target: DownloadTarget,
+        progress: Option<&dyn super::Progress>,
+    ) -> Result<Downloaded> {
         use tokio::io::AsyncWriteExt;
         if message_id <= 0 {
             return Err(Error::InvalidInput(format!(
@@ -968,6 +981,9 @@ impl Telegram {
                 file.write_all(&chunk)
                     .await
                     .map_err(|e| Error::InvalidInput(format!("writing {}: {e}", path.display())))?;
+                if let Some(progress) = progress {
+                    progress.advance(size, expected.map(|e| e as u64));
+                }
             }
             file.flush()
                 .await

@@ -14,6 +14,7 @@ pub mod login_state;
 pub mod model;
 pub mod ops;
 pub mod outcome;
+pub mod progress;
 pub mod session;
 pub mod stats;
 pub mod telethon;
@@ -44,6 +45,7 @@ pub use ops::{
     PinMessage, SendMessage, SendReaction, SendToPhone,
 };
 pub use ops::{GetUnread, ListTopics, MarkRead};
+pub use progress::Progress;
 pub use send::{DEFAULT_MAX_PARTS, MAX_MESSAGE_LEN};
 pub use session::FileSession;
 pub use stats::{RpcSnapshot, RpcStats, Tally};

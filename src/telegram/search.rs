@@ -230,6 +230,31 @@ fn check_limit(limit: usize) -> Result<i32> {
     }
 }
 
+/// Counts the term pages of one search as they arrive, for its progress.
+struct Pages<'a> {
+    progress: Option<&'a dyn super::Progress>,
+    needed: u64,
+    fetched: std::sync::atomic::AtomicU64,
+}
+
+impl<'a> Pages<'a> {
+    fn new(cursor: &Cursor, progress: Option<&'a dyn super::Progress>) -> Self {
+        Self {
+            progress,
+            needed: cursor.terms.iter().filter(|t| !t.done).count() as u64,
+            fetched: Default::default(),
+        }
+    }
+
+    fn fetched(&self) {
+        use std::sync::atomic::Ordering;
+        let done = self.fetched.fetch_add(1, Ordering::Relaxed) + 1;
+        if let Some(progress) = self.progress {
+            progress.advance(done, Some(self.needed));
+        }
+    }
+}
+
 fn date_arg(date: Option<i64>) -> i32 {
     date.map_or(0, |d| d.clamp(0, i64::from(i32::MAX)) as i32)
 }
@@ -237,6 +262,16 @@ fn date_arg(date: Option<i64>) -> i32 {
 impl Telegram {
     /// `messages.searchGlobal` for each term, merged.
     pub async fn search_global(&self, req: GlobalSearch) -> Result<SearchPage> {
+        self.search_global_with(req, None).await
+    }
+
+    /// [`Telegram::search_global`], telling `progress` the pages fetched of those needed
+    /// (one per term).
+    pub async fn search_global_with(
+        &self,
+        req: GlobalSearch,
+        progress: Option<&dyn super::Progress>,
+    ) -> Result<SearchPage> {
         let terms = split_terms(&req.query);
         if terms.is_empty() {
             return Err(Error::InvalidInput(
@@ -249,16 +284,18 @@ impl Telegram {
             None => Cursor::start('g', &terms),
         };
         let skip: HashSet<_> = cursor.skip.iter().copied().collect();
+        let pages = Pages::new(&cursor, progress);
         let fetches = cursor.terms.iter().map(|term| {
             let req = &req;
             let skip = &skip;
+            let pages = &pages;
             async move {
                 if term.done {
                     return Ok(None);
                 }
-                self.search_global_term(req, term, limit, skip)
-                    .await
-                    .map(Some)
+                let page = self.search_global_term(req, term, limit, skip).await?;
+                pages.fetched();
+                Ok::<_, Error>(Some(page))
             }
         });
         let pages = futures_util::future::try_join_all(fetches).await?;
@@ -354,6 +391,16 @@ impl Telegram {
 
     /// `messages.search` in one chat for each term (or the latest messages with none).
     pub async fn search_chat(&self, req: ChatSearch) -> Result<SearchPage> {
+        self.search_chat_with(req, None).await
+    }
+
+    /// [`Telegram::search_chat`], telling `progress` the pages fetched of those needed
+    /// (one per term).
+    pub async fn search_chat_with(
+        &self,
+        req: ChatSearch,
+        progress: Option<&dyn super::Progress>,
+    ) -> Result<SearchPage> {
         let limit = check_limit(req.limit)?;
         if req.reply_to_msg_id.is_some() && req.topic_id.is_some() {
             return Err(Error::InvalidInput(
@@ -380,6 +427,7 @@ impl Telegram {
         };
         let skip: HashSet<_> = cursor.skip.iter().copied().collect();
         let input_peer = tl::enums::InputPeer::from(&peer);
+        let pages = Pages::new(&cursor, progress);
         let fetches = cursor.terms.iter().map(|term| {
             let request = tl::functions::messages::Search {
                 peer: input_peer.clone(),
@@ -399,11 +447,13 @@ impl Telegram {
                 hash: 0,
             };
             let skip = &skip;
+            let pages = &pages;
             async move {
                 if term.done {
                     return Ok(None);
                 }
                 let answer = self.query(&request).await?;
+                pages.fetched();
                 let sliced = !matches!(answer, tl::enums::messages::Messages::Messages(_));
                 let page = MessagesPage::from(answer);
                 self.remember(&page.users, &page.chats).await?;

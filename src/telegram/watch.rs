@@ -47,7 +47,7 @@ impl Telegram {
     /// Starts following new messages. Needs a client opened with
     /// [`super::ConnectOptions::updates`], and works once per client.
     pub async fn new_messages(&self) -> Result<NewMessages> {
-        let updates = self.take_updates().ok_or_else(|| {
+        let updates = self.take_kept_updates().await.ok_or_else(|| {
             Error::Config(
                 "this connection does not keep Telegram's updates (or already hands them out)"
                     .into(),
@@ -238,6 +238,88 @@ impl Telegram {
             self.self_id().await
         } else {
             Ok(peer.id.bot_api_dialog_id_unchecked())
+        }
+    }
+}
+
+type UpdatesChannel = tokio::sync::mpsc::Receiver<grammers_session::updates::UpdatesLike>;
+
+/// A client's updates, kept for whoever follows them first. Until then they may be
+/// drained ([`KeptUpdates::drain`]): read and dropped as they come, so grammers' bounded
+/// channel never fills (it would drop updates and, after a while, warn "updates channel
+/// full"), and an unread burst costs no memory. Dropping them loses nothing: a follower
+/// starts from `updates.getState`, and what came before is history.
+pub(crate) struct KeptUpdates(std::sync::Mutex<Kept>);
+
+enum Kept {
+    Gone,
+    Held(UpdatesChannel),
+    Draining {
+        stop: tokio::sync::oneshot::Sender<()>,
+        task: tokio::task::JoinHandle<UpdatesChannel>,
+    },
+}
+
+impl KeptUpdates {
+    pub(crate) fn new(updates: Option<UpdatesChannel>) -> Self {
+        Self(std::sync::Mutex::new(
+            updates.map_or(Kept::Gone, Kept::Held),
+        ))
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Kept> {
+        self.0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// The channel, unless it is being drained or was taken.
+    pub(crate) fn take_held(&self) -> Option<UpdatesChannel> {
+        let mut kept = self.lock();
+        match std::mem::replace(&mut *kept, Kept::Gone) {
+            Kept::Held(updates) => Some(updates),
+            other => {
+                *kept = other;
+                None
+            }
+        }
+    }
+
+    /// Starts dropping updates until [`KeptUpdates::take`].
+    pub(crate) fn drain(&self) {
+        let mut kept = self.lock();
+        let Kept::Held(mut updates) = std::mem::replace(&mut *kept, Kept::Gone) else {
+            return;
+        };
+        let (stop, mut stopped) = tokio::sync::oneshot::channel();
+        let task = tokio::spawn(async move {
+            let mut dropped = 0u64;
+            loop {
+                tokio::select! {
+                    biased;
+                    _ = &mut stopped => break,
+                    update = updates.recv() => match update {
+                        Some(_) => dropped += 1,
+                        None => break,
+                    },
+                }
+            }
+            tracing::debug!(dropped, "updates dropped before anyone followed them");
+            updates
+        });
+        *kept = Kept::Draining { stop, task };
+    }
+
+    /// The channel, drained up to now or held; `None` once taken.
+    pub(crate) async fn take(&self) -> Option<UpdatesChannel> {
+        let kept = std::mem::replace(&mut *self.lock(), Kept::Gone);
+        match kept {
+            Kept::Gone => None,
+            Kept::Held(updates) => Some(updates),
+            Kept::Draining { stop, task } => {
+                let _ = stop.send(());
+                task.await.ok()
+            }
         }
     }
 }

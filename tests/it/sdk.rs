@@ -237,3 +237,191 @@ async fn inspector_strict_finds_no_warnings() {
         "{stderr}"
     );
 }
+
+/// Resources, prompts, completions and progress through the Python SDK in `mode`; under
+/// 2026-07-28 also a `subscriptions/listen` stream that hears of a message Bob sends
+/// (from another client) exactly once.
+async fn python_features(mode: &str, version: &str) {
+    use tokio::io::AsyncBufReadExt;
+    let Some(python) = python() else { return };
+    let (sandbox, env) = crate::mcp::demo().await;
+    let listen = if mode == "2026-07-28" {
+        "tg://chat/@bob_builder/messages"
+    } else {
+        ""
+    };
+    let mut cmd = env.command_for(python.to_str().unwrap());
+    cmd.arg(scripts().join("py_features.py"))
+        .args([mode, listen])
+        .args(stdio_args(&env))
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    let mut child = cmd.spawn().expect("the SDK client runs");
+    let stderr = child.stderr.take().unwrap();
+    let errors = tokio::spawn(async move {
+        let mut text = String::new();
+        let _ = tokio::io::AsyncReadExt::read_to_string(&mut { stderr }, &mut text).await;
+        text
+    });
+    let mut lines = tokio::io::BufReader::new(child.stdout.take().unwrap()).lines();
+    let mut report = None;
+    while let Some(line) = within(120, lines.next_line()).await.expect("stdout") {
+        let message: Value = serde_json::from_str(&line)
+            .unwrap_or_else(|e| panic!("{mode}: not JSON ({e}): {line}"));
+        if message["listening"] == true {
+            // The server follows new messages from its updates.getState on (the first
+            // was the login check at start): a message before that is history.
+            within(
+                30,
+                sandbox
+                    .stats()
+                    .wait_until(|s| s.count("updates.getState") >= 2),
+            )
+            .await;
+            let (bob, _) = crate::watch::user(&sandbox, "bob_builder").await;
+            crate::watch::bob_says(&sandbox, &bob, "to the SDK listener").await;
+        } else {
+            report = Some(message);
+        }
+    }
+    let status = within(60, child.wait()).await.expect("exits");
+    let errors = errors.await.unwrap();
+    assert!(status.success(), "{mode}: {status}\n{errors}");
+    let report = report.unwrap_or_else(|| panic!("{mode}: no report\n{errors}"));
+
+    assert_eq!(report["warnings"], json!([]), "{mode}: {report}");
+    assert_eq!(report["protocol_version"], version);
+    assert_eq!(
+        report["resources"],
+        json!(["tg://me", "tg://chats"]),
+        "{mode}"
+    );
+    assert_eq!(
+        report["templates"],
+        json!(["tg://chat/{chat}", "tg://chat/{chat}/messages"]),
+        "{mode}"
+    );
+    let reads = &report["reads"];
+    assert_eq!(reads["tg://me"]["username"], "alex_demo", "{mode}: {reads}");
+    assert!(!reads["tg://chats"]["chats"].as_array().unwrap().is_empty());
+    assert_eq!(
+        reads["tg://chat/@bob_builder"]["chat"]["username"],
+        "bob_builder"
+    );
+    let page = reads["tg://chat/@rust_berlin/messages"]["messages"]
+        .as_array()
+        .unwrap();
+    assert!(!page.is_empty(), "{mode}: {reads}");
+    assert_eq!(
+        report["prompts"],
+        json!(["catch_up", "summarize_chat", "draft_reply"])
+    );
+    let texts = &report["prompt_texts"];
+    assert!(texts["catch_up"].as_str().unwrap().contains("get_unread"));
+    assert!(
+        texts["summarize_chat"]
+            .as_str()
+            .unwrap()
+            .contains("@rust_berlin")
+    );
+    assert!(
+        texts["draft_reply"]
+            .as_str()
+            .unwrap()
+            .contains("@bob_builder")
+    );
+    let has = |key: &str, value: &str| report[key].as_array().unwrap().iter().any(|v| v == value);
+    assert!(has("complete_prompt", "@bob_builder"), "{mode}: {report}");
+    assert!(has("complete_template", "@rust_berlin"), "{mode}: {report}");
+
+    assert_eq!(report["search_is_error"], false);
+    let progress = report["progress"].as_array().unwrap();
+    let last = progress
+        .last()
+        .unwrap_or_else(|| panic!("{mode}: no progress"));
+    assert_eq!(
+        (last["progress"].as_f64(), last["total"].as_f64()),
+        (Some(3.0), Some(3.0))
+    );
+
+    if listen.is_empty() {
+        assert!(report.get("events").is_none());
+    } else {
+        assert_eq!(report["honored"], json!([listen]), "{mode}: {report}");
+        assert_eq!(
+            report["events"],
+            json!([listen]),
+            "once: {report}\n{errors}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn python_sdk_reads_resources_prompts_completions_and_progress_legacy() {
+    python_features("legacy", "2025-11-25").await;
+}
+
+#[tokio::test]
+async fn python_sdk_reads_resources_prompts_completions_progress_and_listens_2026() {
+    python_features("2026-07-28", "2026-07-28").await;
+}
+
+/// Resources, prompts, completions and progress through the TypeScript SDK.
+#[tokio::test]
+async fn typescript_sdk_reads_resources_prompts_completions_and_progress() {
+    let Some(client) = node_script() else { return };
+    let script = client.with_file_name("ts_features.mjs");
+    std::fs::copy(scripts().join("ts_features.mjs"), &script).expect("copy the script");
+    let (_sandbox, env) = crate::mcp::demo().await;
+    let mut args = vec![script.to_string_lossy().into_owned()];
+    args.extend(stdio_args(&env));
+    let report = run(&env, &PathBuf::from("node"), &args).await;
+    assert_eq!(report["warnings"], json!([]), "{report}");
+    assert_eq!(report["resources"], json!(["tg://me", "tg://chats"]));
+    assert_eq!(
+        report["templates"],
+        json!(["tg://chat/{chat}", "tg://chat/{chat}/messages"])
+    );
+    let reads = &report["reads"];
+    assert_eq!(reads["tg://me"]["username"], "alex_demo", "{reads}");
+    assert!(!reads["tg://chats"]["chats"].as_array().unwrap().is_empty());
+    assert_eq!(
+        reads["tg://chat/@bob_builder"]["chat"]["username"],
+        "bob_builder"
+    );
+    assert!(
+        !reads["tg://chat/@rust_berlin/messages"]["messages"]
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+    assert_eq!(
+        report["prompts"],
+        json!(["catch_up", "summarize_chat", "draft_reply"])
+    );
+    let texts = &report["prompt_texts"];
+    assert!(texts["catch_up"].as_str().unwrap().contains("get_unread"));
+    assert!(
+        texts["summarize_chat"]
+            .as_str()
+            .unwrap()
+            .contains("@rust_berlin")
+    );
+    assert!(
+        texts["draft_reply"]
+            .as_str()
+            .unwrap()
+            .contains("@bob_builder")
+    );
+    let has = |key: &str, value: &str| report[key].as_array().unwrap().iter().any(|v| v == value);
+    assert!(has("complete_prompt", "@bob_builder"), "{report}");
+    assert!(has("complete_template", "@rust_berlin"), "{report}");
+    assert_eq!(report["search_is_error"], false);
+    let last = report["progress"]
+        .as_array()
+        .unwrap()
+        .last()
+        .cloned()
+        .unwrap_or_else(|| panic!("no progress: {report}"));
+    assert_eq!(last, json!({"progress": 3, "total": 3}), "{report}");
+}
