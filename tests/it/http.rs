@@ -19,6 +19,7 @@ use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::process::Child;
 
 use crate::common::{TestEnv, within};
+use crate::harness::Setup;
 
 pub(crate) const INITIALIZE: &str = r#"{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"test","version":"1"}}}"#;
 
@@ -495,10 +496,8 @@ async fn bearer_token_none_wrong_right() {
 
 #[tokio::test]
 async fn no_auth_only_on_loopback() {
-    let sandbox = Sandbox::start(World::demo()).await.unwrap();
-    let env = TestEnv::new();
-    let me = sandbox.world().demo_user();
-    env.profile_at(&sandbox, "default", me).await;
+    let f = Setup::demo().await;
+    let env = &f.env;
 
     // Without a token, loopback needs --no-auth, and says so.
     let run = env.run(&["serve", "--http", "127.0.0.1:0"]).await;
@@ -506,7 +505,7 @@ async fn no_auth_only_on_loopback() {
     assert!(run.stderr.contains("--rotate-token"), "{run:?}");
     assert!(run.stderr.contains("--no-auth"), "{run:?}");
 
-    let server = start(&env, &["--no-auth"]).await;
+    let server = start(env, &["--no-auth"]).await;
     let client = server.client("/mcp", None).await;
     assert_eq!(
         within(30, client.list_all_tools()).await.unwrap().len(),
@@ -823,10 +822,9 @@ async fn json_logs_have_one_event_per_request_with_tool_and_outcome() {
 
 #[tokio::test]
 async fn health_is_503_without_a_login() {
-    let sandbox = Sandbox::start(World::demo()).await.unwrap();
-    let env = TestEnv::new();
-    env.profile_at(&sandbox, "default", None).await;
-    let server = start(&env, &["--no-auth"]).await;
+    let f = TestEnv::builder().logged_out("default").build().await;
+    let env = &f.env;
+    let server = start(env, &["--no-auth"]).await;
     eventually("not authorized", async || {
         server.get("/health", &[]).await.json()["telegram"]["authorized"] == false
     })
@@ -845,7 +843,7 @@ async fn health_is_503_without_a_login() {
     assert_eq!(server.terminate().await, 0);
 
     // No session at all: the server still runs, and says it is not usable.
-    let env = TestEnv::new();
+    let env = TestEnv::checked();
     let server = start(&env, &["--no-auth"]).await;
     let health = server.get("/health", &[]).await;
     assert_eq!(health.status, 503);
@@ -959,10 +957,8 @@ async fn graceful_shutdown_lets_a_call_in_flight_finish() {
 
 #[tokio::test]
 async fn setup_rotate_token_prints_http_configs() {
-    let sandbox = Sandbox::start(World::demo()).await.unwrap();
-    let env = TestEnv::new();
-    let me = sandbox.world().demo_user();
-    env.profile_at(&sandbox, "default", me).await;
+    let f = Setup::demo().await;
+    let env = &f.env;
     let path = env.profile_dir("default").join("token");
     assert!(!path.exists());
 
@@ -1009,7 +1005,7 @@ async fn setup_rotate_token_prints_http_configs() {
     assert_eq!(env.run(&["health", "--json"]).await.code, 0);
 
     // A server started now takes the new token only.
-    let server = start(&env, &[]).await;
+    let server = start(env, &[]).await;
     let old = server
         .post(
             "/mcp",

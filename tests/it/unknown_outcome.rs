@@ -194,11 +194,7 @@ async fn finish(child: tokio::process::Child) -> Run {
     let out = within(30, child.wait_with_output())
         .await
         .expect("tgmcp exits");
-    Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
+    Run::from_output(out)
 }
 
 #[tokio::test]
@@ -357,7 +353,7 @@ async fn send_past_timeout_once_connected_exits_1_saying_it_may_have_been_delive
 #[tokio::test]
 async fn sigterm_and_sigint_stop_stdio_serve_and_leave_no_sandbox_profile() {
     for signal in ["TERM", "INT"] {
-        let env = TestEnv::new();
+        let env = TestEnv::checked();
         let server = crate::mcp::start(&env, &["--sandbox", "serve"]).await;
         server.ok("get_chat_info", json!({"chat_id": "me"})).await;
         kill(server.pid(), signal).await;
