@@ -16,7 +16,8 @@ use rmcp::service::ServiceError;
 use serde_json::{Map, Value, json};
 
 use crate::common::within;
-use crate::mcp::{demo, start};
+use crate::harness::Setup;
+use crate::mcp::start;
 
 /// Cases per tool from its schema, and of arbitrary JSON arguments.
 const SCHEMA_CASES: usize = 120;
@@ -290,8 +291,9 @@ fn fetches_a_url(arguments: &Value) -> bool {
 
 #[tokio::test]
 async fn every_tool_survives_generated_and_random_arguments() {
-    let (sandbox, env) = demo().await;
-    let server = start(&env, &["serve"]).await;
+    let f = Setup::demo().await;
+    let (sandbox, env) = (&f.sandbox, &f.env);
+    let server = start(env, &["serve"]).await;
     // The server's own warm-up call, so that it is not counted against a tool below.
     within(30, sandbox.stats().wait_for("updates.getState", 1)).await;
     let tools = within(30, server.client.list_all_tools())
@@ -372,7 +374,7 @@ async fn every_tool_survives_generated_and_random_arguments() {
                     // Input refused as invalid is refused before reaching Telegram.
                     if kind == "invalid_input" {
                         assert_eq!(
-                            calls_of_this_request(&sandbox),
+                            calls_of_this_request(sandbox),
                             0,
                             "{}({arguments}) reached the DC: {:?}",
                             tool.name,
@@ -460,10 +462,11 @@ fn json_error_status(answer: Option<(u16, String)>, what: &str) -> u16 {
 
 #[tokio::test]
 async fn the_http_surface_survives_malformed_requests() {
-    use crate::http::{INITIALIZE, demo, start};
+    use crate::http::{INITIALIZE, checked_demo, start};
 
-    let (_sandbox, env, token) = demo().await;
-    let server = start(&env, &["--request-timeout", "2"]).await;
+    let (f, token) = checked_demo().await;
+    let env = &f.env;
+    let server = start(env, &["--request-timeout", "2"]).await;
     let auth = format!("Bearer {token}");
     let host = format!("127.0.0.1:{}", server.addr.port());
     let mut cases = 0usize;
@@ -592,9 +595,10 @@ fn recorded_requests() -> Vec<Vec<u8>> {
         .build()
         .unwrap();
     runtime.block_on(async {
-        let (sandbox, env) = demo().await;
+        let f = Setup::demo().await;
+        let (sandbox, env) = (&f.sandbox, &f.env);
         sandbox.stats().record_requests(true);
-        let server = start(&env, &["serve"]).await;
+        let server = start(env, &["serve"]).await;
         let sent = server
             .ok(
                 "send_message",

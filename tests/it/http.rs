@@ -213,6 +213,13 @@ pub(crate) async fn demo() -> (Sandbox, TestEnv, String) {
     (sandbox, env, token)
 }
 
+/// [`demo`], with the temp folder checked empty at the end ([`Setup`]).
+pub(crate) async fn checked_demo() -> (Setup, String) {
+    let f = Setup::demo().await;
+    let token = save_token(&f.env, "default");
+    (f, token)
+}
+
 pub(crate) fn save_token(env: &TestEnv, profile: &str) -> String {
     let token = tgmcp::http::token::generate().unwrap();
     tgmcp::http::token::save(&env.profile_dir(profile).join("token"), &token).unwrap();
