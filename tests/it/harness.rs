@@ -1,9 +1,10 @@
 //! One way to set a test up, and one of each small helper the test files used to write
 //! out for themselves: a sandbox with logged-in profiles in an isolated [`TestEnv`]
-//! ([`TestEnv::builder`]), whose temp folder is checked empty when the test ends; a
-//! runner with piped stdin ([`TestEnv::run_stdin`]); the messages an account sent
-//! ([`sent_by`]); and the clock in Unix seconds ([`unix_now`]). Golden files are compared
-//! in `golden.rs`.
+//! ([`Setup::demo`], [`TestEnv::builder`]), whose temp folder is checked empty when the
+//! test ends ([`CheckedEnv`], also [`TestEnv::checked`] alone); runners with piped stdin
+//! ([`TestEnv::run_stdin`]) and at a terminal ([`TestEnv::run_at_terminal`]); the
+//! messages an account sent ([`sent_by`]); and the clock in Unix seconds ([`unix_now`]).
+//! Golden files are compared in `golden.rs` ([`crate::golden::compare`]).
 
 use std::process::Stdio;
 

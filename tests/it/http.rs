@@ -291,8 +291,9 @@ async fn eventually(what: &str, mut check: impl AsyncFnMut() -> bool) {
 
 #[tokio::test]
 async fn every_tool_over_http_with_the_token() {
-    let (_sandbox, env, token) = demo().await;
-    let server = start_with(&env, &[], |cmd| {
+    let (f, token) = checked_demo().await;
+    let env = &f.env;
+    let server = start_with(env, &[], |cmd| {
         cmd.env("TGMCP_LOG", "debug");
     })
     .await;
@@ -445,8 +446,9 @@ async fn every_tool_over_http_with_the_token() {
 
 #[tokio::test]
 async fn bearer_token_none_wrong_right() {
-    let (_sandbox, env, token) = demo().await;
-    let server = start(&env, &[]).await;
+    let (f, token) = checked_demo().await;
+    let env = &f.env;
+    let server = start(env, &[]).await;
 
     let none = server.post("/mcp", &[], INITIALIZE).await;
     assert_eq!(none.status, 401);
@@ -495,7 +497,7 @@ async fn bearer_token_none_wrong_right() {
     assert!(!health.contains("+1555"), "no phone numbers: {health}");
     assert_eq!(server.terminate().await, 0);
 
-    let server = start(&env, &["--metrics-public"]).await;
+    let server = start(env, &["--metrics-public"]).await;
     assert_eq!(server.get("/metrics", &[]).await.status, 200);
     assert_eq!(server.post("/mcp", &[], INITIALIZE).await.status, 401);
     assert_eq!(server.terminate().await, 0);
@@ -542,9 +544,10 @@ async fn no_auth_only_on_loopback() {
 
 #[tokio::test]
 async fn bad_host_and_origin_are_refused() {
-    let (_sandbox, env, token) = demo().await;
+    let (f, token) = checked_demo().await;
+    let env = &f.env;
     let auth = format!("Bearer {token}");
-    let server = start(&env, &["--allow-host", "mcp.example.com"]).await;
+    let server = start(env, &["--allow-host", "mcp.example.com"]).await;
     let port = server.addr.port();
 
     let evil = server
@@ -624,8 +627,9 @@ async fn bad_host_and_origin_are_refused() {
 
 #[tokio::test]
 async fn health_and_ready_follow_telegram_down_and_back_up() {
-    let (sandbox, env, _token) = demo().await;
-    let server = start(&env, &[]).await;
+    let (f, _token) = checked_demo().await;
+    let (sandbox, env) = (&f.sandbox, &f.env);
+    let server = start(env, &[]).await;
 
     eventually("healthy", async || {
         server.get("/health", &[]).await.status == 200
@@ -772,8 +776,9 @@ async fn ready_and_metrics_follow_a_dc_restart_and_flood_waits() {
 
 #[tokio::test]
 async fn json_logs_have_one_event_per_request_with_tool_and_outcome() {
-    let (_sandbox, env, token) = demo().await;
-    let server = start_with(&env, &["--log-format", "json"], |cmd| {
+    let (f, token) = checked_demo().await;
+    let env = &f.env;
+    let server = start_with(env, &["--log-format", "json"], |cmd| {
         cmd.env("TGMCP_LOG", "info");
     })
     .await;
@@ -861,9 +866,10 @@ async fn health_is_503_without_a_login() {
 
 #[tokio::test]
 async fn limits_answer_413_and_503_with_json() {
-    let (sandbox, env, token) = demo().await;
+    let (f, token) = checked_demo().await;
+    let (sandbox, env) = (&f.sandbox, &f.env);
     let auth = format!("Bearer {token}");
-    let server = start(&env, &["--max-body-bytes", "2048", "--max-concurrent", "1"]).await;
+    let server = start(env, &["--max-body-bytes", "2048", "--max-concurrent", "1"]).await;
 
     let big = format!(
         r#"{{"jsonrpc":"2.0","id":1,"method":"ping","params":{{"pad":"{}"}}}}"#,
@@ -907,8 +913,9 @@ async fn limits_answer_413_and_503_with_json() {
 
 #[tokio::test]
 async fn a_call_longer_than_the_request_timeout_is_a_tool_error() {
-    let (sandbox, env, token) = demo().await;
-    let server = start(&env, &["--request-timeout", "1"]).await;
+    let (f, token) = checked_demo().await;
+    let (sandbox, env) = (&f.sandbox, &f.env);
+    let server = start(env, &["--request-timeout", "1"]).await;
     let client = server.client("/mcp", Some(&token)).await;
     sandbox.faults().set_delay(Duration::from_secs(4));
     let started = Instant::now();
@@ -930,8 +937,9 @@ async fn a_call_longer_than_the_request_timeout_is_a_tool_error() {
 
 #[tokio::test]
 async fn graceful_shutdown_lets_a_call_in_flight_finish() {
-    let (sandbox, env, token) = demo().await;
-    let server = start(&env, &[]).await;
+    let (f, token) = checked_demo().await;
+    let (sandbox, env) = (&f.sandbox, &f.env);
+    let server = start(env, &[]).await;
     let client = Arc::new(server.client("/mcp", Some(&token)).await);
     sandbox.faults().set_delay(Duration::from_millis(1500));
     let in_flight = {

@@ -197,7 +197,7 @@ async fn cli_writes_and_dangerous_methods_need_the_flag() {
 #[tokio::test]
 async fn cli_bad_input_is_named_before_connecting() {
     // No profile at all: these fail on the schema alone.
-    let env = TestEnv::new();
+    let env = TestEnv::checked();
     let cases: &[(&[&str], i32, &str)] = &[
         (
             &["messages.getHistoy", "{}"],
@@ -246,7 +246,7 @@ async fn cli_bad_input_is_named_before_connecting() {
 
 #[tokio::test]
 async fn cli_lists_and_describes_without_a_session() {
-    let env = TestEnv::new();
+    let env = TestEnv::checked();
     let run = invoke(&env, &["--list", "channels.delete"]).await;
     assert_eq!(run.code, 0, "{run:?}");
     let listed: Vec<&str> = run.stdout.lines().collect();
@@ -288,8 +288,9 @@ async fn cli_lists_and_describes_without_a_session() {
 
 #[tokio::test]
 async fn mcp_invoke_reads_writes_and_refuses() {
-    let (sandbox, env) = crate::mcp::demo().await;
-    let server = crate::mcp::start(&env, &["serve", "--allow-dangerous-methods"]).await;
+    let f = Setup::demo().await;
+    let (sandbox, env) = (&f.sandbox, &f.env);
+    let server = crate::mcp::start(env, &["serve", "--allow-dangerous-methods"]).await;
     // params_json, as the reference server takes it.
     let answer = server
         .ok(
@@ -384,8 +385,9 @@ async fn mcp_invoke_reads_writes_and_refuses() {
 
 #[tokio::test]
 async fn mcp_read_only_allows_only_reading_methods() {
-    let (sandbox, env) = crate::mcp::demo().await;
-    let server = crate::mcp::start(&env, &["serve", "--read-only"]).await;
+    let f = Setup::demo().await;
+    let (sandbox, env) = (&f.sandbox, &f.env);
+    let server = crate::mcp::start(env, &["serve", "--read-only"]).await;
     let answer = server
         .ok(
             "invoke_mtproto",
@@ -420,8 +422,9 @@ async fn mcp_read_only_allows_only_reading_methods() {
 
 #[tokio::test]
 async fn http_mtproto_api_answers_with_the_right_status() {
-    let (sandbox, env, token) = crate::http::demo().await;
-    let server = crate::http::start(&env, &["--allow-dangerous-methods"]).await;
+    let (f, token) = crate::http::checked_demo().await;
+    let (sandbox, env) = (&f.sandbox, &f.env);
+    let server = crate::http::start(env, &["--allow-dangerous-methods"]).await;
     let bearer = format!("Bearer {token}");
     let auth = [("authorization", bearer.as_str())];
     let post = |path: &'static str, body: Value| {
@@ -529,8 +532,9 @@ async fn http_mtproto_api_answers_with_the_right_status() {
 
 #[tokio::test]
 async fn http_mtproto_api_read_only() {
-    let (sandbox, env, token) = crate::http::demo().await;
-    let server = crate::http::start(&env, &["--read-only"]).await;
+    let (f, token) = crate::http::checked_demo().await;
+    let (sandbox, env) = (&f.sandbox, &f.env);
+    let server = crate::http::start(env, &["--read-only"]).await;
     let bearer = format!("Bearer {token}");
     let auth = [("authorization", bearer.as_str())];
     let answer = server
@@ -652,8 +656,9 @@ async fn documented_calls_work_without_zeros_and_random_ids() {
 
 #[tokio::test]
 async fn http_endpoint_fills_the_same_defaults() {
-    let (sandbox, env, token) = crate::http::demo().await;
-    let server = crate::http::start(&env, &[]).await;
+    let (f, token) = crate::http::checked_demo().await;
+    let (sandbox, env) = (&f.sandbox, &f.env);
+    let server = crate::http::start(env, &[]).await;
     let bearer = format!("Bearer {token}");
     let auth = [("authorization", bearer.as_str())];
     let answer = server
