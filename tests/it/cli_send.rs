@@ -216,7 +216,7 @@ async fn markdown_html_reply_silent_no_preview() {
         &[
             "me",
             "--html",
-            "<i>it</i> &amp; <a href=\"https://example.org\">link</a>",
+            "<i>it</i> &amp; <a href=\"https://example.invalid\">link</a>",
         ],
     )
     .await;
@@ -229,7 +229,7 @@ async fn markdown_html_reply_silent_no_preview() {
         sent.entities
     );
     assert!(
-        matches!(&sent.entities[1], tl::enums::MessageEntity::TextUrl(u) if u.url == "https://example.org")
+        matches!(&sent.entities[1], tl::enums::MessageEntity::TextUrl(u) if u.url == "https://example.invalid")
     );
 
     // Without a flag, markup is text.

@@ -395,7 +395,7 @@ async fn url_errors_keep_passwords_and_query_strings_out() {
     let env = &f.env;
     let (addr, task) = file_server().await;
     let cases = [
-        "https://alice:hunter2@example.com:99999/x.pdf?token=s3cret".to_owned(),
+        "https://alice:hunter2@files.invalid:99999/x.pdf?token=s3cret".to_owned(),
         format!("http://{addr}/empty?token=s3cret"),
     ];
     for url in &cases {
