@@ -11,6 +11,9 @@
 //! - No proxy from the environment (a proxy would resolve names where we cannot check
 //!   them), no compression (no decompression bombs), a connect and a total timeout, and
 //!   the size limit enforced on the bytes as they arrive, whatever Content-Length says.
+//! - Under the test suite ([`LOOPBACK_ONLY_ENV`] set) only loopback is reachable, and a
+//!   name other than `localhost` is refused before any resolver is asked, so a test that
+//!   generates `https://t.me/…` cannot make a DNS query or leave the machine.
 
 use std::error::Error as StdError;
 use std::fmt;
@@ -33,6 +36,16 @@ pub const MAX_REDIRECTS: usize = 5;
 
 /// Default size limit for one file: 50 MB.
 pub const DEFAULT_MAX_BYTES: u64 = 50 * 1000 * 1000;
+
+/// Set, to anything but empty, in the environment of every process the test suite starts
+/// (tests/it/common.rs): fetches may then reach loopback addresses only, and names other
+/// than `localhost` are refused before they are looked up. Hidden (no flag, not in
+/// `--help`): it is for tests, and it can only take permissions away, never add them.
+pub const LOOPBACK_ONLY_ENV: &str = "TGMCP_TEST_LOOPBACK_ONLY";
+
+fn loopback_only_from_env() -> bool {
+    std::env::var_os(LOOPBACK_ONLY_ENV).is_some_and(|v| !v.is_empty())
+}
 
 /// Resolves host names to addresses. The system's resolver in production; tests map
 /// names to whatever they need (and change answers between lookups).
@@ -72,6 +85,9 @@ pub struct FetchPolicy {
     /// Extra CA certificates (PEM) to trust besides the platform's. The binary trusts
     /// the platform's roots only (which honour SSL_CERT_FILE on Linux).
     pub extra_roots: Vec<Vec<u8>>,
+    /// Loopback only, no name but `localhost` looked up: for test runs, from
+    /// [`LOOPBACK_ONLY_ENV`]; no flag sets it, and nothing unsets it for a run that has it.
+    pub loopback_only: bool,
 }
 
 impl Default for FetchPolicy {
@@ -84,6 +100,7 @@ impl Default for FetchPolicy {
             total_timeout: Duration::from_secs(300),
             trusted_addresses: Vec::new(),
             extra_roots: Vec::new(),
+            loopback_only: loopback_only_from_env(),
         }
     }
 }
@@ -133,7 +150,38 @@ impl FetchPolicy {
         {
             return Err(refusal(url, &format!("{host} is {why}")));
         }
+        if self.loopback_only {
+            return loopback_only(url, host, literal);
+        }
         Ok(())
+    }
+}
+
+/// [`FetchPolicy::loopback_only`]: a loopback literal or `localhost`, decided from the URL
+/// alone, before anything is resolved.
+fn loopback_only(url: &reqwest::Url, host: &str, literal: &str) -> std::result::Result<(), String> {
+    let loopback = match literal.parse::<IpAddr>() {
+        Ok(ip) => is_loopback(ip),
+        Err(_) => {
+            let name = host.trim_end_matches('.').to_ascii_lowercase();
+            name == "localhost" || name.ends_with(".localhost")
+        }
+    };
+    if loopback {
+        return Ok(());
+    }
+    Err(format!(
+        "refused to fetch {}: {host} is not a loopback address, and this is a test run ({LOOPBACK_ONLY_ENV} is set), which reaches loopback only and looks no name up — use 127.0.0.1 or a .invalid name in tests",
+        redact(url)
+    ))
+}
+
+fn is_loopback(ip: IpAddr) -> bool {
+    match ip {
+        IpAddr::V6(v6) => v6
+            .to_ipv4_mapped()
+            .map_or(v6.is_loopback(), |v4| v4.is_loopback()),
+        IpAddr::V4(v4) => v4.is_loopback(),
     }
 }
 
@@ -203,6 +251,10 @@ impl Resolve for Guard {
         let policy = Arc::clone(&self.policy);
         let host = name.as_str().to_owned();
         Box::pin(async move {
+            if policy.loopback_only && host != "localhost" && !host.ends_with(".localhost") {
+                let reason = format!("{host} was not looked up: a test run reaches loopback only");
+                return Err(Box::new(Refused(reason)) as Box<dyn StdError + Send + Sync>);
+            }
             let ips = inner.lookup(&host).await?;
             if ips.is_empty() {
                 return Err(io::Error::other(format!("{host} has no address")).into());
@@ -213,6 +265,11 @@ impl Resolve for Guard {
                     IpAddr::V6(v6) => v6.to_ipv4_mapped().map_or(*ip, IpAddr::V4),
                     v4 => *v4,
                 };
+                if policy.loopback_only && !is_loopback(ip) {
+                    let reason =
+                        format!("{host} resolves to {ip}: a test run reaches loopback only");
+                    return Err(Box::new(Refused(reason)) as Box<dyn StdError + Send + Sync>);
+                }
                 if let Some(why) = policy.refuse_ip(ip) {
                     let reason = format!(
                         "{host} resolves to {ip}, which is {why} (--allow-private-urls lifts this, for people who mean it)"
@@ -501,6 +558,66 @@ mod tests {
             redact_url("https://example.com/a.pdf?sig=1"),
             "https://example.com/a.pdf"
         );
+    }
+
+    /// Counts every name it is asked about (and answers with a public address).
+    struct Counting(Arc<std::sync::atomic::AtomicUsize>);
+
+    impl Resolver for Counting {
+        fn lookup(
+            &self,
+            _host: &str,
+        ) -> Pin<Box<dyn Future<Output = io::Result<Vec<IpAddr>>> + Send>> {
+            self.0.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            Box::pin(async { Ok(vec![IpAddr::from([93, 184, 216, 34])]) })
+        }
+    }
+
+    #[tokio::test]
+    async fn a_test_run_reaches_loopback_only_and_looks_no_name_up() {
+        let lookups = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let policy = FetchPolicy {
+            allow_http: true,
+            loopback_only: true,
+            // Even a policy that opens everything else stays on loopback.
+            allow_private: true,
+            trusted_addresses: vec![IpAddr::from([93, 184, 216, 34])],
+            ..FetchPolicy::default()
+        };
+        let fetcher =
+            Fetcher::with_resolver(policy.clone(), Arc::new(Counting(Arc::clone(&lookups))))
+                .unwrap();
+        for url in [
+            "https://t.me/rust_berlin/1",
+            "https://example.com/a.pdf",
+            "http://93.184.216.34/a.pdf",
+            "https://[2606:2800:220:1::]/a.pdf",
+            "https://[::ffff:93.184.216.34]/a.pdf",
+        ] {
+            let mut sink = Vec::new();
+            match fetcher.fetch(url, &mut sink).await {
+                Err(Error::Forbidden(why)) => {
+                    assert!(why.contains(LOOPBACK_ONLY_ENV), "{url}: {why}")
+                }
+                other => panic!("{url}: {other:?}"),
+            }
+        }
+        assert_eq!(lookups.load(std::sync::atomic::Ordering::SeqCst), 0);
+        for url in [
+            "http://127.0.0.1:9/a",
+            "http://[::1]:9/a",
+            "http://localhost:9/a",
+            "http://files.localhost:9/a",
+        ] {
+            assert_eq!(check(&policy, url), Ok(()), "{url}");
+        }
+        // A loopback name that resolves elsewhere is refused by its address.
+        let mut sink = Vec::new();
+        match fetcher.fetch("http://localhost:9/a", &mut sink).await {
+            Err(Error::Forbidden(why)) => assert!(why.contains("93.184.216.34"), "{why}"),
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(lookups.load(std::sync::atomic::Ordering::SeqCst), 1);
     }
 
     #[test]

@@ -7,7 +7,8 @@ use serde_json::{Value, json};
 use tgmcp::sandbox::Sandbox;
 
 use crate::common::TestEnv;
-use crate::mcp::{demo, start};
+use crate::harness::Setup;
+use crate::mcp::start;
 
 /// Read Saved Messages, the Rust Berlin group and the news channel; write only to me.
 const LIST: &str = r#"
@@ -55,14 +56,15 @@ fn chat_ids(messages: &Value) -> Vec<i64> {
 
 #[tokio::test]
 async fn a_denied_chat_is_refused_by_every_name_and_hidden_from_every_listing() {
-    let (sandbox, env) = demo().await;
-    write_config(&env, LIST);
+    let f = Setup::demo().await;
+    let (sandbox, env) = (&f.sandbox, &f.env);
+    write_config(env, LIST);
     let Ids {
         bob,
         bob_hash,
         digest,
-    } = ids(&sandbox);
-    let server = start(&env, &["serve"]).await;
+    } = ids(sandbox);
+    let server = start(env, &["serve"]).await;
 
     // Bob by @username, bare name, id, link and phone: the same refusal.
     for chat in [
@@ -245,9 +247,10 @@ async fn a_denied_chat_is_refused_by_every_name_and_hidden_from_every_listing() 
 
 #[tokio::test]
 async fn the_list_holds_over_http_and_mtproto_api() {
-    let (sandbox, env, token) = crate::http::demo().await;
-    write_config(&env, LIST);
-    let server = crate::http::start(&env, &[]).await;
+    let (f, token) = crate::http::checked_demo().await;
+    let (sandbox, env) = (&f.sandbox, &f.env);
+    write_config(env, LIST);
+    let server = crate::http::start(env, &[]).await;
     let client = server.client("/mcp", Some(&token)).await;
     let result = crate::http::call(
         &client,
@@ -264,7 +267,7 @@ async fn the_list_holds_over_http_and_mtproto_api() {
         )
         .await,
     );
-    let bob = ids(&sandbox).bob;
+    let bob = ids(sandbox).bob;
     assert!(!chat_ids(&page["messages"]).contains(&bob), "{page}");
 
     let bearer = format!("Bearer {token}");
@@ -310,8 +313,9 @@ async fn the_list_holds_over_http_and_mtproto_api() {
 
 #[tokio::test]
 async fn a_broken_list_stops_the_server_instead_of_allowing_everything() {
-    let (_sandbox, env) = demo().await;
-    write_config(&env, "[access]\nread = [\"not a chat\"]\n");
+    let f = Setup::demo().await;
+    let env = &f.env;
+    write_config(env, "[access]\nread = [\"not a chat\"]\n");
     let run = env.run(&["serve"]).await;
     assert_eq!(run.code, 2, "{run:?}");
     assert!(run.stderr.contains("access.read"), "{run:?}");
@@ -319,8 +323,9 @@ async fn a_broken_list_stops_the_server_instead_of_allowing_everything() {
 
 #[tokio::test]
 async fn over_the_write_rate_limit_nothing_is_sent() {
-    let (sandbox, env) = demo().await;
-    let server = start(&env, &["serve", "--max-writes-per-minute", "2"]).await;
+    let f = Setup::demo().await;
+    let (sandbox, env) = (&f.sandbox, &f.env);
+    let server = start(env, &["serve", "--max-writes-per-minute", "2"]).await;
     for n in 0..2 {
         server
             .ok(
@@ -364,9 +369,10 @@ fn draft_text(sandbox: &Sandbox, chat: tgmcp::sandbox::Peer) -> Option<String> {
 
 #[tokio::test]
 async fn draft_mode_saves_a_draft_the_dialog_shows_and_sends_nothing() {
-    let (sandbox, env) = demo().await;
-    let bob = ids(&sandbox).bob;
-    let server = start(&env, &["serve", "--drafts"]).await;
+    let f = Setup::demo().await;
+    let (sandbox, env) = (&f.sandbox, &f.env);
+    let bob = ids(sandbox).bob;
+    let server = start(env, &["serve", "--drafts"]).await;
     let result = server
         .call(
             "send_message",
@@ -381,7 +387,7 @@ async fn draft_mode_saves_a_draft_the_dialog_shows_and_sends_nothing() {
     assert_eq!(sandbox.stats().count("messages.sendMessage"), 0);
     assert_eq!(sandbox.stats().count("messages.saveDraft"), 1);
     assert_eq!(
-        draft_text(&sandbox, tgmcp::sandbox::Peer::User(bob)).as_deref(),
+        draft_text(sandbox, tgmcp::sandbox::Peer::User(bob)).as_deref(),
         Some("see you Thursday")
     );
     // The user's dialog with Bob shows it, as their Telegram app would.
@@ -408,9 +414,10 @@ async fn draft_mode_saves_a_draft_the_dialog_shows_and_sends_nothing() {
 
 #[tokio::test]
 async fn a_draft_entry_lets_the_assistant_draft_where_it_may_not_send() {
-    let (sandbox, env) = demo().await;
+    let f = Setup::demo().await;
+    let (sandbox, env) = (&f.sandbox, &f.env);
     write_config(
-        &env,
+        env,
         "[access]\nread = [\"*\"]\nwrite = [\"me\"]\ndraft = [\"@rust_berlin\"]\n",
     );
     let rust = sandbox
@@ -418,7 +425,7 @@ async fn a_draft_entry_lets_the_assistant_draft_where_it_may_not_send() {
         .channel_by_username("rust_berlin")
         .unwrap()
         .id;
-    let server = start(&env, &["serve"]).await;
+    let server = start(env, &["serve"]).await;
     let drafted = server
         .ok(
             "send_message",
@@ -427,7 +434,7 @@ async fn a_draft_entry_lets_the_assistant_draft_where_it_may_not_send() {
         .await;
     assert_eq!(drafted["draft"], true, "{drafted}");
     assert_eq!(
-        draft_text(&sandbox, tgmcp::sandbox::Peer::Channel(rust)).as_deref(),
+        draft_text(sandbox, tgmcp::sandbox::Peer::Channel(rust)).as_deref(),
         Some("meetup idea")
     );
     let error = server
@@ -536,11 +543,12 @@ async fn call_with(
 
 #[tokio::test]
 async fn confirm_writes_asks_a_client_that_can_and_refuses_one_that_cannot() {
-    let (sandbox, env) = demo().await;
+    let f = Setup::demo().await;
+    let (sandbox, env) = (&f.sandbox, &f.env);
     let send = json!({"chat_id": "@bob_builder", "message": "lunch at noon?"});
 
     // Declined: nothing sent, and the model is told.
-    let (results, asked) = call_with(&env, false, &[("send_message", send.clone())]).await;
+    let (results, asked) = call_with(env, false, &[("send_message", send.clone())]).await;
     assert_eq!(results[0].is_error, Some(true), "{results:?}");
     assert!(
         crate::mcp::text(&results[0]).contains("declined"),
@@ -552,7 +560,7 @@ async fn confirm_writes_asks_a_client_that_can_and_refuses_one_that_cannot() {
 
     // Accepted: sent once; a read is not asked about.
     let (results, asked) = call_with(
-        &env,
+        env,
         true,
         &[
             ("send_message", send.clone()),
@@ -566,7 +574,7 @@ async fn confirm_writes_asks_a_client_that_can_and_refuses_one_that_cannot() {
     assert_eq!(sandbox.stats().count("messages.sendMessage"), 1);
 
     // A client without elicitation: refused, pointing at draft mode.
-    let server = start(&env, &["serve", "--confirm-writes"]).await;
+    let server = start(env, &["serve", "--confirm-writes"]).await;
     let error = server.fail("send_message", send).await;
     assert_eq!(error["kind"], "forbidden", "{error}");
     assert!(

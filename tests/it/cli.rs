@@ -6,10 +6,11 @@ use tgmcp::sandbox::{DEMO_PASSWORD, DEMO_PHONE, Sandbox, UserSpec, World};
 use tokio::io::AsyncBufReadExt;
 
 use crate::common::{TestEnv, within};
+use crate::harness::Setup;
 
 #[tokio::test]
 async fn version_and_help() {
-    let env = TestEnv::new();
+    let env = TestEnv::checked();
     let run = env.run(&["--version"]).await;
     assert_eq!(run.code, 0, "{run:?}");
     assert_eq!(
@@ -28,7 +29,7 @@ async fn version_and_help() {
 
 #[tokio::test]
 async fn usage_errors_exit_2_with_a_message() {
-    let env = TestEnv::new();
+    let env = TestEnv::checked();
     let run = env.run(&["health", "--no-such-flag"]).await;
     assert_eq!(run.code, 2, "{run:?}");
     let run = env.run(&["--profile", "../etc", "health"]).await;
@@ -39,7 +40,7 @@ async fn usage_errors_exit_2_with_a_message() {
 
 #[tokio::test]
 async fn sandbox_health_is_green_with_no_network() {
-    let env = TestEnv::new();
+    let env = TestEnv::checked();
     let run = env.run(&["--sandbox", "health", "--json"]).await;
     assert_eq!(run.code, 0, "{run:?}");
     let report = run.json();
@@ -61,7 +62,7 @@ async fn sandbox_health_is_green_with_no_network() {
 
 #[tokio::test]
 async fn sandbox_setup_logs_in_with_the_code_and_password_it_prints() {
-    let env = TestEnv::new();
+    let env = TestEnv::checked();
     let run = env
         .run(&[
             "--sandbox",
@@ -84,9 +85,12 @@ async fn sandbox_setup_logs_in_with_the_code_and_password_it_prints() {
 async fn stepwise_setup_without_2fa() {
     let mut world = World::new();
     world.add_user(UserSpec::new("Ann").username("ann_k").phone("+15550001111"));
-    let sandbox = Sandbox::start(world).await.unwrap();
-    let env = TestEnv::new();
-    env.profile_at(&sandbox, "work", None).await;
+    let f = TestEnv::builder()
+        .world(world)
+        .logged_out("work")
+        .build()
+        .await;
+    let env = &f.env;
 
     let run = env
         .run(&["--profile", "work", "setup", "--phone", "+15550001111"])
@@ -139,9 +143,8 @@ async fn stepwise_setup_with_2fa_wrong_password_then_right() {
             .phone("+15550002222")
             .password("s3cret", Some("the usual")),
     );
-    let sandbox = Sandbox::start(world).await.unwrap();
-    let env = TestEnv::new();
-    env.profile_at(&sandbox, "default", None).await;
+    let f = Setup::logged_out(world).await;
+    let env = &f.env;
 
     let run = env.run(&["setup", "--phone", "+15550002222"]).await;
     assert_eq!(run.code, 10, "{run:?}");
@@ -172,7 +175,7 @@ async fn stepwise_setup_with_2fa_wrong_password_then_right() {
 
 #[tokio::test]
 async fn interactive_sandbox_setup_at_a_terminal() {
-    let env = TestEnv::new();
+    let env = TestEnv::checked();
     let script = serde_json::json!([
         ["Phone number", ""],
         ["Login code", "00000"],
@@ -182,24 +185,9 @@ async fn interactive_sandbox_setup_at_a_terminal() {
         ["password is wrong", ""],
         ["Two-step verification password", DEMO_PASSWORD],
     ]);
-    let mut python = env.command_for("python3");
-    python
-        .arg(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/tests/it/pty_drive.py"
-        ))
-        .arg(script.to_string())
-        .args([env!("CARGO_BIN_EXE_tgmcp"), "--sandbox", "setup"]);
-    let out = within(90, python.output())
-        .await
-        .expect("python3 runs the pty driver");
-    let transcript = String::from_utf8_lossy(&out.stdout);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{transcript}\n{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let out = env.run_at_terminal(&script, &["--sandbox", "setup"]).await;
+    let transcript = &out.stdout;
+    assert_eq!(out.code, 0, "{transcript}\n{}", out.stderr);
     assert!(
         transcript.contains(DEMO_PHONE),
         "the demo phone is the default: {transcript}"
@@ -220,7 +208,7 @@ async fn health_red_no_session_bad_permissions_unauthorized_unreachable() {
     let world = World::demo();
     let me = world.demo_user().unwrap();
     let sandbox = Sandbox::start(world).await.unwrap();
-    let env = TestEnv::new();
+    let env = TestEnv::checked();
 
     let run = env
         .run_with(&["health", "--json"], |c| {
@@ -265,11 +253,8 @@ async fn health_red_no_session_bad_permissions_unauthorized_unreachable() {
 
 #[tokio::test]
 async fn health_survives_a_dropped_connection() {
-    let world = World::demo();
-    let me = world.demo_user().unwrap();
-    let sandbox = Sandbox::start(world).await.unwrap();
-    let env = TestEnv::new();
-    env.profile_at(&sandbox, "default", Some(me)).await;
+    let f = Setup::demo().await;
+    let (sandbox, env) = (&f.sandbox, &f.env);
     sandbox.faults().drop_after(1);
     let run = env.run(&["health", "--json"]).await;
     assert_eq!(
@@ -281,11 +266,8 @@ async fn health_survives_a_dropped_connection() {
 
 #[tokio::test]
 async fn processes_share_one_profile() {
-    let world = World::demo();
-    let me = world.demo_user().unwrap();
-    let sandbox = Sandbox::start(world).await.unwrap();
-    let env = TestEnv::new();
-    env.profile_at(&sandbox, "shared", Some(me)).await;
+    let f = TestEnv::builder().profile("shared").build().await;
+    let (sandbox, env, me) = (&f.sandbox, &f.env, f.me);
     // Drop the cached self so every process writes to the session as it logs in.
     std::fs::write(
         env.session_path("shared"),
@@ -310,7 +292,7 @@ async fn processes_share_one_profile() {
 
 #[tokio::test]
 async fn standalone_sandbox_prints_its_address_and_serves() {
-    let env = TestEnv::new();
+    let env = TestEnv::checked();
     let mut child = env
         .command()
         .args(["sandbox", "--listen", "127.0.0.1:0", "--profile", "cron"])

@@ -8,11 +8,12 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use serde_json::Value;
-use tgmcp::sandbox::{ChannelSpec, Media, MessageSpec, Peer, Sandbox, UserSpec, World};
+use tgmcp::sandbox::{ChannelSpec, Media, MessageSpec, Peer, UserSpec, World};
 use tgmcp::telegram::{ConnectOptions, FileSession, GlobalSearch, Telegram};
 use tokio::io::AsyncBufReadExt;
 
 use crate::common::{API_ID, Run, TestEnv, within};
+use crate::harness::{Setup, unix_now};
 
 /// 2024-05-01T10:00:00Z.
 const BASE: i32 = 1_714_557_600;
@@ -120,12 +121,9 @@ fn world() -> (World, i64) {
 }
 
 /// A logged-in profile against a sandbox of [`world`].
-async fn setup() -> (Sandbox, TestEnv) {
+async fn setup() -> Setup {
     let (world, me) = world();
-    let sandbox = Sandbox::start(world).await.unwrap();
-    let env = TestEnv::new();
-    env.profile_at(&sandbox, "default", Some(me)).await;
-    (sandbox, env)
+    Setup::logged_in(world, me).await
 }
 
 /// `tgmcp search …` at a fixed width, in UTC.
@@ -144,20 +142,7 @@ fn snapshot(name: &str, actual: &str) {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("tests/it/snapshots")
         .join(name);
-    if crate::golden::updating("UPDATE_SNAPSHOTS") {
-        std::fs::write(&path, actual).unwrap();
-        return;
-    }
-    let expected = std::fs::read_to_string(&path).unwrap_or_else(|e| {
-        panic!(
-            "{} is missing ({e}); run with UPDATE_SNAPSHOTS=1 to write it",
-            path.display()
-        )
-    });
-    assert_eq!(
-        actual, expected,
-        "{name} changed; if that is intended, run with UPDATE_SNAPSHOTS=1 and commit it"
-    );
+    crate::golden::compare(&path, actual, "UPDATE_SNAPSHOTS", "with UPDATE_SNAPSHOTS=1");
 }
 
 fn jsonl(run: &Run) -> Vec<Value> {
@@ -176,13 +161,14 @@ fn texts(messages: &[Value]) -> Vec<&str> {
 
 #[tokio::test]
 async fn table_snapshots_at_a_fixed_width() {
-    let (_sandbox, env) = setup().await;
-    let run = search(&env, &["invoice"]).await;
+    let f = setup().await;
+    let env = &f.env;
+    let run = search(env, &["invoice"]).await;
     assert_eq!(run.code, 0, "{run:?}");
     assert!(run.stderr.is_empty(), "{run:?}");
     snapshot("search_invoice.txt", &run.stdout);
 
-    let run = search(&env, &["--chat", "@rust_berlin", "-n", "5"]).await;
+    let run = search(env, &["--chat", "@rust_berlin", "-n", "5"]).await;
     assert_eq!(run.code, 0, "{run:?}");
     snapshot("search_chat_latest.txt", &run.stdout);
 
@@ -210,8 +196,9 @@ async fn table_snapshots_at_a_fixed_width() {
 
 #[tokio::test]
 async fn json_is_what_the_tool_returns_and_jsonl_one_message_a_line() {
-    let (sandbox, env) = setup().await;
-    let run = search(&env, &["invoice", "--json"]).await;
+    let f = setup().await;
+    let (sandbox, env) = (&f.sandbox, &f.env);
+    let run = search(env, &["invoice", "--json"]).await;
     assert_eq!(run.code, 0, "{run:?}");
     let cli = run.json();
     snapshot(
@@ -228,7 +215,7 @@ async fn json_is_what_the_tool_returns_and_jsonl_one_message_a_line() {
         .find(|u| u.username.as_deref() == Some("alex_demo"))
         .unwrap()
         .id;
-    other.profile_at(&sandbox, "default", Some(me)).await;
+    other.profile_at(sandbox, "default", Some(me)).await;
     let session = Arc::new(FileSession::open(other.session_path("default")).unwrap());
     let tg = Telegram::open(
         session,
@@ -251,23 +238,24 @@ async fn json_is_what_the_tool_returns_and_jsonl_one_message_a_line() {
     assert_eq!(cli, serde_json::to_value(&page).unwrap());
     let _ = tg.close().await;
 
-    let run = search(&env, &["invoice", "--jsonl"]).await;
+    let run = search(env, &["invoice", "--jsonl"]).await;
     assert_eq!(run.code, 0, "{run:?}");
     assert_eq!(jsonl(&run), cli["messages"].as_array().unwrap().clone());
     // --jsonl wins over --json (and TGMCP_JSON).
-    let run = search(&env, &["invoice", "--jsonl", "--json"]).await;
+    let run = search(env, &["invoice", "--jsonl", "--json"]).await;
     assert_eq!(jsonl(&run).len(), 5, "{run:?}");
 }
 
 #[tokio::test]
 async fn no_match_is_exit_1_and_empty_unless_json() {
-    let (_sandbox, env) = setup().await;
+    let f = setup().await;
+    let env = &f.env;
     for args in [
         &["zebra"][..],
         &["zebra", "--jsonl"],
         &["--chat", "@rust_berlin", "zebra"],
     ] {
-        let run = search(&env, args).await;
+        let run = search(env, args).await;
         assert_eq!(
             (run.code, run.stdout.as_str()),
             (1, ""),
@@ -278,7 +266,7 @@ async fn no_match_is_exit_1_and_empty_unless_json() {
             "no error, just no match: {run:?}"
         );
     }
-    let run = search(&env, &["zebra", "--json"]).await;
+    let run = search(env, &["zebra", "--json"]).await;
     assert_eq!(run.code, 0, "{run:?}");
     let page = run.json();
     assert_eq!(page["messages"], serde_json::json!([]), "{run:?}");
@@ -287,10 +275,11 @@ async fn no_match_is_exit_1_and_empty_unless_json() {
 
 #[tokio::test]
 async fn every_filter() {
-    let (sandbox, env) = setup().await;
+    let f = setup().await;
+    let (sandbox, env) = (&f.sandbox, &f.env);
 
     // Comma-separated terms: messages matching either.
-    let run = search(&env, &["projector, hike", "--jsonl"]).await;
+    let run = search(env, &["projector, hike", "--jsonl"]).await;
     assert_eq!(
         texts(&jsonl(&run)),
         [
@@ -308,7 +297,7 @@ async fn every_filter() {
             .collect()
     };
     for (kind, expect) in [("private", 2), ("group", 2), ("channel", 1)] {
-        let run = search(&env, &["invoice", "--type", kind, "--jsonl"]).await;
+        let run = search(env, &["invoice", "--type", kind, "--jsonl"]).await;
         assert_eq!(run.code, 0, "{run:?}");
         assert_eq!(jsonl(&run).len(), expect, "{kind}: {run:?}");
         assert_eq!(kinds(&run), HashSet::from([kind.to_owned()]), "{run:?}");
@@ -316,12 +305,12 @@ async fn every_filter() {
 
     // --since/--until: ISO dates (a bare --until date includes its whole day) and times.
     let run = search(
-        &env,
+        env,
         &["invoice", "--since", "2024-04-30T12:00:00Z", "--jsonl"],
     )
     .await;
     assert_eq!(jsonl(&run).len(), 3, "{run:?}");
-    let run = search(&env, &["invoice", "--until", "2024-04-30", "--jsonl"]).await;
+    let run = search(env, &["invoice", "--until", "2024-04-30", "--jsonl"]).await;
     assert_eq!(
         texts(&jsonl(&run)),
         [
@@ -331,7 +320,7 @@ async fn every_filter() {
         "{run:?}"
     );
     let run = search(
-        &env,
+        env,
         &[
             "invoice",
             "--since",
@@ -350,7 +339,7 @@ async fn every_filter() {
 
     // --chat with --from: one person's messages in one chat.
     let run = search(
-        &env,
+        env,
         &[
             "--chat",
             "@rust_berlin",
@@ -367,7 +356,7 @@ async fn every_filter() {
         "{run:?}"
     );
     let run = search(
-        &env,
+        env,
         &[
             "--chat",
             "rust_berlin",
@@ -391,14 +380,14 @@ async fn every_filter() {
     // --chat takes every form the tools take: a link, a marked id.
     let id = jsonl(&run)[0]["chat"]["id"].as_i64().unwrap().to_string();
     for chat in ["https://t.me/rust_berlin", id.as_str()] {
-        let run = search(&env, &["--chat", chat, "projector", "--jsonl"]).await;
+        let run = search(env, &["--chat", chat, "projector", "--jsonl"]).await;
         assert_eq!(jsonl(&run).len(), 1, "{chat}: {run:?}");
     }
-    let run = search(&env, &["--chat", "me", "--jsonl"]).await;
+    let run = search(env, &["--chat", "me", "--jsonl"]).await;
     assert_eq!(run.code, 1, "Saved Messages is empty: {run:?}");
 
     // --limit.
-    let run = search(&env, &["--chat", "@rust_berlin", "--limit", "7", "--jsonl"]).await;
+    let run = search(env, &["--chat", "@rust_berlin", "--limit", "7", "--jsonl"]).await;
     assert_eq!(jsonl(&run).len(), 7, "{run:?}");
     assert!(sandbox.stats().count("messages.search") > 0);
 }
@@ -408,10 +397,7 @@ async fn relative_dates_count_back_from_now() {
     let mut w = World::new();
     let me = w.add_user(UserSpec::new("Alex").username("alex_demo"));
     let bob = w.add_user(UserSpec::new("Bob").username("bob_builder"));
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_secs() as i32;
+    let now = unix_now() as i32;
     // "Earlier today" stays today (UTC, the zone `search` runs in) even just after
     // midnight, so `--until yesterday` and `--since today` have one right answer.
     let earlier_today = (2 * HOUR).min(now % DAY / 2);
@@ -422,50 +408,50 @@ async fn relative_dates_count_back_from_now() {
     ] {
         w.add_message(MessageSpec::new(bob, Peer::User(me), text).at(now - ago));
     }
-    let sandbox = Sandbox::start(w).await.unwrap();
-    let env = TestEnv::new();
-    env.profile_at(&sandbox, "default", Some(me)).await;
+    let f = Setup::logged_in(w, me).await;
+    let env = &f.env;
 
     let count = |run: &Run| jsonl(run).len();
     assert_eq!(
-        count(&search(&env, &["report", "--since", "12h", "--jsonl"]).await),
+        count(&search(env, &["report", "--since", "12h", "--jsonl"]).await),
         1
     );
     assert_eq!(
-        count(&search(&env, &["report", "--since", "7d", "--jsonl"]).await),
+        count(&search(env, &["report", "--since", "7d", "--jsonl"]).await),
         2
     );
     assert_eq!(
-        count(&search(&env, &["report", "--since", "4w", "--jsonl"]).await),
+        count(&search(env, &["report", "--since", "4w", "--jsonl"]).await),
         3
     );
     assert_eq!(
-        count(&search(&env, &["report", "--until", "1w", "--jsonl"]).await),
+        count(&search(env, &["report", "--until", "1w", "--jsonl"]).await),
         1
     );
     let run = search(
-        &env,
+        env,
         &["report", "--since", "2w", "--until", "yesterday", "--jsonl"],
     )
     .await;
     assert_eq!(texts(&jsonl(&run)), ["report three days ago"], "{run:?}");
     assert_eq!(
-        count(&search(&env, &["report", "--since", "today", "--jsonl"]).await),
+        count(&search(env, &["report", "--since", "today", "--jsonl"]).await),
         1
     );
     assert_eq!(
-        count(&search(&env, &["report", "--since", "yesterday", "--jsonl"]).await),
+        count(&search(env, &["report", "--since", "yesterday", "--jsonl"]).await),
         1
     );
 }
 
 #[tokio::test]
 async fn all_pages_to_the_end_and_cursor_continues() {
-    let (sandbox, env) = setup().await;
+    let f = setup().await;
+    let (sandbox, env) = (&f.sandbox, &f.env);
     let total = GROUP_MESSAGES + 3;
 
     sandbox.stats().reset();
-    let run = search(&env, &["--chat", "@rust_berlin", "--all", "--jsonl"]).await;
+    let run = search(env, &["--chat", "@rust_berlin", "--all", "--jsonl"]).await;
     assert_eq!(run.code, 0, "{run:?}");
     let messages = jsonl(&run);
     assert_eq!(messages.len(), total, "{run:?}");
@@ -487,24 +473,20 @@ async fn all_pages_to_the_end_and_cursor_continues() {
     );
 
     // --json --all: one page holding everything, with nothing left.
-    let run = search(&env, &["--chat", "@rust_berlin", "--all", "--json"]).await;
+    let run = search(env, &["--chat", "@rust_berlin", "--all", "--json"]).await;
     let page = run.json();
     assert_eq!(page["messages"].as_array().unwrap().len(), total);
     assert_eq!(page["has_more"], false);
     assert!(page.get("cursor").is_none());
 
     // A --limit over one page pages too, and stops there.
-    let run = search(
-        &env,
-        &["--chat", "@rust_berlin", "--limit", "120", "--json"],
-    )
-    .await;
+    let run = search(env, &["--chat", "@rust_berlin", "--limit", "120", "--json"]).await;
     let first = run.json();
     assert_eq!(first["messages"].as_array().unwrap().len(), 120);
     assert_eq!(first["has_more"], true);
     let cursor = first["cursor"].as_str().unwrap();
     let run = search(
-        &env,
+        env,
         &["--chat", "@rust_berlin", "--cursor", cursor, "--jsonl"],
     )
     .await;
@@ -514,35 +496,27 @@ async fn all_pages_to_the_end_and_cursor_continues() {
     assert!(rest.iter().all(|m| m["id"].as_i64().unwrap() < last_seen));
 
     // A cursor belongs to its own search.
-    let run = search(&env, &["invoice", "--cursor", cursor]).await;
+    let run = search(env, &["invoice", "--cursor", cursor]).await;
     assert_eq!(run.code, 2, "{run:?}");
     assert!(run.stderr.contains("cursor"), "{run:?}");
 }
 
 #[tokio::test]
 async fn spinner_and_table_at_a_terminal() {
-    let (sandbox, env) = setup().await;
+    let f = setup().await;
+    let (sandbox, env) = (&f.sandbox, &f.env);
     sandbox.faults().set_delay(Duration::from_millis(300));
-    let mut python = env.command_for("python3");
-    python
-        .arg(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/tests/it/pty_drive.py"
-        ))
-        .arg("[]")
-        .args([
-            env!("CARGO_BIN_EXE_tgmcp"),
-            "search",
-            "--chat",
-            "@rust_berlin",
-            "--all",
-        ])
-        .env("TZ", "UTC");
-    let out = within(60, python.output())
-        .await
-        .expect("python3 runs the pty driver");
-    let transcript = String::from_utf8_lossy(&out.stdout);
-    assert_eq!(out.status.code(), Some(0), "{transcript}");
+    let out = env
+        .run_at_terminal_with(
+            &serde_json::json!([]),
+            &["search", "--chat", "@rust_berlin", "--all"],
+            |c| {
+                c.env("TZ", "UTC");
+            },
+        )
+        .await;
+    let transcript = &out.stdout;
+    assert_eq!(out.code, 0, "{transcript}");
     assert!(
         transcript.contains("searching…"),
         "a spinner at a terminal: {transcript}"
@@ -553,7 +527,8 @@ async fn spinner_and_table_at_a_terminal() {
 
 #[tokio::test]
 async fn usage_errors_exit_2_before_connecting() {
-    let (sandbox, env) = setup().await;
+    let f = setup().await;
+    let (sandbox, env) = (&f.sandbox, &f.env);
     sandbox.stats().reset();
     let cases: &[(&[&str], &str)] = &[
         (&[], "QUERY"),
@@ -571,7 +546,7 @@ async fn usage_errors_exit_2_before_connecting() {
         (&[" , "], "empty"),
     ];
     for (args, needle) in cases {
-        let run = search(&env, args).await;
+        let run = search(env, args).await;
         assert_eq!(run.code, 2, "{args:?}: {run:?}");
         assert!(
             run.stderr.contains(needle),
@@ -589,12 +564,13 @@ async fn usage_errors_exit_2_before_connecting() {
 
 #[tokio::test]
 async fn bad_chat_not_logged_in_and_closed_pipe() {
-    let (_sandbox, env) = setup().await;
-    let run = search(&env, &["--chat", "@nobody_here", "x"]).await;
+    let f = setup().await;
+    let env = &f.env;
+    let run = search(env, &["--chat", "@nobody_here", "x"]).await;
     assert_eq!(run.code, 1, "{run:?}");
     assert!(run.stderr.contains("@nobody_here"), "{run:?}");
 
-    let run = search(&env, &["--profile", "other", "invoice"]).await;
+    let run = search(env, &["--profile", "other", "invoice"]).await;
     assert_eq!(run.code, 3, "{run:?}");
     assert!(
         run.stderr.contains("tgmcp --profile other setup"),

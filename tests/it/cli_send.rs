@@ -10,61 +10,16 @@ use grammers_tl_types as tl;
 use rmcp::ServiceExt;
 use rmcp::model::CallToolRequestParams;
 use tgmcp::sandbox::{Peer, Sandbox, World};
-use tokio::io::AsyncWriteExt;
 
 use crate::common::{Run, TestEnv, within};
-
-struct Fixture {
-    sandbox: Sandbox,
-    env: TestEnv,
-    me: i64,
-}
-
-async fn fixture() -> Fixture {
-    let world = World::demo();
-    let me = world.demo_user().unwrap();
-    let sandbox = Sandbox::start(world).await.unwrap();
-    let env = TestEnv::new();
-    env.profile_at(&sandbox, "default", Some(me)).await;
-    Fixture { sandbox, env, me }
-}
-
-impl Fixture {
-    /// The texts of the last `n` messages the account sent, oldest first.
-    fn last_sent(&self, n: usize) -> Vec<tgmcp::sandbox::Message> {
-        let world = self.sandbox.world();
-        let mine: Vec<_> = world
-            .messages
-            .iter()
-            .filter(|m| m.from == Some(self.me) || m.posted_by == Some(self.me))
-            .cloned()
-            .collect();
-        mine[mine.len().saturating_sub(n)..].to_vec()
-    }
-
-    fn message_count(&self) -> usize {
-        self.sandbox.world().messages.len()
-    }
-}
+use crate::harness::Setup;
 
 /// `tgmcp send …` with `stdin` piped in.
 async fn send_stdin(env: &TestEnv, args: &[&str], stdin: &[u8]) -> Run {
-    let mut cmd = env.command();
-    cmd.arg("send")
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    let mut child = cmd.spawn().unwrap();
-    let mut pipe = child.stdin.take().unwrap();
-    pipe.write_all(stdin).await.unwrap();
-    drop(pipe);
-    let out = within(60, child.wait_with_output()).await.unwrap();
-    Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
+    let args: Vec<&str> = std::iter::once("send")
+        .chain(args.iter().copied())
+        .collect();
+    env.run_stdin(&args, stdin).await
 }
 
 async fn send(env: &TestEnv, args: &[&str]) -> Run {
@@ -76,7 +31,7 @@ async fn send(env: &TestEnv, args: &[&str]) -> Run {
 
 #[tokio::test]
 async fn sends_to_every_form_of_chat_and_prints_ids_and_links() {
-    let f = fixture().await;
+    let f = Setup::demo().await;
     f.sandbox.stats().reset();
     let run = send(&f.env, &["me", "backup", "done"]).await;
     assert_eq!(run.code, 0, "{run:?}");
@@ -135,7 +90,7 @@ async fn sends_to_every_form_of_chat_and_prints_ids_and_links() {
 
 #[tokio::test]
 async fn json_prints_the_message_objects() {
-    let f = fixture().await;
+    let f = Setup::demo().await;
     let run = send(&f.env, &["@rust_berlin", "json please", "--json"]).await;
     assert_eq!(run.code, 0, "{run:?}");
     let out = run.json();
@@ -152,7 +107,7 @@ async fn json_prints_the_message_objects() {
 
 #[tokio::test]
 async fn text_from_stdin_and_empty_stdin() {
-    let f = fixture().await;
+    let f = Setup::demo().await;
     let run = send_stdin(&f.env, &["@bob_builder", "-"], b"line one\nline two\n").await;
     assert_eq!(run.code, 0, "{run:?}");
     assert_eq!(
@@ -200,7 +155,7 @@ async fn text_from_stdin_and_empty_stdin() {
 
 #[tokio::test]
 async fn long_messages_are_split_and_every_part_reported() {
-    let f = fixture().await;
+    let f = Setup::demo().await;
     let paragraph = "All work and no play makes a long message. ".repeat(30);
     let text = [paragraph.trim(); 8].join("\n\n"); // 3 paragraphs fit in 4096 characters
     assert!(text.len() > 2 * 4096);
@@ -221,7 +176,7 @@ async fn long_messages_are_split_and_every_part_reported() {
 
 #[tokio::test]
 async fn a_part_that_fails_is_reported_and_nothing_is_resent() {
-    let f = fixture().await;
+    let f = Setup::demo().await;
     let text = format!("{}\n\n{}", "a".repeat(4000), "b".repeat(4000));
     let before = f.message_count();
     // initConnection and the first part go through; the connection carrying the second
@@ -241,7 +196,7 @@ async fn a_part_that_fails_is_reported_and_nothing_is_resent() {
 
 #[tokio::test]
 async fn markdown_html_reply_silent_no_preview() {
-    let f = fixture().await;
+    let f = Setup::demo().await;
     let run = send(&f.env, &["me", "--markdown", "**bold** and `code`"]).await;
     assert_eq!(run.code, 0, "{run:?}");
     let sent = &f.last_sent(1)[0];
@@ -261,7 +216,7 @@ async fn markdown_html_reply_silent_no_preview() {
         &[
             "me",
             "--html",
-            "<i>it</i> &amp; <a href=\"https://example.org\">link</a>",
+            "<i>it</i> &amp; <a href=\"https://example.invalid\">link</a>",
         ],
     )
     .await;
@@ -274,7 +229,7 @@ async fn markdown_html_reply_silent_no_preview() {
         sent.entities
     );
     assert!(
-        matches!(&sent.entities[1], tl::enums::MessageEntity::TextUrl(u) if u.url == "https://example.org")
+        matches!(&sent.entities[1], tl::enums::MessageEntity::TextUrl(u) if u.url == "https://example.invalid")
     );
 
     // Without a flag, markup is text.
@@ -312,7 +267,7 @@ async fn markdown_html_reply_silent_no_preview() {
 
 #[tokio::test]
 async fn bad_chats_exit_1_naming_the_chat() {
-    let f = fixture().await;
+    let f = Setup::demo().await;
     let before = f.message_count();
     for chat in [
         "@nobody_here_at_all",
@@ -342,7 +297,7 @@ async fn bad_chats_exit_1_naming_the_chat() {
 
 #[tokio::test]
 async fn not_logged_in_exits_3_and_sends_nothing() {
-    let f = fixture().await;
+    let f = Setup::demo().await;
     let run = send(&f.env, &["--profile", "nobody", "me", "hi"]).await;
     assert_eq!(run.code, 3, "no session: {run:?}");
     assert!(
@@ -390,7 +345,7 @@ async fn unreachable_telegram_exits_4_within_the_timeout() {
 
 #[tokio::test]
 async fn short_flood_waits_are_waited_out_long_ones_exit_1() {
-    let f = fixture().await;
+    let f = Setup::demo().await;
     f.sandbox
         .faults()
         .flood_wait("messages.sendMessage", 2, Some(1));
@@ -435,7 +390,7 @@ async fn short_flood_waits_are_waited_out_long_ones_exit_1() {
 
 #[tokio::test]
 async fn send_while_serve_holds_the_profile() {
-    let f = fixture().await;
+    let f = Setup::demo().await;
     let mut child = f
         .env
         .command()
@@ -491,7 +446,7 @@ async fn send_while_serve_holds_the_profile() {
 
 #[tokio::test]
 async fn usage_errors_exit_2() {
-    let f = fixture().await;
+    let f = Setup::demo().await;
     f.sandbox.stats().reset();
     let cases: &[(&[&str], &str)] = &[
         (&[], "CHAT"),
@@ -510,7 +465,7 @@ async fn usage_errors_exit_2() {
 
 #[tokio::test]
 async fn reply_to_takes_a_message_link_in_the_same_chat_only() {
-    let f = fixture().await;
+    let f = Setup::demo().await;
     // A link to message 10 of @rust_berlin, replying in @rust_berlin.
     let run = send(
         &f.env,

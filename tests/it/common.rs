@@ -173,6 +173,9 @@ impl TestEnv {
         cmd.env("HOME", self.home.path())
             .env("TGMCP_HOME", self.home.path())
             .env("TMPDIR", self.tmp.path())
+            // The fetcher reaches loopback only and looks no name up: whatever URL a
+            // test (or a fuzzer) hands it, nothing leaves the machine.
+            .env(tgmcp::net::fetch::LOOPBACK_ONLY_ENV, "1")
             .stdin(std::process::Stdio::null())
             .kill_on_drop(true);
         cmd

@@ -5,26 +5,30 @@ use std::collections::HashSet;
 use std::sync::Arc;
 use std::time::Duration;
 
-use tgmcp::sandbox::{Peer, Sandbox, World};
+use tgmcp::sandbox::Peer;
 use tgmcp::telegram::{
     ChatSearch, ChatType, ConnectOptions, EditMessage, FileSession, FindChats, GlobalSearch,
     SendMessage, Telegram,
 };
 
-use crate::common::{API_ID, TestEnv, within};
+use crate::common::{API_ID, within};
+use crate::harness::{Setup, unix_now};
 
 struct Fixture {
-    sandbox: Sandbox,
     tg: Telegram,
-    _env: TestEnv,
+    setup: Setup,
+}
+
+impl std::ops::Deref for Fixture {
+    type Target = Setup;
+    fn deref(&self) -> &Setup {
+        &self.setup
+    }
 }
 
 async fn fixture() -> Fixture {
-    let world = World::demo();
-    let me = world.demo_user().unwrap();
-    let sandbox = Sandbox::start(world).await.unwrap();
-    let env = TestEnv::new();
-    env.profile_at(&sandbox, "default", Some(me)).await;
+    let setup = Setup::demo().await;
+    let (sandbox, env) = (&setup.sandbox, &setup.env);
     let session = Arc::new(FileSession::open(env.session_path("default")).unwrap());
     let tg = Telegram::open(
         session,
@@ -37,11 +41,7 @@ async fn fixture() -> Fixture {
     // Connect once so round-trip counts below are per operation, not per connection.
     within(10, tg.is_authorized()).await.unwrap();
     sandbox.stats().reset();
-    Fixture {
-        sandbox,
-        tg,
-        _env: env,
-    }
+    Fixture { tg, setup }
 }
 
 fn chat_search(chat: &str, query: Option<&str>, limit: usize) -> ChatSearch {
@@ -245,7 +245,7 @@ async fn global_search_filters_by_chat_type_and_date() {
             .iter()
             .all(|m| m.chat.kind == ChatType::Private)
     );
-    let recent_min = chrono_like_now() - 2 * 86_400;
+    let recent_min = unix_now() - 2 * 86_400;
     let recent = within(10, f.tg.search_global(search(None, Some(recent_min))))
         .await
         .unwrap();
@@ -256,13 +256,6 @@ async fn global_search_filters_by_chat_type_and_date() {
         recent.messages.len() < all.messages.len(),
         "the date filter drops older messages"
     );
-}
-
-fn chrono_like_now() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_secs() as i64
 }
 
 #[tokio::test]

@@ -32,7 +32,7 @@ async fn wait_gone(pid: u64) {
 
 #[tokio::test]
 async fn what_one_command_sends_the_next_finds_until_reset() {
-    let env = TestEnv::new();
+    let env = TestEnv::checked();
     let text = "remember this: demo persistence 4711";
     let first = env.run(&["--sandbox", "send", "me", text, "--json"]).await;
     assert_eq!(first.code, 0, "{first:?}");
@@ -79,7 +79,7 @@ async fn what_one_command_sends_the_next_finds_until_reset() {
 
 #[tokio::test]
 async fn reset_without_sandbox_is_a_usage_error() {
-    let env = TestEnv::new();
+    let env = TestEnv::checked();
     let run = env.run(&["reset"]).await;
     assert_eq!(run.code, 2, "{run:?}");
     assert!(run.stderr.contains("tgmcp --sandbox reset"), "{run:?}");
@@ -88,7 +88,7 @@ async fn reset_without_sandbox_is_a_usage_error() {
 
 #[tokio::test]
 async fn stepwise_setup_on_the_demo() {
-    let env = TestEnv::new();
+    let env = TestEnv::checked();
     let run = env
         .run(&["--sandbox", "setup", "--phone", DEMO_PHONE])
         .await;
@@ -127,7 +127,7 @@ async fn stepwise_setup_on_the_demo() {
 
 #[tokio::test]
 async fn serve_http_with_the_demo_token() {
-    let env = TestEnv::new();
+    let env = TestEnv::checked();
     let run = env
         .run(&["--sandbox", "setup", "--rotate-token", "--json"])
         .await;
@@ -169,7 +169,7 @@ async fn serve_http_with_the_demo_token() {
 
 #[tokio::test]
 async fn commands_started_at_once_share_one_demo() {
-    let env = TestEnv::new();
+    let env = TestEnv::checked();
     let runs = futures_util::future::join_all((0..4).map(|i| {
         let text = format!("parallel {i}");
         let env = &env;
@@ -237,7 +237,7 @@ fn ogg_pages(bytes: &[u8]) -> (Vec<Vec<u8>>, bool) {
 
 #[tokio::test]
 async fn seeded_photos_and_voice_notes_download_as_real_files() {
-    let env = TestEnv::new();
+    let env = TestEnv::checked();
     let out = tempfile::tempdir().unwrap();
     let dir = out.path().to_str().unwrap();
 
@@ -300,7 +300,7 @@ async fn seeded_photos_and_voice_notes_download_as_real_files() {
 
 #[tokio::test]
 async fn the_demo_world_looks_like_a_real_account() {
-    let env = TestEnv::new();
+    let env = TestEnv::checked();
     let search = async |args: &[&str]| {
         let mut all = vec!["--sandbox", "search", "--json"];
         all.extend_from_slice(args);
@@ -376,7 +376,7 @@ async fn the_demo_world_looks_like_a_real_account() {
 
 #[tokio::test]
 async fn rough_edges_say_what_happened() {
-    let env = TestEnv::new();
+    let env = TestEnv::checked();
 
     // --limit 0 in words, not Rust's range syntax.
     let run = env.run(&["--sandbox", "search", "x", "--limit", "0"]).await;
@@ -438,21 +438,11 @@ async fn rough_edges_say_what_happened() {
 
 #[tokio::test]
 async fn serve_at_a_terminal_says_a_plain_sentence() {
-    let env = TestEnv::new();
+    let env = TestEnv::checked();
     let script = serde_json::json!([["Press Ctrl-D to stop.", "\u{4}"]]);
-    let mut python = env.command_for("python3");
-    python
-        .arg(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/tests/it/pty_drive.py"
-        ))
-        .arg(script.to_string())
-        .args([env!("CARGO_BIN_EXE_tgmcp"), "--sandbox", "serve"]);
-    let out = crate::common::within(90, python.output())
-        .await
-        .expect("python3 runs the pty driver");
-    let transcript = String::from_utf8_lossy(&out.stdout);
-    assert_eq!(out.status.code(), Some(0), "{transcript}");
+    let out = env.run_at_terminal(&script, &["--sandbox", "serve"]).await;
+    let transcript = &out.stdout;
+    assert_eq!(out.code, 0, "{transcript}");
     let line = transcript
         .lines()
         .find(|l| l.contains("speaks MCP"))

@@ -5,6 +5,7 @@ use serde_json::json;
 use tgmcp::sandbox::{Sandbox, UserSpec, World};
 
 use crate::common::TestEnv;
+use crate::harness::Setup;
 use crate::http::{call, spawn, structured};
 
 fn write_env_file(env: &TestEnv, text: &str) -> String {
@@ -18,12 +19,10 @@ fn write_env_file(env: &TestEnv, text: &str) -> String {
 /// session's profile; the settings tgmcp has no use for are named, not fatal.
 #[tokio::test]
 async fn a_reference_env_file_serves_http_on_its_session() {
-    let sandbox = Sandbox::start(World::demo()).await.unwrap();
-    let env = TestEnv::new();
-    let me = sandbox.world().demo_user();
-    env.profile_at(&sandbox, "work", me).await;
+    let f = TestEnv::builder().profile("work").build().await;
+    let (env, me) = (&f.env, Some(f.me));
     let file = write_env_file(
-        &env,
+        env,
         "# fast-mcp-telegram\nSERVER_MODE=http-no-auth\nHOST=127.0.0.1\nPORT=0\nSESSION_NAME=work\nLOG_LEVEL=INFO\nDOMAIN=your-domain.com\n",
     );
     let mut cmd = env.command();
@@ -45,11 +44,9 @@ async fn a_reference_env_file_serves_http_on_its_session() {
 /// address others can reach is refused, naming the variable that asked for it.
 #[tokio::test]
 async fn no_token_off_loopback_is_refused_and_the_environment_wins() {
-    let sandbox = Sandbox::start(World::demo()).await.unwrap();
-    let env = TestEnv::new();
-    let me = sandbox.world().demo_user();
-    env.profile_at(&sandbox, "default", me).await;
-    let file = write_env_file(&env, "SERVER_MODE=http-no-auth\nHOST=0.0.0.0\nPORT=0\n");
+    let f = Setup::demo().await;
+    let env = &f.env;
+    let file = write_env_file(env, "SERVER_MODE=http-no-auth\nHOST=0.0.0.0\nPORT=0\n");
     let run = env.run(&["--env-file", &file, "serve"]).await;
     assert_eq!(run.code, 2, "{run:?}");
     assert!(
@@ -92,7 +89,7 @@ async fn setup_reads_credentials_phone_and_session_from_the_env_file() {
     let mut world = World::new();
     world.add_user(UserSpec::new("Ann").username("ann_k").phone("+15550001111"));
     let sandbox = Sandbox::start(world).await.unwrap();
-    let env = TestEnv::new();
+    let env = TestEnv::checked();
     let dir = env.profile_dir("telegram");
     std::os::unix::fs::DirBuilderExt::mode(std::fs::DirBuilder::new().recursive(true), 0o700)
         .create(&dir)
@@ -128,7 +125,7 @@ async fn setup_reads_credentials_phone_and_session_from_the_env_file() {
 /// from a file (it may be a secret).
 #[tokio::test]
 async fn bad_settings_say_what_to_write() {
-    let env = TestEnv::new();
+    let env = TestEnv::checked();
     let file = write_env_file(&env, "API_HASH=s3cret\nTGMCP_NO_AUTH=1\n");
     let run = env.run(&["--env-file", &file, "serve"]).await;
     assert_eq!(run.code, 2, "{run:?}");

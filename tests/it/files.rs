@@ -13,30 +13,29 @@ use std::sync::{Arc, Mutex};
 
 use serde_json::json;
 use tgmcp::net::{FetchPolicy, Fetcher, Resolver};
-use tgmcp::sandbox::{Media, Sandbox, World};
+use tgmcp::sandbox::Media;
 
-use crate::common::{Run, TestEnv};
+use crate::common::Run;
 use crate::files_server::{TestCa, body};
+use crate::harness::Setup;
 
 /// The demo world, a profile logged in to it, and a folder for files to send (also used
 /// by `hardening.rs`).
 pub(crate) struct Fixture {
-    pub(crate) sandbox: Sandbox,
-    pub(crate) env: TestEnv,
-    pub(crate) me: i64,
+    setup: Setup,
     pub(crate) dir: tempfile::TempDir,
 }
 
+impl std::ops::Deref for Fixture {
+    type Target = Setup;
+    fn deref(&self) -> &Setup {
+        &self.setup
+    }
+}
+
 pub(crate) async fn fixture() -> Fixture {
-    let world = World::demo();
-    let me = world.demo_user().unwrap();
-    let sandbox = Sandbox::start(world).await.unwrap();
-    let env = TestEnv::new();
-    env.profile_at(&sandbox, "default", Some(me)).await;
     Fixture {
-        sandbox,
-        env,
-        me,
+        setup: Setup::demo().await,
         dir: tempfile::tempdir().unwrap(),
     }
 }
@@ -64,22 +63,6 @@ impl Fixture {
         self.env.run(&args).await
     }
 
-    /// The messages this account sent.
-    pub(crate) fn messages(&self) -> Vec<tgmcp::sandbox::Message> {
-        let world = self.sandbox.world();
-        world
-            .messages
-            .iter()
-            .filter(|m| m.from == Some(self.me))
-            .cloned()
-            .collect()
-    }
-
-    fn last(&self, n: usize) -> Vec<tgmcp::sandbox::Message> {
-        let all = self.messages();
-        all[all.len() - n..].to_vec()
-    }
-
     fn bytes_of(&self, media: &Media) -> Vec<u8> {
         self.sandbox.world().files[&media.id()].as_ref().clone()
     }
@@ -93,7 +76,7 @@ async fn sends_a_document_and_a_photo_with_captions() {
     f.sandbox.stats().reset();
     let run = f.send(&["me", "--file", &path, "the", "notes"]).await;
     assert_eq!(run.code, 0, "{run:?}");
-    let [m] = f.last(1).try_into().unwrap();
+    let [m] = f.last_sent(1).try_into().unwrap();
     assert_eq!(m.text, "the notes");
     match m.media.as_ref().unwrap() {
         Media::Document {
@@ -119,7 +102,7 @@ async fn sends_a_document_and_a_photo_with_captions() {
     let photo = f.file("chart.png", &png(640, 480));
     let run = f.send(&["me", "--file", &photo, "--json"]).await;
     assert_eq!(run.code, 0, "{run:?}");
-    let [m] = f.last(1).try_into().unwrap();
+    let [m] = f.last_sent(1).try_into().unwrap();
     assert!(
         matches!(
             m.media,
@@ -138,10 +121,16 @@ async fn sends_a_document_and_a_photo_with_captions() {
     // photo (too narrow) goes as a document on its own.
     let run = f.send(&["me", "--file", &photo, "--as-document"]).await;
     assert_eq!(run.code, 0, "{run:?}");
-    assert!(matches!(f.last(1)[0].media, Some(Media::Document { .. })));
+    assert!(matches!(
+        f.last_sent(1)[0].media,
+        Some(Media::Document { .. })
+    ));
     let strip = f.file("strip.png", &png(4000, 10));
     assert_eq!(f.send(&["me", "--file", &strip]).await.code, 0);
-    assert!(matches!(f.last(1)[0].media, Some(Media::Document { .. })));
+    assert!(matches!(
+        f.last_sent(1)[0].media,
+        Some(Media::Document { .. })
+    ));
 }
 
 #[tokio::test]
@@ -160,7 +149,7 @@ async fn albums_of_1_2_10_and_11_files() {
         f.sandbox.stats().reset();
         let run = f.send(&args).await;
         assert_eq!(run.code, 0, "{count}: {run:?}");
-        let sent = f.last(count);
+        let sent = f.last_sent(count);
         assert_eq!(run.stdout.lines().count(), count, "{run:?}");
         assert_eq!(sent[0].text, "album caption");
         assert!(sent[1..].iter().all(|m| m.text.is_empty()));
@@ -205,7 +194,7 @@ async fn documents_and_photos_go_in_separate_albums_and_long_captions_follow() {
         .send(&["me", "-f", &a, "-f", &b, "-f", &c, "-f", &d, caption.trim()])
         .await;
     assert_eq!(run.code, 0, "{run:?}");
-    let sent = f.last(5);
+    let sent = f.last_sent(5);
     assert!(matches!(sent[0].media, Some(Media::UploadedPhoto { .. })));
     assert!(matches!(sent[1].media, Some(Media::UploadedPhoto { .. })));
     assert_eq!(sent[0].grouped_id, sent[1].grouped_id);
@@ -222,7 +211,7 @@ async fn bad_files_send_nothing() {
     let f = fixture().await;
     let good = f.file("good.txt", b"good");
     let empty = f.file("empty.txt", b"");
-    let before = f.messages().len();
+    let before = f.sent().len();
     for (args, expect) in [
         (
             vec!["me", "-f", &good, "-f", "/no/such/file.pdf", "x"],
@@ -244,13 +233,13 @@ async fn bad_files_send_nothing() {
         assert!(run.stderr.contains(expect), "{args:?}: {run:?}");
         assert!(run.stdout.is_empty());
     }
-    assert_eq!(f.messages().len(), before, "nothing was sent");
+    assert_eq!(f.sent().len(), before, "nothing was sent");
     // A data: URI works from the CLI too, with its name.
     let run = f
         .send(&["me", "-f", "data:text/plain;name=hi.txt;base64,aGVsbG8="])
         .await;
     assert_eq!(run.code, 0, "{run:?}");
-    let [m] = f.last(1).try_into().unwrap();
+    let [m] = f.last_sent(1).try_into().unwrap();
     assert!(matches!(&m.media, Some(Media::Document { file_name, .. }) if file_name == "hi.txt"));
     assert_eq!(f.bytes_of(m.media.as_ref().unwrap()), b"hello");
 }
@@ -265,7 +254,7 @@ async fn a_big_file_goes_in_big_parts_and_arrives_whole() {
     assert_eq!(run.code, 0, "{run:?}");
     assert_eq!(f.sandbox.stats().count("upload.saveBigFilePart"), 25);
     assert_eq!(f.sandbox.stats().count("upload.saveFilePart"), 0);
-    let [m] = f.last(1).try_into().unwrap();
+    let [m] = f.last_sent(1).try_into().unwrap();
     assert!(
         f.bytes_of(m.media.as_ref().unwrap()) == data,
         "bytes differ"
@@ -295,7 +284,10 @@ async fn an_album_that_fails_halfway_is_a_partial_send() {
     assert!(run.stderr.contains("sent 10 of 11"), "{run:?}");
     assert!(run.stderr.contains("MEDIA_INVALID"), "{run:?}");
     assert_eq!(
-        f.last(10).iter().filter(|m| m.grouped_id.is_some()).count(),
+        f.last_sent(10)
+            .iter()
+            .filter(|m| m.grouped_id.is_some())
+            .count(),
         10
     );
 }
@@ -606,7 +598,7 @@ async fn send_fetches_urls_only_when_allowed() {
     let trusting = |cmd: &mut tokio::process::Command| {
         cmd.env("SSL_CERT_FILE", &ca_file);
     };
-    let before = f.messages().len();
+    let before = f.sent().len();
     let refused = f
         .env
         .run_with(&["send", "me", "--file", &url, "see"], trusting)
@@ -622,7 +614,7 @@ async fn send_fetches_urls_only_when_allowed() {
         )
         .await;
     assert!(http.stderr.contains("--allow-http-urls"), "{http:?}");
-    assert_eq!(f.messages().len(), before);
+    assert_eq!(f.sent().len(), before);
 
     let run = f
         .env
@@ -632,7 +624,7 @@ async fn send_fetches_urls_only_when_allowed() {
         )
         .await;
     assert_eq!(run.code, 0, "{run:?}");
-    let [m] = f.last(1).try_into().unwrap();
+    let [m] = f.last_sent(1).try_into().unwrap();
     assert!(
         matches!(&m.media, Some(Media::Document { file_name, mime_type, .. })
             if file_name == "report.pdf" && mime_type == "application/pdf"),
@@ -776,7 +768,7 @@ async fn mcp_file_roots_refuse_paths_outside_and_symlinks_that_escape() {
             json!({"chat_id": "me", "message": "", "files": inside}),
         )
         .await;
-    let before = f.messages().len();
+    let before = f.sent().len();
     let error = server
         .fail(
             "send_message",
@@ -801,7 +793,7 @@ async fn mcp_file_roots_refuse_paths_outside_and_symlinks_that_escape() {
         error["message"].as_str().unwrap().contains("symlink"),
         "{error}"
     );
-    assert_eq!(f.messages().len(), before);
+    assert_eq!(f.sent().len(), before);
     assert_eq!(server.stop().await, 0);
 }
 
@@ -935,7 +927,7 @@ async fn a_100_mb_upload_stays_under_40_mb_of_memory() {
         "a 100 MB upload took {} kB more than a 1 MB one",
         peak.saturating_sub(baseline)
     );
-    let [m] = f.last(1).try_into().unwrap();
+    let [m] = f.last_sent(1).try_into().unwrap();
     assert!(matches!(&m.media, Some(Media::Document { size: s, .. }) if *s == size as i64));
     // The sandbox got the same bytes (compared without another 100 MB copy).
     let stored = f.sandbox.world().files[&m.media.as_ref().unwrap().id()].clone();

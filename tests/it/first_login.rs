@@ -8,13 +8,14 @@ use serde_json::json;
 use tgmcp::sandbox::{Sandbox, UserSpec, World};
 
 use crate::common::TestEnv;
+use crate::harness::Setup;
 
 #[tokio::test]
 async fn setup_with_flags_saves_the_credentials_a_later_serve_reads() {
     let mut world = World::new();
     world.add_user(UserSpec::new("Ann").username("ann_k").phone("+15550001111"));
     let sandbox = Sandbox::start(world).await.unwrap();
-    let env = TestEnv::new();
+    let env = TestEnv::checked();
     let dir = env.profile_dir("default");
     // Private, as tgmcp makes it (a folder others can read is refused).
     std::os::unix::fs::DirBuilderExt::mode(std::fs::DirBuilder::new().recursive(true), 0o700)
@@ -89,9 +90,8 @@ async fn setup_with_flags_saves_the_credentials_a_later_serve_reads() {
 async fn setup_handles_a_flood_wait_and_an_expired_code() {
     let mut world = World::new();
     world.add_user(UserSpec::new("Ann").username("ann_k").phone("+15550001111"));
-    let sandbox = Sandbox::start(world).await.unwrap();
-    let env = TestEnv::new();
-    env.profile_at(&sandbox, "default", None).await;
+    let f = Setup::logged_out(world).await;
+    let (sandbox, env) = (&f.sandbox, &f.env);
 
     sandbox.faults().flood_wait("auth.sendCode", 300, Some(1));
     let run = env.run(&["setup", "--phone", "+15550001111"]).await;

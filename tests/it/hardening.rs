@@ -36,12 +36,7 @@ impl Fixture {
             script.push_str(&format!(" '{arg}'"));
         }
         cmd.arg("-c").arg(script).current_dir(dir);
-        let out = within(60, cmd.output()).await.unwrap();
-        Run {
-            code: out.status.code().unwrap_or(-1),
-            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-        }
+        Run::from_output(within(60, cmd.output()).await.unwrap())
     }
 }
 
@@ -63,7 +58,7 @@ async fn the_session_and_credentials_are_never_sent_whatever_file_root_says() {
     let link = f.dir.path().join("notes.json");
     std::os::unix::fs::symlink(f.env.session_path("default"), &link).unwrap();
     let link = link.display().to_string();
-    let before = f.messages().len();
+    let before = f.sent().len();
 
     let run = f.run(&["send", "me", "--file", &session, "x"]).await;
     assert_eq!(run.code, 1, "{run:?}");
@@ -90,7 +85,7 @@ async fn the_session_and_credentials_are_never_sent_whatever_file_root_says() {
         }
         assert_eq!(server.stop().await, 0);
     }
-    assert_eq!(f.messages().len(), before, "nothing was sent");
+    assert_eq!(f.sent().len(), before, "nothing was sent");
 }
 
 // ---------------------------------------------------------------------------------------
@@ -193,11 +188,7 @@ async fn downloaded_names_are_safe_short_enough_and_private() {
 
     // text/plain gets .txt, not mime_guess's alphabetically first (.asm).
     let id = f.send_file("data:text/plain;base64,aGk=").await;
-    let [m] = f
-        .messages()
-        .split_off(f.messages().len() - 1)
-        .try_into()
-        .unwrap();
+    let [m] = f.sent().split_off(f.sent().len() - 1).try_into().unwrap();
     assert_eq!(m.id, id);
     assert!(
         matches!(&m.media, Some(Media::Document { file_name, .. }) if file_name == "file.txt"),
@@ -407,7 +398,7 @@ async fn sandbox_setup_with_json_logs_prints_only_json_on_stderr() {
 #[tokio::test]
 async fn an_oversized_stdio_message_gets_a_json_rpc_error() {
     let f = fixture().await;
-    let before = f.messages().len();
+    let before = f.sent().len();
     let mut child = f
         .env
         .command()
@@ -472,7 +463,7 @@ async fn an_oversized_stdio_message_gets_a_json_rpc_error() {
     );
     drop(writer.await.unwrap());
     let _ = within(15, child.wait()).await;
-    assert_eq!(f.messages().len(), before, "nothing was sent");
+    assert_eq!(f.sent().len(), before, "nothing was sent");
 }
 
 // ---------------------------------------------------------------------------------------
@@ -501,7 +492,7 @@ async fn a_loose_or_foreign_profile_or_token_is_refused() {
     let token = profile.join("token");
     tgmcp::http::token::save(&token, "tgmcp_0123456789abcdef0123456789abcdef").unwrap();
     assert_eq!(f.run(&["send", "me", "ok"]).await.code, 0);
-    let before = f.messages().len();
+    let before = f.sent().len();
 
     std::fs::set_permissions(&profile, std::fs::Permissions::from_mode(0o755)).unwrap();
     let run = f.run(&["send", "me", "x"]).await;
@@ -527,7 +518,7 @@ async fn a_loose_or_foreign_profile_or_token_is_refused() {
     } else {
         eprintln!("skipped the foreign-owner case: the tests do not run as root");
     }
-    assert_eq!(f.messages().len(), before, "nothing more was sent");
+    assert_eq!(f.sent().len(), before, "nothing more was sent");
 }
 
 // ---------------------------------------------------------------------------------------
@@ -535,26 +526,10 @@ async fn a_loose_or_foreign_profile_or_token_is_refused() {
 // ---------------------------------------------------------------------------------------
 
 async fn send_stdin(env: &TestEnv, args: &[&str], stdin: &[u8]) -> Run {
-    let mut cmd = env.command();
-    cmd.arg("send")
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    let mut child = cmd.spawn().unwrap();
-    let mut pipe = child.stdin.take().unwrap();
-    let stdin = stdin.to_vec();
-    let feeder = tokio::spawn(async move {
-        // The reader may stop early (a refused stdin): that is not an error here.
-        let _ = pipe.write_all(&stdin).await;
-    });
-    let out = within(120, child.wait_with_output()).await.unwrap();
-    let _ = feeder.await;
-    Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
+    let args: Vec<&str> = std::iter::once("send")
+        .chain(args.iter().copied())
+        .collect();
+    env.run_stdin(&args, stdin).await
 }
 
 #[tokio::test]
@@ -562,12 +537,12 @@ async fn too_many_parts_are_refused_before_anything_is_sent() {
     let f = fixture().await;
     let paragraph = "word ".repeat(800); // 4000 characters, one part each
     let text = vec![paragraph.trim(); 21].join("\n\n");
-    let before = f.messages().len();
+    let before = f.sent().len();
     let run = send_stdin(&f.env, &["me", "-"], text.as_bytes()).await;
     assert_eq!(run.code, 2, "{run:?}");
     assert!(run.stderr.contains("21 messages"), "{run:?}");
     assert!(run.stderr.contains("--max-parts"), "{run:?}");
-    assert_eq!(f.messages().len(), before, "nothing was sent");
+    assert_eq!(f.sent().len(), before, "nothing was sent");
 
     let run = send_stdin(&f.env, &["me", "--max-parts", "21", "-"], text.as_bytes()).await;
     assert_eq!(run.code, 0, "{run:?}");
@@ -589,5 +564,5 @@ async fn too_many_parts_are_refused_before_anything_is_sent() {
         "{error}"
     );
     assert_eq!(server.stop().await, 0);
-    assert_eq!(f.messages().len(), before + 21);
+    assert_eq!(f.sent().len(), before + 21);
 }

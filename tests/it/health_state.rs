@@ -7,6 +7,7 @@ use serde_json::{Value, json};
 use tgmcp::sandbox::{Sandbox, World};
 
 use crate::common::TestEnv;
+use crate::harness::Setup;
 use crate::http::{call, start};
 
 async fn health(server: &crate::http::HttpServer) -> (u16, Value) {
@@ -17,11 +18,9 @@ async fn health(server: &crate::http::HttpServer) -> (u16, Value) {
 
 #[tokio::test]
 async fn health_says_healthy_beside_status() {
-    let sandbox = Sandbox::start(World::demo()).await.unwrap();
-    let me = sandbox.world().demo_user();
-    let env = TestEnv::new();
-    env.profile_at(&sandbox, "default", me).await;
-    let server = start(&env, &["--no-auth"]).await;
+    let f = Setup::demo().await;
+    let (sandbox, env) = (&f.sandbox, &f.env);
+    let server = start(env, &["--no-auth"]).await;
     let (status, body) = health(&server).await;
     assert_eq!(status, 200, "{body}");
     assert_eq!(body["healthy"], true, "{body}");
@@ -30,8 +29,8 @@ async fn health_says_healthy_beside_status() {
     assert_eq!(server.terminate().await, 0);
 
     // Logged out: unhealthy, with the same fields.
-    let env = TestEnv::new();
-    env.profile_at(&sandbox, "default", None).await;
+    let env = TestEnv::checked();
+    env.profile_at(sandbox, "default", None).await;
     let server = start(&env, &["--no-auth"]).await;
     let (status, body) = health(&server).await;
     assert_eq!(status, 503, "{body}");
@@ -46,7 +45,7 @@ async fn health_says_healthy_beside_status() {
 #[tokio::test]
 async fn a_logged_out_profile_does_not_stay_connected_without_telegram() {
     let sandbox = Sandbox::start(World::demo()).await.unwrap();
-    let env = TestEnv::new();
+    let env = TestEnv::checked();
     env.profile_at(&sandbox, "default", None).await;
     let server = start(&env, &["--no-auth"]).await;
     let client = server.client("/mcp", None).await;
@@ -79,7 +78,7 @@ async fn a_logged_out_profile_does_not_stay_connected_without_telegram() {
 /// at a real login.
 #[tokio::test]
 async fn the_demo_says_how_to_log_the_demo_in() {
-    let env = TestEnv::new();
+    let env = TestEnv::checked();
     // A setup that stops after the phone leaves the demo profile logged out.
     let run = env
         .run(&[

@@ -114,7 +114,7 @@ async fn any_phone_signs_up_and_two_accounts_share_one_world() {
     assert_ne!(ann, bea);
 
     // Ann, through the real binary, writes to Bea; Bea's dialog shows it unread.
-    let env = TestEnv::new();
+    let env = TestEnv::checked();
     env.profile_at(&sandbox, "ann", Some(ann)).await;
     let run = env
         .run(&["--profile", "ann", "send", "@bea_b", "hello from Ann"])
@@ -180,7 +180,7 @@ fn three_people() -> (World, i64, i64, i64) {
 async fn two_accounts_are_isolated_and_share_one_world() {
     let (world, ann, bea, carl) = three_people();
     let sandbox = Sandbox::start(world).await.unwrap();
-    let env = TestEnv::new();
+    let env = TestEnv::checked();
     let tokens = accounts_dir(&env, &sandbox, &[("ann", ann), ("bea", bea)]).await;
     let server = serve_accounts(&env, &["--metrics-public"]).await;
 
@@ -317,7 +317,7 @@ async fn two_accounts_are_isolated_and_share_one_world() {
 async fn the_url_token_route_is_opt_in_and_never_logged() {
     let (world, ann, _, _) = three_people();
     let sandbox = Sandbox::start(world).await.unwrap();
-    let env = TestEnv::new();
+    let env = TestEnv::checked();
     let tokens = accounts_dir(&env, &sandbox, &[("ann", ann)]).await;
     let path = format!("/v1/url_auth/{}/mcp", tokens[0]);
 
@@ -360,7 +360,7 @@ async fn the_url_token_route_is_opt_in_and_never_logged() {
 async fn revocation_logs_one_account_out_and_a_new_login_is_picked_up_live() {
     let (world, ann, bea, _) = three_people();
     let sandbox = Sandbox::start(world).await.unwrap();
-    let env = TestEnv::new();
+    let env = TestEnv::checked();
     let tokens = accounts_dir(&env, &sandbox, &[("ann", ann), ("bea", bea)]).await;
     let server = serve_accounts(&env, &["--metrics-public"]).await;
     let ann_client = server.client("/mcp", Some(&tokens[0])).await;
@@ -408,7 +408,7 @@ async fn fifty_accounts_evicted_and_reloaded_under_concurrent_calls_lose_nothing
         .map(|i| world.add_user(UserSpec::new(&format!("User{i}")).username(&format!("user_{i}"))))
         .collect();
     let sandbox = Sandbox::start(world).await.unwrap();
-    let env = TestEnv::new();
+    let env = TestEnv::checked();
     let names: Vec<String> = (0..ACCOUNTS).map(|i| format!("u{i}")).collect();
     let pairs: Vec<(&str, i64)> = names.iter().map(String::as_str).zip(users).collect();
     let tokens = accounts_dir(&env, &sandbox, &pairs).await;
@@ -531,7 +531,7 @@ async fn haproxy_routes_each_account_to_one_process() {
         .map(|i| world.add_user(UserSpec::new(&format!("User{i}")).username(&format!("user_{i}"))))
         .collect();
     let sandbox = Sandbox::start(world).await.unwrap();
-    let env = TestEnv::new();
+    let env = TestEnv::checked();
     let names: Vec<String> = (0..users.len()).map(|i| format!("u{i}")).collect();
     let pairs: Vec<(&str, i64)> = names.iter().map(String::as_str).zip(users).collect();
     let tokens = accounts_dir(&env, &sandbox, &pairs).await;
@@ -615,7 +615,7 @@ async fn haproxy_routes_each_account_to_one_process() {
 async fn setup_and_accounts_manage_the_folder_a_running_server_follows() {
     let (world, ann, bea, _) = three_people();
     let sandbox = Sandbox::start(world).await.unwrap();
-    let env = TestEnv::new();
+    let env = TestEnv::checked();
     let tokens = accounts_dir(&env, &sandbox, &[("bea", bea)]).await;
     let dir = accounts_path(&env).display().to_string();
     let server = serve_accounts(&env, &[]).await;
@@ -763,7 +763,7 @@ async fn setup_and_accounts_manage_the_folder_a_running_server_follows() {
 async fn an_idle_account_is_disconnected_and_comes_back_on_its_next_call() {
     let (world, ann, _, _) = three_people();
     let sandbox = Sandbox::start(world).await.unwrap();
-    let env = TestEnv::new();
+    let env = TestEnv::checked();
     let tokens = accounts_dir(&env, &sandbox, &[("ann", ann)]).await;
     let server = serve_accounts(&env, &["--metrics-public", "--session-idle-timeout", "1"]).await;
     let client = server.client("/mcp", Some(&tokens[0])).await;
@@ -810,7 +810,7 @@ async fn an_idle_account_is_disconnected_and_comes_back_on_its_next_call() {
 async fn a_single_profile_server_picks_up_a_new_login_live() {
     let (world, ann, _, _) = three_people();
     let sandbox = Sandbox::start(world).await.unwrap();
-    let env = TestEnv::new();
+    let env = TestEnv::checked();
     env.profile_at(&sandbox, "default", None).await;
     let token = crate::http::save_token(&env, "default");
     let server = crate::http::start(&env, &[]).await;

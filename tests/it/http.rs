@@ -19,6 +19,7 @@ use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::process::Child;
 
 use crate::common::{TestEnv, within};
+use crate::harness::Setup;
 
 pub(crate) const INITIALIZE: &str = r#"{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"test","version":"1"}}}"#;
 
@@ -212,6 +213,13 @@ pub(crate) async fn demo() -> (Sandbox, TestEnv, String) {
     (sandbox, env, token)
 }
 
+/// [`demo`], with the temp folder checked empty at the end ([`Setup`]).
+pub(crate) async fn checked_demo() -> (Setup, String) {
+    let f = Setup::demo().await;
+    let token = save_token(&f.env, "default");
+    (f, token)
+}
+
 pub(crate) fn save_token(env: &TestEnv, profile: &str) -> String {
     let token = tgmcp::http::token::generate().unwrap();
     tgmcp::http::token::save(&env.profile_dir(profile).join("token"), &token).unwrap();
@@ -283,8 +291,9 @@ async fn eventually(what: &str, mut check: impl AsyncFnMut() -> bool) {
 
 #[tokio::test]
 async fn every_tool_over_http_with_the_token() {
-    let (_sandbox, env, token) = demo().await;
-    let server = start_with(&env, &[], |cmd| {
+    let (f, token) = checked_demo().await;
+    let env = &f.env;
+    let server = start_with(env, &[], |cmd| {
         cmd.env("TGMCP_LOG", "debug");
     })
     .await;
@@ -437,8 +446,9 @@ async fn every_tool_over_http_with_the_token() {
 
 #[tokio::test]
 async fn bearer_token_none_wrong_right() {
-    let (_sandbox, env, token) = demo().await;
-    let server = start(&env, &[]).await;
+    let (f, token) = checked_demo().await;
+    let env = &f.env;
+    let server = start(env, &[]).await;
 
     let none = server.post("/mcp", &[], INITIALIZE).await;
     assert_eq!(none.status, 401);
@@ -487,7 +497,7 @@ async fn bearer_token_none_wrong_right() {
     assert!(!health.contains("+1555"), "no phone numbers: {health}");
     assert_eq!(server.terminate().await, 0);
 
-    let server = start(&env, &["--metrics-public"]).await;
+    let server = start(env, &["--metrics-public"]).await;
     assert_eq!(server.get("/metrics", &[]).await.status, 200);
     assert_eq!(server.post("/mcp", &[], INITIALIZE).await.status, 401);
     assert_eq!(server.terminate().await, 0);
@@ -495,10 +505,8 @@ async fn bearer_token_none_wrong_right() {
 
 #[tokio::test]
 async fn no_auth_only_on_loopback() {
-    let sandbox = Sandbox::start(World::demo()).await.unwrap();
-    let env = TestEnv::new();
-    let me = sandbox.world().demo_user();
-    env.profile_at(&sandbox, "default", me).await;
+    let f = Setup::demo().await;
+    let env = &f.env;
 
     // Without a token, loopback needs --no-auth, and says so.
     let run = env.run(&["serve", "--http", "127.0.0.1:0"]).await;
@@ -506,7 +514,7 @@ async fn no_auth_only_on_loopback() {
     assert!(run.stderr.contains("--rotate-token"), "{run:?}");
     assert!(run.stderr.contains("--no-auth"), "{run:?}");
 
-    let server = start(&env, &["--no-auth"]).await;
+    let server = start(env, &["--no-auth"]).await;
     let client = server.client("/mcp", None).await;
     assert_eq!(
         within(30, client.list_all_tools()).await.unwrap().len(),
@@ -536,9 +544,10 @@ async fn no_auth_only_on_loopback() {
 
 #[tokio::test]
 async fn bad_host_and_origin_are_refused() {
-    let (_sandbox, env, token) = demo().await;
+    let (f, token) = checked_demo().await;
+    let env = &f.env;
     let auth = format!("Bearer {token}");
-    let server = start(&env, &["--allow-host", "mcp.example.com"]).await;
+    let server = start(env, &["--allow-host", "mcp.example.com"]).await;
     let port = server.addr.port();
 
     let evil = server
@@ -618,8 +627,9 @@ async fn bad_host_and_origin_are_refused() {
 
 #[tokio::test]
 async fn health_and_ready_follow_telegram_down_and_back_up() {
-    let (sandbox, env, _token) = demo().await;
-    let server = start(&env, &[]).await;
+    let (f, _token) = checked_demo().await;
+    let (sandbox, env) = (&f.sandbox, &f.env);
+    let server = start(env, &[]).await;
 
     eventually("healthy", async || {
         server.get("/health", &[]).await.status == 200
@@ -766,8 +776,9 @@ async fn ready_and_metrics_follow_a_dc_restart_and_flood_waits() {
 
 #[tokio::test]
 async fn json_logs_have_one_event_per_request_with_tool_and_outcome() {
-    let (_sandbox, env, token) = demo().await;
-    let server = start_with(&env, &["--log-format", "json"], |cmd| {
+    let (f, token) = checked_demo().await;
+    let env = &f.env;
+    let server = start_with(env, &["--log-format", "json"], |cmd| {
         cmd.env("TGMCP_LOG", "info");
     })
     .await;
@@ -823,10 +834,9 @@ async fn json_logs_have_one_event_per_request_with_tool_and_outcome() {
 
 #[tokio::test]
 async fn health_is_503_without_a_login() {
-    let sandbox = Sandbox::start(World::demo()).await.unwrap();
-    let env = TestEnv::new();
-    env.profile_at(&sandbox, "default", None).await;
-    let server = start(&env, &["--no-auth"]).await;
+    let f = TestEnv::builder().logged_out("default").build().await;
+    let env = &f.env;
+    let server = start(env, &["--no-auth"]).await;
     eventually("not authorized", async || {
         server.get("/health", &[]).await.json()["telegram"]["authorized"] == false
     })
@@ -845,7 +855,7 @@ async fn health_is_503_without_a_login() {
     assert_eq!(server.terminate().await, 0);
 
     // No session at all: the server still runs, and says it is not usable.
-    let env = TestEnv::new();
+    let env = TestEnv::checked();
     let server = start(&env, &["--no-auth"]).await;
     let health = server.get("/health", &[]).await;
     assert_eq!(health.status, 503);
@@ -856,9 +866,10 @@ async fn health_is_503_without_a_login() {
 
 #[tokio::test]
 async fn limits_answer_413_and_503_with_json() {
-    let (sandbox, env, token) = demo().await;
+    let (f, token) = checked_demo().await;
+    let (sandbox, env) = (&f.sandbox, &f.env);
     let auth = format!("Bearer {token}");
-    let server = start(&env, &["--max-body-bytes", "2048", "--max-concurrent", "1"]).await;
+    let server = start(env, &["--max-body-bytes", "2048", "--max-concurrent", "1"]).await;
 
     let big = format!(
         r#"{{"jsonrpc":"2.0","id":1,"method":"ping","params":{{"pad":"{}"}}}}"#,
@@ -902,8 +913,9 @@ async fn limits_answer_413_and_503_with_json() {
 
 #[tokio::test]
 async fn a_call_longer_than_the_request_timeout_is_a_tool_error() {
-    let (sandbox, env, token) = demo().await;
-    let server = start(&env, &["--request-timeout", "1"]).await;
+    let (f, token) = checked_demo().await;
+    let (sandbox, env) = (&f.sandbox, &f.env);
+    let server = start(env, &["--request-timeout", "1"]).await;
     let client = server.client("/mcp", Some(&token)).await;
     sandbox.faults().set_delay(Duration::from_secs(4));
     let started = Instant::now();
@@ -925,8 +937,9 @@ async fn a_call_longer_than_the_request_timeout_is_a_tool_error() {
 
 #[tokio::test]
 async fn graceful_shutdown_lets_a_call_in_flight_finish() {
-    let (sandbox, env, token) = demo().await;
-    let server = start(&env, &[]).await;
+    let (f, token) = checked_demo().await;
+    let (sandbox, env) = (&f.sandbox, &f.env);
+    let server = start(env, &[]).await;
     let client = Arc::new(server.client("/mcp", Some(&token)).await);
     sandbox.faults().set_delay(Duration::from_millis(1500));
     let in_flight = {
@@ -959,10 +972,8 @@ async fn graceful_shutdown_lets_a_call_in_flight_finish() {
 
 #[tokio::test]
 async fn setup_rotate_token_prints_http_configs() {
-    let sandbox = Sandbox::start(World::demo()).await.unwrap();
-    let env = TestEnv::new();
-    let me = sandbox.world().demo_user();
-    env.profile_at(&sandbox, "default", me).await;
+    let f = Setup::demo().await;
+    let env = &f.env;
     let path = env.profile_dir("default").join("token");
     assert!(!path.exists());
 
@@ -1009,7 +1020,7 @@ async fn setup_rotate_token_prints_http_configs() {
     assert_eq!(env.run(&["health", "--json"]).await.code, 0);
 
     // A server started now takes the new token only.
-    let server = start(&env, &[]).await;
+    let server = start(env, &[]).await;
     let old = server
         .post(
             "/mcp",

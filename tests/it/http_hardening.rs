@@ -14,7 +14,7 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 
 use crate::common::within;
-use crate::http::{call, demo, parse_metrics, start, structured};
+use crate::http::{call, parse_metrics, start, structured};
 
 /// Writes `request` on a new connection and reads until the server closes it (or the
 /// answer's head and `Content-Length` body are in): the status and the whole text.
@@ -61,8 +61,9 @@ fn rss_of(pid: u32) -> u64 {
 
 #[tokio::test]
 async fn made_up_methods_leave_metrics_and_memory_flat() {
-    let (_sandbox, env, token) = demo().await;
-    let server = start(&env, &[]).await;
+    let (f, token) = crate::http::checked_demo().await;
+    let env = &f.env;
+    let server = start(env, &[]).await;
     // Warm up (first requests allocate the runtime's buffers).
     for _ in 0..5 {
         raw(server.addr, &get("/health", "Host: 127.0.0.1\r\n")).await;
@@ -133,8 +134,9 @@ fn open_fds(pid: u32) -> usize {
 
 #[tokio::test]
 async fn idle_sockets_never_lock_out_health() {
-    let (_sandbox, env, _token) = demo().await;
-    let server = start_limited(&env, 128, &[]).await;
+    let (f, _token) = crate::http::checked_demo().await;
+    let env = &f.env;
+    let server = start_limited(env, 128, &[]).await;
     // 300 sockets that send nothing, or half a request line, and stay open.
     let mut idle = Vec::new();
     for i in 0..300 {
@@ -176,8 +178,9 @@ async fn closed_after(stream: &mut TcpStream) -> Duration {
 
 #[tokio::test]
 async fn slow_heads_and_idle_keep_alives_are_closed() {
-    let (_sandbox, env, _token) = demo().await;
-    let server = start(&env, &["--header-timeout", "1", "--idle-timeout", "2"]).await;
+    let (f, _token) = crate::http::checked_demo().await;
+    let env = &f.env;
+    let server = start(env, &["--header-timeout", "1", "--idle-timeout", "2"]).await;
 
     // Half a request line, then nothing.
     let mut slow = TcpStream::connect(server.addr).await.unwrap();
@@ -205,8 +208,9 @@ async fn slow_heads_and_idle_keep_alives_are_closed() {
 
 #[tokio::test]
 async fn host_is_parsed_strictly() {
-    let (_sandbox, env, _token) = demo().await;
-    let server = start(&env, &["--allow-host", "[fd00::1]:8443,mcp.example.com"]).await;
+    let (f, _token) = crate::http::checked_demo().await;
+    let env = &f.env;
+    let server = start(env, &["--allow-host", "[fd00::1]:8443,mcp.example.com"]).await;
     let addr = server.addr;
     let cases: [(&[u8], u16, &str); 9] = [
         (&get("/health", "Host: 127.0.0.1\r\n"), 200, ""),
@@ -253,8 +257,9 @@ async fn host_is_parsed_strictly() {
 
 #[tokio::test]
 async fn mtproto_api_refuses_oversized_chunked_bodies_and_get() {
-    let (sandbox, env, token) = demo().await;
-    let server = start(&env, &["--max-body-bytes", "2048"]).await;
+    let (f, token) = crate::http::checked_demo().await;
+    let (sandbox, env) = (&f.sandbox, &f.env);
+    let server = start(env, &["--max-body-bytes", "2048"]).await;
     let chunk = "x".repeat(1000);
     let mut request = format!(
         "POST /mtproto-api/users.getUsers HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {token}\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
@@ -291,9 +296,10 @@ async fn mtproto_api_refuses_oversized_chunked_bodies_and_get() {
 #[tokio::test]
 async fn dangerous_methods_need_the_operator_too() {
     // Over HTTP: /mtproto-api and invoke_mtproto.
-    let (sandbox, env, token) = demo().await;
+    let (f, token) = crate::http::checked_demo().await;
+    let (sandbox, env) = (&f.sandbox, &f.env);
     let before = sandbox.world().messages.len();
-    let server = start(&env, &[]).await;
+    let server = start(env, &[]).await;
     let bearer = format!("Bearer {token}");
     let id = sandbox.world().messages.last().unwrap().id;
     let body = json!({"params": {"id": [id], "revoke": true}, "allow_dangerous": true});
@@ -339,7 +345,7 @@ async fn dangerous_methods_need_the_operator_too() {
     assert_eq!(server.terminate().await, 0);
 
     // On stdio.
-    let stdio = crate::mcp::start(&env, &["serve"]).await;
+    let stdio = crate::mcp::start(env, &["serve"]).await;
     let error = stdio
         .fail(
             "invoke_mtproto",
@@ -385,10 +391,11 @@ async fn file_server() -> (SocketAddr, tokio::task::JoinHandle<()>) {
 
 #[tokio::test]
 async fn url_errors_keep_passwords_and_query_strings_out() {
-    let (_sandbox, env, _token) = demo().await;
+    let (f, _token) = crate::http::checked_demo().await;
+    let env = &f.env;
     let (addr, task) = file_server().await;
     let cases = [
-        "https://alice:hunter2@example.com:99999/x.pdf?token=s3cret".to_owned(),
+        "https://alice:hunter2@files.invalid:99999/x.pdf?token=s3cret".to_owned(),
         format!("http://{addr}/empty?token=s3cret"),
     ];
     for url in &cases {
@@ -414,10 +421,11 @@ async fn url_errors_keep_passwords_and_query_strings_out() {
 
 #[tokio::test]
 async fn a_slow_file_url_is_a_timeout_not_a_telegram_outage() {
-    let (_sandbox, env, token) = demo().await;
+    let (f, token) = crate::http::checked_demo().await;
+    let env = &f.env;
     let (addr, task) = file_server().await;
     let server = start(
-        &env,
+        env,
         &[
             "--request-timeout",
             "2",
@@ -461,8 +469,9 @@ async fn a_slow_file_url_is_a_timeout_not_a_telegram_outage() {
 
 #[tokio::test]
 async fn a_call_cut_by_shutdown_gets_an_error() {
-    let (sandbox, env, token) = demo().await;
-    let server = start(&env, &[]).await;
+    let (f, token) = crate::http::checked_demo().await;
+    let (sandbox, env) = (&f.sandbox, &f.env);
+    let server = start(env, &[]).await;
     let client = Arc::new(server.client("/mcp", Some(&token)).await);
     // Longer than the 10 s shutdown lets calls in flight run.
     sandbox.faults().set_delay(Duration::from_secs(14));
@@ -525,8 +534,9 @@ async fn a_call_cut_by_shutdown_gets_an_error() {
 
 #[tokio::test]
 async fn a_new_connection_when_every_allowed_one_is_busy_gets_503() {
-    let (sandbox, env, token) = demo().await;
-    let server = start(&env, &["--max-connections", "2"]).await;
+    let (f, token) = crate::http::checked_demo().await;
+    let (sandbox, env) = (&f.sandbox, &f.env);
+    let server = start(env, &["--max-connections", "2"]).await;
     sandbox.faults().set_delay(Duration::from_secs(3));
     let calls: Vec<_> = (0..2)
         .map(|_| {

@@ -3,34 +3,11 @@
 //! in-process sandbox DC — reads, writes, chat references resolved inside nested
 //! parameters and vectors, the guardrails, and errors that name what is wrong.
 
-use std::process::Stdio;
-
 use serde_json::{Value, json};
-use tgmcp::sandbox::{Peer, Sandbox, World};
-use tokio::io::AsyncWriteExt;
+use tgmcp::sandbox::Peer;
 
-use crate::common::{Run, TestEnv, within};
-
-struct Fixture {
-    sandbox: Sandbox,
-    env: TestEnv,
-    me: i64,
-}
-
-async fn fixture() -> Fixture {
-    let world = World::demo();
-    let me = world.demo_user().unwrap();
-    let sandbox = Sandbox::start(world).await.unwrap();
-    let env = TestEnv::new();
-    env.profile_at(&sandbox, "default", Some(me)).await;
-    Fixture { sandbox, env, me }
-}
-
-impl Fixture {
-    fn user_id(&self, username: &str) -> i64 {
-        self.sandbox.world().user_by_username(username).unwrap().id
-    }
-}
+use crate::common::{Run, TestEnv};
+use crate::harness::Setup;
 
 async fn invoke(env: &TestEnv, args: &[&str]) -> Run {
     let args: Vec<&str> = std::iter::once("invoke")
@@ -40,22 +17,10 @@ async fn invoke(env: &TestEnv, args: &[&str]) -> Run {
 }
 
 async fn invoke_stdin(env: &TestEnv, args: &[&str], stdin: &str) -> Run {
-    let mut cmd = env.command();
-    cmd.arg("invoke")
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    let mut child = cmd.spawn().unwrap();
-    let mut pipe = child.stdin.take().unwrap();
-    pipe.write_all(stdin.as_bytes()).await.unwrap();
-    drop(pipe);
-    let out = within(60, child.wait_with_output()).await.unwrap();
-    Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
+    let args: Vec<&str> = std::iter::once("invoke")
+        .chain(args.iter().copied())
+        .collect();
+    env.run_stdin(&args, stdin).await
 }
 
 fn usernames(users: &Value) -> Vec<&str> {
@@ -73,7 +38,7 @@ fn usernames(users: &Value) -> Vec<&str> {
 
 #[tokio::test]
 async fn cli_resolves_a_vector_of_users_with_one_round_trip_per_new_username() {
-    let f = fixture().await;
+    let f = Setup::demo().await;
     let carol = f.user_id("carol");
     f.sandbox.stats().reset();
     let run = invoke(
@@ -128,7 +93,7 @@ async fn cli_resolves_a_vector_of_users_with_one_round_trip_per_new_username() {
 
 #[tokio::test]
 async fn cli_reads_history_and_resolves_peers_nested_in_objects() {
-    let f = fixture().await;
+    let f = Setup::demo().await;
     let run = invoke(
         &f.env,
         &[
@@ -180,7 +145,7 @@ async fn cli_reads_history_and_resolves_peers_nested_in_objects() {
 
 #[tokio::test]
 async fn cli_writes_and_dangerous_methods_need_the_flag() {
-    let f = fixture().await;
+    let f = Setup::demo().await;
     f.sandbox.stats().record_requests(true);
     let run = invoke(
         &f.env,
@@ -232,7 +197,7 @@ async fn cli_writes_and_dangerous_methods_need_the_flag() {
 #[tokio::test]
 async fn cli_bad_input_is_named_before_connecting() {
     // No profile at all: these fail on the schema alone.
-    let env = TestEnv::new();
+    let env = TestEnv::checked();
     let cases: &[(&[&str], i32, &str)] = &[
         (
             &["messages.getHistoy", "{}"],
@@ -281,7 +246,7 @@ async fn cli_bad_input_is_named_before_connecting() {
 
 #[tokio::test]
 async fn cli_lists_and_describes_without_a_session() {
-    let env = TestEnv::new();
+    let env = TestEnv::checked();
     let run = invoke(&env, &["--list", "channels.delete"]).await;
     assert_eq!(run.code, 0, "{run:?}");
     let listed: Vec<&str> = run.stdout.lines().collect();
@@ -323,8 +288,9 @@ async fn cli_lists_and_describes_without_a_session() {
 
 #[tokio::test]
 async fn mcp_invoke_reads_writes_and_refuses() {
-    let (sandbox, env) = crate::mcp::demo().await;
-    let server = crate::mcp::start(&env, &["serve", "--allow-dangerous-methods"]).await;
+    let f = Setup::demo().await;
+    let (sandbox, env) = (&f.sandbox, &f.env);
+    let server = crate::mcp::start(env, &["serve", "--allow-dangerous-methods"]).await;
     // params_json, as the reference server takes it.
     let answer = server
         .ok(
@@ -419,8 +385,9 @@ async fn mcp_invoke_reads_writes_and_refuses() {
 
 #[tokio::test]
 async fn mcp_read_only_allows_only_reading_methods() {
-    let (sandbox, env) = crate::mcp::demo().await;
-    let server = crate::mcp::start(&env, &["serve", "--read-only"]).await;
+    let f = Setup::demo().await;
+    let (sandbox, env) = (&f.sandbox, &f.env);
+    let server = crate::mcp::start(env, &["serve", "--read-only"]).await;
     let answer = server
         .ok(
             "invoke_mtproto",
@@ -455,8 +422,9 @@ async fn mcp_read_only_allows_only_reading_methods() {
 
 #[tokio::test]
 async fn http_mtproto_api_answers_with_the_right_status() {
-    let (sandbox, env, token) = crate::http::demo().await;
-    let server = crate::http::start(&env, &["--allow-dangerous-methods"]).await;
+    let (f, token) = crate::http::checked_demo().await;
+    let (sandbox, env) = (&f.sandbox, &f.env);
+    let server = crate::http::start(env, &["--allow-dangerous-methods"]).await;
     let bearer = format!("Bearer {token}");
     let auth = [("authorization", bearer.as_str())];
     let post = |path: &'static str, body: Value| {
@@ -564,8 +532,9 @@ async fn http_mtproto_api_answers_with_the_right_status() {
 
 #[tokio::test]
 async fn http_mtproto_api_read_only() {
-    let (sandbox, env, token) = crate::http::demo().await;
-    let server = crate::http::start(&env, &["--read-only"]).await;
+    let (f, token) = crate::http::checked_demo().await;
+    let (sandbox, env) = (&f.sandbox, &f.env);
+    let server = crate::http::start(env, &["--read-only"]).await;
     let bearer = format!("Bearer {token}");
     let auth = [("authorization", bearer.as_str())];
     let answer = server
@@ -601,7 +570,7 @@ async fn http_mtproto_api_read_only() {
 
 #[tokio::test]
 async fn documented_calls_work_without_zeros_and_random_ids() {
-    let f = fixture().await;
+    let f = Setup::demo().await;
     let channel = f
         .sandbox
         .world()
@@ -687,8 +656,9 @@ async fn documented_calls_work_without_zeros_and_random_ids() {
 
 #[tokio::test]
 async fn http_endpoint_fills_the_same_defaults() {
-    let (sandbox, env, token) = crate::http::demo().await;
-    let server = crate::http::start(&env, &[]).await;
+    let (f, token) = crate::http::checked_demo().await;
+    let (sandbox, env) = (&f.sandbox, &f.env);
+    let server = crate::http::start(env, &[]).await;
     let bearer = format!("Bearer {token}");
     let auth = [("authorization", bearer.as_str())];
     let answer = server

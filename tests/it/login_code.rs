@@ -5,7 +5,7 @@
 use serde_json::Value;
 use tgmcp::sandbox::{Sandbox, UserSpec, World};
 
-use crate::common::{TestEnv, within};
+use crate::common::TestEnv;
 
 const ANN_PHONE: &str = "+15550001111";
 
@@ -17,7 +17,7 @@ async fn ann_world() -> (Sandbox, i64) {
 
 /// `setup --phone` in steps; what login.json says about where the code went.
 async fn stepwise_sent_by(sandbox: &Sandbox) -> Value {
-    let env = TestEnv::new();
+    let env = TestEnv::checked();
     env.profile_at(sandbox, "default", None).await;
     let run = env.run(&["setup", "--phone", ANN_PHONE]).await;
     assert_eq!(
@@ -44,25 +44,15 @@ async fn the_code_goes_by_sms_until_the_account_has_a_session_then_to_the_app() 
 #[tokio::test]
 async fn the_code_prompt_says_it_came_by_sms() {
     let (sandbox, _) = ann_world().await;
-    let env = TestEnv::new();
+    let env = TestEnv::checked();
     env.profile_at(&sandbox, "default", None).await;
     let script = serde_json::json!([
         ["Phone number", ANN_PHONE],
         ["Login code (sent by SMS)", "12345"],
     ]);
-    let mut python = env.command_for("python3");
-    python
-        .arg(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/tests/it/pty_drive.py"
-        ))
-        .arg(script.to_string())
-        .args([env!("CARGO_BIN_EXE_tgmcp"), "setup"]);
-    let out = within(90, python.output())
-        .await
-        .expect("python3 runs the pty driver");
-    let transcript = String::from_utf8_lossy(&out.stdout);
-    assert_eq!(out.status.code(), Some(0), "{transcript}");
+    let out = env.run_at_terminal(&script, &["setup"]).await;
+    let transcript = &out.stdout;
+    assert_eq!(out.code, 0, "{transcript}");
     assert!(
         transcript.contains("Login code (sent by SMS)"),
         "{transcript}"

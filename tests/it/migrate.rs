@@ -106,7 +106,7 @@ async fn a_telethon_session_file_logs_a_profile_in() {
         return;
     }
 
-    let env = TestEnv::new();
+    let env = TestEnv::checked();
     let run = import(&env, &["--import-telethon", file.to_str().unwrap()]).await;
     assert_eq!(run.code, 0, "{run:?}");
     let answer = run.json();
@@ -154,7 +154,7 @@ async fn a_string_session_logs_a_profile_in_and_is_never_echoed() {
     let sandbox = Sandbox::start(world).await.unwrap();
     let dc = u8::try_from(sandbox.dc_id()).unwrap();
     let port = sandbox.addr().port();
-    let env = TestEnv::new();
+    let env = TestEnv::checked();
 
     let good = string_session(dc, [127, 0, 0, 1], port, &sandbox.authorized_key(me));
     let run = import(&env, &["--import-telethon", &good]).await;

@@ -13,6 +13,7 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
 
 use crate::common::within;
+use crate::harness::Setup;
 
 /// A loopback listener that counts connections and answers each with `body` over plain
 /// HTTP/1.1 (or says nothing, for a listener that must never be reached).
@@ -77,13 +78,14 @@ const FILE: &[u8] = b"fetched over plain http from loopback\n";
 /// session learned is on disk, exit 0 — a server stopped on purpose has not failed.
 #[tokio::test]
 async fn serve_http_on_ctrl_c_saves_the_session_and_exits_0() {
-    let (sandbox, env, token) = crate::http::demo().await;
+    let (f, token) = crate::http::checked_demo().await;
+    let (sandbox, env) = (&f.sandbox, &f.env);
     let (bob_id, bob_hash) = {
         let w = sandbox.world();
         let bob = w.user_by_username("bob_builder").unwrap();
         (bob.id, bob.access_hash)
     };
-    let server = crate::http::start(&env, &[]).await;
+    let server = crate::http::start(env, &[]).await;
     let client = server.client("/mcp", Some(&token)).await;
     let info = crate::http::structured(
         &crate::http::call(&client, "get_chat_info", json!({"chat_id": "@bob_builder"})).await,
@@ -109,10 +111,11 @@ async fn serve_http_on_ctrl_c_saves_the_session_and_exits_0() {
 
 #[tokio::test]
 async fn serve_refuses_loopback_and_metadata_urls_and_fetches_nothing() {
-    let (sandbox, env) = crate::mcp::demo().await;
+    let f = Setup::demo().await;
+    let (sandbox, env) = (&f.sandbox, &f.env);
     let me = sandbox.world().demo_user().unwrap();
     let (port, seen) = counting_server(Some(FILE)).await;
-    let server = crate::mcp::start(&env, &["serve", "--allow-http-urls"]).await;
+    let server = crate::mcp::start(env, &["serve", "--allow-http-urls"]).await;
     let urls = [
         format!("http://127.0.0.1:{port}/a.txt"),
         format!("http://localhost:{port}/a.txt"),
@@ -141,7 +144,7 @@ async fn serve_refuses_loopback_and_metadata_urls_and_fetches_nothing() {
         );
     }
     assert_eq!(seen.load(Ordering::SeqCst), 0, "a refused URL was fetched");
-    assert!(saved_document_sizes(&sandbox, me).is_empty());
+    assert!(saved_document_sizes(sandbox, me).is_empty());
     // Nothing reached Telegram either: no upload, no send.
     let stats = sandbox.stats();
     for method in [
@@ -155,7 +158,8 @@ async fn serve_refuses_loopback_and_metadata_urls_and_fetches_nothing() {
 
 #[tokio::test]
 async fn allow_http_urls_fetches_directly_whatever_the_proxy_variables_say() {
-    let (sandbox, env) = crate::mcp::demo().await;
+    let f = Setup::demo().await;
+    let (sandbox, env) = (&f.sandbox, &f.env);
     let me = sandbox.world().demo_user().unwrap();
     let (port, seen) = counting_server(Some(FILE)).await;
     let (proxy_port, proxied) = counting_server(None).await;
@@ -218,15 +222,16 @@ async fn allow_http_urls_fetches_directly_whatever_the_proxy_variables_say() {
     assert_eq!(media["size"], FILE.len(), "{sent:?}");
     assert_eq!(seen.load(Ordering::SeqCst), 1);
     assert_eq!(proxied.load(Ordering::SeqCst), 0, "a proxy was used");
-    assert_eq!(saved_document_sizes(&sandbox, me), [FILE.len() as i64]);
+    assert_eq!(saved_document_sizes(sandbox, me), [FILE.len() as i64]);
 }
 
 /// However often `/health` is asked (a load balancer every few milliseconds, many at
 /// once), Telegram is asked at most once a second; in between the last answer is shown.
 #[tokio::test]
 async fn health_asks_telegram_at_most_once_a_second() {
-    let (sandbox, env, _token) = crate::http::demo().await;
-    let server = crate::http::start(&env, &[]).await;
+    let (f, _token) = crate::http::checked_demo().await;
+    let (sandbox, env) = (&f.sandbox, &f.env);
+    let server = crate::http::start(env, &[]).await;
     let first = server.get("/health", &[]).await;
     assert_eq!(first.status, 200, "{}", first.body);
     let before = sandbox.stats().count("updates.getState");
@@ -262,7 +267,8 @@ async fn health_asks_telegram_at_most_once_a_second() {
 /// the file sent once; a long one fails naming the wait, and nothing is sent.
 #[tokio::test]
 async fn a_flood_wait_in_the_middle_of_an_upload() {
-    let (sandbox, env) = crate::mcp::demo().await;
+    let f = Setup::demo().await;
+    let (sandbox, env) = (&f.sandbox, &f.env);
     let me = sandbox.world().demo_user().unwrap();
     let path = env.home.path().join("three-parts.bin");
     let size = 3 * 512 * 1024 - 1000;
@@ -282,7 +288,7 @@ async fn a_flood_wait_in_the_middle_of_an_upload() {
         "{run:?}"
     );
     assert_eq!(run.json()["messages"][0]["media"]["size"], size, "{run:?}");
-    assert_eq!(saved_document_sizes(&sandbox, me), [size as i64]);
+    assert_eq!(saved_document_sizes(sandbox, me), [size as i64]);
     // The upload starts again after the wait (one part, the refused one, then all
     // three); the message goes out once.
     assert_eq!(sandbox.stats().count("upload.saveFilePart"), 5);
@@ -304,5 +310,5 @@ async fn a_flood_wait_in_the_middle_of_an_upload() {
     );
     assert_eq!(sandbox.stats().count("upload.saveFilePart"), 2);
     assert_eq!(sandbox.stats().count("messages.sendMedia"), 0);
-    assert_eq!(saved_document_sizes(&sandbox, me), [size as i64]);
+    assert_eq!(saved_document_sizes(sandbox, me), [size as i64]);
 }

@@ -10,6 +10,7 @@ use grammers_tl_types as tl;
 use tgmcp::sandbox::{Sandbox, UserSpec, World};
 
 use crate::common::{Run, TestEnv, connect, connect_session, session_for_dcs, within};
+use crate::harness::Setup;
 
 fn token_of(url: &str) -> Vec<u8> {
     let token = url
@@ -62,11 +63,10 @@ async fn scan(sandbox: &Sandbox, dc: i32, user: i64, token: Vec<u8>) -> Result<(
 async fn in_steps_the_code_is_printed_then_the_scan_logs_in() {
     let mut world = World::new();
     let me = world.add_user(UserSpec::new("Quinn").username("quinn_qr"));
-    let sandbox = Sandbox::start(world).await.unwrap();
-    let env = TestEnv::new();
-    env.profile_at(&sandbox, "default", None).await;
+    let f = Setup::logged_out(world).await;
+    let (sandbox, env) = (&f.sandbox, &f.env);
 
-    let run = qr_setup(&env, &[]).await;
+    let run = qr_setup(env, &[]).await;
     assert_eq!(run.code, 10, "{run:?}");
     let step = run.json();
     assert_eq!(step["next"], "qr");
@@ -76,20 +76,20 @@ async fn in_steps_the_code_is_printed_then_the_scan_logs_in() {
 
     // A wrong token is refused by Telegram's name; the right one is accepted once.
     assert!(
-        scan(&sandbox, 2, me, b"not a token".to_vec())
+        scan(sandbox, 2, me, b"not a token".to_vec())
             .await
             .unwrap_err()
             .contains("AUTH_TOKEN_INVALID")
     );
-    scan(&sandbox, 2, me, token.clone()).await.unwrap();
+    scan(sandbox, 2, me, token.clone()).await.unwrap();
     assert!(
-        scan(&sandbox, 2, me, token)
+        scan(sandbox, 2, me, token)
             .await
             .unwrap_err()
             .contains("AUTH_TOKEN_ALREADY_ACCEPTED")
     );
 
-    let run = qr_setup(&env, &[]).await;
+    let run = qr_setup(env, &[]).await;
     assert_eq!(run.code, 0, "{run:?}");
     assert_eq!(run.json()["account"]["id"], me);
     assert_eq!(sandbox.stats().count("auth.importLoginToken"), 0);
@@ -102,18 +102,17 @@ async fn an_expired_code_is_refused_and_a_new_one_is_shown() {
     let mut world = World::new();
     let me = world.add_user(UserSpec::new("Quinn").username("quinn_qr"));
     world.login_token_ttl = 1;
-    let sandbox = Sandbox::start(world).await.unwrap();
-    let env = TestEnv::new();
-    env.profile_at(&sandbox, "default", None).await;
-    let first = token_of(qr_setup(&env, &[]).await.json()["url"].as_str().unwrap());
+    let f = Setup::logged_out(world).await;
+    let (sandbox, env) = (&f.sandbox, &f.env);
+    let first = token_of(qr_setup(env, &[]).await.json()["url"].as_str().unwrap());
     tokio::time::sleep(Duration::from_millis(2100)).await;
     assert!(
-        scan(&sandbox, 2, me, first)
+        scan(sandbox, 2, me, first)
             .await
             .unwrap_err()
             .contains("AUTH_TOKEN_EXPIRED")
     );
-    let run = qr_setup(&env, &[]).await;
+    let run = qr_setup(env, &[]).await;
     assert_eq!(run.code, 10, "a new code, not a login: {run:?}");
 }
 
@@ -127,7 +126,7 @@ async fn a_scan_on_another_dc_with_a_password_migrates_then_asks_for_it() {
             .dc(4),
     );
     let sandbox = Sandbox::start_multi(world, &[2, 4]).await.unwrap();
-    let env = TestEnv::new();
+    let env = TestEnv::checked();
     env.profile_at(&sandbox, "default", None).await;
 
     let run = qr_setup(&env, &[]).await;
@@ -165,9 +164,8 @@ async fn a_scan_on_another_dc_with_a_password_migrates_then_asks_for_it() {
 async fn at_a_terminal_the_code_is_drawn_and_the_scan_is_noticed_at_once() {
     let mut world = World::new();
     let me = world.add_user(UserSpec::new("Quinn").username("quinn_qr"));
-    let sandbox = Sandbox::start(world).await.unwrap();
-    let env = TestEnv::new();
-    env.profile_at(&sandbox, "default", None).await;
+    let f = Setup::logged_out(world).await;
+    let (sandbox, env) = (&f.sandbox, &f.env);
     let log = env.home.path().join("pty.log");
     let mut driver = env.command_for("python3");
     driver
@@ -200,7 +198,7 @@ async fn at_a_terminal_the_code_is_drawn_and_the_scan_is_noticed_at_once() {
         "a QR code: {shown}"
     );
     let scanned = std::time::Instant::now();
-    scan(&sandbox, 2, me, token_of(&url)).await.unwrap();
+    scan(sandbox, 2, me, token_of(&url)).await.unwrap();
     let out = within(30, child.wait_with_output()).await.unwrap();
     let transcript = String::from_utf8_lossy(&out.stdout);
     assert_eq!(out.status.code(), Some(0), "{transcript}");

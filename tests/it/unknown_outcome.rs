@@ -11,6 +11,7 @@ use tgmcp::sandbox::{DropPoint, Sandbox};
 use tokio::io::AsyncWriteExt;
 
 use crate::common::{Run, TestEnv, within};
+use crate::harness::Setup;
 
 const SEND: &str = "messages.sendMessage";
 /// Long enough that no call waits for it: the answer is held back for the whole test.
@@ -42,8 +43,9 @@ fn tool_error(result: &rmcp::model::CallToolResult) -> Value {
 
 #[tokio::test]
 async fn a_write_past_the_http_request_timeout_is_an_unknown_outcome() {
-    let (sandbox, env, token) = crate::http::demo().await;
-    let server = crate::http::start(&env, &["--request-timeout", "2"]).await;
+    let (f, token) = crate::http::checked_demo().await;
+    let (sandbox, env) = (&f.sandbox, &f.env);
+    let server = crate::http::start(env, &["--request-timeout", "2"]).await;
     let client = server.client("/mcp", Some(&token)).await;
     crate::http::call(&client, "get_chat_info", json!({"chat_id": "me"})).await;
     sandbox.faults().delay_answers_to(SEND, FOREVER);
@@ -62,7 +64,7 @@ async fn a_write_past_the_http_request_timeout_is_an_unknown_outcome() {
     );
     assert!(error.get("retry_after").is_none(), "{error}");
     // Telegram did carry it out: "try again" would have sent it twice.
-    assert_eq!(copies(&sandbox, "past the deadline"), 1);
+    assert_eq!(copies(sandbox, "past the deadline"), 1);
     assert_eq!(sandbox.stats().count(SEND), 1);
 
     // A read past the deadline is still "try again".
@@ -81,8 +83,9 @@ async fn a_write_past_the_http_request_timeout_is_an_unknown_outcome() {
 
 #[tokio::test]
 async fn a_slow_mtproto_api_write_is_an_unknown_outcome_not_busy() {
-    let (sandbox, env, token) = crate::http::demo().await;
-    let server = crate::http::start(&env, &["--request-timeout", "2"]).await;
+    let (f, token) = crate::http::checked_demo().await;
+    let (sandbox, env) = (&f.sandbox, &f.env);
+    let server = crate::http::start(env, &["--request-timeout", "2"]).await;
     let bearer = format!("Bearer {token}");
     let auth = [("authorization", bearer.as_str())];
     // Connected and answering before the write.
@@ -113,7 +116,7 @@ async fn a_slow_mtproto_api_write_is_an_unknown_outcome_not_busy() {
             "message": "the request took longer than this server's 2s limit (--request-timeout) after a write had been sent to Telegram: it may or may not have been carried out (a message may have been delivered) — check the chat before trying again"
         })
     );
-    assert_eq!(copies(&sandbox, "slow over HTTP"), 1);
+    assert_eq!(copies(sandbox, "slow over HTTP"), 1);
 
     // A slow read is still 503 with Retry-After.
     sandbox.faults().set_delay(FOREVER);
@@ -133,8 +136,9 @@ async fn a_slow_mtproto_api_write_is_an_unknown_outcome_not_busy() {
 
 #[tokio::test]
 async fn a_write_cancelled_by_the_client_is_an_unknown_outcome() {
-    let (sandbox, env) = crate::mcp::demo().await;
-    let server = crate::mcp::start(&env, &["-v", "serve"]).await;
+    let f = Setup::demo().await;
+    let (sandbox, env) = (&f.sandbox, &f.env);
+    let server = crate::mcp::start(env, &["-v", "serve"]).await;
     server.ok("get_chat_info", json!({"chat_id": "me"})).await;
     sandbox.faults().delay_answers_to(SEND, FOREVER);
 
@@ -155,7 +159,7 @@ async fn a_write_cancelled_by_the_client_is_an_unknown_outcome() {
     })
     .await;
     assert!(!server.stderr().contains("kind=\"interrupted\""));
-    assert_eq!(copies(&sandbox, "cancelled"), 1);
+    assert_eq!(copies(sandbox, "cancelled"), 1);
 
     // A cancelled read is still a plain interruption.
     sandbox.faults().set_delay(FOREVER);
@@ -194,18 +198,15 @@ async fn finish(child: tokio::process::Child) -> Run {
     let out = within(30, child.wait_with_output())
         .await
         .expect("tgmcp exits");
-    Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
+    Run::from_output(out)
 }
 
 #[tokio::test]
 async fn ctrl_c_during_send_after_the_request_left_is_an_unknown_outcome() {
-    let (sandbox, env) = crate::mcp::demo().await;
+    let f = Setup::demo().await;
+    let (sandbox, env) = (&f.sandbox, &f.env);
     sandbox.faults().delay_answers_to(SEND, FOREVER);
-    let child = spawn(&env, &["send", "me", "interrupted send"], |_| {});
+    let child = spawn(env, &["send", "me", "interrupted send"], |_| {});
     within(30, sandbox.stats().wait_for(SEND, 1)).await;
     kill(child.id().expect("running"), "INT").await;
     let run = finish(child).await;
@@ -216,16 +217,17 @@ async fn ctrl_c_during_send_after_the_request_left_is_an_unknown_outcome() {
         "tgmcp: interrupted after a write had been sent to Telegram: it may or may not have been carried out (a message may have been delivered) — check the chat before trying again",
         "{run:?}"
     );
-    assert_eq!(copies(&sandbox, "interrupted send"), 1);
+    assert_eq!(copies(sandbox, "interrupted send"), 1);
 }
 
 #[tokio::test]
 async fn ctrl_c_before_a_connection_exists_is_a_plain_interruption() {
-    let (sandbox, env) = crate::mcp::demo().await;
+    let f = Setup::demo().await;
+    let (sandbox, env) = (&f.sandbox, &f.env);
     // The DC never answers the connection's first exchange: no request can have been
     // carried out when Ctrl-C comes.
     sandbox.faults().set_delay(FOREVER);
-    let child = spawn(&env, &["send", "me", "never connected"], |_| {});
+    let child = spawn(env, &["send", "me", "never connected"], |_| {});
     within(30, sandbox.stats().wait_until(|s| s.total() > 0)).await;
     kill(child.id().expect("running"), "INT").await;
     let run = finish(child).await;
@@ -253,13 +255,14 @@ fn two_parts() -> (String, String, String) {
 
 #[tokio::test]
 async fn a_long_send_whose_last_part_may_have_arrived_says_so_in_the_cli() {
-    let (sandbox, env) = crate::mcp::demo().await;
+    let f = Setup::demo().await;
+    let (sandbox, env) = (&f.sandbox, &f.env);
     let (text, first, second) = two_parts();
-    let mut child = spawn(&env, &["send", "me", "-"], |_| {});
+    let mut child = spawn(env, &["send", "me", "-"], |_| {});
     let mut stdin = child.stdin.take().expect("piped");
     stdin.write_all(text.as_bytes()).await.unwrap();
     drop(stdin);
-    lose_the_second_part(&sandbox).await;
+    lose_the_second_part(sandbox).await;
     let run = finish(child).await;
     assert_eq!(run.code, 1, "{run:?}");
     assert!(run.stdout.is_empty(), "{run:?}");
@@ -292,20 +295,21 @@ async fn a_long_send_whose_last_part_may_have_arrived_says_so_in_the_cli() {
         "{run:?}"
     );
     // Part 2 had been delivered: "send the rest" would have sent it twice.
-    assert_eq!(copies(&sandbox, &first), 1);
-    assert_eq!(copies(&sandbox, &second), 1);
+    assert_eq!(copies(sandbox, &first), 1);
+    assert_eq!(copies(sandbox, &second), 1);
     assert_eq!(sandbox.stats().count(SEND), 2);
 }
 
 #[tokio::test]
 async fn a_long_send_whose_last_part_may_have_arrived_is_an_unknown_outcome_over_mcp() {
-    let (sandbox, env) = crate::mcp::demo().await;
-    let server = crate::mcp::start(&env, &["serve"]).await;
+    let f = Setup::demo().await;
+    let (sandbox, env) = (&f.sandbox, &f.env);
+    let server = crate::mcp::start(env, &["serve"]).await;
     server.ok("get_chat_info", json!({"chat_id": "me"})).await;
     sandbox.stats().reset();
     let (text, first, second) = two_parts();
     let call = server.call("send_message", json!({"chat_id": "me", "message": text}));
-    let (result, ()) = tokio::join!(call, lose_the_second_part(&sandbox));
+    let (result, ()) = tokio::join!(call, lose_the_second_part(sandbox));
     let error = tool_error(&result);
     let first_id = sandbox
         .world()
@@ -323,7 +327,7 @@ async fn a_long_send_whose_last_part_may_have_arrived_is_an_unknown_outcome_over
             .contains("part 2 of 2 may or may not have been delivered"),
         "{error}"
     );
-    assert_eq!(copies(&sandbox, &second), 1);
+    assert_eq!(copies(sandbox, &second), 1);
     assert_eq!(sandbox.stats().count(SEND), 2);
     assert_eq!(server.stop().await, 0);
 }
@@ -332,7 +336,8 @@ async fn a_long_send_whose_last_part_may_have_arrived_is_an_unknown_outcome_over
 async fn send_past_timeout_once_connected_exits_1_saying_it_may_have_been_delivered() {
     // (Before any connection exists, the same timeout exits 4, "nothing was sent": see
     // cli_send::unreachable_telegram_exits_4_within_the_timeout.)
-    let (sandbox, env) = crate::mcp::demo().await;
+    let f = Setup::demo().await;
+    let (sandbox, env) = (&f.sandbox, &f.env);
     sandbox.faults().delay_answers_to(SEND, FOREVER);
     let run = env
         .run(&["send", "me", "slow answer", "--timeout", "2"])
@@ -349,7 +354,7 @@ async fn send_past_timeout_once_connected_exits_1_saying_it_may_have_been_delive
             .contains("no answer to messages.sendMessage within 2 s"),
         "{run:?}"
     );
-    assert_eq!(copies(&sandbox, "slow answer"), 1);
+    assert_eq!(copies(sandbox, "slow answer"), 1);
 }
 
 /// Every signal that stops stdio `serve --sandbox` stops it the same way: the session is
@@ -357,7 +362,7 @@ async fn send_past_timeout_once_connected_exits_1_saying_it_may_have_been_delive
 #[tokio::test]
 async fn sigterm_and_sigint_stop_stdio_serve_and_leave_no_sandbox_profile() {
     for signal in ["TERM", "INT"] {
-        let env = TestEnv::new();
+        let env = TestEnv::checked();
         let server = crate::mcp::start(&env, &["--sandbox", "serve"]).await;
         server.ok("get_chat_info", json!({"chat_id": "me"})).await;
         kill(server.pid(), signal).await;
@@ -374,11 +379,12 @@ async fn sigterm_and_sigint_stop_stdio_serve_and_leave_no_sandbox_profile() {
 
 #[tokio::test]
 async fn ctrl_c_during_a_search_exits_130_interrupted() {
-    let (sandbox, env) = crate::mcp::demo().await;
+    let f = Setup::demo().await;
+    let (sandbox, env) = (&f.sandbox, &f.env);
     sandbox
         .faults()
         .delay_answers_to("messages.searchGlobal", FOREVER);
-    let child = spawn(&env, &["--json", "search", "invoice"], |_| {});
+    let child = spawn(env, &["--json", "search", "invoice"], |_| {});
     within(30, sandbox.stats().wait_for("messages.searchGlobal", 1)).await;
     kill(child.id().expect("running"), "INT").await;
     let run = finish(child).await;

@@ -352,7 +352,7 @@ async fn a_qr_code_scanned_by_the_sandbox_then_the_password_logs_in() {
 /// at once; the folder stays private and no half-made account is left behind.
 #[tokio::test]
 async fn in_hosted_mode_a_login_makes_a_new_account_served_at_once() {
-    let env = TestEnv::new();
+    let env = TestEnv::checked();
     let dir = env.home.path().join("accounts");
     std::os::unix::fs::DirBuilderExt::mode(std::fs::DirBuilder::new().recursive(true), 0o700)
         .create(&dir)
@@ -412,7 +412,7 @@ async fn in_hosted_mode_a_login_makes_a_new_account_served_at_once() {
 #[tokio::test]
 async fn a_setup_expires() {
     let sandbox = Sandbox::start(World::demo()).await.expect("sandbox starts");
-    let env = TestEnv::new();
+    let env = TestEnv::checked();
     env.profile_at(&sandbox, "default", None).await;
     save_token(&env, "default");
     let server = crate::http::start(&env, &["--web-setup", "--web-setup-expiry", "5"]).await;
