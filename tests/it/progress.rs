@@ -193,7 +193,7 @@ async fn a_cancelled_upload_stops_between_parts_and_sends_nothing() {
     std::fs::write(&path, crate::files_server::body("cancel", 20 * 512 * 1024)).unwrap();
     let mut served = serve(&f.env, &["-v", "serve"]).await;
     served.ok("get_chat_info", json!({"chat_id": "me"})).await;
-    let before = f.messages().len();
+    let before = f.sent().len();
     f.sandbox.faults().delay_answers_to(PART, SLOW);
 
     // rmcp's client sends notifications/cancelled when a call is dropped: dropped once
@@ -241,7 +241,7 @@ async fn a_cancelled_upload_stops_between_parts_and_sends_nothing() {
     );
     assert!(parts < 20, "{parts}");
     assert_eq!(f.sandbox.stats().count("messages.sendMedia"), 0);
-    assert_eq!(f.messages().len(), before, "nothing was sent");
+    assert_eq!(f.sent().len(), before, "nothing was sent");
     assert!(
         !served.stderr().contains("unknown_outcome"),
         "nothing had left: {}",
