@@ -136,7 +136,7 @@ impl SearchGlobally {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SearchInChat {
-    /// The chat: `me`, @username, numeric id, t.me link or +phone.
+    /// The chat: `me`, @username, exact chat name, numeric id, t.me link or +phone.
     pub chat_id: ChatId,
     /// Words to find (each also matches as a prefix; commas separate terms). Without a
     /// query: the latest messages.
@@ -206,7 +206,7 @@ impl ReadMessages {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SendMessageArgs {
-    /// Where to send: `me`, @username, numeric id, t.me link or +phone.
+    /// Where to send: `me`, @username, exact chat name, numeric id, t.me link or +phone.
     pub chat_id: ChatId,
     /// The text. Over 4096 characters it is sent as several messages.
     pub message: String,
@@ -373,7 +373,7 @@ impl FindChatsArgs {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ChatInfoArgs {
-    /// The chat: `me`, @username, numeric id, t.me link or +phone.
+    /// The chat: `me`, @username, exact chat name, numeric id, t.me link or +phone.
     pub chat_id: ChatId,
 }
 

@@ -5,6 +5,7 @@
 mod access;
 mod actions;
 mod bundle;
+mod chat_names;
 mod cli;
 mod cli_inbox;
 mod cli_search;
