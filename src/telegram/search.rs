@@ -477,6 +477,7 @@ mod tests {
                 mentioned: false,
                 topic_id: None,
                 service: false,
+                unread: false,
             },
         }
     }

@@ -56,6 +56,7 @@ mod sdk;
 mod subscribers;
 mod telethon;
 mod unknown_outcome;
+mod unread_flag;
 mod watch;
 mod web_setup;
 mod web_setup_browser;
