@@ -85,3 +85,53 @@ async fn tgmcp_read_flags_incoming_messages_above_the_read_mark() {
         run.stdout
     );
 }
+
+/// The demo's reactions from others to Alex's messages are unread reactions: counted per
+/// chat by get_unread, cleared by mark_read (messages.readReactions).
+#[tokio::test]
+async fn unread_reactions_are_counted_and_cleared_by_mark_read() {
+    let (sandbox, env) = demo().await;
+    let server = start(&env, &["serve"]).await;
+    let unread = server
+        .ok("get_unread", json!({"include_messages": false}))
+        .await;
+    let count = |unread: &serde_json::Value, title: &str| {
+        unread["chats"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["chat"]["title"] == title)
+            .map(|c| c["unread_reactions"].as_i64().unwrap())
+    };
+    assert_eq!(count(&unread, "Bob Builder"), Some(1), "{unread}");
+    assert_eq!(count(&unread, "Rust Berlin"), Some(1), "{unread}");
+    assert_eq!(count(&unread, "tgmcp dev"), Some(0), "{unread}");
+
+    // The reactions show on the message itself too.
+    let run = env
+        .run(&["read", "@rust_berlin", "--json", "-n", "20"])
+        .await;
+    let reacted = run.json()["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["text"].as_str().unwrap().starts_with("We tried it"))
+        .cloned()
+        .unwrap();
+    assert_eq!(
+        reacted["reactions"].as_array().unwrap().len(),
+        2,
+        "{reacted}"
+    );
+
+    let before = sandbox.stats().count("messages.readReactions");
+    server
+        .ok("mark_read", json!({"chat_id": "@rust_berlin"}))
+        .await;
+    assert_eq!(sandbox.stats().count("messages.readReactions"), before + 1);
+    let unread = server
+        .ok("get_unread", json!({"include_messages": false}))
+        .await;
+    assert_eq!(count(&unread, "Rust Berlin"), None, "read: {unread}");
+    assert_eq!(count(&unread, "Bob Builder"), Some(1), "{unread}");
+}
