@@ -172,6 +172,20 @@ impl Telegram {
         Ok(peer)
     }
 
+    /// A message's sender as a search filter names it: a chat name, or else (a sender
+    /// need not be one of the account's chats) a bare word as the @username it looks
+    /// like. Only narrows a search in a chat already readable, so nothing reaches a
+    /// stranger.
+    pub(crate) async fn resolve_sender(&self, text: &str) -> Result<PeerRef> {
+        let chat_ref = parse_chat(text)?;
+        match self.resolve_ref(&chat_ref, text).await {
+            Err(Error::PeerNotFound(_)) if matches!(&chat_ref, ChatRef::Name(name) if is_username(name)) => {
+                self.resolve_username(text.trim()).await
+            }
+            other => other,
+        }
+    }
+
     /// The peer `chat_ref` names, whatever the access list says (`chat` names it in errors).
     pub(crate) async fn resolve_ref(&self, chat_ref: &ChatRef, chat: &str) -> Result<PeerRef> {
         match chat_ref.clone() {
