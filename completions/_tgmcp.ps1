@@ -146,8 +146,8 @@ Register-ArgumentCompleter -Native -CommandName 'tgmcp' -ScriptBlock {
             break
         }
         'tgmcp;search' {
-            [CompletionResult]::new('-c', '-c', [CompletionResultType]::ParameterName, 'Search only this chat: me, @username, a t.me link, a numeric id (-100… for channels and supergroups) or +phone of a contact')
-            [CompletionResult]::new('--chat', '--chat', [CompletionResultType]::ParameterName, 'Search only this chat: me, @username, a t.me link, a numeric id (-100… for channels and supergroups) or +phone of a contact')
+            [CompletionResult]::new('-c', '-c', [CompletionResultType]::ParameterName, 'Search only this chat: me, @username, the exact name of one of your chats ("Rust Berlin"), a t.me link, a numeric id (-100… for channels and supergroups) or +phone of a contact')
+            [CompletionResult]::new('--chat', '--chat', [CompletionResultType]::ParameterName, 'Search only this chat: me, @username, the exact name of one of your chats ("Rust Berlin"), a t.me link, a numeric id (-100… for channels and supergroups) or +phone of a contact')
             [CompletionResult]::new('--from', '--from', [CompletionResultType]::ParameterName, 'Only messages sent by this person (with --chat); the same forms as CHAT')
             [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'Only messages sent at or after DATE: 2024-05-01, 2024-05-01T10:00, or how long ago: 30m, 12h, 7d, 2w, today, yesterday (local time unless DATE has an offset)')
             [CompletionResult]::new('--until', '--until', [CompletionResultType]::ParameterName, 'Only messages sent at or before DATE (same forms; a bare date includes that whole day)')

@@ -139,8 +139,8 @@ set edit:completion:arg-completer[tgmcp] = {|@words|
             cand --version 'Print version'
         }
         &'tgmcp;search'= {
-            cand -c 'Search only this chat: me, @username, a t.me link, a numeric id (-100… for channels and supergroups) or +phone of a contact'
-            cand --chat 'Search only this chat: me, @username, a t.me link, a numeric id (-100… for channels and supergroups) or +phone of a contact'
+            cand -c 'Search only this chat: me, @username, the exact name of one of your chats ("Rust Berlin"), a t.me link, a numeric id (-100… for channels and supergroups) or +phone of a contact'
+            cand --chat 'Search only this chat: me, @username, the exact name of one of your chats ("Rust Berlin"), a t.me link, a numeric id (-100… for channels and supergroups) or +phone of a contact'
             cand --from 'Only messages sent by this person (with --chat); the same forms as CHAT'
             cand --since 'Only messages sent at or after DATE: 2024-05-01, 2024-05-01T10:00, or how long ago: 30m, 12h, 7d, 2w, today, yesterday (local time unless DATE has an offset)'
             cand --until 'Only messages sent at or before DATE (same forms; a bare date includes that whole day)'

@@ -142,7 +142,7 @@ complete -c tgmcp -n "__fish_tgmcp_using_subcommand health" -s v -l verbose -d '
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand health" -s q -l quiet -d 'Log only errors, and hide progress'
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand health" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand health" -s V -l version -d 'Print version'
-complete -c tgmcp -n "__fish_tgmcp_using_subcommand search" -s c -l chat -d 'Search only this chat: me, @username, a t.me link, a numeric id (-100… for channels and supergroups) or +phone of a contact' -r
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand search" -s c -l chat -d 'Search only this chat: me, @username, the exact name of one of your chats ("Rust Berlin"), a t.me link, a numeric id (-100… for channels and supergroups) or +phone of a contact' -r
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand search" -l from -d 'Only messages sent by this person (with --chat); the same forms as CHAT' -r
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand search" -l since -d 'Only messages sent at or after DATE: 2024-05-01, 2024-05-01T10:00, or how long ago: 30m, 12h, 7d, 2w, today, yesterday (local time unless DATE has an offset)' -r
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand search" -l until -d 'Only messages sent at or before DATE (same forms; a bare date includes that whole day)' -r

@@ -802,8 +802,9 @@ pub struct SearchArgs {
     #[arg(value_name = "QUERY", required_unless_present_any = ["chat", "from"])]
     pub query: Option<String>,
 
-    /// Search only this chat: me, @username, a t.me link, a numeric id (-100… for channels
-    /// and supergroups) or +phone of a contact
+    /// Search only this chat: me, @username, the exact name of one of your chats ("Rust
+    /// Berlin"), a t.me link, a numeric id (-100… for channels and supergroups) or +phone
+    /// of a contact
     #[arg(short, long, value_name = "CHAT", allow_negative_numbers = true)]
     pub chat: Option<String>,
 
@@ -871,8 +872,9 @@ pub enum SearchChatType {
 
 #[derive(Debug, Args)]
 pub struct SendArgs {
-    /// Where to send: me (Saved Messages), @username, a t.me link, a numeric id (-100… for
-    /// channels and supergroups) or +phone of a contact
+    /// Where to send: me (Saved Messages), @username, the exact name of one of your chats
+    /// ("Carol Chen"), a t.me link, a numeric id (-100… for channels and supergroups) or
+    /// +phone of a contact
     #[arg(value_name = "CHAT", allow_negative_numbers = true)]
     pub chat: String,
 
@@ -996,8 +998,9 @@ Examples:
 
 #[derive(Debug, Args)]
 pub struct DownloadArgs {
-    /// The chat the message is in: me, @username, a t.me link, a numeric id (-100… for
-    /// channels and supergroups) or +phone of a contact; or a message link
+    /// The chat the message is in: me, @username, the exact name of one of your chats, a
+    /// t.me link, a numeric id (-100… for channels and supergroups) or +phone of a
+    /// contact; or a message link
     /// (https://t.me/name/123, https://t.me/c/123456/789) without MESSAGE_ID
     #[arg(value_name = "CHAT", allow_negative_numbers = true)]
     pub chat: String,
@@ -1426,8 +1429,8 @@ Examples:
 
 #[derive(Debug, Args)]
 pub struct ReadArgs {
-    /// The chat: me, @username, a t.me link, a numeric id (-100… for channels and
-    /// supergroups) or +phone of a contact
+    /// The chat: me, @username, the exact name of one of your chats ("Rust Berlin"), a
+    /// t.me link, a numeric id (-100… for channels and supergroups) or +phone of a contact
     #[arg(value_name = "CHAT", allow_negative_numbers = true)]
     pub chat: String,
 
@@ -1469,8 +1472,8 @@ Examples:
 
 #[derive(Debug, Args)]
 pub struct WatchArgs {
-    /// Only these chats: me, @username, a t.me link, a numeric id (-100… for channels and
-    /// supergroups) or +phone of a contact
+    /// Only these chats: me, @username, the exact name of one of your chats, a t.me link,
+    /// a numeric id (-100… for channels and supergroups) or +phone of a contact
     #[arg(value_name = "CHAT", allow_negative_numbers = true)]
     pub chats: Vec<String>,
 

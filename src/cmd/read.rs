@@ -21,7 +21,7 @@ pub async fn run(ctx: &Context, args: ReadArgs) -> Result<ExitCode> {
             tg.unread_messages(&args.chat, limit).await?
         } else {
             let page = tg
-                .search_chat(ChatSearch {
+                .chat_view(ChatSearch {
                     chat: args.chat.clone(),
                     limit,
                     topic_id: args.topic,
@@ -60,7 +60,7 @@ pub async fn run(ctx: &Context, args: ReadArgs) -> Result<ExitCode> {
         }
     } else {
         for m in &messages {
-            output::line(&chat_line(m));
+            output::line(&chat_line(m, !args.unread));
         }
     }
     if messages.is_empty() && io::stderr().is_terminal() && !ctx.global.quiet {
@@ -76,8 +76,9 @@ pub async fn run(ctx: &Context, args: ReadArgs) -> Result<ExitCode> {
     Ok(ExitCode::Ok)
 }
 
-/// `#12  2024-05-01 10:00  Bob Builder: text` (`you` for the account's own messages).
-fn chat_line(m: &Message) -> String {
+/// `#12  2024-05-01 10:00  Bob Builder: text` (`you` for the account's own messages;
+/// `Bob Builder (unread):` with `flag_unread`, pointless when every line is unread).
+fn chat_line(m: &Message, flag_unread: bool) -> String {
     let date: String = m.date.replacen('T', " ", 1).chars().take(16).collect();
     let who = if m.out {
         "you".to_owned()
@@ -90,6 +91,9 @@ fn chat_line(m: &Message) -> String {
     let mut line = format!("#{}  {date}  {who}", m.id);
     if let Some(reply) = m.reply_to_msg_id {
         line.push_str(&format!(" (reply to #{reply})"));
+    }
+    if m.unread && flag_unread {
+        line.push_str(" (unread)");
     }
     line.push_str(": ");
     if let Some(media) = &m.media {

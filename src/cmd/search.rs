@@ -518,6 +518,7 @@ mod tests {
             mentioned: false,
             topic_id: None,
             service: false,
+            unread: false,
         }
     }
 

@@ -349,7 +349,7 @@ impl FindChatsArgs {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ChatInfoArgs {
-    /// `me`, @username, numeric id, t.me link or +phone.
+    /// `me`, @username, exact chat name, numeric id, t.me link or +phone.
     pub chat_id: ChatId,
 }
 

@@ -158,6 +158,9 @@ fn message_line(message: &Message) -> String {
     if message.mentioned {
         line.push_str(", mentions you");
     }
+    if message.unread {
+        line.push_str(", unread");
+    }
     if !message.reactions.is_empty() {
         let _ = write!(line, ", reactions {}", reactions_text(&message.reactions));
     }
@@ -420,6 +423,7 @@ mod tests {
             mentioned: false,
             topic_id: None,
             service: false,
+            unread: false,
         }
     }
 

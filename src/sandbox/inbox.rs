@@ -60,6 +60,9 @@ pub(crate) struct Inbox {
     topic_read: HashMap<(i64, i64, i32), i32>,
     /// (user, dialog, message id) of mentions the user has not seen yet.
     unread_mentions: BTreeSet<(i64, Peer, i32)>,
+    /// (author, dialog, message id) of the author's messages that others reacted to
+    /// since the author last looked (Telegram's unread reactions).
+    unread_reactions: BTreeSet<(i64, Peer, i32)>,
 }
 
 impl World {
@@ -322,6 +325,57 @@ impl World {
         for key in seen {
             self.inbox.unread_mentions.remove(&key);
         }
+    }
+}
+
+impl World {
+    /// Keeps unread reactions in step after `reactor` reacted to (or took back a
+    /// reaction from) the message at `index`: a reaction from someone else is unread for
+    /// the message's author until read; when none from others is left, nothing is.
+    pub fn reactions_changed(&mut self, index: usize, reactor: i64) {
+        let m = &self.messages[index];
+        let Some(author) = m.author().filter(|a| *a != reactor) else {
+            return;
+        };
+        let key = (author, m.to, m.id);
+        let from_others = m.reactions.iter().any(|(user, _)| *user != author);
+        let reacted_now = m.reactions.iter().any(|(user, _)| *user == reactor);
+        if reacted_now {
+            self.inbox.unread_reactions.insert(key);
+        } else if !from_others {
+            self.inbox.unread_reactions.remove(&key);
+        }
+    }
+
+    fn unread_reaction_ids(&self, viewer: i64, dialog: Peer, topic: Option<i32>) -> Vec<i32> {
+        self.inbox
+            .unread_reactions
+            .range((viewer, dialog, i32::MIN)..=(viewer, dialog, i32::MAX))
+            .map(|&(_, _, id)| id)
+            .filter(|&id| {
+                topic.is_none_or(|t| {
+                    self.messages
+                        .iter()
+                        .find(|m| m.id == id && m.to == dialog)
+                        .is_some_and(|m| self.topic_of(m) == Some(t))
+                })
+            })
+            .collect()
+    }
+
+    /// Messages of `viewer` in `dialog` (one topic, when given) with reactions unseen.
+    pub fn unread_reactions_count(&self, viewer: i64, dialog: Peer, topic: Option<i32>) -> i32 {
+        self.unread_reaction_ids(viewer, dialog, topic).len() as i32
+    }
+
+    /// Marks `viewer`'s unread reactions in `dialog` (one topic, when given) seen;
+    /// returns how many messages had them.
+    pub fn read_reactions(&mut self, viewer: i64, dialog: Peer, topic: Option<i32>) -> usize {
+        let ids = self.unread_reaction_ids(viewer, dialog, topic);
+        for id in &ids {
+            self.inbox.unread_reactions.remove(&(viewer, dialog, *id));
+        }
+        ids.len()
     }
 }
 

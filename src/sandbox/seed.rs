@@ -206,6 +206,7 @@ impl World {
         s.perform(&mut w);
         leave_unread(&mut w, &c);
         keep_inbox(&mut w, &c, inbox);
+        react(&mut w, &c);
         w
     }
 
@@ -919,4 +920,24 @@ fn keep_inbox(w: &mut World, c: &Cast, chats: InboxChats) {
         },
     );
     w.settle_mentions(me);
+}
+
+/// Reactions from others to what Alex wrote, not yet seen (unread reactions in Bob's
+/// chat and in Rust Berlin). Reactions change no message id.
+fn react(w: &mut World, c: &Cast) {
+    for (text, from, emoji) in [
+        ("Thursday 10:00 works for me", c.bob, "👍"),
+        ("We tried it for a file server", c.hans, "👍"),
+        ("We tried it for a file server", c.erin, "❤"),
+    ] {
+        let Some(index) = w
+            .messages
+            .iter()
+            .position(|m| m.from == Some(c.me) && m.text.starts_with(text))
+        else {
+            continue;
+        };
+        w.messages[index].reactions.push((from, emoji.to_owned()));
+        w.reactions_changed(index, from);
+    }
 }

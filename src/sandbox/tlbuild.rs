@@ -428,7 +428,7 @@ pub fn dialog(world: &World, viewer: i64, p: Peer) -> tl::enums::Dialog {
         read_outbox_max_id: world.read_outbox_max_id(viewer, p),
         unread_count: world.unread_count(viewer, p),
         unread_mentions_count: world.unread_mentions_count(viewer, p, None),
-        unread_reactions_count: 0,
+        unread_reactions_count: world.unread_reactions_count(viewer, p, None),
         unread_poll_votes_count: 0,
         notify_settings: super::inbox::notify_settings(settings),
         pts: matches!(p, Peer::Channel(_)).then(|| world.pts_for(viewer, p)),

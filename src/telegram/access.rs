@@ -368,7 +368,11 @@ mod tests {
         );
         assert_eq!(Entry::parse("me").unwrap(), Entry::Chat(ChatRef::Me));
         assert!(Entry::parse("+15550100002").is_err());
-        assert!(Entry::parse("not a chat").is_err());
+        assert_eq!(
+            Entry::parse("Rust Berlin").unwrap(),
+            Entry::Chat(ChatRef::Name("Rust Berlin".into()))
+        );
+        assert!(Entry::parse("@not a chat").is_err());
     }
 
     #[test]

@@ -97,6 +97,8 @@ pub struct Telegram {
     write_limit: Option<super::limit::WriteLimit>,
     /// Draft mode (`serve --drafts`): `send_message` saves drafts ([`super::drafts`]).
     drafts_only: bool,
+    /// The account's dialogs, for chats named by display name ([`super::names`]).
+    names: super::names::NameIndex,
 }
 
 impl Telegram {
@@ -138,6 +140,7 @@ impl Telegram {
             access: super::access::AccessState::default(),
             write_limit: None,
             drafts_only: false,
+            names: super::names::NameIndex::default(),
         }
     }
 
@@ -166,6 +169,10 @@ impl Telegram {
 
     pub(crate) fn access_state(&self) -> &super::access::AccessState {
         &self.access
+    }
+
+    pub(crate) fn name_index(&self) -> &super::names::NameIndex {
+        &self.names
     }
 
     pub(crate) fn write_limit(&self) -> Option<&super::limit::WriteLimit> {

@@ -24,6 +24,7 @@ mod chats;
 mod drafts;
 pub mod markdown;
 mod messages;
+mod names;
 pub mod peers;
 mod render;
 mod search;

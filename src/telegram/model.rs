@@ -130,6 +130,10 @@ pub struct Message {
     /// A service message: text says what happened.
     #[serde(skip_serializing_if = "std::ops::Not::not", default)]
     pub service: bool,
+    /// Set on an incoming message above the chat's read mark, where the mark is known
+    /// (get_unread, `tgmcp read`).
+    #[serde(skip_serializing_if = "std::ops::Not::not", default)]
+    pub unread: bool,
 }
 
 /// One page of search results, newest first.

@@ -20,9 +20,12 @@ pub enum ChatRef {
     Peer(PeerId),
     /// Digits of a contact's phone number.
     Phone(String),
+    /// Anything else without an `@`: the exact display name of one of the account's
+    /// chats, or a chat's @username ([`super::names`]).
+    Name(String),
 }
 
-const FORMS: &str = "use me, @username, a numeric id (-100… for channels and supergroups, -… for basic groups), a t.me link, or +phone of a contact";
+const FORMS: &str = "use me, @username, the exact name of one of your chats, a numeric id (-100… for channels and supergroups, -… for basic groups), a t.me link, or +phone of a contact";
 
 pub fn parse_chat(text: &str) -> Result<ChatRef> {
     let text = text.trim();
@@ -55,12 +58,18 @@ pub fn parse_chat(text: &str) -> Result<ChatRef> {
     if let Some(path) = link_path(text) {
         return parse_link(text, path);
     }
-    let name = text.strip_prefix('@').unwrap_or(text);
-    if is_username(name) {
-        Ok(ChatRef::Username(name.to_owned()))
-    } else {
-        Err(invalid())
+    if let Some(name) = text.strip_prefix('@') {
+        return if is_username(name) {
+            Ok(ChatRef::Username(name.to_owned()))
+        } else {
+            Err(invalid())
+        };
     }
+    // Telegram titles are at most 128 characters, a person's name 64 + 1 + 64.
+    if text.chars().count() > 129 || text.chars().any(char::is_control) {
+        return Err(invalid());
+    }
+    Ok(ChatRef::Name(text.to_owned()))
 }
 
 /// The path of a t.me (telegram.me, telegram.dog) link, without scheme and host.
@@ -121,7 +130,7 @@ pub fn parse_message_link(text: &str) -> Option<(String, i32)> {
 
 /// Telegram usernames: 4–32 of a–z, 0–9 and `_`, starting with a letter (the short
 /// 4-letter ones are collectible usernames; bots end in `bot`).
-fn is_username(name: &str) -> bool {
+pub(crate) fn is_username(name: &str) -> bool {
     (4..=32).contains(&name.len())
         && name.starts_with(|c: char| c.is_ascii_alphabetic())
         && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
@@ -139,6 +148,12 @@ impl Telegram {
     /// exists or not.
     pub async fn resolve_for(&self, chat: &str, intent: Intent) -> Result<PeerRef> {
         let chat_ref = parse_chat(chat)?;
+        if let ChatRef::Name(name) = &chat_ref {
+            // Matched among the chats the list allows, so nothing else is revealed.
+            let peer = self.resolve_name(name, Some(intent)).await?;
+            self.check_access(peer.id, intent, chat).await?;
+            return Ok(peer);
+        }
         if !self.has_access_list() {
             return self.resolve_ref(&chat_ref, chat).await;
         }
@@ -157,6 +172,20 @@ impl Telegram {
         Ok(peer)
     }
 
+    /// A message's sender as a search filter names it: a chat name, or else (a sender
+    /// need not be one of the account's chats) a bare word as the @username it looks
+    /// like. Only narrows a search in a chat already readable, so nothing reaches a
+    /// stranger.
+    pub(crate) async fn resolve_sender(&self, text: &str) -> Result<PeerRef> {
+        let chat_ref = parse_chat(text)?;
+        match self.resolve_ref(&chat_ref, text).await {
+            Err(Error::PeerNotFound(_)) if matches!(&chat_ref, ChatRef::Name(name) if is_username(name)) => {
+                self.resolve_username(text.trim()).await
+            }
+            other => other,
+        }
+    }
+
     /// The peer `chat_ref` names, whatever the access list says (`chat` names it in errors).
     pub(crate) async fn resolve_ref(&self, chat_ref: &ChatRef, chat: &str) -> Result<PeerRef> {
         match chat_ref.clone() {
@@ -171,6 +200,8 @@ impl Telegram {
             }),
             ChatRef::Username(name) => self.resolve_username(&name).await,
             ChatRef::Phone(digits) => self.resolve_phone(&digits).await,
+            // Boxed: a name in an access list is resolved while the list is.
+            ChatRef::Name(name) => Box::pin(self.resolve_name(&name, None)).await,
         }
     }
 
@@ -334,9 +365,19 @@ mod tests {
             parse_chat("@bob_builder").unwrap(),
             ChatRef::Username("bob_builder".into())
         );
+        // Without the @, a word is a name first (names.rs falls back to the @usernames
+        // of the account's own chats, never a stranger's).
         assert_eq!(
             parse_chat("bob_builder").unwrap(),
-            ChatRef::Username("bob_builder".into())
+            ChatRef::Name("bob_builder".into())
+        );
+        assert_eq!(
+            parse_chat(" Rust Berlin ").unwrap(),
+            ChatRef::Name("Rust Berlin".into())
+        );
+        assert_eq!(
+            parse_chat("Дмитрий Иванов").unwrap(),
+            ChatRef::Name("Дмитрий Иванов".into())
         );
         assert_eq!(parse_chat("7000000002").unwrap(), peer(7_000_000_002));
         assert_eq!(parse_chat("-4000000007").unwrap(), peer(-4_000_000_007));
@@ -371,19 +412,19 @@ mod tests {
         for bad in [
             "",
             "   ",
-            "a b",
             "@x",
+            "@rust berlin",
+            "line\nbreak",
             "https://t.me/+AbCdEf",
             "https://t.me/joinchat/xyz",
             "+12",
             "0",
-            "foo$bar",
         ] {
             let err = parse_chat(bad).unwrap_err();
             assert_eq!(err.kind(), "invalid_input", "{bad:?}");
         }
         assert!(
-            parse_chat("a b")
+            parse_chat("@a b")
                 .unwrap_err()
                 .to_string()
                 .contains("@username")

@@ -186,6 +186,7 @@ pub fn message(raw: &tl::enums::Message, peers: &Peers) -> Option<Message> {
                 mentioned: m.mentioned,
                 topic_id: topic_id(m.reply_to.as_ref()),
                 service: false,
+                unread: false,
             })
         }
         tl::enums::Message::Service(m) => {
@@ -212,6 +213,7 @@ pub fn message(raw: &tl::enums::Message, peers: &Peers) -> Option<Message> {
                 mentioned: m.mentioned,
                 topic_id: topic_id(m.reply_to.as_ref()),
                 service: true,
+                unread: false,
             })
         }
     }

@@ -415,9 +415,7 @@ impl Telegram {
         let from = match &req.from_user {
             // A sender filter inside a readable chat: the sender need not be listed.
             Some(user) => Some(tl::enums::InputPeer::from(
-                &self
-                    .resolve_ref(&super::peers::parse_chat(user)?, user)
-                    .await?,
+                &self.resolve_sender(user).await?,
             )),
             None => None,
         };
@@ -527,6 +525,7 @@ mod tests {
                 mentioned: false,
                 topic_id: None,
                 service: false,
+                unread: false,
             },
         }
     }

@@ -315,7 +315,7 @@ async fn the_list_holds_over_http_and_mtproto_api() {
 async fn a_broken_list_stops_the_server_instead_of_allowing_everything() {
     let f = Setup::demo().await;
     let env = &f.env;
-    write_config(env, "[access]\nread = [\"not a chat\"]\n");
+    write_config(env, "[access]\nread = [\"@not a chat\"]\n");
     let run = env.run(&["serve"]).await;
     assert_eq!(run.code, 2, "{run:?}");
     assert!(run.stderr.contains("access.read"), "{run:?}");

@@ -288,7 +288,12 @@ async fn bad_chats_exit_1_naming_the_chat() {
         );
         assert!(run.stdout.is_empty());
     }
-    for (chat, code) in [("not a chat!", 2), ("https://t.me/+invite", 2)] {
+    // A name no chat has is a chat not found; a malformed @username is bad usage.
+    for (chat, code) in [
+        ("not a chat!", 1),
+        ("@not a chat!", 2),
+        ("https://t.me/+invite", 2),
+    ] {
         let run = send(&f.env, &[chat, "x"]).await;
         assert_eq!(run.code, code, "{chat}: {run:?}");
     }

@@ -45,7 +45,7 @@ async fn cli_resolves_a_vector_of_users_with_one_round_trip_per_new_username() {
         &f.env,
         &[
             "users.getUsers",
-            r#"{"id": ["me", "@carol", "bob_builder"]}"#,
+            r#"{"id": ["me", "@carol", "@bob_builder"]}"#,
         ],
     )
     .await;
@@ -223,9 +223,9 @@ async fn cli_bad_input_is_named_before_connecting() {
             "params.id[0]._: inputPeerSelf is a InputPeer, but a InputUser goes here",
         ),
         (
-            &["users.getUsers", r#"{"id": ["a b"]}"#],
+            &["users.getUsers", r#"{"id": ["@a b"]}"#],
             2,
-            "params.id[0]: chat_id \"a b\" is not a chat",
+            "params.id[0]: chat_id \"@a b\" is not a chat",
         ),
         (&["users.getUsers", "{not json"], 2, "not JSON"),
         (

@@ -5,6 +5,7 @@
 mod access;
 mod actions;
 mod bundle;
+mod chat_names;
 mod cli;
 mod cli_inbox;
 mod cli_search;
@@ -62,6 +63,7 @@ mod subscribers;
 mod telethon;
 mod unknown_outcome;
 mod unread_updates;
+mod unread_flag;
 mod watch;
 mod web_setup;
 mod web_setup_browser;

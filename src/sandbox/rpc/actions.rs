@@ -452,6 +452,7 @@ pub(super) fn send_reaction(
         m.reactions.push((me, emoji));
     }
     let (to, from) = (m.to, m.from);
+    ctx.world.reactions_changed(index, me);
     let build = |ctx: &Ctx, reader: i64| {
         let m = &ctx.world.messages[index];
         let seen = m.peer_for(reader);

@@ -60,15 +60,16 @@ pub(super) fn read_mentions(
     Ok(affected_history(pts, 1))
 }
 
-/// The sandbox keeps no reactions, so there are none unread: answered as Telegram
-/// answers a chat with nothing to clear.
+/// Marks the caller's unread reactions in a chat (or one topic) seen; the dialog's
+/// `unread_reactions_count` drops to 0. Answered with the chat's pts as it stands.
 pub(super) fn read_reactions(
     ctx: &mut Ctx,
     req: tl::functions::messages::ReadReactions,
 ) -> Result<tl::enums::messages::AffectedHistory, RpcErr> {
     let me = ctx.me()?;
     let dialog = ctx.readable_peer(me, &req.peer)?;
-    topic(ctx, dialog, req.top_msg_id)?;
+    let topic = topic(ctx, dialog, req.top_msg_id)?;
+    ctx.world.read_reactions(me, dialog, topic);
     Ok(affected_history(ctx.world.pts_for(me, dialog), 0))
 }
 

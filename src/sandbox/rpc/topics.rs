@@ -125,7 +125,7 @@ fn answer(
                 read_outbox_max_id: world.read_outbox_max_id(me, dialog),
                 unread_count: world.topic_unread_count(me, channel, t.id),
                 unread_mentions_count: world.unread_mentions_count(me, dialog, Some(t.id)),
-                unread_reactions_count: 0,
+                unread_reactions_count: world.unread_reactions_count(me, dialog, Some(t.id)),
                 unread_poll_votes_count: 0,
                 from_id: tlbuild::peer(Peer::User(t.creator)),
                 notify_settings: tlbuild::notify_settings(),
