@@ -66,6 +66,12 @@ pub enum Error {
     #[error("{}", peer_not_found_message(.0))]
     PeerNotFound(String),
 
+    /// The chat exists, but what the request names in it does not: a message id with no
+    /// message, or a message with no file to download. Found out by reading, so unlike
+    /// [`Error::InvalidInput`] the request did reach Telegram (reads only).
+    #[error("{0}")]
+    NotFound(String),
+
     /// Telegram rate-limits the account: retry after `seconds`.
     #[error("{}", flood_wait_message(*.seconds, .method.as_deref()))]
     FloodWait {
@@ -193,6 +199,7 @@ impl Error {
     pub fn exit_status(&self) -> ExitCode {
         match self {
             Self::PeerNotFound(_)
+            | Self::NotFound(_)
             | Self::FloodWait { .. }
             | Self::Rpc { .. }
             | Self::Rejected(_)
@@ -214,6 +221,7 @@ impl Error {
         match self {
             Self::NotLoggedIn { .. } => "not_logged_in",
             Self::PeerNotFound(_) => "peer_not_found",
+            Self::NotFound(_) => "not_found",
             Self::FloodWait { .. } => "flood_wait",
             Self::Rpc { .. } => "rpc_error",
             Self::Network(_) => "network",
@@ -619,6 +627,7 @@ mod tests {
         let cases = [
             (Error::not_logged_in("p"), 3, "not_logged_in"),
             (Error::PeerNotFound("@x".into()), 1, "peer_not_found"),
+            (Error::NotFound("no message 5".into()), 1, "not_found"),
             (
                 Error::FloodWait {
                     seconds: 3,

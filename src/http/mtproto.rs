@@ -119,7 +119,9 @@ fn parse(method: &str, body: &[u8], read_only: bool) -> Result<Invoke> {
 /// 502 Telegram said no, 503/504 Telegram not reachable or not logged in.
 fn status(error: &Error) -> StatusCode {
     match error {
-        Error::InvalidInput(_) | Error::PeerNotFound(_) => StatusCode::BAD_REQUEST,
+        Error::InvalidInput(_) | Error::PeerNotFound(_) | Error::NotFound(_) => {
+            StatusCode::BAD_REQUEST
+        }
         Error::Forbidden(_) => StatusCode::FORBIDDEN,
         Error::UnknownMethod(_) => StatusCode::NOT_FOUND,
         Error::FloodWait { .. } | Error::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,

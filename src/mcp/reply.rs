@@ -18,7 +18,7 @@ pub const ERROR_META: &str = "tgmcp/error";
 /// What went wrong, in terms a model (or its user) can act on.
 #[derive(Debug, Serialize)]
 pub struct Failure {
-    /// not_logged_in, peer_not_found, flood_wait, rpc_error, network, invalid_input,
+    /// not_logged_in, peer_not_found, not_found, flood_wait, rpc_error, network, invalid_input,
     /// unknown_method, rejected, partial_send, unknown_outcome, forbidden, config, session
     /// or interrupted.
     pub kind: String,

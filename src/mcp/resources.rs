@@ -138,7 +138,7 @@ impl Drop for Subscriptions {
 /// A failure as a JSON-RPC error: resources have no tool-error channel.
 pub fn rpc_error(error: &Error) -> ErrorData {
     match error {
-        Error::InvalidInput(_) | Error::PeerNotFound(_) => {
+        Error::InvalidInput(_) | Error::PeerNotFound(_) | Error::NotFound(_) => {
             ErrorData::invalid_params(error.to_string(), None)
         }
         _ => ErrorData::internal_error(error.to_string(), None),

@@ -927,11 +927,11 @@ impl Telegram {
                 _ => None,
             });
         let message = raw.ok_or_else(|| {
-            Error::InvalidInput(format!("message {message_id} does not exist in {chat}"))
+            Error::NotFound(format!("message {message_id} does not exist in {chat}"))
         })?;
         use grammers_client::media::Media;
         let media = message.media.and_then(Media::from_raw).ok_or_else(|| {
-            Error::InvalidInput(format!("message {message_id} has no media to download"))
+            Error::NotFound(format!("message {message_id} has no media to download"))
         })?;
         let (name, mime_type) = match &media {
             Media::Photo(_) => (format!("photo_{message_id}.jpg"), "image/jpeg".to_owned()),
@@ -951,7 +951,7 @@ impl Telegram {
                 "image/webp".to_owned(),
             ),
             _ => {
-                return Err(Error::InvalidInput(format!(
+                return Err(Error::NotFound(format!(
                     "message {message_id}'s media (a contact, location, poll or web page) is not a file"
                 )));
             }

@@ -725,7 +725,8 @@ async fn mcp_stdio_sends_files_and_downloads_them_without_overwriting() {
             json!({"chat_id": "me", "message_id": 999_999}),
         )
         .await;
-    assert_eq!(error["kind"], "invalid_input", "{error}");
+    assert_eq!(error["kind"], "not_found", "{error}");
+    assert_eq!(error["message"], "message 999999 does not exist in me", "{error}");
 
     // A photo round-trips too; a photo album from the tool as well.
     let a = f.file("a.png", &png(30, 40));
@@ -1013,12 +1014,14 @@ async fn cli_download_saves_next_to_you_and_never_overwrites() {
         .as_i64()
         .unwrap()
         .to_string();
+    // Only a read can tell: `not_found` (exit 1), not `invalid_input`, which promises
+    // that nothing reached Telegram.
     let run = download(words(&format!("download me {text_id}"))).await;
-    assert_eq!(run.code, 2, "{run:?}");
+    assert_eq!(run.code, 1, "{run:?}");
     assert!(run.stdout.is_empty(), "{run:?}");
     assert_eq!(
         run.stderr.trim_end(),
-        format!("tgmcp: invalid input: message {text_id} has no media to download"),
+        format!("tgmcp: message {text_id} has no media to download"),
         "{run:?}"
     );
     // The demo world's own files have stand-in content of their declared size.

@@ -339,9 +339,14 @@ async fn every_tool_survives_generated_and_random_arguments() {
                     // something that is not there: never network, session or an
                     // unknown outcome.
                     let allowed: &[&str] = if case < SCHEMA_CASES {
-                        &["invalid_input", "peer_not_found", "unknown_method"]
+                        &[
+                            "invalid_input",
+                            "peer_not_found",
+                            "not_found",
+                            "unknown_method",
+                        ]
                     } else {
-                        &["invalid_input", "peer_not_found"]
+                        &["invalid_input", "peer_not_found", "not_found"]
                     };
                     let kind = error["kind"].as_str().unwrap_or_default();
                     if kind == "forbidden" && fetches_a_url(&arguments) {
