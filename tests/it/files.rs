@@ -726,7 +726,10 @@ async fn mcp_stdio_sends_files_and_downloads_them_without_overwriting() {
         )
         .await;
     assert_eq!(error["kind"], "not_found", "{error}");
-    assert_eq!(error["message"], "message 999999 does not exist in me", "{error}");
+    assert_eq!(
+        error["message"], "message 999999 does not exist in me",
+        "{error}"
+    );
 
     // A photo round-trips too; a photo album from the tool as well.
     let a = f.file("a.png", &png(30, 40));
