@@ -94,7 +94,6 @@ impl Progress {
             if state.sent == Some(now) || (state.sent.is_none() && now == (0, state.total)) {
                 return;
             }
-            state.sent = Some(now);
             (state.done, state.total, state.message.clone())
         };
         let mut notification = ProgressNotificationParam::new(self.token.clone(), done as f64);
@@ -104,8 +103,11 @@ impl Progress {
         if let Some(message) = message {
             notification = notification.with_message(message);
         }
-        if let Err(e) = self.peer.notify_progress(notification).await {
-            tracing::debug!("progress notification not sent: {e}");
+        // Marked sent only once it went out: the sending loop is dropped when the call
+        // ends, possibly in the middle of this, and then `flush` must send it again.
+        match self.peer.notify_progress(notification).await {
+            Ok(()) => self.meter.lock().sent = Some((done, total)),
+            Err(e) => tracing::debug!("progress notification not sent: {e}"),
         }
     }
 }
