@@ -34,6 +34,7 @@ mod invoke;
 mod links;
 mod login_code;
 mod mcp;
+mod metrics_counters;
 mod migrate;
 mod observability;
 mod offline;
