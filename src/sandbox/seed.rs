@@ -210,6 +210,7 @@ impl World {
         keep_inbox(&mut w, &c, inbox);
         react(&mut w, &c);
         keep_notes(&mut w, &c);
+        old_project_news(&mut w, &c);
         w
     }
 
@@ -996,5 +997,48 @@ fn keep_notes(w: &mut World, c: &Cast) {
         spec.entities = original.entities;
         spec.media = original.media;
         w.add_message(spec);
+    }
+}
+
+/// Old Project, after everything else so no earlier id moves: Dave pins the handover
+/// and Carol forwards Erin's note on the build cache, both unread, so `get_unread`
+/// (with archived chats) shows a pinned and a forwarded message.
+fn old_project_news(w: &mut World, c: &Cast) {
+    let Some(old) = w
+        .channels
+        .values()
+        .find(|ch| ch.title == "Old Project")
+        .map(|ch| Peer::Channel(ch.id))
+    else {
+        return;
+    };
+    let at = now();
+    let find = |w: &World, text: &str| {
+        w.messages
+            .iter()
+            .position(|m| m.action.is_none() && m.text.starts_with(text))
+    };
+    if let Some(index) = find(w, "Handing the project over") {
+        w.messages[index].pinned = true;
+        let pinned = w.messages[index].id;
+        w.add_message(
+            MessageSpec::new(c.dave, old, "")
+                .service(Action::PinMessage)
+                .reply_to(pinned)
+                .at(at - 3 * DAY),
+        );
+    }
+    if let Some(index) = find(w, "We use it for the build cache") {
+        let original = w.messages[index].clone();
+        let origin = Forwarded {
+            from: original.from.map(Peer::User),
+            date: original.date,
+            channel_post: None,
+        };
+        w.add_message(
+            MessageSpec::new(c.carol, old, &original.text)
+                .forwarded(origin)
+                .at(at - 2 * DAY),
+        );
     }
 }

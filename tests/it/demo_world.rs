@@ -1,7 +1,7 @@
 //! What the demo world seeds besides plain messages: in Alex's Notes, forwards (from a
 //! user's message and from a channel post, `fwd_from` as messages.forwardMessages writes
-//! it) and a pinned post with its "pinned #N" service message; through the CLI's chat
-//! view and JSON, and through MCP.
+//! it) and a pinned post with its "pinned #N" service message; in the archived Old
+//! Project, an unread pin and forward. Through the CLI's chat view and JSON, and MCP.
 
 use serde_json::{Value, json};
 
@@ -103,5 +103,55 @@ async fn search_messages_in_chat_carries_forwarded_from_and_pinned() {
             && text.contains("forwarded from Tech Digest")
             && text.contains(", pinned"),
         "{text}"
+    );
+}
+
+#[tokio::test]
+async fn get_unread_carries_the_old_projects_pin_and_forward() {
+    let (_sandbox, env) = demo().await;
+    let server = start(&env, &["serve"]).await;
+    let result = server
+        .call("get_unread", json!({"include_archived": true}))
+        .await;
+    let unread = result.structured_content.clone().unwrap();
+    let old = unread["chats"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["chat"]["title"] == "Old Project")
+        .unwrap_or_else(|| panic!("no Old Project in {unread}"));
+    let messages = old["messages"].as_array().unwrap();
+    assert_eq!(messages.len(), 4, "{old}");
+    let pinned = &messages[0];
+    assert_eq!(
+        (&pinned["pinned"], &pinned["text"]),
+        (&json!(true), &json!("Handing the project over next month"))
+    );
+    assert_eq!(messages[2]["text"], "Dave pinned #1");
+    assert_eq!(messages[2]["service"], true);
+    let forward = &messages[3];
+    assert_eq!(
+        forward["forwarded_from"]["username"], "erin_ops",
+        "{forward}"
+    );
+    assert_eq!(forward["sender"]["username"], "carol", "{forward}");
+    assert!(messages.iter().all(|m| m["unread"] == true), "{old}");
+    let text = crate::mcp::text(&result);
+    assert!(
+        text.contains(", pinned") && text.contains("forwarded from Erin"),
+        "{text}"
+    );
+
+    // The terminal shows them too.
+    let run = env.run(&["read", "Old Project"]).await;
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout
+            .contains("Dave (pinned) (unread): Handing the project over")
+            && run
+                .stdout
+                .contains("Carol Chen (forwarded from Erin) (unread): We use it"),
+        "{}",
+        run.stdout
     );
 }
