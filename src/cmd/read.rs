@@ -92,6 +92,12 @@ fn chat_line(m: &Message, flag_unread: bool) -> String {
     if let Some(reply) = m.reply_to_msg_id {
         line.push_str(&format!(" (reply to #{reply})"));
     }
+    if let Some(from) = &m.forwarded_from {
+        line.push_str(&format!(" (forwarded from {})", clean(&from.title)));
+    }
+    if m.pinned {
+        line.push_str(" (pinned)");
+    }
     if m.unread && flag_unread {
         line.push_str(" (unread)");
     }

@@ -58,7 +58,8 @@ pub struct Gauges {
     pub telegram_connected: Option<bool>,
     pub telegram_authorized: Option<bool>,
     pub uptime: Duration,
-    /// The Telegram client's request counters.
+    /// The request counters of every Telegram client of the process (all accounts in
+    /// hosted mode), monotonic across evictions and reloads.
     pub rpc: RpcSnapshot,
 }
 
@@ -265,8 +266,8 @@ fn method_label(method: &str) -> &'static str {
         .unwrap_or("OTHER")
 }
 
-/// The Telegram client's counters: requests by method and outcome, flood waits,
-/// lost connections and reconnects.
+/// Every Telegram client's counters (all accounts in hosted mode): requests by method
+/// and outcome, flood waits, lost connections and reconnects.
 fn render_rpc(out: &mut String, rpc: &RpcSnapshot) {
     header(
         out,

@@ -991,7 +991,7 @@ async fn metrics_text(State(state): State<AppState>, headers: HeaderMap) -> Resp
         telegram_connected: telegram.connected,
         telegram_authorized: telegram.authorized,
         uptime: state.started.elapsed(),
-        rpc: state.link.rpc_stats(),
+        rpc: crate::telegram::stats::process_snapshot(),
     });
     let mut text = text;
     if let Some(hosted) = &state.hosted {

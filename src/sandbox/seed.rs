@@ -14,7 +14,9 @@ use std::collections::HashMap;
 use grammers_tl_types as tl;
 
 use super::inbox::Folder;
-use super::world::{ChannelSpec, Media, MessageSpec, Peer, PhonePrivacy, UserSpec, World, now};
+use super::world::{
+    Action, ChannelSpec, Forwarded, Media, MessageSpec, Peer, PhonePrivacy, UserSpec, World, now,
+};
 
 /// The demo account's phone number (the one `tgmcp --sandbox setup` logs in with).
 pub const DEMO_PHONE: &str = "+15550100001";
@@ -207,6 +209,8 @@ impl World {
         leave_unread(&mut w, &c);
         keep_inbox(&mut w, &c, inbox);
         react(&mut w, &c);
+        keep_notes(&mut w, &c);
+        old_project_news(&mut w, &c);
         w
     }
 
@@ -939,5 +943,102 @@ fn react(w: &mut World, c: &Cast) {
         };
         w.messages[index].reactions.push((from, emoji.to_owned()));
         w.reactions_changed(index, from);
+    }
+}
+
+/// Alex's Notes, after everything else so no earlier id moves: the reading list pinned,
+/// with the "pinned" service message, then two forwards (Bob's daily sync about the export
+/// fix and the first Tech Digest post, with `fwd_from` as messages.forwardMessages writes
+/// it). The channel has its own ids, which no other chat shares.
+fn keep_notes(w: &mut World, c: &Cast) {
+    let Some(notes) = w
+        .channels
+        .values()
+        .find(|ch| ch.title == "Alex's Notes")
+        .map(|ch| ch.id)
+    else {
+        return;
+    };
+    let find = |w: &World, text: &str| {
+        w.messages
+            .iter()
+            .position(|m| m.action.is_none() && m.text.contains(text))
+    };
+    let at = now();
+    if let Some(index) = find(w, "Reading list: the Rustonomicon") {
+        w.messages[index].pinned = true;
+        let pinned = w.messages[index].id;
+        w.add_message(
+            MessageSpec::post(notes, "")
+                .posted_by(c.me)
+                .service(Action::PinMessage)
+                .reply_to(pinned)
+                .at(at - 4 * DAY),
+        );
+    }
+    for (text, ago) in [
+        ("Exports were doing one query per row", 3 * DAY),
+        ("Tech Digest #1:", 2 * DAY),
+    ] {
+        let Some(index) = find(w, text) else { continue };
+        let original = w.messages[index].clone();
+        let origin = Forwarded {
+            from: Some(match original.from {
+                Some(user) => Peer::User(user),
+                None => original.to,
+            }),
+            date: original.date,
+            channel_post: original.from.is_none().then_some(original.id),
+        };
+        let mut spec = MessageSpec::post(notes, &original.text)
+            .posted_by(c.me)
+            .forwarded(origin)
+            .at(at - ago);
+        spec.entities = original.entities;
+        spec.media = original.media;
+        w.add_message(spec);
+    }
+}
+
+/// Old Project, after everything else so no earlier id moves: Dave pins the handover
+/// and Carol forwards Erin's note on the build cache, both unread, so `get_unread`
+/// (with archived chats) shows a pinned and a forwarded message.
+fn old_project_news(w: &mut World, c: &Cast) {
+    let Some(old) = w
+        .channels
+        .values()
+        .find(|ch| ch.title == "Old Project")
+        .map(|ch| Peer::Channel(ch.id))
+    else {
+        return;
+    };
+    let at = now();
+    let find = |w: &World, text: &str| {
+        w.messages
+            .iter()
+            .position(|m| m.action.is_none() && m.text.starts_with(text))
+    };
+    if let Some(index) = find(w, "Handing the project over") {
+        w.messages[index].pinned = true;
+        let pinned = w.messages[index].id;
+        w.add_message(
+            MessageSpec::new(c.dave, old, "")
+                .service(Action::PinMessage)
+                .reply_to(pinned)
+                .at(at - 3 * DAY),
+        );
+    }
+    if let Some(index) = find(w, "We use it for the build cache") {
+        let original = w.messages[index].clone();
+        let origin = Forwarded {
+            from: original.from.map(Peer::User),
+            date: original.date,
+            channel_post: None,
+        };
+        w.add_message(
+            MessageSpec::new(c.carol, old, &original.text)
+                .forwarded(origin)
+                .at(at - 2 * DAY),
+        );
     }
 }

@@ -191,7 +191,11 @@ pub fn message(raw: &tl::enums::Message, peers: &Peers) -> Option<Message> {
         }
         tl::enums::Message::Service(m) => {
             let chat = peers.chat(&m.peer_id);
-            let sender = m.from_id.as_ref().map(|p| peers.entity(p));
+            // In a broadcast channel a service message names no sender: the channel
+            // did it ("Tech Digest pinned #3"), as Telegram's apps show.
+            let sender = m.from_id.as_ref().map(|p| peers.entity(p)).or_else(|| {
+                (m.post && matches!(m.peer_id, tl::enums::Peer::Channel(_))).then(|| chat.clone())
+            });
             let reply_to = match &m.reply_to {
                 Some(tl::enums::MessageReplyHeader::Header(h)) => h.reply_to_msg_id,
                 _ => None,

@@ -1,5 +1,8 @@
 //! What one connection's requests met: counts by method and outcome, time spent, flood
-//! waits, lost connections and reconnects. The core only counts; `/metrics` renders.
+//! waits, lost connections and reconnects. Every count also goes to one process-wide set
+//! ([`process_snapshot`]), which `/metrics` renders: it covers every client of the
+//! process (each account's in hosted mode) and never goes down when a client is dropped
+//! and opened again (eviction, a new login). The core only counts; `/metrics` renders.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Mutex;
@@ -37,6 +40,13 @@ struct FloodTally {
 }
 
 impl FloodTally {
+    const fn new() -> Self {
+        Self {
+            count: AtomicU64::new(0),
+            seconds: AtomicU64::new(0),
+        }
+    }
+
     fn add(&self, seconds: u32) {
         self.count.fetch_add(1, Ordering::Relaxed);
         self.seconds
@@ -74,9 +84,45 @@ pub struct RpcSnapshot {
     pub reconnects: u64,
 }
 
+/// Every client's counters in this process, added to as each client counts. Labels are
+/// bounded as in each client's own set (no account label), and nothing resets them.
+static PROCESS: RpcStats = RpcStats::new();
+
+/// The counters of every Telegram client this process has had, old and current: what
+/// `/metrics` serves, monotonic across evictions and reloads.
+pub fn process_snapshot() -> RpcSnapshot {
+    PROCESS.snapshot()
+}
+
+/// What one request adds to a set of counters.
+struct Counted<'a> {
+    method: &'a str,
+    outcome: &'a str,
+    elapsed: Duration,
+    flood_wait_returned: Option<u32>,
+    connection_lost: bool,
+    reconnected: bool,
+}
+
 impl RpcStats {
-    /// Records one request's outcome. `was_connected`: this process had a working
-    /// connection before, so a network failure is a lost connection, not a failed dial.
+    const fn new() -> Self {
+        Self {
+            requests: Mutex::new(Requests {
+                tallies: BTreeMap::new(),
+                methods: BTreeSet::new(),
+                outcomes: BTreeSet::new(),
+            }),
+            slept: FloodTally::new(),
+            returned: FloodTally::new(),
+            connection_losses: AtomicU64::new(0),
+            reconnects: AtomicU64::new(0),
+            lost: AtomicBool::new(false),
+        }
+    }
+
+    /// Records one request's outcome, here and in the process-wide set. `was_connected`:
+    /// this process had a working connection before, so a network failure is a lost
+    /// connection, not a failed dial.
     pub(crate) fn record<T>(
         &self,
         method: &str,
@@ -84,18 +130,18 @@ impl RpcStats {
         elapsed: Duration,
         was_connected: bool,
     ) {
+        let (mut flood_wait_returned, mut connection_lost, mut reconnected) = (None, false, false);
         let outcome = match result {
             Ok(_) => {
-                if self.lost.swap(false, Ordering::Relaxed) {
-                    self.reconnects.fetch_add(1, Ordering::Relaxed);
-                }
+                // Whether this connection was lost is this client's to know.
+                reconnected = self.lost.swap(false, Ordering::Relaxed);
                 "ok".to_owned()
             }
             Err(error) => {
                 match error {
-                    Error::FloodWait { seconds, .. } => self.returned.add(*seconds),
+                    Error::FloodWait { seconds, .. } => flood_wait_returned = Some(*seconds),
                     Error::Network(_) if was_connected => {
-                        self.connection_losses.fetch_add(1, Ordering::Relaxed);
+                        connection_lost = true;
                         self.lost.store(true, Ordering::Relaxed);
                     }
                     _ => {}
@@ -103,22 +149,50 @@ impl RpcStats {
                 outcome_of(error)
             }
         };
+        let counted = Counted {
+            method,
+            outcome: &outcome,
+            elapsed,
+            flood_wait_returned,
+            connection_lost,
+            reconnected,
+        };
+        self.count(&counted);
+        PROCESS.count(&counted);
+    }
+
+    fn count(&self, counted: &Counted) {
+        if counted.reconnected {
+            self.reconnects.fetch_add(1, Ordering::Relaxed);
+        }
+        if counted.connection_lost {
+            self.connection_losses.fetch_add(1, Ordering::Relaxed);
+        }
+        if let Some(seconds) = counted.flood_wait_returned {
+            self.returned.add(seconds);
+        }
         let mut requests = self.requests.lock().unwrap_or_else(|e| e.into_inner());
-        let method = bounded_label(&mut requests.methods, method, is_method_name, MAX_METHODS);
+        let method = bounded_label(
+            &mut requests.methods,
+            counted.method,
+            is_method_name,
+            MAX_METHODS,
+        );
         let outcome = bounded_label(
             &mut requests.outcomes,
-            &outcome,
+            counted.outcome,
             is_outcome,
             MAX_ERROR_NAMES,
         );
         let tally = requests.tallies.entry((method, outcome)).or_default();
         tally.count += 1;
-        tally.seconds += elapsed.as_secs_f64();
+        tally.seconds += counted.elapsed.as_secs_f64();
     }
 
     /// A FLOOD_WAIT the retry policy sleeps through.
     pub(crate) fn flood_wait_slept(&self, seconds: u32) {
         self.slept.add(seconds);
+        PROCESS.slept.add(seconds);
     }
 
     pub fn snapshot(&self) -> RpcSnapshot {
@@ -366,6 +440,37 @@ mod tests {
             total as usize,
             5 + 2 * MAX_METHODS + 2 * MAX_ERROR_NAMES + 3
         );
+    }
+
+    #[test]
+    fn every_client_counts_in_the_process_wide_set_which_outlives_it() {
+        let ms = Duration::from_millis(2);
+        let method = "process.wideCounterProbe";
+        let count = |snapshot: &RpcSnapshot| {
+            snapshot
+                .requests
+                .get(&(method.to_owned(), "ok".to_owned()))
+                .map_or(0, |t| t.count)
+        };
+        let before = process_snapshot();
+        // Two clients (two accounts, or one reopened): the second starts at zero, the
+        // process-wide set goes on from where the first left it.
+        let first = RpcStats::default();
+        first.record(method, &Ok::<(), Error>(()), ms, true);
+        first.record::<()>(method, &Err(Error::Network("reset".into())), ms, true);
+        first.flood_wait_slept(7);
+        drop(first);
+        let second = RpcStats::default();
+        second.record(method, &Ok::<(), Error>(()), ms, true);
+        assert_eq!(count(&second.snapshot()), 1);
+        assert_eq!(second.snapshot().connection_losses, 0);
+        let after = process_snapshot();
+        // Other tests count here at the same time: at least ours.
+        assert!(count(&after) >= count(&before) + 2);
+        assert!(after.connection_losses > before.connection_losses);
+        assert!(after.flood_waits_slept.1 >= before.flood_waits_slept.1 + 7);
+        // A loss on one client and a success on another is no reconnect.
+        assert_eq!(second.snapshot().reconnects, 0);
     }
 
     #[test]

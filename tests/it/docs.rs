@@ -78,7 +78,7 @@ fn readme_blocks(readme: &str) -> Vec<(String, i32)> {
         }
         pending.push_str(line.trim());
         // A quote still open: the command goes on on the next line.
-        if strip_comment(&pending).matches('\'').count() % 2 == 1 {
+        if single_quote_open(&strip_comment(&pending)) {
             continue;
         }
         let raw = std::mem::take(&mut pending);
@@ -114,6 +114,19 @@ fn help_examples(help: &str) -> Vec<String> {
 
 fn is_tgmcp(command: &str) -> bool {
     command.starts_with("tgmcp ") || command.contains("| tgmcp ") || command.contains(" tgmcp ")
+}
+
+/// A `'` opened outside double quotes and not closed (`"Alex's Notes"` closes nothing).
+fn single_quote_open(line: &str) -> bool {
+    let (mut single, mut double) = (false, false);
+    for ch in line.chars() {
+        match ch {
+            '\'' if !double => single = !single,
+            '"' if !single => double = !double,
+            _ => {}
+        }
+    }
+    single
 }
 
 /// Cuts a trailing `# comment` outside quotes.
