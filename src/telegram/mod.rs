@@ -29,6 +29,7 @@ mod names;
 pub mod peers;
 mod render;
 mod search;
+mod seen;
 mod send;
 pub mod unread;
 

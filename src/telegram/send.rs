@@ -578,7 +578,14 @@ impl Telegram {
             None => self.self_id().await.ok(),
         };
         let raw = short_message(short, me, sent);
-        let message = render::message(&raw, &Peers::new(&[], &[]));
+        // Names from what this process already knows (no round trip): the chat and the
+        // account itself.
+        let chat = match &raw {
+            tl::enums::Message::Message(m) => render::marked_id(&m.peer_id),
+            _ => 0,
+        };
+        let (users, chats) = self.seen.get(&[chat, me.unwrap_or_default()], &[chat]);
+        let message = render::message(&raw, &Peers::new(&users, &chats));
         message.expect("a message built from a short answer is never empty")
     }
 

@@ -61,6 +61,7 @@ mod sandbox_service;
 mod sandbox_support;
 mod sdk;
 mod setup_interrupt;
+mod short_names;
 mod subscribers;
 mod telethon;
 mod unknown_outcome;
