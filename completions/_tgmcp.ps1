@@ -174,7 +174,7 @@ Register-ArgumentCompleter -Native -CommandName 'tgmcp' -ScriptBlock {
             break
         }
         'tgmcp;send' {
-            [CompletionResult]::new('--reply-to', '--reply-to', [CompletionResultType]::ParameterName, 'Reply to the message with this id in CHAT, or to the message a link names (https://t.me/name/123; it must be in CHAT)')
+            [CompletionResult]::new('--reply-to', '--reply-to', [CompletionResultType]::ParameterName, 'Reply to the message with this id in CHAT, or to the message a link names (https://t.me/name/123; it must be in CHAT). On a post of a channel with comments, the reply is a comment in its discussion group')
             [CompletionResult]::new('--max-parts', '--max-parts', [CompletionResultType]::ParameterName, 'Split a long text into at most this many messages; a longer text (or a longer stdin) is refused before anything is sent')
             [CompletionResult]::new('--max-wait', '--max-wait', [CompletionResultType]::ParameterName, 'Wait out a flood wait of up to this many seconds (in all); Telegram asking for a longer one exits 1, naming the wait')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Give up when Telegram does not answer a request within this many seconds (exit 4)')

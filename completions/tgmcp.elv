@@ -166,7 +166,7 @@ set edit:completion:arg-completer[tgmcp] = {|@words|
             cand --version 'Print version'
         }
         &'tgmcp;send'= {
-            cand --reply-to 'Reply to the message with this id in CHAT, or to the message a link names (https://t.me/name/123; it must be in CHAT)'
+            cand --reply-to 'Reply to the message with this id in CHAT, or to the message a link names (https://t.me/name/123; it must be in CHAT). On a post of a channel with comments, the reply is a comment in its discussion group'
             cand --max-parts 'Split a long text into at most this many messages; a longer text (or a longer stdin) is refused before anything is sent'
             cand --max-wait 'Wait out a flood wait of up to this many seconds (in all); Telegram asking for a longer one exits 1, naming the wait'
             cand --timeout 'Give up when Telegram does not answer a request within this many seconds (exit 4)'

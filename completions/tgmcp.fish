@@ -164,7 +164,7 @@ complete -c tgmcp -n "__fish_tgmcp_using_subcommand search" -s v -l verbose -d '
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand search" -s q -l quiet -d 'Log only errors, and hide progress'
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand search" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand search" -s V -l version -d 'Print version'
-complete -c tgmcp -n "__fish_tgmcp_using_subcommand send" -l reply-to -d 'Reply to the message with this id in CHAT, or to the message a link names (https://t.me/name/123; it must be in CHAT)' -r
+complete -c tgmcp -n "__fish_tgmcp_using_subcommand send" -l reply-to -d 'Reply to the message with this id in CHAT, or to the message a link names (https://t.me/name/123; it must be in CHAT). On a post of a channel with comments, the reply is a comment in its discussion group' -r
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand send" -l max-parts -d 'Split a long text into at most this many messages; a longer text (or a longer stdin) is refused before anything is sent' -r
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand send" -l max-wait -d 'Wait out a flood wait of up to this many seconds (in all); Telegram asking for a longer one exits 1, naming the wait' -r
 complete -c tgmcp -n "__fish_tgmcp_using_subcommand send" -l timeout -d 'Give up when Telegram does not answer a request within this many seconds (exit 4)' -r

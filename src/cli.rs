@@ -893,7 +893,8 @@ pub struct SendArgs {
     pub html: bool,
 
     /// Reply to the message with this id in CHAT, or to the message a link names
-    /// (https://t.me/name/123; it must be in CHAT)
+    /// (https://t.me/name/123; it must be in CHAT). On a post of a channel with comments,
+    /// the reply is a comment in its discussion group
     #[arg(long, value_name = "ID|LINK", value_parser = parse_reply_to)]
     pub reply_to: Option<ReplyTo>,
 

@@ -95,6 +95,14 @@ pub async fn run(ctx: &Context, args: SendArgs) -> Result<ExitCode> {
     if ctx.global.json {
         output::json(&sent);
     } else {
+        if let Some(on) = &sent.comment_on {
+            // A note for the person; stdout keeps only the ids.
+            let group = sent.messages.first().map_or("", |m| m.chat.title.as_str());
+            eprintln!(
+                "Sent as a comment on post {} of {}, in {group}.",
+                on.post_id, on.chat.title
+            );
+        }
         for message in &sent.messages {
             match &message.link {
                 Some(link) => output::line(&format!("{} {link}", message.id)),

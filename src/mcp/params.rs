@@ -196,7 +196,7 @@ pub struct SendMessageArgs {
     pub chat_id: ChatId,
     /// The text, or the caption of the files.
     pub message: String,
-    /// Reply to this message.
+    /// Reply to this message (a channel post: comment on it).
     #[schemars(range(min = 1, max = i32::MAX))]
     pub reply_to_msg_id: Option<i32>,
     /// Plain text when absent.

@@ -54,9 +54,24 @@ pub fn send_result(sent: &SendResult) -> String {
         .first()
         .map(|m| format!(" to {}", entity_ref(&m.chat)))
         .unwrap_or_default();
+    let comment = sent
+        .comment_on
+        .as_ref()
+        .map(|on| {
+            format!(
+                " as a comment on post {} of {}",
+                on.post_id,
+                entity_ref(&on.chat)
+            )
+        })
+        .unwrap_or_default();
     match sent.message_ids.as_slice() {
-        [id] => format!("Sent message {id}{to}."),
-        ids => format!("Sent {} messages{to} (ids {}).", ids.len(), join_ids(ids)),
+        [id] => format!("Sent message {id}{to}{comment}."),
+        ids => format!(
+            "Sent {} messages{to}{comment} (ids {}).",
+            ids.len(),
+            join_ids(ids)
+        ),
     }
 }
 
@@ -466,6 +481,7 @@ mod tests {
             message_ids: vec![41, 42],
             messages: vec![first],
             draft: false,
+            comment_on: None,
         };
         assert_eq!(
             send_result(&sent),

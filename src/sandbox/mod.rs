@@ -30,6 +30,7 @@
 
 mod crypto;
 mod dc;
+mod discussion;
 mod faults;
 pub mod fuzzing;
 mod inbox;
@@ -52,6 +53,7 @@ use tokio::sync::mpsc;
 use tokio::task::{JoinHandle, JoinSet};
 
 pub use crypto::AuthKey;
+pub use discussion::Discussion;
 pub use faults::{DropPoint, Faults, Stats};
 pub use inbox::{ARCHIVE_FOLDER, DialogSettings, Folder, GENERAL_TOPIC, Topic};
 pub use seed::{DEMO_PASSWORD, DEMO_PASSWORD_HINT, DEMO_PHONE};

@@ -211,6 +211,8 @@ impl World {
         react(&mut w, &c);
         keep_notes(&mut w, &c);
         old_project_news(&mut w, &c);
+        // Last, so every peer id and message id above stays where tests expect it.
+        discussion(&mut w, &c);
         w
     }
 
@@ -944,6 +946,49 @@ fn react(w: &mut World, c: &Cast) {
         w.messages[index].reactions.push((from, emoji.to_owned()));
         w.reactions_changed(index, from);
     }
+}
+
+/// A broadcast channel with a linked discussion group: the first post has comments (one
+/// of them answered), the second none yet. Its ids are its own boxes', added in time order.
+fn discussion(w: &mut World, c: &Cast) {
+    let now = now();
+    let channel = w.add_channel(ChannelSpec {
+        title: "Release Notes".into(),
+        username: Some("release_notes".into()),
+        broadcast: true,
+        creator: c.erin,
+        members: vec![c.me, c.erin, c.bob, c.carol],
+        about: Some("What shipped, with comments".into()),
+    });
+    let group = w.add_channel(ChannelSpec {
+        title: "Release Notes Chat".into(),
+        username: Some("release_notes_chat".into()),
+        broadcast: false,
+        creator: c.erin,
+        members: vec![c.me, c.erin, c.bob, c.carol],
+        about: Some("Comments on Release Notes".into()),
+    });
+    w.link_discussion(channel, group);
+    let post = |text: &str, ago: i32| {
+        MessageSpec::post(channel, text)
+            .posted_by(c.erin)
+            .at(now - ago)
+    };
+    let first = w.add_message(post("Release 2.0: comments on channel posts", 3 * DAY));
+    let Some((_, copy)) = w.comments_of(channel, first) else {
+        return;
+    };
+    let say = |from: i64, text: &str, ago: i32| {
+        MessageSpec::new(from, Peer::Channel(group), text).at(now - ago)
+    };
+    let bob =
+        w.add_message(say(c.bob, "Finally! Does it work from the CLI?", 2 * DAY).reply_to(copy));
+    w.add_message(say(c.erin, "Yes: tgmcp send --reply-to", 2 * DAY - HOUR).reply_to(bob));
+    w.add_message(say(c.carol, "Great release, thanks", DAY).reply_to(copy));
+    w.add_message(post("Release 2.1: faster search", 5 * HOUR));
+    // Read, so the chat list's unread chats stay the ones the other demo chats make.
+    w.read_history(c.me, Peer::Channel(channel), 0);
+    w.read_history(c.me, Peer::Channel(group), 0);
 }
 
 /// Alex's Notes, after everything else so no earlier id moves: the reading list pinned,

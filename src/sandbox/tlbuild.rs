@@ -9,6 +9,7 @@ use std::net::SocketAddr;
 
 use grammers_tl_types as tl;
 
+use super::discussion::Discussion;
 use super::world::{Action, Channel, Chat, Forwarded, Media, Message, Peer, User, World, now};
 
 pub fn peer(p: Peer) -> tl::enums::Peer {
@@ -121,7 +122,7 @@ pub fn channel(c: &Channel, viewer: i64) -> tl::enums::Chat {
         signatures: false,
         min: false,
         scam: false,
-        has_link: false,
+        has_link: c.linked_chat.is_some(),
         has_geo: false,
         slowmode_enabled: false,
         call_active: false,
@@ -356,7 +357,12 @@ pub fn topic_reply_header(m: &Message) -> Option<tl::enums::MessageReplyHeader> 
 }
 
 pub fn message(m: &Message, viewer: i64) -> tl::enums::Message {
-    let post = m.from.is_none();
+    // A discussion group's copy of a post is sent by the channel, not posted in it.
+    let copy_of = match m.discussion {
+        Some(Discussion::Copy { channel, post }) => Some((channel, post)),
+        _ => None,
+    };
+    let post = m.from.is_none() && copy_of.is_none();
     if let Some(action) = &m.action {
         return service_message(m, action, viewer);
     }
@@ -377,12 +383,23 @@ pub fn message(m: &Message, viewer: i64) -> tl::enums::Message {
         paid_suggested_post_stars: false,
         paid_suggested_post_ton: false,
         id: m.id,
-        from_id: m.from.map(|u| peer(Peer::User(u))),
+        from_id: m
+            .from
+            .map(|u| peer(Peer::User(u)))
+            .or_else(|| copy_of.map(|(channel, _)| peer(Peer::Channel(channel)))),
         from_boosts_applied: None,
         from_rank: None,
         peer_id: peer(m.peer_for(viewer)),
         saved_peer_id: None,
-        fwd_from: m.fwd_from.as_ref().map(fwd_header),
+        fwd_from: m.fwd_from.as_ref().map(|f| {
+            let mut header = fwd_header(f);
+            let tl::enums::MessageFwdHeader::Header(h) = &mut header;
+            if let Some((channel, post)) = copy_of {
+                h.saved_from_peer = Some(peer(Peer::Channel(channel)));
+                h.saved_from_msg_id = Some(post);
+            }
+            header
+        }),
         via_bot_id: None,
         via_business_bot_id: None,
         guestchat_via_from: None,
@@ -395,7 +412,7 @@ pub fn message(m: &Message, viewer: i64) -> tl::enums::Message {
         // One TL flag covers both: set together or not at all.
         views: post.then_some(1),
         forwards: post.then_some(0),
-        replies: None,
+        replies: comments(m),
         edit_date: m.edit_date,
         post_author: None,
         grouped_id: m.grouped_id,
@@ -537,7 +554,7 @@ pub fn channel_full(c: &Channel, viewer: i64, world: &World) -> tl::enums::ChatF
         stickerset: None,
         available_min_id: None,
         folder_id: None,
-        linked_chat_id: None,
+        linked_chat_id: c.linked_chat,
         location: None,
         slowmode_seconds: None,
         slowmode_next_send_date: None,
@@ -957,4 +974,30 @@ pub fn message_reactions(m: &Message, viewer: i64) -> tl::enums::MessageReaction
         top_reactors: None,
     }
     .into()
+}
+
+/// The comments of a post with a discussion group (`messageReplies` with `comments`).
+fn comments(m: &Message) -> Option<tl::enums::MessageReplies> {
+    let Some(Discussion::Post {
+        group,
+        replies,
+        max_id,
+        replies_pts,
+        ..
+    }) = m.discussion
+    else {
+        return None;
+    };
+    Some(
+        tl::types::MessageReplies {
+            comments: true,
+            replies,
+            replies_pts,
+            recent_repliers: None,
+            channel_id: Some(group),
+            max_id,
+            read_max_id: None,
+        }
+        .into(),
+    )
 }

@@ -81,6 +81,9 @@ pub struct Channel {
     pub(crate) last_message_id: i32,
     /// A forum supergroup: its messages live in topics ([`World::add_topic`]).
     pub forum: bool,
+    /// The linked discussion group of a broadcast channel, or the channel a discussion
+    /// group belongs to ([`World::link_discussion`]).
+    pub linked_chat: Option<i64>,
 }
 
 #[derive(Debug, Clone)]
@@ -163,6 +166,8 @@ pub struct Message {
     pub reactions: Vec<(i64, String)>,
     /// Set on a service message: what happened.
     pub action: Option<Action>,
+    /// A post with comments, or a discussion group's copy of one.
+    pub discussion: Option<super::discussion::Discussion>,
 }
 
 /// The origin a forwarded message names (`fwd_from`).
@@ -578,6 +583,7 @@ impl World {
                 pts: 1,
                 last_message_id: 0,
                 forum: false,
+                linked_chat: None,
             },
         );
         id
@@ -627,6 +633,7 @@ impl World {
             pinned: false,
             reactions: Vec::new(),
             action: spec.action,
+            discussion: None,
         };
         let message = self.with_mentions(message);
         let (to, from) = (message.to, message.from);
@@ -637,6 +644,7 @@ impl World {
         if let Some((author, dialog)) = author {
             self.read_history(author, dialog, id);
         }
+        self.discuss(to, id);
         id
     }
 

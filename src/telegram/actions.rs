@@ -112,6 +112,7 @@ impl Telegram {
             message_ids: messages.iter().map(|m| m.id).collect(),
             messages,
             draft: false,
+            comment_on: None,
         })
     }
 

@@ -99,6 +99,8 @@ pub struct Telegram {
     drafts_only: bool,
     /// The account's dialogs, for chats named by display name ([`super::names`]).
     names: super::names::NameIndex,
+    /// Names of the users and chats answers described ([`super::seen`]).
+    pub(super) seen: super::seen::Seen,
 }
 
 impl Telegram {
@@ -141,6 +143,7 @@ impl Telegram {
             write_limit: None,
             drafts_only: false,
             names: super::names::NameIndex::default(),
+            seen: super::seen::Seen::default(),
         }
     }
 
@@ -338,6 +341,7 @@ impl Telegram {
 
     /// Stores the logged-in user in the session, marked as self.
     pub(crate) async fn remember_self(&self, user: &tl::types::User) -> Result<()> {
+        self.seen.note_self(user);
         self.session
             .cache_peer(PeerInfo::User {
                 id: user.id,

@@ -68,6 +68,7 @@ impl Telegram {
             message_ids: Vec::new(),
             messages: Vec::new(),
             draft: true,
+            comment_on: None,
         })
     }
 }

@@ -644,6 +644,7 @@ impl Telegram {
             message_ids: Vec::with_capacity(total),
             messages: Vec::with_capacity(total),
             draft: false,
+            comment_on: None,
         };
         let partial = |result: &SendResult, reason: Error| {
             if result.message_ids.is_empty() {

@@ -21,6 +21,7 @@ pub mod telethon;
 pub mod watch;
 
 mod chats;
+mod comments;
 mod drafts;
 pub mod markdown;
 mod messages;
@@ -28,6 +29,7 @@ mod names;
 pub mod peers;
 mod render;
 mod search;
+mod seen;
 mod send;
 pub mod unread;
 
@@ -37,8 +39,8 @@ pub use files::{Attachments, DownloadTarget, Downloaded, FilePolicy, LocalFiles,
 pub use invoke::{Invoke, Prepared};
 pub use login_state::{CodeDelivery, PendingLogin};
 pub use model::{
-    Account, ChatInfo, ChatList, ChatType, DeleteResult, Entity, Message, PhoneSendResult,
-    PinResult, Reaction, ReactionResult, ReadResult, SearchPage, SendResult,
+    Account, ChatInfo, ChatList, ChatType, CommentOn, DeleteResult, Entity, Message,
+    PhoneSendResult, PinResult, Reaction, ReactionResult, ReadResult, SearchPage, SendResult,
 };
 pub use model::{MarkedRead, Topic, TopicList, Unread, UnreadChat};
 pub use ops::{

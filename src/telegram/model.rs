@@ -167,6 +167,16 @@ pub struct SendResult {
     /// the user to send from their Telegram app.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub draft: bool,
+    /// Sent as a comment on this channel post (in the channel's discussion group).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment_on: Option<CommentOn>,
+}
+
+/// The channel post a comment answers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
+pub struct CommentOn {
+    pub chat: Entity,
+    pub post_id: i32,
 }
 
 /// Chats found or listed.

@@ -274,6 +274,7 @@ impl Telegram {
         users: &[tl::enums::User],
         chats: &[tl::enums::Chat],
     ) -> Result<()> {
+        self.seen.note(users, chats);
         let mut infos: Vec<PeerInfo> = Vec::with_capacity(users.len() + chats.len());
         let mut names: Vec<(String, PeerId)> = Vec::new();
         for user in users {

@@ -422,11 +422,27 @@ impl Telegram {
                 .save_draft(&peer, &text, entities, req.reply_to, req.no_preview)
                 .await;
         }
-        if attachments.is_empty() {
+        let comment = match req.reply_to {
+            Some(post) => self.comment_target(&peer, post, &req.chat).await?,
+            None => None,
+        };
+        let (peer, req) = match &comment {
+            Some(target) => (
+                target.group,
+                SendMessage {
+                    reply_to: Some(target.copy),
+                    ..req
+                },
+            ),
+            None => (peer, req),
+        };
+        let mut sent = if attachments.is_empty() {
             self.send_parts(&peer, &text, &entities, &req).await
         } else {
             self.send_files(&peer, &req, attachments).await
-        }
+        }?;
+        sent.comment_on = comment.map(|target| target.on);
+        Ok(sent)
     }
 
     pub(super) async fn send_parts(
@@ -442,6 +458,7 @@ impl Telegram {
             message_ids: Vec::with_capacity(count),
             messages: Vec::with_capacity(count),
             draft: false,
+            comment_on: None,
         };
         for (i, (part, part_entities)) in parts.into_iter().enumerate() {
             let reply_to = if i == 0 { req.reply_to } else { None };
@@ -561,7 +578,14 @@ impl Telegram {
             None => self.self_id().await.ok(),
         };
         let raw = short_message(short, me, sent);
-        let message = render::message(&raw, &Peers::new(&[], &[]));
+        // Names from what this process already knows (no round trip): the chat and the
+        // account itself.
+        let chat = match &raw {
+            tl::enums::Message::Message(m) => render::marked_id(&m.peer_id),
+            _ => 0,
+        };
+        let (users, chats) = self.seen.get(&[chat, me.unwrap_or_default()], &[chat]);
+        let message = render::message(&raw, &Peers::new(&users, &chats));
         message.expect("a message built from a short answer is never empty")
     }
 

@@ -86,6 +86,8 @@ async fn dialogs_are_ordered_with_unread_counts() {
         (demo.peer("Alex's Notes"), 0),
         (demo.peer("tgmcp_dev"), 4),
         (demo.peer("daily_deals_demo"), 3), // muted, still in the main list
+        (demo.peer("release_notes"), 0),
+        (demo.peer("release_notes_chat"), 0),
     ]);
     assert_eq!(unread, expected);
 
@@ -121,13 +123,13 @@ async fn dialogs_page_by_offsets_and_match_grammers() {
     let demo = Demo::start().await;
     let all = dialog_page(demo.call(&dialogs(100)).await.unwrap());
     let order: Vec<Peer> = all.dialogs.iter().map(|(p, _)| *p).collect();
-    assert_eq!(order.len(), 15);
+    assert_eq!(order.len(), 17);
 
     let mut request = dialogs(4);
     let mut paged = Vec::new();
     loop {
         let page = dialog_page(demo.call(&request).await.unwrap());
-        assert_eq!(page.count, Some(15));
+        assert_eq!(page.count, Some(17));
         let Some((last, d)) = page.dialogs.last() else {
             break;
         };

@@ -150,4 +150,36 @@ async fn telethon_reads_writes_and_decodes_everything() {
     assert!(out["service"]["acks"].as_u64().unwrap() >= 1, "{out}");
     // Telethon starts without the server salt: it was told it and resent.
     assert!(sandbox.bad_salts() >= 1);
+
+    // Comments: GetDiscussionMessageRequest and send_message(comment_to=…) decode and
+    // agree with the world.
+    let channel = w.channel_by_username("release_notes").unwrap().id;
+    let group = w.channel_by_username("release_notes_chat").unwrap().id;
+    let (_, copy) = w.comments_of(channel, 1).unwrap();
+    let d = &out["discussion"];
+    assert_eq!(d["top_id"], copy, "{out}");
+    assert_eq!(d["top_peer"], group);
+    assert_eq!(d["from_channel"], channel);
+    assert_eq!(
+        (&d["saved_from_msg_id"], &d["channel_post"]),
+        (&1.into(), &1.into())
+    );
+    assert_eq!(d["max_id"], copy + 3);
+    let mut chats = vec![channel, group];
+    chats.sort_unstable();
+    assert_eq!(d["chats"], serde_json::json!(chats));
+    let comment = out["comment"]["id"].as_i64().unwrap() as i32;
+    assert_eq!(out["comment"]["chat"], group);
+    assert_eq!(out["comment"]["reply_to"], copy);
+    let stored = w
+        .messages
+        .iter()
+        .find(|m| m.to == Peer::Channel(group) && m.id == comment)
+        .expect("the comment is in the group");
+    assert_eq!(stored.text, "a comment from Telethon");
+    assert_eq!(
+        out["post_replies"],
+        serde_json::json!({"comments": true, "replies": 4, "channel_id": group, "max_id": comment})
+    );
+    assert_eq!(out["no_comments"], "MSG_ID_INVALID");
 }

@@ -144,6 +144,38 @@ async def main():
             out["outsider"] = "found"
         except errors.UserNotParticipantError:
             out["outsider"] = "USER_NOT_PARTICIPANT"
+        # Comments: a post's thread in the linked discussion group, and a comment on it
+        # as Telethon sends one (getDiscussionMessage, then a reply to the group's copy).
+        notes = await client.get_entity("release_notes")
+        found = await client(functions.messages.GetDiscussionMessageRequest(notes, 1))
+        top = found.messages[0]
+        out["discussion"] = {
+            "top_id": top.id,
+            "top_peer": top.peer_id.channel_id,
+            "from_channel": top.from_id.channel_id,
+            "saved_from_msg_id": top.fwd_from.saved_from_msg_id,
+            "channel_post": top.fwd_from.channel_post,
+            "max_id": found.max_id,
+            "chats": sorted(c.id for c in found.chats),
+        }
+        comment = await client.send_message(notes, "a comment from Telethon", comment_to=1)
+        out["comment"] = {
+            "id": comment.id,
+            "chat": comment.peer_id.channel_id,
+            "reply_to": comment.reply_to_msg_id,
+        }
+        post = await client.get_messages(notes, ids=1)
+        out["post_replies"] = {
+            "comments": post.replies.comments,
+            "replies": post.replies.replies,
+            "channel_id": post.replies.channel_id,
+            "max_id": post.replies.max_id,
+        }
+        try:
+            await client(functions.messages.GetDiscussionMessageRequest("sandbox_news", 1))
+            out["no_comments"] = "found"
+        except errors.MsgIdInvalidError:
+            out["no_comments"] = "MSG_ID_INVALID"
     out["service"] = {"containers": service.containers, "acks": service.acks}
     out["warnings"] = collect.records
     print(json.dumps(out))

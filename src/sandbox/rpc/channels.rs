@@ -49,6 +49,9 @@ pub(super) fn get_full_channel(
         .ok_or_else(RpcErr::channel_invalid)?;
     let mut mentions = Mentions::default();
     mentions.add(Peer::Channel(id));
+    if let Some(linked) = channel.linked_chat {
+        mentions.add(Peer::Channel(linked));
+    }
     Ok(tl::types::messages::ChatFull {
         full_chat: tlbuild::channel_full(channel, me, ctx.world),
         chats: mentions.chats(ctx.world, me),

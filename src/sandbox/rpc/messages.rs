@@ -258,11 +258,16 @@ pub(super) fn get_replies(
 ) -> Result<tl::enums::messages::Messages, RpcErr> {
     let me = ctx.me()?;
     let dialog = ctx.readable_peer(me, &req.peer)?;
-    if !matches!(dialog, Peer::Channel(_)) {
+    let Peer::Channel(channel) = dialog else {
         return Err(RpcErr::bad("PEER_ID_INVALID"));
-    }
+    };
+    // A channel post's replies are its comments, in the discussion group.
+    let (dialog, top) = match ctx.world.comments_of(channel, req.msg_id) {
+        Some((group, copy)) => (Peer::Channel(group), copy),
+        None => (dialog, req.msg_id),
+    };
     let history = ctx.world.history(me, dialog);
-    let thread = Thread::new(&history, req.msg_id)?;
+    let thread = Thread::new(&history, top)?;
     let bounds = Bounds {
         min_id: req.min_id,
         max_id: req.max_id,

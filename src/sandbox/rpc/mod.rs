@@ -10,6 +10,7 @@ mod auth;
 mod channels;
 mod contacts;
 mod dialogs;
+mod discussion;
 mod drafts;
 mod lookups;
 mod messages;
@@ -447,6 +448,7 @@ fn dispatch(ctx: &mut Ctx, call: &Call) -> Result<Vec<u8>, RpcErr> {
         f::channels::DeleteMessages => actions::delete_channel_messages,
         f::messages::UpdatePinnedMessage => actions::update_pinned_message,
         f::messages::SendReaction => actions::send_reaction,
+        f::messages::GetDiscussionMessage => discussion::get_discussion_message,
     }
 }
 
