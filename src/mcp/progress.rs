@@ -89,7 +89,7 @@ impl Progress {
 
     async fn send_latest(&self) {
         let (done, total, message) = {
-            let mut state = self.meter.lock();
+            let state = self.meter.lock();
             let now = (state.done, state.total);
             if state.sent == Some(now) || (state.sent.is_none() && now == (0, state.total)) {
                 return;
