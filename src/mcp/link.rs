@@ -22,7 +22,7 @@ use tokio::sync::{RwLock, RwLockReadGuard};
 use tokio::task::AbortHandle;
 
 use crate::error::{Error, Result};
-use crate::telegram::{RpcSnapshot, RpcStats, Telegram};
+use crate::telegram::{RpcStats, Telegram};
 
 pub struct Link {
     profile: String,
@@ -354,14 +354,6 @@ impl Link {
         status.connected = Some(true);
         status.authorized = Some(true);
         status.last_ok_unix = Some(unix_now());
-    }
-
-    /// The Telegram requests made so far, by method and outcome.
-    pub fn rpc_stats(&self) -> RpcSnapshot {
-        self.stats
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .snapshot()
     }
 
     /// The connection's state as last seen.
