@@ -25,6 +25,9 @@ pub(super) struct Progress {
     peer: Peer<RoleServer>,
     token: ProgressToken,
     meter: Arc<Meter>,
+    /// Held while a notification goes out, so the sending loop and `flush` never send the
+    /// same state twice, and a send the loop dropped half-way is sent again by `flush`.
+    sending: tokio::sync::Mutex<()>,
 }
 
 /// Where the core reports how far an operation got.
@@ -54,6 +57,7 @@ impl Progress {
             peer: request.peer.clone(),
             token,
             meter: Arc::default(),
+            sending: tokio::sync::Mutex::new(()),
         })
     }
 
@@ -88,6 +92,7 @@ impl Progress {
     }
 
     async fn send_latest(&self) {
+        let _sending = self.sending.lock().await;
         let (done, total, message) = {
             let state = self.meter.lock();
             let now = (state.done, state.total);
