@@ -226,3 +226,56 @@ impl TestEnv {
             .unwrap();
     }
 }
+
+/// `tgmcp serve` over stdio driven by raw JSON-RPC lines, for what rmcp's client hides
+/// (an old protocol version, the order of notifications and answers on the wire).
+pub struct RawStdio {
+    child: tokio::process::Child,
+    stdin: Option<tokio::process::ChildStdin>,
+    stdout: tokio::io::Lines<tokio::io::BufReader<tokio::process::ChildStdout>>,
+}
+
+impl RawStdio {
+    pub fn serve(env: &TestEnv) -> Self {
+        use tokio::io::AsyncBufReadExt;
+        let mut child = env
+            .command()
+            .arg("serve")
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("tgmcp starts");
+        let stdin = child.stdin.take();
+        let stdout = tokio::io::BufReader::new(child.stdout.take().unwrap()).lines();
+        Self {
+            child,
+            stdin,
+            stdout,
+        }
+    }
+
+    pub async fn send(&mut self, message: &serde_json::Value) {
+        use tokio::io::AsyncWriteExt;
+        let stdin = self.stdin.as_mut().expect("stdin is open");
+        stdin
+            .write_all(format!("{message}\n").as_bytes())
+            .await
+            .unwrap();
+    }
+
+    /// The next message the server writes.
+    pub async fn next(&mut self) -> serde_json::Value {
+        let line = within(30, self.stdout.next_line())
+            .await
+            .unwrap()
+            .expect("a message");
+        serde_json::from_str(&line).unwrap()
+    }
+
+    /// Closes stdin and waits for the exit code.
+    pub async fn finish(mut self) -> Option<i32> {
+        drop(self.stdin.take());
+        within(15, self.child.wait()).await.unwrap().code()
+    }
+}

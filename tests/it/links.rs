@@ -1,13 +1,10 @@
 //! Resource links in tool results: `download_media`'s saved file and a sent message's
 //! chat, through rmcp's client; none for a client of a protocol before resource links.
 
-use std::process::Stdio;
-
 use rmcp::model::{CallToolRequestParams, Resource};
 use serde_json::{Value, json};
-use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 
-use crate::common::within;
+use crate::common::{RawStdio, within};
 
 fn links(result: &rmcp::model::CallToolResult) -> Vec<Resource> {
     result
@@ -100,16 +97,7 @@ async fn downloads_link_the_saved_file_and_sends_link_their_chat() {
 #[tokio::test]
 async fn an_older_client_gets_no_links() {
     let (_sandbox, env) = crate::mcp::demo().await;
-    let mut child = env
-        .command()
-        .arg("serve")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("tgmcp starts");
-    let mut stdin = child.stdin.take().unwrap();
-    let mut stdout = BufReader::new(child.stdout.take().unwrap()).lines();
+    let mut server = RawStdio::serve(&env);
     let requests = [
         json!({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {
             "protocolVersion": "2025-03-26", "capabilities": {},
@@ -118,18 +106,11 @@ async fn an_older_client_gets_no_links() {
         json!({"jsonrpc": "2.0", "id": 2, "method": "tools/call", "params": {
             "name": "send_message", "arguments": {"chat_id": "me", "message": "old client"}}}),
     ];
-    for request in requests {
-        stdin
-            .write_all(format!("{request}\n").as_bytes())
-            .await
-            .unwrap();
+    for request in &requests {
+        server.send(request).await;
     }
     let answer = loop {
-        let line = within(30, stdout.next_line())
-            .await
-            .unwrap()
-            .expect("an answer");
-        let message: Value = serde_json::from_str(&line).unwrap();
+        let message = server.next().await;
         if message["id"] == 2 {
             break message;
         }
@@ -137,7 +118,5 @@ async fn an_older_client_gets_no_links() {
     let content = answer["result"]["content"].as_array().unwrap();
     assert!(content.iter().all(|c| c["type"] == "text"), "{answer}");
     assert!(answer["result"]["structuredContent"]["message_ids"].is_array());
-    drop(stdin);
-    let status = within(15, child.wait()).await.unwrap();
-    assert_eq!(status.code(), Some(0));
+    assert_eq!(server.finish().await, Some(0));
 }

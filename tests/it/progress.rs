@@ -10,10 +10,10 @@ use rmcp::model::{CallToolRequestParams, ProgressNotificationParam};
 use rmcp::service::{NotificationContext, RunningService};
 use rmcp::{ClientHandler, RoleClient};
 use serde_json::{Value, json};
-use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::sync::mpsc;
 
-use crate::common::{TestEnv, within};
+use crate::common::{RawStdio, TestEnv, within};
 
 const PART: &str = "upload.saveFilePart";
 /// Answers held back this long: longer than the server's 100 ms between notifications.
@@ -256,16 +256,7 @@ async fn a_cancelled_upload_stops_between_parts_and_sends_nothing() {
 #[tokio::test]
 async fn progress_goes_out_before_the_result_and_only_when_asked() {
     let (sandbox, env) = crate::mcp::demo().await;
-    let mut child = env
-        .command()
-        .arg("serve")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("tgmcp starts");
-    let mut stdin = child.stdin.take().unwrap();
-    let mut stdout = BufReader::new(child.stdout.take().unwrap()).lines();
+    let mut server = RawStdio::serve(&env);
     sandbox.faults().set_delay(SLOW);
     let search = |id: u64, meta: Value| {
         json!({"jsonrpc": "2.0", "id": id, "method": "tools/call", "params": {
@@ -280,22 +271,12 @@ async fn progress_goes_out_before_the_result_and_only_when_asked() {
         json!({"jsonrpc": "2.0", "method": "notifications/initialized"}),
         search(2, json!({"progressToken": "search-2"})),
     ];
-    for request in requests {
-        stdin
-            .write_all(format!("{request}\n").as_bytes())
-            .await
-            .unwrap();
+    for request in &requests {
+        server.send(request).await;
     }
-    let mut next = async || -> Value {
-        let line = within(30, stdout.next_line())
-            .await
-            .unwrap()
-            .expect("a message");
-        serde_json::from_str(&line).unwrap()
-    };
     let mut progress = Vec::new();
     loop {
-        let message = next().await;
+        let message = server.next().await;
         if message["id"] == 2 {
             assert!(
                 message["result"]["structuredContent"].is_object(),
@@ -316,12 +297,9 @@ async fn progress_goes_out_before_the_result_and_only_when_asked() {
         (3, search(3, json!({}))),
         (4, json!({"jsonrpc": "2.0", "id": 4, "method": "ping"})),
     ] {
-        stdin
-            .write_all(format!("{request}\n").as_bytes())
-            .await
-            .unwrap();
+        server.send(&request).await;
         loop {
-            let message = next().await;
+            let message = server.next().await;
             assert_ne!(message["method"], "notifications/progress", "{message}");
             if message["id"] == id {
                 break;
@@ -329,7 +307,5 @@ async fn progress_goes_out_before_the_result_and_only_when_asked() {
         }
     }
     sandbox.faults().clear();
-    drop(stdin);
-    let status = within(15, child.wait()).await.unwrap();
-    assert_eq!(status.code(), Some(0));
+    assert_eq!(server.finish().await, Some(0));
 }
