@@ -1,7 +1,12 @@
 // Drives tgmcp's resources, prompts, completions and progress with the official MCP
 // TypeScript SDK (tests/it/sdk.rs runs it).
 //
-// Usage: node ts_features.mjs --stdio COMMAND [ARG ...]
+// Usage: node ts_features.mjs --upload FILE --stdio COMMAND [ARG ...]
+//
+// Progress is read from an upload of FILE whose parts the sandbox answers slowly: the SDK
+// drops a progress notification it reads in the same chunk as the result
+// (modelcontextprotocol/typescript-sdk#2580), so the notifications worth checking here
+// must arrive well before it. tests/it/progress.rs checks the order on the wire.
 //
 // Any warning the SDK prints fails the run. One JSON object on stdout.
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
@@ -14,7 +19,8 @@ for (const level of ["warn", "error"]) {
 }
 process.on("warning", (w) => warnings.push(`process: ${w.name}: ${w.message}`));
 
-const [kind, ...rest] = process.argv.slice(2);
+const [uploadFlag, upload, kind, ...rest] = process.argv.slice(2);
+if (uploadFlag !== "--upload") throw new Error("usage: --upload FILE --stdio COMMAND [ARG ...]");
 if (kind !== "--stdio") throw new Error(`unknown transport ${kind}`);
 const transport = new StdioClientTransport({ command: rest[0], args: rest.slice(1), env: process.env, stderr: "ignore" });
 const client = new Client({ name: "tgmcp-sdk-features", version: "1" });
@@ -48,13 +54,24 @@ report.complete_template = (
   })
 ).completion.values;
 
-report.progress = [];
-const result = await client.callTool(
+const search = await client.callTool(
   { name: "search_messages_globally", arguments: { query: "rust, invoice, meeting" } },
   CallToolResultSchema,
-  { onprogress: (p) => report.progress.push({ progress: p.progress, total: p.total ?? null }) },
+  { onprogress: () => {} },
 );
-report.search_is_error = Boolean(result.isError);
+report.search_is_error = Boolean(search.isError);
+
+report.progress = [];
+const sent = await client.callTool(
+  { name: "send_message", arguments: { chat_id: "me", message: "with progress", files: upload } },
+  CallToolResultSchema,
+  {
+    onprogress: (p) =>
+      report.progress.push({ progress: p.progress, total: p.total ?? null, message: p.message ?? null }),
+  },
+);
+report.upload_is_error = Boolean(sent.isError);
+report.upload_result = sent.isError ? sent.content : null;
 await client.close();
 report.warnings = warnings;
 process.stdout.write(JSON.stringify(report) + "\n");
