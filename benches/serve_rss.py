@@ -9,6 +9,9 @@ import json, os, shutil, subprocess, sys, time, tempfile
 binary = sys.argv[1]
 home = tempfile.mkdtemp()
 env = dict(os.environ, TGMCP_HOME=home)
+# As a user runs it: a backtrace variable makes errors capture (and touch) more code.
+for var in ("RUST_BACKTRACE", "RUST_LIB_BACKTRACE", "RUST_LOG", "TGMCP_PROFILE"):
+    env.pop(var, None)
 subprocess.run([binary, "--sandbox", "health"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 res = []
 for _ in range(5):
