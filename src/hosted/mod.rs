@@ -155,11 +155,25 @@ struct Index {
     by_token: HashMap<[u8; 32], String>,
     /// Account name → its token file's modification time, to re-read only what changed.
     seen: HashMap<String, (Option<SystemTime>, [u8; 32])>,
+    /// When each account's token file was last found unchanged, after the folder was read.
+    checked: HashMap<String, Instant>,
     scanned: Option<Instant>,
     /// When an unknown token last made the folder be read again: the limit on that is
     /// counted from here, so a read at start-up or a periodic one never hides an account
     /// made just after it.
     missed: Option<Instant>,
+}
+
+/// What [`Accounts::find`] does with a token, decided under the index's lock.
+enum Look {
+    /// Known, and checked against the disk less than [`RESCAN_EVERY`] ago.
+    Known(String),
+    /// Known from an older look: check this account's token file.
+    Check(String),
+    /// Unknown: read the folder again.
+    Rescan,
+    /// Unknown, and the folder was read again for another unknown token a moment ago.
+    Index,
 }
 
 /// The accounts allowed a connection, least recently used first: a touch, a look-up
@@ -298,6 +312,22 @@ impl Accounts {
             .map(|(name, (_, key))| (*key, name.clone()))
             .collect();
         index.seen = present;
+        index.checked.clear();
+    }
+
+    /// Whether `name`'s token file is as the folder was last read, so its token still
+    /// stands: one `stat`, where reading the folder again costs one per account.
+    fn unchanged(&self, name: &str) -> bool {
+        let token_file = self.options.dir.join(name).join(TOKEN_FILE);
+        let mtime = std::fs::metadata(&token_file)
+            .and_then(|m| m.modified())
+            .ok();
+        let mut index = self.index.lock().unwrap_or_else(|e| e.into_inner());
+        let same = mtime.is_some() && index.seen.get(name).is_some_and(|(seen, _)| *seen == mtime);
+        if same {
+            index.checked.insert(name.to_owned(), Instant::now());
+        }
+        same
     }
 
     /// The account `token` belongs to, if any. An unknown token reads the folder again,
@@ -319,42 +349,46 @@ impl Accounts {
     }
 
     /// [`Accounts::by_token`] without the second look: for tokens known to be old.
+    ///
+    /// A known token is checked against the disk at most every [`RESCAN_EVERY`]: its own
+    /// token file, and the whole folder only when that changed (rotated or removed), so a
+    /// request costs the same with ten accounts on disk or ten thousand.
     pub fn find(&self, token: &str) -> Option<Arc<Account>> {
         let key = token_key(token);
-        let name = {
-            let stale = {
-                let mut index = self.index.lock().unwrap_or_else(|e| e.into_inner());
-                let age = index.scanned.map_or(Duration::MAX, |at| at.elapsed());
-                match index.by_token.get(&key) {
-                    Some(name) if age < RESCAN_EVERY => Ok(name.clone()),
-                    Some(_) => Err(true),
-                    None => {
-                        let again = index.missed.is_none_or(|at| at.elapsed() >= RESCAN_ON_MISS);
-                        if again {
-                            index.missed = Some(Instant::now());
-                        }
-                        Err(again)
-                    }
+        let look = {
+            let mut index = self.index.lock().unwrap_or_else(|e| e.into_inner());
+            let fresh = |at: Option<&Instant>| at.is_some_and(|at| at.elapsed() < RESCAN_EVERY);
+            match index.by_token.get(&key) {
+                Some(name) if fresh(index.scanned.as_ref()) || fresh(index.checked.get(name)) => {
+                    Look::Known(name.clone())
                 }
-            };
-            match stale {
-                Ok(name) => name,
-                // Unknown, or known from a stale read: read the folder again (at most
-                // every RESCAN_EVERY), so new accounts and rotated tokens count.
-                Err(stale) => {
-                    if stale {
-                        self.rescan();
-                    }
-                    self.index
-                        .lock()
-                        .unwrap_or_else(|e| e.into_inner())
-                        .by_token
-                        .get(&key)
-                        .cloned()?
+                Some(name) => Look::Check(name.clone()),
+                None if index.missed.is_none_or(|at| at.elapsed() >= RESCAN_ON_MISS) => {
+                    index.missed = Some(Instant::now());
+                    Look::Rescan
                 }
+                None => Look::Index,
             }
         };
+        let name = match look {
+            Look::Known(name) => name,
+            Look::Check(name) if self.unchanged(&name) => name,
+            // Unknown, or its token file changed: read the folder again (for an unknown
+            // token at most every RESCAN_ON_MISS), so new accounts and rotated or removed
+            // tokens count.
+            Look::Check(_) | Look::Rescan => {
+                self.rescan();
+                self.named(&key)?
+            }
+            Look::Index => self.named(&key)?,
+        };
         Some(self.load(&name))
+    }
+
+    /// The account name of a token's key, as the folder was last read.
+    fn named(&self, key: &[u8; 32]) -> Option<String> {
+        let index = self.index.lock().unwrap_or_else(|e| e.into_inner());
+        index.by_token.get(key).cloned()
     }
 
     /// The account called `name`, its link made (not connected) if it was not loaded.
@@ -461,6 +495,14 @@ impl Accounts {
     }
 
     pub fn counts(&self) -> Counts {
+        // Requests check only their own account, so the count is kept fresh here.
+        let age = {
+            let index = self.index.lock().unwrap_or_else(|e| e.into_inner());
+            index.scanned.map_or(Duration::MAX, |at| at.elapsed())
+        };
+        if age >= RESCAN_EVERY {
+            self.rescan();
+        }
         let on_disk = self
             .index
             .lock()
@@ -510,6 +552,52 @@ mod tests {
         let (a, b) = ("tgmcp_aaaa", "tgmcp_aaab");
         assert_ne!(token_key(a), token_key(b));
         assert_eq!(token_key(a), token_key(a));
+    }
+
+    #[tokio::test]
+    async fn a_known_token_checks_its_own_file_not_the_whole_folder() {
+        use std::os::unix::fs::DirBuilderExt;
+        let home = tempfile::tempdir().unwrap();
+        let dir = home.path().join("accounts");
+        let mut private = std::fs::DirBuilder::new();
+        private.recursive(true).mode(0o700);
+        private.create(dir.join("ann")).unwrap();
+        let token_file = dir.join("ann").join(TOKEN_FILE);
+        let token = crate::http::token::generate().unwrap();
+        crate::http::token::save(&token_file, &token).unwrap();
+        let accounts = Accounts::open(Options {
+            dir,
+            max_active: 10,
+            idle_timeout: Duration::from_secs(60),
+            call_timeout: Duration::from_secs(10),
+            rules: Rules::default(),
+        })
+        .unwrap();
+        let index = || accounts.index.lock().unwrap();
+        let long_ago = Instant::now().checked_sub(Duration::from_secs(10)).unwrap();
+
+        // The folder was read long ago: the token's own file is checked, not the folder.
+        index().scanned = Some(long_ago);
+        assert_eq!(accounts.find(&token).unwrap().name(), "ann");
+        assert_eq!(index().scanned, Some(long_ago));
+        assert!(index().checked.contains_key("ann"));
+
+        // Rotated: its file changed, so the folder is read again and the old one is refused.
+        std::thread::sleep(Duration::from_millis(20));
+        let rotated = crate::http::token::generate().unwrap();
+        crate::http::token::save(&token_file, &rotated).unwrap();
+        index().checked.clear();
+        index().scanned = Some(long_ago);
+        assert!(accounts.find(&token).is_none());
+        assert!(index().scanned > Some(long_ago));
+        assert_eq!(accounts.find(&rotated).unwrap().name(), "ann");
+
+        // Removed: gone at its next check.
+        std::fs::remove_file(&token_file).unwrap();
+        index().checked.clear();
+        index().scanned = Some(long_ago);
+        assert!(accounts.find(&rotated).is_none());
+        assert_eq!(accounts.counts().on_disk, 0);
     }
 
     #[test]
