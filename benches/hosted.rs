@@ -159,16 +159,20 @@ async fn start(dir: &Path, max_active: Option<usize>) -> (Child, String, Duratio
     (child, url, ready_in)
 }
 
-/// The server's `/health` answer (public: accounts by state, counted).
-async fn health(url: &str) -> serde_json::Value {
+/// The text the server answers at `path` (`/health`, `/metrics`), beside its MCP `url`.
+async fn fetch(url: &str, path: &str) -> String {
     let base = url.strip_suffix("/mcp").expect("an MCP URL");
-    let text = reqwest::get(format!("{base}/health"))
+    reqwest::get(format!("{base}{path}"))
         .await
-        .expect("/health")
+        .unwrap_or_else(|e| panic!("{path}: {e}"))
         .text()
         .await
-        .expect("/health answer");
-    serde_json::from_str(&text).expect("/health JSON")
+        .unwrap_or_else(|e| panic!("{path} answer: {e}"))
+}
+
+/// The server's `/health` answer (public: accounts by state, counted).
+async fn health(url: &str) -> serde_json::Value {
+    serde_json::from_str(&fetch(url, "/health").await).expect("/health JSON")
 }
 
 /// The sandbox DC in its own process: this bench run again with [`SANDBOX_CHILD`] set.
@@ -396,13 +400,7 @@ async fn call_each(clients: &[Arc<Client>], at_once: usize, id: usize) -> Vec<Du
 /// "1200 loaded, 1000 connected, 400 evictions": `/health` and `/metrics`.
 async fn accounts_state(url: &str) -> String {
     let status = health(url).await;
-    let base = url.strip_suffix("/mcp").expect("an MCP URL");
-    let metrics = reqwest::get(format!("{base}/metrics"))
-        .await
-        .expect("/metrics")
-        .text()
-        .await
-        .expect("/metrics answer");
+    let metrics = fetch(url, "/metrics").await;
     let evictions = metrics
         .lines()
         .find_map(|l| l.strip_prefix("tgmcp_account_evictions_total "))
