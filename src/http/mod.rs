@@ -7,13 +7,13 @@
 //! calls of API methods at `/mtproto-api/{method}` ([`mtproto`]). `/health`, `/ready` and
 //! `/metrics` are answered here; errors are JSON everywhere.
 
+mod answer;
 mod auth_hint;
 mod conn;
 mod host;
 mod hosted;
 mod metrics;
 mod mtproto;
-mod session_end;
 pub mod setup;
 mod sizes;
 pub mod token;
@@ -284,14 +284,15 @@ pub async fn serve(
     for route in MTPROTO_ROUTES {
         mcp_routes = mcp_routes.route(route, post(mtproto::call));
     }
+    // `answer::shape` is outermost: it gathers the stream that `limit` may cut, and
+    // `limit`'s --request-timeout does not count the time it waits.
     let mcp_routes = mcp_routes
-        .layer(middleware::from_fn(session_end::no_content))
-        .layer(middleware::from_fn(json_errors))
         .layer(middleware::from_fn_with_state(Arc::clone(&state), limit))
         .layer(middleware::from_fn_with_state(
             Arc::clone(&state),
             require_token,
-        ));
+        ))
+        .layer(middleware::from_fn(answer::shape));
     let app = auth_hint::mount(Router::new())
         .route("/health", get(health))
         .route("/ready", get(ready))
@@ -418,7 +419,8 @@ async fn observe(State(state): State<AppState>, mut request: Request, next: Next
         .headers()
         .get(header::CONTENT_TYPE)
         .is_some_and(|v| v.as_bytes().starts_with(b"text/event-stream"));
-    if !streamed {
+    // A whole answer, event streams gathered by `answer::shape` included, is logged now.
+    if !streamed || is_whole(&response) {
         return response;
     }
     let (parts, body) = response.into_parts();
@@ -707,6 +709,10 @@ async fn limit(State(state): State<AppState>, request: Request, next: Next) -> R
         .headers()
         .get(header::CONTENT_TYPE)
         .is_some_and(|v| v.as_bytes().starts_with(b"text/event-stream"));
+    // A whole answer (JSON) is done: nothing to cut, and it keeps its Content-Length.
+    if is_whole(&response) {
+        return response;
+    }
     let (parts, body) = response.into_parts();
     let cut_reason = Arc::new(std::sync::Mutex::new(None::<String>));
     let cut = {
@@ -769,8 +775,7 @@ async fn read_body(body: Body, max: usize) -> Result<axum::body::Bytes, BodyErro
 
 /// rmcp answers some refusals in plain text; say them in JSON like every other error.
 /// It also answers 415 when a JSON body does not parse: that is a bad request (400).
-async fn json_errors(request: Request, next: Next) -> Response {
-    let response = next.run(request).await;
+async fn json_errors(response: Response) -> Response {
     let status = response.status();
     let is_json = response
         .headers()
@@ -820,6 +825,13 @@ async fn json_errors(request: Request, next: Next) -> Response {
         }
     };
     error(status, kind, &message)
+}
+
+/// Whether an answer's body is all there, its length known (not a stream).
+fn is_whole(response: &Response) -> bool {
+    http_body::Body::size_hint(response.body())
+        .exact()
+        .is_some()
 }
 
 /// A stopped write whose fate is unknown: 502 like every unknown outcome, no Retry-After.

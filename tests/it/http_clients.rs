@@ -1,6 +1,8 @@
 //! What HTTP clients are told where the official SDKs expect something particular: a
 //! client without the token learns it needs a bearer token, not OAuth; a client ending
-//! its session gets the 204 the Python SDK expects.
+//! its session gets the 204 the Python SDK expects; a quick answer arrives in one piece.
+
+use std::time::{Duration, Instant};
 
 use crate::http::{INITIALIZE, call, demo, request, start};
 
@@ -107,5 +109,87 @@ async fn argument_mistakes_over_http_are_counted_tool_errors() {
         metrics.body
     );
     drop(client);
+    assert_eq!(server.terminate().await, 0);
+}
+
+/// A quick call's event stream arrives whole, with a Content-Length: the priming event
+/// and the result in one piece. A call slower than a second gets its headers and priming
+/// event after that second, then the result, streamed as before.
+#[tokio::test]
+async fn a_quick_answer_arrives_whole_and_a_slow_one_streams() {
+    let (sandbox, env, token) = demo().await;
+    let server = start(&env, &[]).await;
+    let bearer = format!("Bearer {token}");
+    let opened = server
+        .post("/mcp", &[("authorization", &bearer)], INITIALIZE)
+        .await;
+    assert_eq!(opened.status, 200, "{}", opened.body);
+    let session = opened.header("mcp-session-id").to_owned();
+    let headers = [
+        ("authorization", bearer.as_str()),
+        ("mcp-session-id", session.as_str()),
+        ("mcp-protocol-version", "2025-06-18"),
+    ];
+    let initialized = server
+        .post(
+            "/mcp",
+            &headers,
+            r#"{"jsonrpc":"2.0","method":"notifications/initialized"}"#,
+        )
+        .await;
+    assert_eq!(initialized.status, 202, "{}", initialized.body);
+    let call = |id: u32| {
+        format!(
+            r#"{{"jsonrpc":"2.0","id":{id},"method":"tools/call","params":{{"name":"get_chat_info","arguments":{{"chat_id":"me"}}}}}}"#
+        )
+    };
+
+    let quick = server.post("/mcp", &headers, &call(2)).await;
+    assert_eq!(quick.status, 200, "{}", quick.body);
+    assert_eq!(quick.header("content-type"), "text/event-stream");
+    assert_eq!(quick.header("content-length"), quick.body.len().to_string());
+    assert_eq!(quick.header("transfer-encoding"), "");
+    let (priming, result) = quick.body.split_once("\n\n").expect("two events");
+    assert!(
+        priming.contains("retry:") && !priming.contains("\"id\""),
+        "{priming}"
+    );
+    assert!(result.contains(r#""id":2,"result""#), "{result}");
+
+    // Slower than a second: the headers come after about a second, before the answer.
+    sandbox.faults().set_delay(Duration::from_millis(2500));
+    let started = Instant::now();
+    let mut slow = reqwest::Client::new()
+        .post(server.url("/mcp"))
+        .header("content-type", "application/json")
+        .header("accept", "application/json, text/event-stream")
+        .header("authorization", &bearer)
+        .header("mcp-session-id", &session)
+        .header("mcp-protocol-version", "2025-06-18")
+        .body(call(3))
+        .send()
+        .await
+        .expect("an answer");
+    let headers_after = started.elapsed();
+    assert_eq!(slow.status(), 200);
+    assert!(slow.headers().get("content-length").is_none());
+    let first = slow
+        .chunk()
+        .await
+        .expect("a chunk")
+        .expect("the priming event");
+    assert!(String::from_utf8_lossy(&first).contains("retry:"));
+    let mut rest = String::new();
+    while let Some(chunk) = slow.chunk().await.expect("the stream") {
+        rest.push_str(&String::from_utf8_lossy(&chunk));
+    }
+    let answered_after = started.elapsed();
+    assert!(rest.contains(r#""id":3,"result""#), "{rest}");
+    assert!(
+        headers_after >= Duration::from_millis(900)
+            && headers_after + Duration::from_millis(1000) < answered_after,
+        "headers after {headers_after:?}, answer after {answered_after:?}"
+    );
+    sandbox.faults().set_delay(Duration::ZERO);
     assert_eq!(server.terminate().await, 0);
 }
