@@ -28,6 +28,7 @@ use futures_util::{FutureExt as _, StreamExt as _};
 /// they come, as rmcp sends them.
 pub const GATHER_FOR: Duration = Duration::from_secs(1);
 
+/// The MCP routes' outermost middleware: each of the module's three cases.
 pub async fn shape(request: Request, next: Next) -> Response {
     let method = request.method().clone();
     let mut response = next.run(request).await;
