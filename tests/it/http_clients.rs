@@ -4,7 +4,7 @@
 
 use std::time::{Duration, Instant};
 
-use crate::http::{INITIALIZE, call, demo, request, start};
+use crate::http::{HttpServer, INITIALIZE, call, demo, request, start};
 
 #[tokio::test]
 async fn a_missing_token_says_bearer_token_not_oauth() {
@@ -65,16 +65,21 @@ async fn a_missing_token_says_bearer_token_not_oauth() {
     assert_eq!(server.terminate().await, 0);
 }
 
+/// `initialize` in plain HTTP with `bearer`; the new session's id.
+async fn open_session(server: &HttpServer, bearer: &str) -> String {
+    let opened = server
+        .post("/mcp", &[("authorization", bearer)], INITIALIZE)
+        .await;
+    assert_eq!(opened.status, 200, "{}", opened.body);
+    opened.header("mcp-session-id").to_owned()
+}
+
 #[tokio::test]
 async fn ending_a_session_answers_204() {
     let (_sandbox, env, token) = demo().await;
     let server = start(&env, &[]).await;
     let bearer = format!("Bearer {token}");
-    let opened = server
-        .post("/mcp", &[("authorization", &bearer)], INITIALIZE)
-        .await;
-    assert_eq!(opened.status, 200, "{}", opened.body);
-    let session = opened.header("mcp-session-id").to_owned();
+    let session = open_session(&server, &bearer).await;
     let url = format!("http://{}/mcp", server.addr);
     let headers = [
         ("authorization", bearer.as_str()),
@@ -120,11 +125,7 @@ async fn a_quick_answer_arrives_whole_and_a_slow_one_streams() {
     let (sandbox, env, token) = demo().await;
     let server = start(&env, &[]).await;
     let bearer = format!("Bearer {token}");
-    let opened = server
-        .post("/mcp", &[("authorization", &bearer)], INITIALIZE)
-        .await;
-    assert_eq!(opened.status, 200, "{}", opened.body);
-    let session = opened.header("mcp-session-id").to_owned();
+    let session = open_session(&server, &bearer).await;
     let headers = [
         ("authorization", bearer.as_str()),
         ("mcp-session-id", session.as_str()),
